@@ -1,0 +1,121 @@
+//! Building the application from its settings: database, migrations, register,
+//! cache, services, schema and the bound listener. Tests build it on port 0.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use sea_orm::{DatabaseConnection, DbErr};
+use tokio::net::TcpListener;
+
+use crate::{
+    cache::Cache,
+    config::Settings,
+    db,
+    graphql::{self, SugitSchema},
+    http,
+    territory::{register, TerritoryService},
+};
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: DatabaseConnection,
+    pub cache: Cache,
+    pub schema: SugitSchema,
+    pub territory: TerritoryService,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("no se pudo abrir la base de datos: {0}")]
+    Database(#[source] DbErr),
+    #[error("no se pudieron aplicar las migraciones: {0}")]
+    Migration(#[source] DbErr),
+    #[error("el registro DIVIPOLA incluido no es válido: {0}")]
+    Register(#[from] register::RegisterError),
+    #[error("no se pudo cargar el registro DIVIPOLA: {0}")]
+    RegisterLoad(#[source] crate::error::ServiceError),
+    #[error("no se pudo conectar a Redis ({url}): {source}")]
+    Redis { url: String, source: redis::RedisError },
+    #[error("no se pudo escuchar en {address}: {source}")]
+    Bind { address: SocketAddr, source: std::io::Error },
+}
+
+impl AppState {
+    /// Connects, migrates and loads the register: a fresh database is usable at once.
+    pub async fn initialise(settings: Settings) -> Result<Self, StartError> {
+        let db = db::connect(&settings.database_url).await.map_err(StartError::Database)?;
+        db::migrate(&db).await.map_err(StartError::Migration)?;
+        let cache = match &settings.redis_url {
+            Some(url) => Cache::connect_redis(url, &settings.redis_prefix)
+                .await
+                .map_err(|source| StartError::Redis { url: redact(url), source })?,
+            None => Cache::in_memory(),
+        };
+        let territory = TerritoryService::new(db.clone(), cache.clone());
+        let entities = register::parse(register::EMBEDDED_REGISTER)?;
+        let loaded = territory.load_register(&entities).await.map_err(StartError::RegisterLoad)?;
+        tracing::info!(entidades = loaded, "registro DIVIPOLA cargado");
+        let schema = graphql::schema_builder(&settings.limits).data(territory.clone()).finish();
+        Ok(Self { settings: Arc::new(settings), db, cache, schema, territory })
+    }
+}
+
+/// A started server: bound, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let address = settings.listen;
+        let state = AppState::initialise(settings).await?;
+        let listener =
+            TcpListener::bind(address).await.map_err(|source| StartError::Bind { address, source })?;
+        Ok(Self { listener, state })
+    }
+
+    /// The address actually bound (the real port when 0 was asked).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| self.state.settings.listen)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let router = http::router(self.state);
+        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+    }
+}
+
+/// A URL without its password, fit for logs and error messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(redact("redis://:s3cret@cache:6379"), "redis://:***@cache:6379");
+        assert_eq!(redact("postgres://sugit:s3cret@db/sugit"), "postgres://sugit:***@db/sugit");
+        assert_eq!(redact("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+    }
+}

@@ -1,0 +1,207 @@
+//! GraphQL over HTTP: POST (single or batched JSON) and GET (queries only),
+//! answered as `application/graphql-response+json` unless the client asks for
+//! plain JSON. Everything refused before execution carries a Spanish message
+//! and a code of the contract.
+
+use async_graphql::{
+    dataloader::DataLoader,
+    parser::types::{DocumentOperations, OperationType},
+    BatchRequest, BatchResponse, Request as GraphqlRequest, Response as GraphqlResponse, ServerError,
+};
+use axum::{
+    body::Body,
+    extract::{RawQuery, State},
+    http::{
+        header::{ACCEPT, CONTENT_TYPE},
+        HeaderMap, HeaderValue, StatusCode,
+    },
+    response::{IntoResponse, Response},
+};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+
+use crate::{app::AppState, error::ErrorCode, graphql::limits::coded, territory::loader::TerritoryLoader};
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
+
+/// The media type the client accepts for the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    GraphqlResponseJson,
+    Json,
+}
+
+impl Format {
+    fn negotiate(headers: &HeaderMap) -> Self {
+        let accept = headers.get(ACCEPT).and_then(|value| value.to_str().ok()).unwrap_or("");
+        if accept.contains("application/graphql-response+json") || !accept.contains("application/json") {
+            Self::GraphqlResponseJson
+        } else {
+            Self::Json
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Self::GraphqlResponseJson => GRAPHQL_RESPONSE_JSON,
+            Self::Json => JSON,
+        }
+    }
+}
+
+pub async fn post_handler(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+    let format = Format::negotiate(&headers);
+    let limits = &state.settings.limits;
+    let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("application/json") {
+        return refuse(
+            format,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::BadUserInput,
+            "envíe la consulta como JSON, con «Content-Type: application/json»".into(),
+        );
+    }
+    let bytes = match Limited::new(body, limits.max_body_bytes).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+            return refuse(
+                format,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::BadUserInput,
+                format!("la solicitud supera el tamaño máximo de {} bytes", limits.max_body_bytes),
+            );
+        }
+        Err(_) => {
+            return refuse(
+                format,
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                "no se pudo leer el cuerpo de la solicitud".into(),
+            );
+        }
+    };
+    let batch: BatchRequest = match serde_json::from_slice(&bytes) {
+        Ok(batch) => batch,
+        Err(error) => {
+            return refuse(
+                format,
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                format!("el cuerpo no es una solicitud GraphQL válida (se espera {{\"query\": …}}): {error}"),
+            );
+        }
+    };
+    match batch {
+        BatchRequest::Single(request) => {
+            let response = execute(&state, request).await;
+            respond(format, BatchResponse::Single(response))
+        }
+        BatchRequest::Batch(requests) if requests.len() > limits.max_batch => refuse(
+            format,
+            StatusCode::BAD_REQUEST,
+            ErrorCode::QueryTooComplex,
+            format!(
+                "un lote admite como máximo {} operaciones; recibió {}",
+                limits.max_batch,
+                requests.len()
+            ),
+        ),
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for request in requests {
+                responses.push(execute(&state, request).await);
+            }
+            respond(format, BatchResponse::Batch(responses))
+        }
+    }
+}
+
+pub async fn get_handler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let format = Format::negotiate(&headers);
+    let query = query.unwrap_or_default();
+    if query.len() > state.settings.limits.max_body_bytes {
+        return refuse(
+            format,
+            StatusCode::URI_TOO_LONG,
+            ErrorCode::BadUserInput,
+            format!("la consulta supera el tamaño máximo de {} bytes", state.settings.limits.max_body_bytes),
+        );
+    }
+    let request = match async_graphql::http::parse_query_string(&query) {
+        Ok(request) if !request.query.trim().is_empty() => request,
+        Ok(_) | Err(_) => {
+            return refuse(
+                format,
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadUserInput,
+                "falta el parámetro «query» o las variables no son JSON válido".into(),
+            );
+        }
+    };
+    if is_mutation(&request) {
+        let mut response = refuse(
+            format,
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::BadUserInput,
+            "las mutaciones solo se aceptan por POST".into(),
+        );
+        response.headers_mut().insert("allow", HeaderValue::from_static("POST"));
+        return response;
+    }
+    let response = execute(&state, request).await;
+    respond(format, BatchResponse::Single(response))
+}
+
+/// Runs one operation with this request's DataLoaders.
+async fn execute(state: &AppState, request: GraphqlRequest) -> GraphqlResponse {
+    let request = request.data(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn));
+    state.schema.execute(request).await
+}
+
+/// Whether the operation a GET would run is a mutation (refused over GET:
+/// a link or a prefetch must never change data). Unparseable queries are left
+/// to the executor, which explains the syntax error.
+fn is_mutation(request: &GraphqlRequest) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
+    let selected = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match &request.operation_name {
+            Some(name) => operations.iter().find(|(op_name, _)| op_name.as_str() == name).map(|(_, op)| op),
+            None => operations.values().next().filter(|_| operations.len() == 1),
+        },
+    };
+    selected.is_some_and(|operation| operation.node.ty == OperationType::Mutation)
+}
+
+fn respond(format: Format, response: BatchResponse) -> Response {
+    // With graphql-response+json, a request that never executed (no data) is a 400.
+    let status = match (&response, format) {
+        (BatchResponse::Single(single), Format::GraphqlResponseJson)
+            if single.data == async_graphql::Value::Null && !single.errors.is_empty() =>
+        {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    json_response(format, status, &response)
+}
+
+/// An answer for a request refused before any GraphQL ran.
+fn refuse(format: Format, status: StatusCode, code: ErrorCode, message: String) -> Response {
+    let error: ServerError = coded(code, message);
+    json_response(format, status, &GraphqlResponse::from_errors(vec![error]))
+}
+
+fn json_response(format: Format, status: StatusCode, body: &impl serde::Serialize) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => (status, [(CONTENT_TYPE, format.content_type())], bytes).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "no se pudo serializar la respuesta");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error interno del servidor").into_response()
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! The `sugit` command: serve (the default), migrate, seed, schema.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use sugit::{app::AppState, config::Settings, graphql, telemetry, Application};
+
+#[derive(Parser)]
+#[command(name = "sugit", version, about = "SUGIT — Sistema Único de Gestión e Información Territorial")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sirve la API GraphQL y la interfaz web (la orden por defecto).
+    Serve,
+    /// Aplica las migraciones pendientes a la base de datos configurada.
+    Migrate,
+    /// Migra y carga (o actualiza) el registro territorial DIVIPOLA.
+    Seed,
+    /// Imprime el esquema GraphQL (SDL) que sirve este binario.
+    Schema {
+        /// Escribe el esquema en este archivo en lugar de la salida estándar.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Schema { output }) = &cli.command {
+        let sdl = graphql::sdl();
+        return match output {
+            Some(path) => {
+                std::fs::write(path, sdl).with_context(|| format!("no se pudo escribir {}", path.display()))
+            }
+            None => std::io::stdout().write_all(sdl.as_bytes()).context("no se pudo escribir el esquema"),
+        };
+    }
+    let settings = Settings::from_env().context("configuración no válida")?;
+    telemetry::init(settings.log_json);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let db = sugit::db::connect(&settings.database_url).await.context("base de datos")?;
+            sugit::db::migrate(&db).await.context("migraciones")?;
+            tracing::info!("migraciones aplicadas");
+            Ok(())
+        }
+        Command::Seed => {
+            // Starting the application state migrates and loads the register.
+            AppState::initialise(settings).await?;
+            Ok(())
+        }
+        Command::Schema { .. } => Ok(()),
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    let address = app.local_addr();
+    tracing::info!(
+        cache = app.state().cache.backend(),
+        "SUGIT disponible en http://{address}/ (API GraphQL en http://{address}/graphql)"
+    );
+    app.run_until(shutdown_signal()).await.context("el servidor se detuvo con error")?;
+    tracing::info!("servidor detenido");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "no se pudo escuchar Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,14 @@
+//! Territory: the DIVIPOLA register of departments, districts, municipalities
+//! and non-municipalised areas, with the fields of the differential approach.
+
+mod entity;
+pub mod loader;
+pub mod model;
+pub mod register;
+pub mod resolvers;
+pub mod service;
+
+pub use model::{
+    CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryFilter,
+};
+pub use service::TerritoryService;

@@ -1,0 +1,125 @@
+//! GraphQL of the territory context: parse, call the service, shape the answer.
+
+use async_graphql::{dataloader::DataLoader, Context, InputObject, Object};
+
+use super::{
+    loader::{MunicipalUnitsOf, TerritoryLoader},
+    model::{
+        CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryFilter,
+    },
+    service::TerritoryService,
+};
+use crate::{
+    error::ApiResult,
+    graphql::connection::{connection, CountedConnection},
+    pagination::{Page, PageRequest},
+};
+
+#[derive(Default)]
+pub struct TerritoryQuery;
+
+/// Filtro del registro territorial; los criterios se combinan (Y).
+#[derive(InputObject, Default)]
+#[graphql(name = "TerritorialEntityFilter")]
+pub struct TerritorialEntityFilterInput {
+    /// Tipo de entidad.
+    pub kind: Option<TerritorialKind>,
+    /// Código DIVIPOLA del departamento (2 dígitos): sus municipios, distritos y áreas.
+    pub department_code: Option<String>,
+    /// Categoría municipal (Ley 617 de 2000).
+    pub category: Option<MunicipalCategory>,
+    /// Parte del nombre, sin importar mayúsculas ni tildes ("bogota" encuentra "BOGOTÁ, D.C.").
+    pub name_contains: Option<String>,
+}
+
+#[Object]
+impl TerritoryQuery {
+    /// Una entidad territorial por su código DIVIPOLA (2 dígitos para un departamento,
+    /// 5 para un municipio, distrito o área no municipalizada); `null` si no existe.
+    async fn territorial_entity(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> ApiResult<Option<TerritorialEntityNode>> {
+        let code = DivipolaCode::parse(&code)?;
+        let service = ctx.data::<TerritoryService>()?;
+        Ok(service.find(&code).await?.map(TerritorialEntityNode))
+    }
+
+    /// El registro DIVIPOLA, filtrado y paginado por código.
+    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    async fn territorial_entities(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<TerritorialEntityFilterInput>,
+        #[graphql(desc = "Cuántos elementos (máximo 100; 20 si se omite).")] first: Option<i32>,
+        #[graphql(desc = "Cursor `endCursor` de la página anterior.")] after: Option<String>,
+    ) -> ApiResult<CountedConnection<TerritorialEntityNode>> {
+        let filter = filter.unwrap_or_default();
+        let filter = TerritoryFilter::parse(
+            filter.kind,
+            filter.department_code.as_deref(),
+            filter.category,
+            filter.name_contains.as_deref(),
+        )?;
+        let page = PageRequest::parse(first, after)?;
+        let found = ctx.data::<TerritoryService>()?.list(&filter, &page).await?;
+        Ok(connection(found, &page, |entity| entity.code.clone(), TerritorialEntityNode))
+    }
+}
+
+/// Departamento, distrito, municipio o área no municipalizada del registro DIVIPOLA del DANE.
+pub struct TerritorialEntityNode(pub TerritorialEntity);
+
+#[Object(name = "TerritorialEntity")]
+impl TerritorialEntityNode {
+    /// Código DIVIPOLA.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// Nombre oficial (DANE).
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    async fn kind(&self) -> TerritorialKind {
+        self.0.kind
+    }
+
+    /// Categoría municipal; `null` mientras no haya dato.
+    async fn category(&self) -> Option<MunicipalCategory> {
+        self.0.category
+    }
+
+    /// Grupo de capacidades; `null` mientras no haya dato.
+    async fn capacity_group(&self) -> Option<CapacityGroup> {
+        self.0.capacity_group
+    }
+
+    /// Departamento al que pertenece; `null` para un departamento.
+    async fn department(&self, ctx: &Context<'_>) -> ApiResult<Option<TerritorialEntityNode>> {
+        let Some(code) = &self.0.department_code else { return Ok(None) };
+        let loader = ctx.data::<DataLoader<TerritoryLoader>>()?;
+        Ok(loader.load_one(code.clone()).await?.map(TerritorialEntityNode))
+    }
+
+    /// Municipios, distritos y áreas no municipalizadas de un departamento (vacío para los demás).
+    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    async fn municipalities(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Cuántos elementos (máximo 100; 20 si se omite).")] first: Option<i32>,
+        #[graphql(desc = "Cursor `endCursor` de la página anterior.")] after: Option<String>,
+    ) -> ApiResult<CountedConnection<TerritorialEntityNode>> {
+        let page = PageRequest::parse(first, after)?;
+        let units = if self.0.kind == TerritorialKind::Department {
+            let loader = ctx.data::<DataLoader<TerritoryLoader>>()?;
+            loader.load_one(MunicipalUnitsOf(self.0.code.clone())).await?.unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let found = Page::from_sorted(units, &page, |entity| entity.code.as_str());
+        Ok(connection(found, &page, |entity| entity.code.clone(), TerritorialEntityNode))
+    }
+}

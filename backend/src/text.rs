@@ -1,0 +1,59 @@
+//! Text helpers shared by every context.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds text for matching: lower case, accents removed, spaces collapsed,
+/// so "bogota" matches "BOGOTÁ, D.C." and "Ñ" still differs from "N"
+/// only by its tilde (which Spanish users expect to be ignored in search).
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    let mut last_was_space = true;
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !last_was_space {
+                folded.push(' ');
+            }
+            last_was_space = true;
+            continue;
+        }
+        folded.extend(c.to_lowercase());
+        last_was_space = false;
+    }
+    if folded.ends_with(' ') {
+        folded.pop();
+    }
+    folded
+}
+
+/// Escapes `%`, `_` and the escape character itself for a SQL `LIKE … ESCAPE '\'`.
+pub fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_accents_and_extra_spaces() {
+        assert_eq!(fold("BOGOTÁ, D.C."), "bogota, d.c.");
+        assert_eq!(fold("  San   Andrés de Tumaco "), "san andres de tumaco");
+        assert_eq!(fold("NARIÑO"), "narino");
+        assert_eq!(fold("Mirití - Paraná"), "miriti - parana");
+    }
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+    }
+}

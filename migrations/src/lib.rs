@@ -1,0 +1,17 @@
+//! SUGIT's database migrations, one file per change, each with `up` and `down`.
+//!
+//! A migration that has run anywhere is never edited: a later change is a new file.
+//! Every migration must run on SQLite (the embedded default) and on PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_territorial_entity;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_territorial_entity::Migration)]
+    }
+}

@@ -1,0 +1,204 @@
+//! GraphQL over HTTP: methods, media types, limits, health, the first page.
+
+use serde_json::{json, Value};
+use sugit_tests::{backend_tests, error_codes, StatusCode, TestApp};
+
+const SIMPLE: &str = r#"{ territorialEntity(code: "05") { name } }"#;
+
+fn content_type(response: &reqwest::Response) -> String {
+    response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
+
+async fn post_raw(app: &TestApp, body: impl Into<reqwest::Body>, accept: Option<&str>) -> reqwest::Response {
+    let mut request =
+        app.client.post(app.url("/graphql")).header("content-type", "application/json").body(body);
+    if let Some(accept) = accept {
+        request = request.header("accept", accept);
+    }
+    request.send().await.expect("the server answers")
+}
+
+async fn post_and_get_answer_graphql_response_json(app: &TestApp) {
+    let response = post_raw(app, json!({ "query": SIMPLE }).to_string(), None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(content_type(&response).starts_with("application/graphql-response+json"));
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["data"]["territorialEntity"]["name"], "ANTIOQUIA");
+
+    let response = app.client.get(app.url("/graphql")).query(&[("query", SIMPLE)]).send().await.expect("GET");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(content_type(&response).starts_with("application/graphql-response+json"));
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["data"]["territorialEntity"]["name"], "ANTIOQUIA");
+
+    // Variables travel as JSON in the query string.
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[
+            ("query", "query($c: String!) { territorialEntity(code: $c) { name } }"),
+            ("variables", r#"{"c":"11001"}"#),
+        ])
+        .send()
+        .await
+        .expect("GET");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["data"]["territorialEntity"]["name"], "BOGOTÁ, D.C.");
+}
+
+async fn legacy_json_clients_get_json_and_200(app: &TestApp) {
+    let response = post_raw(app, json!({ "query": "{ nope }" }).to_string(), Some("application/json")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(content_type(&response).starts_with("application/json"));
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+
+    let response = post_raw(app, json!({ "query": "{ nope }" }).to_string(), None).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "graphql-response+json: invalid request is 400");
+}
+
+async fn mutations_are_refused_over_get(app: &TestApp) {
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .query(&[("query", "mutation { login(email: \"a@b.co\", password: \"x\") { token } }")])
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("POST"));
+}
+
+async fn malformed_requests_get_spanish_coded_errors(app: &TestApp) {
+    let response = post_raw(app, "{ esto no es json", None).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+
+    let response = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain")
+        .body(SIMPLE)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+
+    let (status, body) = app.graphql("{ territorialEntity(code: ", json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+    assert!(body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("la consulta no es GraphQL válido"));
+
+    let response = app.client.get(app.url("/graphql")).send().await.expect("GET");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+}
+
+async fn oversized_bodies_are_refused(app: &TestApp) {
+    let padding = " ".repeat(app.settings.limits.max_body_bytes + 1);
+    let response = post_raw(app, json!({ "query": format!("{SIMPLE}{padding}") }).to_string(), None).await;
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("tamaño máximo"));
+}
+
+async fn batches_are_capped(app: &TestApp) {
+    let batch: Vec<Value> = (0..3).map(|_| json!({ "query": SIMPLE })).collect();
+    let response = post_raw(app, Value::Array(batch).to_string(), None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body.as_array().map(Vec::len), Some(3));
+    assert_eq!(body[2]["data"]["territorialEntity"]["name"], "ANTIOQUIA");
+
+    let too_many: Vec<Value> =
+        (0..=app.settings.limits.max_batch).map(|_| json!({ "query": SIMPLE })).collect();
+    let response = post_raw(app, Value::Array(too_many).to_string(), None).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"]);
+}
+
+async fn abusive_queries_are_refused_before_running(app: &TestApp) {
+    let deep = format!(
+        r#"{{ territorialEntity(code: "05001") {{ {} code {} }} }}"#,
+        "department { ".repeat(20),
+        "}".repeat(20)
+    );
+    let (status, body) = app.graphql(&deep, json!({})).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "depth: {body}");
+
+    let costly = "{ territorialEntities(first: 100) { edges { node {
+        municipalities(first: 100) { edges { node { code name kind } } } } } } }";
+    let (_, body) = app.graphql(costly, json!({})).await;
+    assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "complexity: {body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("first"));
+
+    let aliases: String =
+        (0..40).map(|i| format!(r#"a{i}: territorialEntity(code: "05") {{ code }} "#)).collect();
+    let (_, body) = app.graphql(&format!("{{ {aliases} }}"), json!({})).await;
+    assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "aliases: {body}");
+}
+
+async fn health_and_readiness(app: &TestApp) {
+    let response = app.client.get(app.url("/healthz")).send().await.expect("healthz");
+    assert_eq!(response.status(), StatusCode::OK);
+    let response = app.client.get(app.url("/readyz")).send().await.expect("readyz");
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["database"], "ok");
+    let expected_cache = match app.backend {
+        sugit_tests::Backend::Sqlite => "memoria",
+        sugit_tests::Backend::PostgresRedis => "redis",
+    };
+    assert_eq!(body["cache"]["backend"], expected_cache);
+}
+
+async fn every_response_carries_a_request_id(app: &TestApp) {
+    let response = app.client.get(app.url("/healthz")).send().await.expect("healthz");
+    let generated = response.headers().get("x-request-id").expect("a generated request id");
+    assert!(!generated.is_empty());
+    let response = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "mi-solicitud-42")
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(response.headers().get("x-request-id").map(|v| v.as_bytes()), Some(&b"mi-solicitud-42"[..]));
+}
+
+async fn the_home_page_is_spanish_and_searches_municipalities(app: &TestApp) {
+    let response = app.client.get(app.url("/")).send().await.expect("home");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(content_type(&response).starts_with("text/html"));
+    let html = response.text().await.expect("html");
+    assert!(html.contains(r#"lang="es""#));
+    assert!(html.contains("type=\"search\""), "a search box");
+    let script = app.client.get(app.url("/app.js")).send().await.expect("app.js");
+    assert!(content_type(&script).starts_with("text/javascript"));
+    assert!(script.text().await.expect("js").contains("territorialEntities"), "the page queries the API");
+    let missing = app.client.get(app.url("/no-existe")).send().await.expect("404");
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+backend_tests!(
+    post_and_get_answer_graphql_response_json,
+    legacy_json_clients_get_json_and_200,
+    mutations_are_refused_over_get,
+    malformed_requests_get_spanish_coded_errors,
+    oversized_bodies_are_refused,
+    batches_are_capped,
+    abusive_queries_are_refused_before_running,
+    health_and_readiness,
+    every_response_carries_a_request_id,
+    the_home_page_is_spanish_and_searches_municipalities,
+);
