@@ -7,11 +7,13 @@ use sea_orm::{DatabaseConnection, DbErr};
 use tokio::net::TcpListener;
 
 use crate::{
+    access::AccessService,
     cache::Cache,
     config::Settings,
     db,
     graphql::{self, SugitSchema},
     http,
+    rate_limit::RateLimiter,
     territory::{register, TerritoryService},
 };
 
@@ -23,6 +25,8 @@ pub struct AppState {
     pub cache: Cache,
     pub schema: SugitSchema,
     pub territory: TerritoryService,
+    pub access: AccessService,
+    pub limiter: RateLimiter,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +39,8 @@ pub enum StartError {
     Register(#[from] register::RegisterError),
     #[error("no se pudo cargar el registro DIVIPOLA: {0}")]
     RegisterLoad(#[source] crate::error::ServiceError),
+    #[error("no se pudieron registrar las organizaciones iniciales: {0}")]
+    Seed(#[source] crate::error::ServiceError),
     #[error("no se pudo conectar a Redis ({url}): {source}")]
     Redis { url: String, source: redis::RedisError },
     #[error("no se pudo escuchar en {address}: {source}")]
@@ -56,8 +62,21 @@ impl AppState {
         let entities = register::parse(register::EMBEDDED_REGISTER)?;
         let loaded = territory.load_register(&entities).await.map_err(StartError::RegisterLoad)?;
         tracing::info!(entidades = loaded, "registro DIVIPOLA cargado");
-        let schema = graphql::schema_builder(&settings.limits).data(territory.clone()).finish();
-        Ok(Self { settings: Arc::new(settings), db, cache, schema, territory })
+        let limiter = RateLimiter::for_cache(&cache);
+        let access = AccessService::new(
+            db.clone(),
+            limiter.clone(),
+            territory.clone(),
+            settings.session_hours,
+            settings.limits.login_attempts_per_minute,
+        );
+        access.seed_organisations().await.map_err(StartError::Seed)?;
+        let schema = graphql::schema_builder(&settings.limits)
+            .data(territory.clone())
+            .data(access.clone())
+            .data(db.clone())
+            .finish();
+        Ok(Self { settings: Arc::new(settings), db, cache, schema, territory, access, limiter })
     }
 }
 

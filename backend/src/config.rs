@@ -21,6 +21,11 @@ pub struct Settings {
     pub redis_prefix: String,
     /// Log as JSON lines instead of human-readable text (`SUGIT_LOG_JSON`).
     pub log_json: bool,
+    /// Browser origins allowed to call the API from another site (`SUGIT_CORS_ORIGINS`,
+    /// comma-separated). Empty: only the platform's own pages.
+    pub cors_origins: Vec<String>,
+    /// Hours a login session lasts (`SUGIT_SESSION_HOURS`).
+    pub session_hours: u32,
     pub limits: Limits,
 }
 
@@ -40,6 +45,12 @@ pub struct Limits {
     pub max_aliases: usize,
     /// Seconds one request may take before it is cut with 408.
     pub request_timeout_secs: u64,
+    /// GraphQL requests per minute for each token.
+    pub requests_per_minute: u32,
+    /// GraphQL requests per minute for each client address without a token.
+    pub anonymous_requests_per_minute: u32,
+    /// Login attempts per minute for each client address, and for each e-mail.
+    pub login_attempts_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -50,6 +61,8 @@ impl Default for Settings {
             redis_url: None,
             redis_prefix: "sugit:".into(),
             log_json: false,
+            cors_origins: Vec::new(),
+            session_hours: 12,
             limits: Limits::default(),
         }
     }
@@ -64,6 +77,9 @@ impl Default for Limits {
             max_complexity: 20_000,
             max_aliases: 30,
             request_timeout_secs: 30,
+            requests_per_minute: 600,
+            anonymous_requests_per_minute: 300,
+            login_attempts_per_minute: 5,
         }
     }
 }
@@ -108,6 +124,17 @@ impl Settings {
         }
         if let Some(value) = lookup("SUGIT_REDIS_PREFIX") {
             settings.redis_prefix = value;
+        }
+        if let Some(value) = lookup("SUGIT_CORS_ORIGINS") {
+            settings.cors_origins =
+                value.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned).collect();
+        }
+        if let Some(value) = lookup("SUGIT_SESSION_HOURS") {
+            settings.session_hours =
+                value.trim().parse().ok().filter(|h| (1..=720).contains(h)).ok_or(ConfigError::Variable {
+                    name: "SUGIT_SESSION_HOURS",
+                    reason: format!("«{value}» no es un número de horas entre 1 y 720"),
+                })?;
         }
         if let Some(value) = lookup("SUGIT_LOG_JSON") {
             settings.log_json = parse_flag("SUGIT_LOG_JSON", &value)?;
@@ -167,12 +194,14 @@ mod tests {
             ("SUGIT_DATABASE_URL", "postgres://postgres@127.0.0.1/sugit"),
             ("SUGIT_REDIS_URL", "redis://127.0.0.1:6379"),
             ("SUGIT_LOG_JSON", "sí"),
+            ("SUGIT_CORS_ORIGINS", "https://a.gov.co, https://b.gov.co"),
         ])
         .expect("valid");
         assert_eq!(settings.listen.port(), 9000);
         assert!(!settings.is_sqlite());
         assert_eq!(settings.redis_url.as_deref(), Some("redis://127.0.0.1:6379"));
         assert!(settings.log_json);
+        assert_eq!(settings.cors_origins, ["https://a.gov.co", "https://b.gov.co"]);
     }
 
     #[test]

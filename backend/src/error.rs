@@ -46,12 +46,15 @@ pub enum ServiceError {
     /// CONFLICT
     #[error("{0}")]
     Conflict(String),
-    /// UNAUTHENTICATED
-    #[error("debe iniciar sesión para {0}")]
-    Unauthenticated(&'static str),
+    /// UNAUTHENTICATED: no valid credentials.
+    #[error("{0}")]
+    Unauthenticated(String),
     /// FORBIDDEN
     #[error("no tiene permiso para {0}")]
     Forbidden(&'static str),
+    /// RATE_LIMITED: the caller may retry after this many seconds.
+    #[error("demasiadas solicitudes: intente de nuevo en {0} segundos")]
+    RateLimited(u64),
     /// INTERNAL: logged when mapped, never shown.
     #[error("error interno del servidor")]
     Internal(#[source] anyhow::Error),
@@ -62,6 +65,11 @@ impl ServiceError {
         Self::Invalid(message.into())
     }
 
+    /// An anonymous caller asked for something that needs a session.
+    pub fn sign_in_required(action: &str) -> Self {
+        Self::Unauthenticated(format!("debe iniciar sesión para {action}"))
+    }
+
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Invalid(_) => ErrorCode::BadUserInput,
@@ -69,6 +77,7 @@ impl ServiceError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -97,7 +106,11 @@ impl From<&ServiceError> for ApiError {
         if let ServiceError::Internal(cause) = error {
             tracing::error!(error = ?cause, "error interno");
         }
-        ApiError(graphql_error(error.code(), error.to_string()))
+        let mut graphql = graphql_error(error.code(), error.to_string());
+        if let ServiceError::RateLimited(seconds) = error {
+            graphql = graphql.extend_with(|_, ext| ext.set("retryAfter", *seconds));
+        }
+        ApiError(graphql)
     }
 }
 
@@ -147,7 +160,7 @@ mod tests {
         assert_eq!(code_of(ServiceError::invalid("x")).as_deref(), Some("BAD_USER_INPUT"));
         assert_eq!(code_of(ServiceError::NotFound("x".into())).as_deref(), Some("NOT_FOUND"));
         assert_eq!(code_of(ServiceError::Forbidden("x")).as_deref(), Some("FORBIDDEN"));
-        assert_eq!(code_of(ServiceError::Unauthenticated("x")).as_deref(), Some("UNAUTHENTICATED"));
+        assert_eq!(code_of(ServiceError::sign_in_required("x")).as_deref(), Some("UNAUTHENTICATED"));
         assert_eq!(code_of(ServiceError::Conflict("x".into())).as_deref(), Some("CONFLICT"));
     }
 

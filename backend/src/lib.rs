@@ -4,6 +4,7 @@
 //! plus the platform pieces they share: configuration, database, cache, HTTP,
 //! the GraphQL schema and its limits.
 
+pub mod access;
 pub mod app;
 pub mod cache;
 pub mod config;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod pagination;
+pub mod rate_limit;
 pub mod telemetry;
 pub mod territory;
 pub mod text;

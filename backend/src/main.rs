@@ -4,7 +4,12 @@ use std::io::Write;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use sugit::{app::AppState, config::Settings, graphql, telemetry, Application};
+use sugit::{
+    access::{service::NewUser, Role},
+    app::AppState,
+    config::Settings,
+    graphql, telemetry, Application,
+};
 
 #[derive(Parser)]
 #[command(name = "sugit", version, about = "SUGIT — Sistema Único de Gestión e Información Territorial")]
@@ -21,11 +26,38 @@ enum Command {
     Migrate,
     /// Migra y carga (o actualiza) el registro territorial DIVIPOLA.
     Seed,
+    /// Administra usuarios (así se crea el primer administrador).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Imprime el esquema GraphQL (SDL) que sirve este binario.
     Schema {
         /// Escribe el esquema en este archivo en lugar de la salida estándar.
         #[arg(long)]
         output: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Crea un usuario; la contraseña se lee de la entrada estándar (una línea).
+    Create {
+        /// Correo electrónico, con el que inicia sesión.
+        #[arg(long)]
+        email: String,
+        /// Nombre completo.
+        #[arg(long)]
+        name: String,
+        /// Rol: ADMIN, SECRETARIAT, NATIONAL o TERRITORIAL.
+        #[arg(long, default_value = "ADMIN")]
+        role: String,
+        /// Código DIVIPOLA de la entidad (usuarios TERRITORIAL).
+        #[arg(long)]
+        entity: Option<String>,
+        /// Código de la organización (usuarios NATIONAL y SECRETARIAT).
+        #[arg(long)]
+        organisation: Option<String>,
     },
 }
 
@@ -54,6 +86,28 @@ async fn main() -> anyhow::Result<()> {
         Command::Seed => {
             // Starting the application state migrates and loads the register.
             AppState::initialise(settings).await?;
+            Ok(())
+        }
+        Command::User { command: UserCommand::Create { email, name, role, entity, organisation } } => {
+            let role = Role::ASSIGNABLE
+                .into_iter()
+                .find(|candidate| candidate.as_db().eq_ignore_ascii_case(role.trim()))
+                .with_context(|| {
+                    format!("rol «{role}» no válido: ADMIN, SECRETARIAT, NATIONAL o TERRITORIAL")
+                })?;
+            eprint!("Contraseña (al menos 12 caracteres): ");
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).context("no se pudo leer la contraseña")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let state = AppState::initialise(settings).await?;
+            let new_user =
+                NewUser { email, name, role, entity_code: entity, organisation_code: organisation, password };
+            let user = state
+                .access
+                .create_user_as_system(new_user)
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            tracing::info!(id = %user.id, email = %user.email, rol = user.role.as_db(), "usuario creado");
             Ok(())
         }
         Command::Schema { .. } => Ok(()),

@@ -6,12 +6,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_territorial_entity;
+mod m20261122_000002_access;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_territorial_entity::Migration)]
+        vec![
+            Box::new(m20261122_000001_territorial_entity::Migration),
+            Box::new(m20261122_000002_access::Migration),
+        ]
     }
 }

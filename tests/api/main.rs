@@ -1,6 +1,9 @@
 //! Integration tests: the real server on a free port, a fresh database per test,
 //! HTTP as a client speaks it.
 
+mod access;
 mod http;
+mod limits;
+mod matrix;
 mod schema;
 mod territory;

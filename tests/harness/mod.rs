@@ -10,12 +10,18 @@
 use std::{sync::Arc, time::Duration};
 
 use serde_json::{json, Value};
-use sugit::{config::Settings, Application};
+use sugit::{
+    access::{service::NewUser, Role},
+    config::Settings,
+    AppState, Application,
+};
 
 pub use reqwest::StatusCode;
 
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
+/// Every test user's password.
+pub const PASSWORD: &str = "una clave de prueba larga";
 
 /// Which stores a test server runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +38,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub backend: Backend,
     pub settings: Settings,
+    /// The server's state, for what a test sets up as an operator would (the first admin).
+    pub state: AppState,
     _database: Arc<TestDatabase>,
 }
 
@@ -45,9 +53,11 @@ impl TestApp {
     /// As `spawn`, letting the test adjust the settings first.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         let database = Arc::new(TestDatabase::create(backend).await?);
-        let mut settings = Settings::default();
-        settings.listen = "127.0.0.1:0".parse().expect("valid address");
-        settings.database_url = database.url.clone();
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".parse().expect("valid address"),
+            database_url: database.url.clone(),
+            ..Settings::default()
+        };
         if backend == Backend::PostgresRedis {
             settings.redis_url = Some(reachable_redis().await?);
             settings.redis_prefix = format!("sugit-test-{}:", uuid::Uuid::new_v4().simple());
@@ -58,9 +68,62 @@ impl TestApp {
         }
         let app = Application::build(settings.clone()).await.expect("the server starts");
         let address = format!("http://{}", app.local_addr());
+        let state = app.state().clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-        Some(TestApp { address, client, backend, settings, _database: database })
+        Some(TestApp { address, client, backend, settings, state, _database: database })
+    }
+
+    /// Creates a user as the command line does (no request, audited as the system).
+    pub async fn create_user(
+        &self,
+        email: &str,
+        role: Role,
+        entity: Option<&str>,
+        organisation: Option<&str>,
+    ) {
+        let new_user = NewUser {
+            email: email.into(),
+            name: format!("Usuario {email}"),
+            role,
+            entity_code: entity.map(str::to_owned),
+            organisation_code: organisation.map(str::to_owned),
+            password: PASSWORD.into(),
+        };
+        self.state.access.create_user_as_system(new_user).await.expect("user created");
+    }
+
+    /// Logs in through the API and returns the bearer token.
+    pub async fn login(&self, email: &str) -> String {
+        let data = self
+            .query_ok(
+                "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                json!({ "e": email, "p": PASSWORD }),
+            )
+            .await;
+        data["login"]["token"].as_str().expect("a token").to_owned()
+    }
+
+    /// POSTs one GraphQL operation with a bearer token.
+    pub async fn graphql_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> (StatusCode, Value) {
+        let mut request =
+            self.client.post(self.url("/graphql")).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        (status, response.json().await.expect("a JSON answer"))
+    }
+
+    /// A direct connection to this test's database, to look behind the API.
+    pub async fn database(&self) -> sea_orm::DatabaseConnection {
+        sea_orm::Database::connect(self.settings.database_url.as_str()).await.expect("test database")
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -69,15 +132,7 @@ impl TestApp {
 
     /// POSTs one GraphQL operation and returns the status and the JSON answer.
     pub async fn graphql(&self, query: &str, variables: Value) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .post(self.url("/graphql"))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("the server answers");
-        let status = response.status();
-        (status, response.json().await.expect("a JSON answer"))
+        self.graphql_as(None, query, variables).await
     }
 
     /// The `data` of an operation that must succeed.

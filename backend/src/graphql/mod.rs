@@ -4,20 +4,29 @@
 pub mod connection;
 pub mod limits;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
-use crate::{config::Limits, territory::resolvers::TerritoryQuery};
+use crate::{
+    access::resolvers::{AccessMutation, AccessQuery},
+    config::Limits,
+    territory::resolvers::{TerritoryMutation, TerritoryQuery},
+};
 
 /// Consultas de SUGIT.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(TerritoryQuery);
+pub struct QueryRoot(TerritoryQuery, AccessQuery);
 
-pub type SugitSchema = Schema<QueryRoot, EmptyMutation, EmptySubscription>;
+/// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(AccessMutation, TerritoryMutation);
+
+pub type SugitSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// The schema with its limits, before request-independent data is attached.
-pub fn schema_builder(limits: &Limits) -> SchemaBuilder<QueryRoot, EmptyMutation, EmptySubscription> {
-    Schema::build(QueryRoot::default(), EmptyMutation, EmptySubscription)
+pub fn schema_builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64)

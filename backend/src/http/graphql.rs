@@ -3,6 +3,8 @@
 //! plain JSON. Everything refused before execution carries a Spanish message
 //! and a code of the contract.
 
+use std::net::SocketAddr;
+
 use async_graphql::{
     dataloader::DataLoader,
     parser::types::{DocumentOperations, OperationType},
@@ -10,7 +12,7 @@ use async_graphql::{
 };
 use axum::{
     body::Body,
-    extract::{RawQuery, State},
+    extract::{ConnectInfo, RawQuery, State},
     http::{
         header::{ACCEPT, CONTENT_TYPE},
         HeaderMap, HeaderValue, StatusCode,
@@ -19,7 +21,11 @@ use axum::{
 };
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use crate::{app::AppState, error::ErrorCode, graphql::limits::coded, territory::loader::TerritoryLoader};
+use super::caller::{identify, Caller, Refusal};
+use crate::{
+    access::resolvers::AccessLoader, app::AppState, error::ErrorCode, graphql::limits::coded,
+    territory::loader::TerritoryLoader,
+};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -49,8 +55,17 @@ impl Format {
     }
 }
 
-pub async fn post_handler(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub async fn post_handler(
+    State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     let format = Format::negotiate(&headers);
+    let caller = match identify(&state, &headers, address).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refuse_with(format, refusal),
+    };
     let limits = &state.settings.limits;
     let content_type = headers.get(CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("");
     if !content_type.trim_start().to_ascii_lowercase().starts_with("application/json") {
@@ -93,7 +108,7 @@ pub async fn post_handler(State(state): State<AppState>, headers: HeaderMap, bod
     };
     match batch {
         BatchRequest::Single(request) => {
-            let response = execute(&state, request).await;
+            let response = execute(&state, &caller, request).await;
             respond(format, BatchResponse::Single(response))
         }
         BatchRequest::Batch(requests) if requests.len() > limits.max_batch => refuse(
@@ -109,7 +124,7 @@ pub async fn post_handler(State(state): State<AppState>, headers: HeaderMap, bod
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             for request in requests {
-                responses.push(execute(&state, request).await);
+                responses.push(execute(&state, &caller, request).await);
             }
             respond(format, BatchResponse::Batch(responses))
         }
@@ -118,10 +133,15 @@ pub async fn post_handler(State(state): State<AppState>, headers: HeaderMap, bod
 
 pub async fn get_handler(
     State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
     let format = Format::negotiate(&headers);
+    let caller = match identify(&state, &headers, address).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refuse_with(format, refusal),
+    };
     let query = query.unwrap_or_default();
     if query.len() > state.settings.limits.max_body_bytes {
         return refuse(
@@ -152,13 +172,17 @@ pub async fn get_handler(
         response.headers_mut().insert("allow", HeaderValue::from_static("POST"));
         return response;
     }
-    let response = execute(&state, request).await;
+    let response = execute(&state, &caller, request).await;
     respond(format, BatchResponse::Single(response))
 }
 
-/// Runs one operation with this request's DataLoaders.
-async fn execute(state: &AppState, request: GraphqlRequest) -> GraphqlResponse {
-    let request = request.data(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn));
+/// Runs one operation as `caller`, with this request's DataLoaders.
+async fn execute(state: &AppState, caller: &Caller, request: GraphqlRequest) -> GraphqlResponse {
+    let request = request
+        .data(caller.actor.clone())
+        .data(caller.client.clone())
+        .data(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn))
+        .data(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn));
     state.schema.execute(request).await
 }
 
@@ -194,6 +218,21 @@ fn respond(format: Format, response: BatchResponse) -> Response {
 fn refuse(format: Format, status: StatusCode, code: ErrorCode, message: String) -> Response {
     let error: ServerError = coded(code, message);
     json_response(format, status, &GraphqlResponse::from_errors(vec![error]))
+}
+
+fn refuse_with(format: Format, refusal: Refusal) -> Response {
+    let mut error: ServerError = coded(refusal.code, refusal.message);
+    if let (Some(seconds), Some(extensions)) = (refusal.retry_after, error.extensions.as_mut()) {
+        extensions.set("retryAfter", seconds);
+    }
+    let mut response = json_response(format, refusal.status, &GraphqlResponse::from_errors(vec![error]));
+    if let Some(seconds) = refusal.retry_after {
+        response.headers_mut().insert("retry-after", HeaderValue::from(seconds));
+    }
+    if refusal.status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert("www-authenticate", HeaderValue::from_static("Bearer"));
+    }
+    response
 }
 
 fn json_response(format: Format, status: StatusCode, body: &impl serde::Serialize) -> Response {

@@ -49,6 +49,7 @@ fn truncate(text: &str, max_chars: usize) -> String {
 
 /// Tipo de entidad territorial.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TerritorialKind {
     /// Departamento (incluye Bogotá, D.C. en su nivel departamental).
     Department,
@@ -79,6 +80,7 @@ impl TerritorialKind {
 
 /// Categoría municipal de la Ley 617 de 2000 (por población e ingresos corrientes de libre destinación).
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MunicipalCategory {
     /// Categoría especial.
     Special,
@@ -120,6 +122,7 @@ impl MunicipalCategory {
 /// Grupo de capacidades iniciales de la Medición de Desempeño Municipal del DNP:
 /// capitales, y de G1 (capacidades más altas) a G5 (más bajas). Orienta el enfoque diferencial.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum CapacityGroup {
     /// Ciudades capitales.
     Capitals,

@@ -1,6 +1,6 @@
 //! GraphQL of the territory context: parse, call the service, shape the answer.
 
-use async_graphql::{dataloader::DataLoader, Context, InputObject, Object};
+use async_graphql::{dataloader::DataLoader, Context, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use super::{
     loader::{MunicipalUnitsOf, TerritoryLoader},
@@ -10,6 +10,7 @@ use super::{
     service::TerritoryService,
 };
 use crate::{
+    access::Actor,
     error::ApiResult,
     graphql::connection::{connection, CountedConnection},
     pagination::{Page, PageRequest},
@@ -65,6 +66,52 @@ impl TerritoryQuery {
         let page = PageRequest::parse(first, after)?;
         let found = ctx.data::<TerritoryService>()?.list(&filter, &page).await?;
         Ok(connection(found, &page, |entity| entity.code.clone(), TerritorialEntityNode))
+    }
+}
+
+/// Cambios de clasificación: un campo omitido se conserva, `null` lo borra.
+#[derive(InputObject)]
+pub struct UpdateTerritorialEntityInput {
+    pub category: MaybeUndefined<MunicipalCategory>,
+    pub capacity_group: MaybeUndefined<CapacityGroup>,
+}
+
+#[derive(SimpleObject)]
+pub struct TerritorialEntityPayload {
+    territorial_entity: TerritorialEntityNode,
+}
+
+fn change<T>(value: MaybeUndefined<T>) -> Option<Option<T>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(value) => Some(Some(value)),
+    }
+}
+
+#[derive(Default)]
+pub struct TerritoryMutation;
+
+#[Object]
+impl TerritoryMutation {
+    /// Actualiza la categoría municipal o el grupo de capacidades de una entidad (solo administradores).
+    async fn update_territorial_entity(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+        input: UpdateTerritorialEntityInput,
+    ) -> ApiResult<TerritorialEntityPayload> {
+        let code = DivipolaCode::parse(&code)?;
+        let updated = ctx
+            .data::<TerritoryService>()?
+            .update_classification(
+                ctx.data::<Actor>()?,
+                &code,
+                change(input.category),
+                change(input.capacity_group),
+            )
+            .await?;
+        Ok(TerritorialEntityPayload { territorial_entity: TerritorialEntityNode(updated) })
     }
 }
 

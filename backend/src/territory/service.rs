@@ -4,15 +4,19 @@ use std::{collections::HashMap, time::Duration};
 
 use sea_orm::{
     sea_query::{LikeExpr, OnConflict},
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::{
     entity::{ActiveModel, Column, Entity},
-    model::{DivipolaCode, TerritorialEntity, TerritoryFilter},
+    model::{CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialEntity, TerritoryFilter},
 };
 use crate::{
+    access::{
+        audit::{self, Change},
+        rules, Actor,
+    },
     cache::Cache,
     error::ServiceError,
     pagination::{Page, PageRequest},
@@ -137,6 +141,39 @@ impl TerritoryService {
         let keys: Vec<String> = entities.iter().map(|entity| cache_key(&entity.code)).collect();
         self.cache.delete_many(&keys).await;
         Ok(Entity::find().count(&self.db).await?)
+    }
+}
+
+impl TerritoryService {
+    /// Sets or clears the category and capacity group of an entity (the
+    /// administrator's catalogue). `None` keeps a field, `Some(None)` clears it.
+    #[tracing::instrument(name = "territory.update_classification", skip_all, fields(code = code.as_str()))]
+    pub async fn update_classification(
+        &self,
+        actor: &Actor,
+        code: &DivipolaCode,
+        category: Option<Option<MunicipalCategory>>,
+        capacity_group: Option<Option<CapacityGroup>>,
+    ) -> Result<TerritorialEntity, ServiceError> {
+        rules::require_admin(actor, "actualizar la clasificación de una entidad territorial")?;
+        let transaction = self.db.begin().await?;
+        let row = Entity::find_by_id(code.as_str()).one(&transaction).await?.ok_or_else(|| {
+            ServiceError::NotFound(format!("no existe la entidad territorial {}", code.as_str()))
+        })?;
+        let before = TerritorialEntity::from(row.clone());
+        let mut changed: ActiveModel = row.into();
+        if let Some(category) = category {
+            changed.category = Set(category.map(|c| c.as_db().to_owned()));
+        }
+        if let Some(group) = capacity_group {
+            changed.capacity_group = Set(group.map(|g| g.as_db().to_owned()));
+        }
+        let after = TerritorialEntity::from(changed.update(&transaction).await?);
+        let change = Change::new("update_territorial_entity", "territorial_entity", code.as_str());
+        audit::record(&transaction, actor, change.before(&before).after(&after)).await?;
+        transaction.commit().await?;
+        self.cache.delete_many(&[cache_key(code.as_str())]).await;
+        Ok(after)
     }
 }
 

@@ -1,0 +1,359 @@
+//! The authorisation matrix: every mutation of the schema × every role × own
+//! and other scope. Each case is allowed, or refused with FORBIDDEN or
+//! UNAUTHENTICATED and nothing in the database changed.
+//!
+//! The list of mutations comes from the served schema: a new mutation without
+//! a rule here fails the test until someone decides who may call it.
+
+use std::{collections::BTreeSet, future::Future, pin::Pin};
+
+use sea_orm::{ConnectionTrait, FromQueryResult, JsonValue, Statement};
+use serde_json::{json, Value};
+use sugit::access::Role;
+use sugit_tests::{error_codes, Backend, TestApp, PASSWORD};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    Territorial,
+    National,
+    Secretariat,
+    Admin,
+}
+
+const EVERYONE: [Who; 5] = [Who::Anonymous, Who::Territorial, Who::National, Who::Secretariat, Who::Admin];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// The caller's own object (its entity, organisation, token).
+    Own,
+    /// Someone else's object of the same kind.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    Allowed,
+    Refused(&'static str),
+}
+
+use Expect::{Allowed, Refused};
+const FORBIDDEN: Expect = Refused("FORBIDDEN");
+const UNAUTHENTICATED: Expect = Refused("UNAUTHENTICATED");
+
+/// The users of the matrix: one per role, and another of the same kind for
+/// the "other" scope.
+struct Fixture<'a> {
+    app: &'a TestApp,
+}
+
+fn email(who: Who, scope: Scope) -> &'static str {
+    match (who, scope) {
+        (Who::Territorial | Who::Anonymous, Scope::Own) => "ana@medellin.gov.co",
+        (Who::Territorial | Who::Anonymous, Scope::Other) => "pedro@envigado.gov.co",
+        (Who::National, Scope::Own) => "luis@dnp.gov.co",
+        (Who::National, Scope::Other) => "marta@minhacienda.gov.co",
+        (Who::Secretariat, _) => "sec@funcionpublica.gov.co",
+        (Who::Admin, Scope::Own) => "admin@sugit.gov.co",
+        (Who::Admin, Scope::Other) => "ana@medellin.gov.co",
+    }
+}
+
+impl Fixture<'_> {
+    async fn create_users(&self) {
+        let app = self.app;
+        app.create_user("admin@sugit.gov.co", Role::Admin, None, None).await;
+        app.create_user("ana@medellin.gov.co", Role::Territorial, Some("05001"), None).await;
+        app.create_user("pedro@envigado.gov.co", Role::Territorial, Some("05266"), None).await;
+        app.create_user("luis@dnp.gov.co", Role::National, None, Some("DNP")).await;
+        app.create_user("marta@minhacienda.gov.co", Role::National, None, Some("MINHACIENDA")).await;
+        app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+    }
+
+    /// A fresh session for the caller (none for anonymous).
+    async fn token(&self, who: Who) -> Option<String> {
+        match who {
+            Who::Anonymous => None,
+            _ => Some(self.app.login(email(who, Scope::Own)).await),
+        }
+    }
+
+    /// The id of a new API token owned by the user `email`.
+    async fn token_id_of(&self, email: &str) -> String {
+        let token = self.app.login(email).await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&token),
+                r#"mutation { createApiToken(name: "matriz") { accessToken { id } } }"#,
+                json!({}),
+            )
+            .await;
+        body["data"]["createApiToken"]["accessToken"]["id"].as_str().expect("token id").to_owned()
+    }
+
+    async fn user_id(&self, email: &str) -> String {
+        let admin = self.app.login("admin@sugit.gov.co").await;
+        let (_, body) = self
+            .app
+            .graphql_as(Some(&admin), "{ users(first: 100) { edges { node { id email } } } }", json!({}))
+            .await;
+        body["data"]["users"]["edges"]
+            .as_array()
+            .and_then(|edges| edges.iter().find(|edge| edge["node"]["email"] == email))
+            .and_then(|edge| edge["node"]["id"].as_str())
+            .expect("user listed")
+            .to_owned()
+    }
+}
+
+/// One call to make: the operation, its variables and the caller's token.
+struct Case {
+    query: &'static str,
+    variables: Value,
+    token: Option<String>,
+}
+
+type CaseFuture<'a> = Pin<Box<dyn Future<Output = Case> + Send + 'a>>;
+
+struct Rule {
+    mutation: &'static str,
+    scopes: &'static [Scope],
+    expect: fn(Who, Scope) -> Expect,
+    case: for<'a> fn(&'a Fixture<'a>, Who, Scope) -> CaseFuture<'a>,
+}
+
+fn signed_in(who: Who, _: Scope) -> Expect {
+    if who == Who::Anonymous {
+        UNAUTHENTICATED
+    } else {
+        Allowed
+    }
+}
+
+fn admin_only(who: Who, _: Scope) -> Expect {
+    match who {
+        Who::Anonymous => UNAUTHENTICATED,
+        Who::Admin => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+}
+
+const RULES: &[Rule] = &[
+    Rule {
+        mutation: "login",
+        scopes: &[Scope::Own],
+        expect: |_, _| Allowed,
+        case: |_, who, scope| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                    variables: json!({ "e": email(who, scope), "p": PASSWORD }),
+                    token: None,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "logout",
+        scopes: &[Scope::Own],
+        expect: signed_in,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation { logout { accessToken { id } } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "createApiToken",
+        scopes: &[Scope::Own],
+        expect: signed_in,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: r#"mutation { createApiToken(name: "integración") { token } }"#,
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "revokeToken",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (_, Scope::Own) | (Who::Admin, Scope::Other) => Allowed,
+            (_, Scope::Other) => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let owner = match (who, scope) {
+                    (Who::Anonymous, _) => email(Who::Territorial, Scope::Own),
+                    (Who::Secretariat, Scope::Other) => email(Who::National, Scope::Own),
+                    _ => email(who, scope),
+                };
+                let id = fx.token_id_of(owner).await;
+                Case {
+                    query: "mutation($id: ID!) { revokeToken(id: $id) { accessToken { revokedAt } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "createUser",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: CreateUserInput!) { createUser(input: $input) { user { id } } }",
+                    variables: json!({ "input": {
+                        "email": format!("{}@sugit.gov.co", unique("nuevo")), "name": "Nueva persona",
+                        "role": "TERRITORIAL", "entityCode": "05001", "password": PASSWORD,
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "setUserActive",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: admin_only,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let target = fx
+                    .user_id(email(if who == Who::Anonymous { Who::Territorial } else { who }, scope))
+                    .await;
+                Case {
+                    query: "mutation($id: ID!) { setUserActive(id: $id, active: true) { user { active } } }",
+                    variables: json!({ "id": target }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "createOrganisation",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { organisation { code } } }",
+                    variables: json!({ "input": { "code": unique("ORG").to_uppercase(), "name": "Organización nueva", "kind": "UNIVERSITY" } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "updateTerritorialEntity",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: admin_only,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let code = if scope == Scope::Own { "05001" } else { "05266" };
+                Case {
+                    query: "mutation($code: String!) { updateTerritorialEntity(code: $code, input: { category: SIXTH }) { territorialEntity { category } } }",
+                    variables: json!({ "code": code }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+];
+
+/// Every row of every table that a write could touch.
+async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
+    let mut tables = Vec::new();
+    for table in ["organisation", "app_user", "access_token", "audit_log", "territorial_entity"] {
+        let statement =
+            Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));
+        tables.push(JsonValue::find_by_statement(statement).all(db).await.expect("snapshot"));
+    }
+    tables
+}
+
+async fn schema_mutations(app: &TestApp) -> BTreeSet<String> {
+    let data = app.query_ok("{ __schema { mutationType { fields { name } } } }", json!({})).await;
+    data["__schema"]["mutationType"]["fields"]
+        .as_array()
+        .expect("mutations")
+        .iter()
+        .filter_map(|field| field["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+async fn run_matrix(backend: Backend) {
+    let Some(app) = TestApp::spawn_with(backend, |settings| {
+        settings.limits.login_attempts_per_minute = 10_000;
+        settings.limits.anonymous_requests_per_minute = 10_000;
+    })
+    .await
+    else {
+        return;
+    };
+    let in_schema = schema_mutations(&app).await;
+    let with_rules: BTreeSet<String> = RULES.iter().map(|rule| rule.mutation.to_owned()).collect();
+    let without_rule: Vec<&String> = in_schema.difference(&with_rules).collect();
+    assert!(
+        without_rule.is_empty(),
+        "mutations without an authorisation rule in the matrix: {without_rule:?}"
+    );
+    let stale: Vec<&String> = with_rules.difference(&in_schema).collect();
+    assert!(stale.is_empty(), "rules for mutations the schema no longer has: {stale:?}");
+
+    let fixture = Fixture { app: &app };
+    fixture.create_users().await;
+    let db = app.database().await;
+    let mut checked = 0;
+    for rule in RULES {
+        for who in EVERYONE {
+            for &scope in rule.scopes {
+                let expected = (rule.expect)(who, scope);
+                let case = (rule.case)(&fixture, who, scope).await;
+                let before = snapshot(&db).await;
+                let (_, body) = app.graphql_as(case.token.as_deref(), case.query, case.variables).await;
+                let label = format!("{} as {who:?} on {scope:?}", rule.mutation);
+                match expected {
+                    Allowed => {
+                        assert!(body.get("errors").is_none(), "{label} should be allowed: {body}");
+                        assert_ne!(body["data"][rule.mutation], Value::Null, "{label}: {body}");
+                    }
+                    Refused(code) => {
+                        assert_eq!(error_codes(&body), [code], "{label}: {body}");
+                        assert_eq!(
+                            snapshot(&db).await,
+                            before,
+                            "{label} was refused but changed the database"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= RULES.len() * EVERYONE.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_every_mutation_every_role_every_scope() {
+    run_matrix(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_every_mutation_every_role_every_scope() {
+    run_matrix(Backend::PostgresRedis).await;
+}
