@@ -14,6 +14,7 @@ use crate::{
     graphql::{self, SugitSchema},
     http,
     rate_limit::RateLimiter,
+    reporting::ReportingService,
     territory::{register, TerritoryService},
 };
 
@@ -26,6 +27,7 @@ pub struct AppState {
     pub schema: SugitSchema,
     pub territory: TerritoryService,
     pub access: AccessService,
+    pub reporting: ReportingService,
     pub limiter: RateLimiter,
 }
 
@@ -41,6 +43,8 @@ pub enum StartError {
     RegisterLoad(#[source] crate::error::ServiceError),
     #[error("no se pudieron registrar las organizaciones iniciales: {0}")]
     Seed(#[source] crate::error::ServiceError),
+    #[error("no se pudieron cargar los datos de demostración: {0}")]
+    Demo(#[source] crate::error::ServiceError),
     #[error("no se pudo conectar a Redis ({url}): {source}")]
     Redis { url: String, source: redis::RedisError },
     #[error("no se pudo escuchar en {address}: {source}")]
@@ -50,6 +54,7 @@ pub enum StartError {
 impl AppState {
     /// Connects, migrates and loads the register: a fresh database is usable at once.
     pub async fn initialise(settings: Settings) -> Result<Self, StartError> {
+        let first_start = db::is_new_embedded(&settings.database_url);
         let db = db::connect(&settings.database_url).await.map_err(StartError::Database)?;
         db::migrate(&db).await.map_err(StartError::Migration)?;
         let cache = match &settings.redis_url {
@@ -71,12 +76,22 @@ impl AppState {
             settings.limits.login_attempts_per_minute,
         );
         access.seed_organisations().await.map_err(StartError::Seed)?;
+        let reporting = ReportingService::new(db.clone(), territory.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::reporting::demo::load(&access, &reporting).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                contraseña = crate::reporting::demo::DEMO_PASSWORD,
+                "datos de demostración cargados: requerimientos, reportes 2025 de Abejorral, Abriaquí, Alejandría y Antioquia"
+            );
+        }
         let schema = graphql::schema_builder(&settings.limits)
             .data(territory.clone())
             .data(access.clone())
+            .data(reporting.clone())
             .data(db.clone())
             .finish();
-        Ok(Self { settings: Arc::new(settings), db, cache, schema, territory, access, limiter })
+        Ok(Self { settings: Arc::new(settings), db, cache, schema, territory, access, reporting, limiter })
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// Prefix of every Redis key, so instances of one deployment share and others don't.
     pub redis_prefix: String,
+    /// Load the demo data set (`SUGIT_DEMO`); unset: only into a new embedded database.
+    pub demo: Option<bool>,
     /// Log as JSON lines instead of human-readable text (`SUGIT_LOG_JSON`).
     pub log_json: bool,
     /// Browser origins allowed to call the API from another site (`SUGIT_CORS_ORIGINS`,
@@ -60,6 +62,7 @@ impl Default for Settings {
             database_url: "sqlite://data/sugit.db?mode=rwc".into(),
             redis_url: None,
             redis_prefix: "sugit:".into(),
+            demo: None,
             log_json: false,
             cors_origins: Vec::new(),
             session_hours: 12,
@@ -136,6 +139,9 @@ impl Settings {
                     reason: format!("«{value}» no es un número de horas entre 1 y 720"),
                 })?;
         }
+        if let Some(value) = lookup("SUGIT_DEMO") {
+            settings.demo = Some(parse_flag("SUGIT_DEMO", &value)?);
+        }
         if let Some(value) = lookup("SUGIT_LOG_JSON") {
             settings.log_json = parse_flag("SUGIT_LOG_JSON", &value)?;
         }
@@ -194,6 +200,7 @@ mod tests {
             ("SUGIT_DATABASE_URL", "postgres://postgres@127.0.0.1/sugit"),
             ("SUGIT_REDIS_URL", "redis://127.0.0.1:6379"),
             ("SUGIT_LOG_JSON", "sí"),
+            ("SUGIT_DEMO", "no"),
             ("SUGIT_CORS_ORIGINS", "https://a.gov.co, https://b.gov.co"),
         ])
         .expect("valid");
@@ -201,6 +208,7 @@ mod tests {
         assert!(!settings.is_sqlite());
         assert_eq!(settings.redis_url.as_deref(), Some("redis://127.0.0.1:6379"));
         assert!(settings.log_json);
+        assert_eq!(settings.demo, Some(false));
         assert_eq!(settings.cors_origins, ["https://a.gov.co", "https://b.gov.co"]);
     }
 

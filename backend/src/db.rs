@@ -27,6 +27,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Ok(db)
 }
 
+/// Whether `url` names an SQLite file that does not exist yet (a first start).
+pub fn is_new_embedded(url: &str) -> bool {
+    sqlite_file(url).is_some_and(|path| !std::path::Path::new(path).exists())
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

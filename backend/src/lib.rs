@@ -14,6 +14,7 @@ pub mod graphql;
 pub mod http;
 pub mod pagination;
 pub mod rate_limit;
+pub mod reporting;
 pub mod telemetry;
 pub mod territory;
 pub mod text;

@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_territorial_entity;
 mod m20261122_000002_access;
+mod m20261122_000003_reporting;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_territorial_entity::Migration),
             Box::new(m20261122_000002_access::Migration),
+            Box::new(m20261122_000003_reporting::Migration),
         ]
     }
 }

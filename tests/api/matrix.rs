@@ -68,6 +68,84 @@ impl Fixture<'_> {
         app.create_user("luis@dnp.gov.co", Role::National, None, Some("DNP")).await;
         app.create_user("marta@minhacienda.gov.co", Role::National, None, Some("MINHACIENDA")).await;
         app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+        app.create_user("gob@antioquia.gov.co", Role::Territorial, Some("05"), None).await;
+        let admin = self.app.login("admin@sugit.gov.co").await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: RegisterRequirementInput!) { registerRequirement(input: $input) { requirement { code } } }",
+                json!({ "input": {
+                    "code": "REQ_MATRIZ", "name": "Requerimiento de la matriz", "issuerCode": "DNP",
+                    "legalBasis": "Prueba", "periodicity": "ANNUAL", "entityKinds": ["MUNICIPALITY", "DISTRICT", "DEPARTMENT"],
+                    "newDataElements": [{ "code": "ELEMENTO_MATRIZ", "name": "Elemento de la matriz",
+                        "description": "Un número", "unit": "unidades", "valueType": "INTEGER", "competency": "PRUEBA" }],
+                } }),
+            )
+            .await;
+        assert_eq!(body["data"]["registerRequirement"]["requirement"]["code"], "REQ_MATRIZ", "{body}");
+    }
+
+    async fn admin_token(&self) -> String {
+        self.app.login("admin@sugit.gov.co").await
+    }
+
+    /// A fresh element in the catalogue, made by the administrator.
+    async fn new_element(&self) -> String {
+        let code = unique("E_").to_uppercase();
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.admin_token().await),
+                "mutation($input: DataElementInput!) { createDataElement(input: $input) { dataElement { code } } }",
+                json!({ "input": element_input(&code) }),
+            )
+            .await;
+        assert_eq!(body["data"]["createDataElement"]["dataElement"]["code"], code.as_str(), "{body}");
+        code
+    }
+
+    /// A fresh conflict on Medellín's element in a period of its own: Medellín
+    /// says 1, Antioquia says 2. Returns the observation and the department's value.
+    async fn new_conflict(&self, period: u32) -> (String, String) {
+        let submit = "mutation($input: SubmitReportInput!) { submitReport(input: $input) { conflicts } }";
+        for (email, reporter, value) in
+            [("ana@medellin.gov.co", "05001", "1"), ("gob@antioquia.gov.co", "05", "2")]
+        {
+            let token = self.app.login(email).await;
+            let (_, body) = self
+                .app
+                .graphql_as(
+                    Some(&token),
+                    submit,
+                    json!({ "input": {
+                        "entityCode": reporter, "period": period.to_string(), "requirementCode": "REQ_MATRIZ",
+                        "idempotencyKey": unique("k"), "values": [{ "dataElementCode": "ELEMENTO_MATRIZ", "value": value, "subjectCode": "05001" }],
+                    } }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
+        let period_text = period.to_string();
+        let (_, body) = self
+            .app
+            .graphql(
+                r#"{ dataConflicts(subjectCode: "05001", first: 100) { edges { node { observationId period values { id reporterCode } } } } }"#,
+                json!({}),
+            )
+            .await;
+        let conflict = body["data"]["dataConflicts"]["edges"]
+            .as_array()
+            .and_then(|edges| edges.iter().find(|e| e["node"]["period"] == period_text.as_str()))
+            .map(|e| e["node"].clone())
+            .expect("the conflict is listed");
+        let value = conflict["values"]
+            .as_array()
+            .and_then(|values| values.iter().find(|v| v["reporterCode"] == "05"))
+            .and_then(|v| v["id"].as_str())
+            .expect("the department's value")
+            .to_owned();
+        (conflict["observationId"].as_str().expect("id").to_owned(), value)
     }
 
     /// A fresh session for the caller (none for anonymous).
@@ -138,6 +216,13 @@ fn admin_only(who: Who, _: Scope) -> Expect {
         _ => FORBIDDEN,
     }
 }
+
+fn element_input(code: &str) -> Value {
+    json!({ "code": code, "name": format!("Elemento {code}"), "description": "Para la matriz",
+            "unit": "unidades", "valueType": "NUMBER", "competency": "PRUEBA" })
+}
+
+static PERIOD: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(2001);
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
@@ -273,12 +358,145 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "createDataElement",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: DataElementInput!) { createDataElement(input: $input) { dataElement { code } } }",
+                    variables: json!({ "input": element_input(&unique("E_").to_uppercase()) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "updateDataElement",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: r#"mutation($code: String!) { updateDataElement(code: $code, input: { name: "Nombre nuevo" }) { dataElement { version } } }"#,
+                    variables: json!({ "code": fx.new_element().await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "deprecateDataElement",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                let (old, successor) = (fx.new_element().await, fx.new_element().await);
+                Case {
+                    query: "mutation($code: String!, $successor: String!) { deprecateDataElement(code: $code, successorCode: $successor) { dataElement { status } } }",
+                    variables: json!({ "code": old, "successor": successor }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "registerRequirement",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                // A national user issues for its own organisation (DNP); "other" names another one.
+                let issuer = match (who, scope) {
+                    (Who::Admin, Scope::Own) => Some("DNP"),
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    _ => None,
+                };
+                Case {
+                    query: "mutation($input: RegisterRequirementInput!) { registerRequirement(input: $input) { requirement { code } } }",
+                    variables: json!({ "input": {
+                        "code": unique("R_").to_uppercase(), "name": "Requerimiento nuevo", "issuerCode": issuer,
+                        "legalBasis": "Prueba", "periodicity": "ANNUAL", "entityKinds": ["MUNICIPALITY"],
+                        "dataElementCodes": ["ELEMENTO_MATRIZ"],
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "submitReport",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Territorial, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let entity = if scope == Scope::Own { "05001" } else { "05266" };
+                let period = PERIOD.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Case {
+                    query:
+                        "mutation($input: SubmitReportInput!) { submitReport(input: $input) { accepted } }",
+                    variables: json!({ "input": {
+                        "entityCode": entity, "period": period.to_string(), "requirementCode": "REQ_MATRIZ",
+                        "idempotencyKey": unique("k"), "values": [{ "dataElementCode": "ELEMENTO_MATRIZ", "value": "7" }],
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "resolveConflict",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Admin, _) | (Who::Territorial, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let period = PERIOD.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let (observation, value) = fx.new_conflict(period).await;
+                // "Own" is Medellín's team; "other" is Envigado's, which has no say on Medellín's data.
+                let token = match (who, scope) {
+                    (Who::Territorial, Scope::Other) => Some(fx.app.login("pedro@envigado.gov.co").await),
+                    _ => fx.token(who).await,
+                };
+                Case {
+                    query: "mutation($o: ID!, $v: ID!) { resolveConflict(observationId: $o, valueId: $v) { inConflict } }",
+                    variables: json!({ "o": observation, "v": value }),
+                    token,
+                }
+            })
+        },
+    },
 ];
 
 /// Every row of every table that a write could touch.
 async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
     let mut tables = Vec::new();
-    for table in ["organisation", "app_user", "access_token", "audit_log", "territorial_entity"] {
+    for table in [
+        "organisation",
+        "app_user",
+        "access_token",
+        "audit_log",
+        "territorial_entity",
+        "data_element",
+        "information_requirement",
+        "requirement_element",
+        "submission",
+        "observation",
+        "observation_value",
+        "observation_source",
+    ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));
         tables.push(JsonValue::find_by_statement(statement).all(db).await.expect("snapshot"));

@@ -56,6 +56,7 @@ impl TestApp {
         let mut settings = Settings {
             listen: "127.0.0.1:0".parse().expect("valid address"),
             database_url: database.url.clone(),
+            demo: Some(false),
             ..Settings::default()
         };
         if backend == Backend::PostgresRedis {

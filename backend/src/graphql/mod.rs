@@ -9,18 +9,19 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 use crate::{
     access::resolvers::{AccessMutation, AccessQuery},
     config::Limits,
+    reporting::resolvers::{ReportingMutation, ReportingQuery},
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
 };
 
 /// Consultas de SUGIT.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(TerritoryQuery, AccessQuery);
+pub struct QueryRoot(TerritoryQuery, AccessQuery, ReportingQuery);
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AccessMutation, TerritoryMutation);
+pub struct MutationRoot(AccessMutation, TerritoryMutation, ReportingMutation);
 
 pub type SugitSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

@@ -24,7 +24,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use super::caller::{identify, Caller, Refusal};
 use crate::{
     access::resolvers::AccessLoader, app::AppState, error::ErrorCode, graphql::limits::coded,
-    territory::loader::TerritoryLoader,
+    reporting::resolvers::ReportingLoader, territory::loader::TerritoryLoader,
 };
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -182,7 +182,8 @@ async fn execute(state: &AppState, caller: &Caller, request: GraphqlRequest) -> 
         .data(caller.actor.clone())
         .data(caller.client.clone())
         .data(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn))
-        .data(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn));
+        .data(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn))
+        .data(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn));
     state.schema.execute(request).await
 }
 

@@ -1,0 +1,17 @@
+//! Reporting: "report once, reuse many". The catalogue of canonical data
+//! elements, the information requirements national entities issue, the
+//! submissions territorial entities send, and the observations they produce,
+//! deduplicated across requirements and levels of government.
+
+pub mod catalogue;
+pub mod dedup;
+pub mod demo;
+mod entity;
+pub mod model;
+pub mod resolvers;
+pub mod service;
+pub mod similarity;
+pub mod status;
+pub mod submission;
+
+pub use service::ReportingService;

@@ -1,0 +1,24 @@
+//! The reporting service: the catalogue, submissions and status, behind one handle.
+
+use sea_orm::DatabaseConnection;
+
+use super::{catalogue::Catalogue, status::Status, submission::Submissions};
+use crate::territory::TerritoryService;
+
+#[derive(Clone)]
+pub struct ReportingService {
+    pub catalogue: Catalogue,
+    pub submissions: Submissions,
+    pub status: Status,
+}
+
+impl ReportingService {
+    pub fn new(db: DatabaseConnection, territory: TerritoryService) -> Self {
+        let catalogue = Catalogue::new(db.clone());
+        Self {
+            submissions: Submissions::new(db.clone(), catalogue.clone(), territory.clone()),
+            status: Status::new(db, catalogue.clone(), territory),
+            catalogue,
+        }
+    }
+}

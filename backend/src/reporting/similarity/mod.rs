@@ -1,0 +1,1670 @@
+//! Near-duplicate detection between data elements of information requirements.
+//!
+//! When a national entity registers a requirement, each new field is compared with the
+//! existing data elements so the platform can propose reusing one instead of asking
+//! municipalities for the same datum twice with different wording. The method is kept
+//! explainable on purpose (a reviewer must understand why a pair was proposed):
+//!
+//! 1. Text is folded (lower case, accents removed), split into words, stop words dropped.
+//! 2. Words are reduced to a light form (plural and gender removed) and looked up, longest
+//!    phrase first, in a table of public-administration synonyms ("alumnos" = "matrícula" =
+//!    "estudiantes", "SGP" = "Sistema General de Participaciones", …).
+//! 3. Words without a synonym are stemmed further (derivational suffixes such as "-ción").
+//! 4. Acronyms the thesaurus does not know are read from initials: "IANC" in one field and
+//!    "Índice de agua no contabilizada" in the other count as the same term.
+//! 5. Two fields are scored with a weighted Dice coefficient over the terms of their names
+//!    and over name + description, plus character trigrams of the names (spelling variants).
+//!    Generic words ("número", "total", "valor", "municipio") weigh less.
+//! 6. The score is then lowered when the fields share words but differ in a mutually
+//!    exclusive qualifier (urbano/rural, régimen subsidiado/contributivo, acueducto/
+//!    alcantarillado, X/"no X", actualizado/desactualizado, número/valor/porcentaje, stock/
+//!    change…) or when each name keeps content words the other field never mentions:
+//!    those are the typical false friends of municipal reporting.
+//!
+//! Measured on `resources/similarity_pairs.csv` by the test `labelled_set_reaches_target_…`.
+//! The synonym and contrast lists are the main lever: a topic they do not cover is matched
+//! only by shared stems and initials, with clearly lower recall.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A candidate to compare against: an existing data element.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldText<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub description: &'a str,
+}
+
+/// Why two fields look alike.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Similarity {
+    /// 0.0..=1.0
+    pub score: f64,
+    /// Normalised terms both share (after folding, stemming, synonym mapping), sorted.
+    pub shared_terms: Vec<String>,
+    /// Spanish, one sentence, e.g. "Comparten los términos «poblacion», «total»; similitud 0,82".
+    pub explanation: String,
+}
+
+/// Threshold above which a pair is proposed as a near-duplicate (inclusive). Set for recall:
+/// an extra candidate costs a reviewer a glance, a missed duplicate costs municipalities a
+/// second report.
+pub const PROPOSAL_THRESHOLD: f64 = 0.45;
+
+// Score = weighted sum of three views of the pair. Names carry the meaning of a field,
+// descriptions add context (and rescue acronyms such as "NBI" explained only there),
+// trigrams catch typos and variants the stemmer misses.
+const NAME_WEIGHT: f64 = 0.45;
+const FULL_WEIGHT: f64 = 0.40;
+const TRIGRAM_WEIGHT: f64 = 0.15;
+/// Each mutually exclusive qualifier on which the fields differ halves the score.
+const CONTRAST_PENALTY: f64 = 0.5;
+/// When each name has its own content words, absent from the other field altogether
+/// ("Mortalidad materna" / "Mortalidad perinatal"), they likely differ in a qualifier no
+/// list foresaw. The score loses up to this share, in proportion to the smaller of the two
+/// unmatched parts; one-sided extras ("Gasto de funcionamiento ejecutado") are not penalised.
+const DIVERGENCE_PENALTY: f64 = 0.6;
+/// Divergence from which the explanation names the words of each side.
+const DIVERGENCE_EXPLAINED: f64 = 0.3;
+/// Weight of words that appear in almost every field and say little about its meaning.
+const GENERIC_WEIGHT: f64 = 0.25;
+/// Weight of words that are frequent in one family of indicators ("cobertura", "ingreso").
+const BROAD_WEIGHT: f64 = 0.5;
+/// Shared terms listed in the explanation; the rest are summarised as "y N más".
+const EXPLAINED_TERMS: usize = 8;
+
+// ---------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------
+
+/// Spanish function words (folded). "no" and "sin" are absent on purpose: they negate the
+/// next term ("ingresos no tributarios").
+const STOP_WORDS: &[&str] = &[
+    "a", "al", "ante", "antes", "bajo", "cada", "como", "con", "contra", "cual", "cuales", "cuyo", "de",
+    "del", "desde", "donde", "durante", "e", "el", "ella", "ellos", "en", "entre", "es", "esa", "ese",
+    "esta", "estan", "este", "esto", "estos", "estas", "fue", "ha", "han", "hasta", "i", "ii", "iii", "iv",
+    "la", "las", "le", "les", "lo", "los", "mas", "mediante", "ni", "o", "otra", "otras", "otro", "otros",
+    "para", "pero", "por", "porque", "que", "se", "segun", "ser", "si", "sobre", "son", "su", "sus", "tal",
+    "tambien", "tras", "u", "un", "una", "uno", "unos", "unas", "v", "y", "ya",
+];
+
+/// Number words are written as digits so "cinco años" matches "5 años". "Uno" and "1" are
+/// dropped with the articles "un"/"una", which are indistinguishable from the numeral.
+const NUMBER_WORDS: &[(&str, &str)] = &[
+    ("cero", "0"),
+    ("dos", "2"),
+    ("tres", "3"),
+    ("cuatro", "4"),
+    ("cinco", "5"),
+    ("seis", "6"),
+    ("siete", "7"),
+    ("ocho", "8"),
+    ("nueve", "9"),
+    ("diez", "10"),
+    ("once", "11"),
+    ("doce", "12"),
+    ("quince", "15"),
+    ("dieciocho", "18"),
+    ("veinte", "20"),
+    ("sesenta", "60"),
+    ("cien", "100"),
+    ("mil", "1000"),
+];
+
+/// Synonyms of Colombian public administration reporting. Left: canonical term(s) (several
+/// separated by `|` when a phrase bundles two notions, e.g. "colegios públicos"). Right:
+/// variants, written as natural text; they go through the same folding and light stemming
+/// as the input, so listing one plural or gender is usually enough. Longer phrases win
+/// ("impuesto predial" before "impuesto").
+const SYNONYMS: &[(&str, &[&str])] = &[
+    // Population and demography (DANE).
+    ("poblacion", &["población", "habitantes", "residentes", "pobladores"]),
+    ("anio", &["año", "vigencia", "anual", "anualmente", "vigencia fiscal", "año fiscal", "periodo anual"]),
+    ("menor", &["niños", "niñas", "niños y niñas", "menores", "menores de edad", "infantil", "infantes"]),
+    // Health indicators separate under-1 ("infantil") from under-5 ("primera infancia", "niñez").
+    ("menor|menor de un anio", &["menores de un año", "menor de un año", "menores de 1 año"]),
+    ("mortalidad|menor|menor de un anio", &["mortalidad infantil"]),
+    (
+        "menor|primera infancia",
+        &["primera infancia", "0 a 5 años", "0 a 6 años", "menores de 5 años", "menores de 6 años"],
+    ),
+    ("adolescente", &["adolescentes", "adolescencia", "12 a 17 años"]),
+    ("joven", &["jóvenes", "juventud"]),
+    (
+        "adulto mayor",
+        &[
+            "adultos mayores",
+            "personas mayores",
+            "tercera edad",
+            "60 años y más",
+            "personas de 60 años y más",
+        ],
+    ),
+    ("mujer", &["mujeres", "femenino", "sexo femenino"]),
+    ("hombre", &["hombres", "masculino", "varones", "sexo masculino"]),
+    ("hogar", &["hogares", "familias", "núcleo familiar", "núcleos familiares"]),
+    ("vivienda", &["viviendas", "habitacional", "unidades de vivienda", "soluciones de vivienda"]),
+    ("persona", &["personas", "individuos", "ciudadanos"]),
+    ("urbano", &["urbano", "urbana", "cabecera", "cabecera municipal", "casco urbano", "zona urbana"]),
+    (
+        "rural",
+        &["rural", "rurales", "rural disperso", "centros poblados", "centro poblado", "zona rural", "resto"],
+    ),
+    // Education (MEN, SIMAT, ICFES).
+    (
+        "estudiante",
+        &[
+            "estudiantes",
+            "alumnos",
+            "matriculados",
+            "matrícula",
+            "matrículas",
+            "educandos",
+            "escolares matriculados",
+        ],
+    ),
+    ("docente", &["docentes", "profesores", "maestros", "educadores", "planta docente"]),
+    (
+        "establecimiento educativo",
+        &[
+            "establecimiento educativo",
+            "institución educativa",
+            "colegio",
+            "escuela",
+            "centro educativo",
+            "IE",
+        ],
+    ),
+    (
+        "establecimiento educativo|oficial",
+        &[
+            "colegios públicos",
+            "escuelas públicas",
+            "instituciones educativas públicas",
+            "establecimientos educativos públicos",
+            "colegios oficiales",
+        ],
+    ),
+    ("establecimiento educativo|privado", &["colegios privados", "colegios particulares"]),
+    ("sede educativa", &["sede educativa", "sedes"]),
+    ("oficial", &["oficial", "oficiales", "sector oficial", "sector público", "estatal", "estatales"]),
+    ("privado", &["privado", "privada", "no oficial", "sector privado", "particular"]),
+    ("preescolar", &["preescolar", "transición", "grado transición", "grado cero", "educación inicial"]),
+    ("primaria", &["primaria", "básica primaria", "educación básica primaria"]),
+    ("secundaria", &["secundaria", "básica secundaria", "educación básica secundaria"]),
+    ("educacion media", &["educación media", "media académica", "media técnica", "grados 10 y 11"]),
+    ("educacion superior", &["educación superior", "universitaria", "pregrado", "programas universitarios"]),
+    (
+        "desercion",
+        &[
+            "deserción",
+            "desertores",
+            "desertan",
+            "desertaron",
+            "abandono escolar",
+            "abandonan",
+            "abandonaron",
+        ],
+    ),
+    (
+        "reprobacion",
+        &["reprobación", "reprobados", "reprobaron", "no aprueban", "no aprobaron", "pierden el año"],
+    ),
+    // Repeating a grade is a different MEN indicator from failing it.
+    ("repitencia", &["repitencia", "repitentes", "repiten", "repitieron"]),
+    ("aprobacion", &["aprobación", "aprobados", "aprueban", "aprobaron"]),
+    (
+        "alimentacion escolar",
+        &[
+            "PAE",
+            "programa de alimentación escolar",
+            "alimentación escolar",
+            "complemento alimentario",
+            "complementos alimentarios",
+            "restaurante escolar",
+        ],
+    ),
+    ("transporte escolar", &["transporte escolar", "rutas escolares"]),
+    (
+        "saber 11",
+        &[
+            "saber 11",
+            "pruebas saber 11",
+            "examen de estado",
+            "examen de estado de la educación media",
+            "icfes",
+        ],
+    ),
+    ("puntaje", &["puntaje", "puntajes", "calificación", "puntuación", "resultado", "resultados"]),
+    (
+        "analfabetismo",
+        &[
+            "analfabetismo",
+            "analfabetas",
+            "no saben leer ni escribir",
+            "no sabe leer ni escribir",
+            "no saben leer y escribir",
+        ],
+    ),
+    // Health (Minsalud, SISPRO, BDUA, Sivigila).
+    ("afiliado", &["afiliados", "afiliación", "afiliaciones", "asegurados", "aseguramiento"]),
+    ("subsidiado", &["régimen subsidiado", "subsidiado"]),
+    ("contributivo", &["régimen contributivo", "contributivo"]),
+    ("regimen especial", &["régimen especial", "régimen de excepción", "regímenes especiales"]),
+    (
+        "salud",
+        &["salud", "SGSSS", "sistema general de seguridad social en salud", "seguridad social en salud"],
+    ),
+    (
+        "ips",
+        &[
+            "IPS",
+            "institución prestadora de servicios de salud",
+            "instituciones prestadoras de servicios de salud",
+            "hospital",
+            "hospitales",
+            "clínica",
+            "centro de salud",
+            "puesto de salud",
+            "ESE",
+            "empresa social del estado",
+        ],
+    ),
+    ("eps", &["EPS", "entidad promotora de salud", "EAPB", "aseguradora"]),
+    (
+        "vacunacion",
+        &[
+            "vacunación",
+            "vacunados",
+            "vacuna",
+            "inmunización",
+            "inmunizados",
+            "esquema de vacunación",
+            "biológico",
+        ],
+    ),
+    // A vaccine implies vaccination: "esquema de SRP" is a vaccination field.
+    ("triple viral|vacunacion", &["triple viral", "SRP", "sarampión rubéola paperas"]),
+    ("pentavalente|vacunacion", &["pentavalente"]),
+    ("bcg|vacunacion", &["BCG"]),
+    ("polio|vacunacion", &["polio", "antipolio", "VOP", "VIP"]),
+    ("dpt|vacunacion", &["DPT"]),
+    ("neumococo|vacunacion", &["neumococo", "antineumocócica"]),
+    ("rotavirus|vacunacion", &["rotavirus"]),
+    ("vph|vacunacion", &["VPH", "virus del papiloma humano"]),
+    (
+        "mortalidad",
+        &[
+            "mortalidad",
+            "defunciones",
+            "defunción",
+            "muertes",
+            "muerte",
+            "fallecimientos",
+            "fallecidos",
+            "decesos",
+        ],
+    ),
+    ("nacimiento", &["nacimientos", "nacidos vivos", "nacido vivo", "nacidos"]),
+    // A birth rate is births per population: bundling both keeps it apart from a count.
+    ("nacimiento|porcentaje", &["natalidad", "tasa de natalidad", "tasa bruta de natalidad"]),
+    ("embarazo|adolescente", &["embarazo adolescente", "embarazo en adolescentes", "madres adolescentes"]),
+    (
+        "discapacidad",
+        &[
+            "discapacidad",
+            "personas con discapacidad",
+            "RLCPD",
+            "registro para la localización y caracterización de personas con discapacidad",
+            "registro de localización y caracterización de personas con discapacidad",
+        ],
+    ),
+    ("malaria", &["malaria", "paludismo"]),
+    // Fiscal (FUT, CHIP, Contaduría General, DNP, Ministerio de Hacienda).
+    ("ingreso", &["ingresos", "recaudo", "recaudos", "recaudado", "recaudar", "rentas"]),
+    ("tributario", &["tributario", "tributaria", "impuestos", "impuesto", "tributos"]),
+    ("predial", &["predial", "impuesto predial", "impuesto predial unificado", "predial unificado", "IPU"]),
+    ("industria y comercio", &["industria y comercio", "impuesto de industria y comercio", "ICA", "reteica"]),
+    (
+        "sobretasa gasolina",
+        &[
+            "sobretasa a la gasolina",
+            "sobretasa a la gasolina motor",
+            "sobretasa gasolina",
+            "sobretasa al ACPM",
+        ],
+    ),
+    ("sgp", &["SGP", "sistema general de participaciones"]),
+    (
+        "agua potable y saneamiento basico",
+        &["agua potable y saneamiento básico", "APSB", "SGP APSB", "SGP agua potable"],
+    ),
+    ("proposito general", &["propósito general", "libre inversión"]),
+    (
+        "asignacion",
+        &[
+            "asignación",
+            "asignaciones",
+            "asignados",
+            "asignado",
+            "transferencias",
+            "transferencia",
+            "participación",
+        ],
+    ),
+    ("regalias", &["SGR", "sistema general de regalías", "regalías"]),
+    ("regalias|asignacion", &["asignaciones directas", "asignación directa"]),
+    ("deuda", &["deuda", "deuda pública", "endeudamiento", "crédito público", "obligaciones financieras"]),
+    (
+        "servicio de la deuda",
+        &[
+            "servicio de la deuda",
+            "servicio de deuda",
+            "amortizaciones e intereses",
+            "intereses y amortizaciones",
+        ],
+    ),
+    ("funcionamiento", &["funcionamiento", "gastos de funcionamiento", "gasto de funcionamiento"]),
+    (
+        "inversion",
+        &["inversión", "inversiones", "gastos de inversión", "gasto de inversión", "inversión pública"],
+    ),
+    (
+        "presupuesto",
+        &[
+            "presupuesto",
+            "presupuestal",
+            "apropiación",
+            "apropiaciones",
+            "apropiado",
+            "apropiación definitiva",
+            "presupuesto definitivo",
+        ],
+    ),
+    (
+        "ejecucion",
+        &["ejecución", "ejecutado", "ejecución presupuestal", "comprometido", "compromisos", "compromiso"],
+    ),
+    ("pago", &["pagos", "pagado", "giros", "girado", "pagos realizados"]),
+    ("facturacion", &["facturación", "facturado", "liquidación", "liquidado"]),
+    ("icld", &["ICLD", "ingresos corrientes de libre destinación"]),
+    (
+        "cartera",
+        &[
+            "cartera",
+            "cartera morosa",
+            "valor adeudado",
+            "adeudado",
+            "morosidad",
+            "deudores",
+            "deuda de contribuyentes",
+        ],
+    ),
+    ("valor", &["valor", "valores", "monto", "cuantía", "importe", "suma"]),
+    // A count ("número", "cantidad") is not an amount ("valor"); "total" can be either.
+    (
+        "numero",
+        &["número", "cantidad", "cantidades", "nro", "núm", "nº", "conteo", "número total", "cantidad total"],
+    ),
+    ("total", &["total", "totales"]),
+    (
+        "porcentaje",
+        &["porcentaje", "proporción", "tasa", "incidencia", "por ciento", "participación porcentual"],
+    ),
+    (
+        "municipio",
+        &[
+            "municipio",
+            "municipal",
+            "ente territorial",
+            "entidad territorial",
+            "entidades territoriales",
+            "alcaldía",
+        ],
+    ),
+    // Water, sanitation and utilities (Superservicios, SUI, Minvivienda).
+    ("suscriptor", &["usuarios", "usuario", "suscriptores", "abonados"]),
+    (
+        "acueducto",
+        &[
+            "acueducto",
+            "agua potable",
+            "servicio de agua",
+            "suministro de agua",
+            "abastecimiento de agua",
+            "red de agua potable",
+        ],
+    ),
+    ("alcantarillado", &["alcantarillado", "aguas residuales", "aguas servidas"]),
+    (
+        "aseo",
+        &[
+            "aseo",
+            "servicio de aseo",
+            "servicio público de aseo",
+            "recolección de basuras",
+            "recolección de residuos",
+            "recolección de residuos sólidos",
+            "barrido",
+        ],
+    ),
+    ("residuos", &["residuos", "residuos sólidos", "basuras", "desechos"]),
+    (
+        "disposicion final",
+        &["disposición final", "relleno sanitario", "rellenos sanitarios", "dispuestos", "dispuestas"],
+    ),
+    (
+        "energia",
+        &[
+            "energía",
+            "energía eléctrica",
+            "electricidad",
+            "servicio eléctrico",
+            "fluido eléctrico",
+            "servicio de energía",
+        ],
+    ),
+    ("gas", &["gas", "gas natural", "gas domiciliario", "gas combustible"]),
+    ("internet", &["internet", "conectividad", "banda ancha", "acceso a internet"]),
+    (
+        "calidad del agua",
+        &[
+            "IRCA",
+            "calidad del agua",
+            "índice de riesgo de la calidad del agua",
+            "índice de riesgo de calidad del agua",
+            "riesgo de la calidad del agua",
+        ],
+    ),
+    // Planning, poverty and institutional performance (DNP, SISBEN, DAFP).
+    (
+        "sisben",
+        &[
+            "SISBEN",
+            "sisbén",
+            "sistema de identificación de potenciales beneficiarios",
+            "sistema de identificación de potenciales beneficiarios de programas sociales",
+        ],
+    ),
+    ("nbi", &["NBI", "necesidades básicas insatisfechas"]),
+    (
+        "pobreza multidimensional",
+        &[
+            "IPM",
+            "pobreza multidimensional",
+            "índice de pobreza multidimensional",
+            "medida de pobreza multidimensional",
+        ],
+    ),
+    ("pobreza monetaria", &["pobreza monetaria", "línea de pobreza"]),
+    (
+        "desempeno municipal",
+        &["MDM", "medición de desempeño municipal", "desempeño municipal", "índice de desempeño municipal"],
+    ),
+    (
+        "desempeno institucional",
+        &["FURAG", "IDI", "desempeño institucional", "índice de desempeño institucional"],
+    ),
+    (
+        "funcionario",
+        &[
+            "funcionarios",
+            "servidores públicos",
+            "servidores",
+            "empleados públicos",
+            "empleados",
+            "trabajadores oficiales",
+        ],
+    ),
+    ("planta", &["planta", "planta de personal", "planta de cargos", "planta global"]),
+    (
+        "prestacion de servicios",
+        &[
+            "prestación de servicios",
+            "prestación de servicios profesionales",
+            "prestación de servicios profesionales y de apoyo a la gestión",
+            "CPS",
+        ],
+    ),
+    // Victims, security and justice (UARIV, Policía, Medicina Legal).
+    (
+        "victima",
+        &[
+            "víctimas",
+            "RUV",
+            "registro único de víctimas",
+            "víctimas del conflicto armado",
+            "víctimas del conflicto",
+            "población víctima",
+        ],
+    ),
+    (
+        "desplazamiento",
+        &[
+            "desplazamiento",
+            "desplazados",
+            "desplazamiento forzado",
+            "población desplazada",
+            "personas desplazadas",
+        ],
+    ),
+    ("hurto", &["hurtos", "robos", "robo"]),
+    ("violencia intrafamiliar", &["violencia intrafamiliar", "violencia doméstica", "VIF"]),
+    ("violencia sexual", &["violencia sexual", "delitos sexuales", "abuso sexual"]),
+    ("violencia de genero", &["violencia de género", "violencia contra la mujer"]),
+    // Land, environment and infrastructure (IGAC, IDEAM, Invías).
+    ("catastro", &["catastro", "catastral", "catastrales", "base catastral", "formación catastral"]),
+    ("predio", &["predios", "inmuebles", "inmueble"]),
+    ("bosque", &["bosque", "bosques", "bosque natural", "cobertura boscosa", "área boscosa"]),
+    ("area", &["hectáreas", "área", "superficie", "extensión"]),
+    ("deforestacion", &["deforestación", "deforestadas", "deforestados", "tala"]),
+    (
+        "via terciaria",
+        &["vías terciarias", "red vial terciaria", "vial terciaria", "caminos veredales", "vías rurales"],
+    ),
+    ("via", &["vías", "vía", "vial", "red vial", "carreteras", "carretera", "caminos"]),
+    ("longitud", &["kilómetros", "km", "longitud"]),
+    ("vivienda|vis", &["VIS", "vivienda de interés social", "viviendas de interés social"]),
+    (
+        "plan de ordenamiento territorial",
+        &["POT", "PBOT", "EOT", "plan de ordenamiento territorial", "esquema de ordenamiento territorial"],
+    ),
+    (
+        "unidad productiva agropecuaria",
+        &[
+            "UPA",
+            "unidad de producción agropecuaria",
+            "unidades productivas agropecuarias",
+            "unidad productiva agropecuaria",
+        ],
+    ),
+    // Transit (RUNT, Agencia Nacional de Seguridad Vial).
+    (
+        "accidente de transito",
+        &["accidentes de tránsito", "siniestros viales", "siniestros de tránsito", "incidentes viales"],
+    ),
+    ("vehiculo", &["vehículos", "parque automotor", "automotores", "vehículos automotores"]),
+    // "Matriculados" means students, except for vehicles.
+    ("vehiculo|registrado", &["vehículos matriculados", "vehículos registrados"]),
+    // Law 617 of 2000: operating expenses over unrestricted current revenue.
+    (
+        "ley 617|funcionamiento|icld",
+        &["ley 617", "indicador de ley 617", "indicador de ley 617 de 2000", "ley 617 de 2000"],
+    ),
+    ("ley 358|servicio de la deuda", &["ley 358", "indicador de solvencia", "ley 358 de 1997"]),
+    // Generic reporting vocabulary: mapped so that wording does not matter, weighed low.
+    (
+        "atencion",
+        &[
+            "atendidos",
+            "atención",
+            "atender",
+            "beneficiarios",
+            "beneficiarias",
+            "reciben",
+            "recibe",
+            "cubiertos",
+        ],
+    ),
+    (
+        "registrado",
+        &[
+            "registrados",
+            "inscritos",
+            "incluidos",
+            "reportados",
+            "encuestados",
+            "notificados",
+            "identificados",
+        ],
+    ),
+];
+
+/// Terms found in almost any field; they still count, but little.
+const GENERIC_WORDS: &[&str] = &[
+    "total",
+    "número",
+    "valor",
+    "porcentaje",
+    "municipio",
+    "año",
+    "persona",
+    "registrado",
+    "servicio",
+    "índice",
+    "sistema",
+    "dato",
+    "información",
+    "recurso",
+    "promedio",
+    "nivel",
+    "vigente",
+    "efectivamente",
+    "reporte",
+    "indicador",
+    "tipo",
+    "base",
+    "proyección",
+];
+
+/// Terms frequent within one family of indicators.
+const BROAD_WORDS: &[&str] =
+    &["cobertura", "ingreso", "gasto", "caso", "atención", "población", "hogar", "vivienda"];
+
+/// Families of mutually exclusive qualifiers. Inside a family, each value lists its
+/// alternatives separated by `|` (the first one labels it in explanations). Two fields whose
+/// names (or, if a name says nothing, descriptions) take different values of one family
+/// measure different things even if they share every other word.
+const CONTRASTS: &[&[&str]] = &[
+    &["urbano", "rural"],
+    &["oficial", "privado"],
+    &["subsidiado", "contributivo", "régimen especial"],
+    &["preescolar", "primaria", "secundaria", "educación media", "educación superior"],
+    &["bruta", "neta"],
+    &["acueducto", "alcantarillado", "aseo", "energía", "gas", "internet", "telefonía"],
+    &["funcionamiento", "inversión", "servicio de la deuda"],
+    &[
+        "predial",
+        "industria y comercio",
+        "sobretasa gasolina",
+        "estampilla",
+        "alumbrado público",
+        "delineación",
+    ],
+    &["educación", "salud", "agua potable y saneamiento básico", "propósito general"],
+    &["hombre", "mujer"],
+    &["numero", "valor", "porcentaje|cobertura", "promedio"],
+    &[
+        "triple viral",
+        "pentavalente",
+        "bcg",
+        "polio",
+        "dpt",
+        "neumococo",
+        "rotavirus",
+        "vph",
+        "fiebre amarilla",
+    ],
+    &["menor de un anio", "primera infancia", "adolescente", "joven", "adulto mayor"],
+    &["dengue", "malaria", "tuberculosis", "VIH", "sífilis", "zika", "chikunguña", "COVID"],
+    &[
+        "homicidio",
+        "hurto",
+        "lesiones personales",
+        "secuestro",
+        "extorsión",
+        "violencia intrafamiliar",
+        "violencia sexual",
+        "violencia de género",
+    ],
+    &["nbi", "pobreza multidimensional", "pobreza monetaria"],
+    &["cuantitativo", "cualitativo"],
+    &["matemáticas", "lectura crítica", "ciencias naturales", "sociales y ciudadanas", "inglés"],
+    &["deserción", "reprobación", "aprobación", "repitencia"],
+    &["presupuesto", "ejecución", "pago"],
+    &["ingreso", "cartera", "facturacion"],
+    &["ingreso", "gasto|funcionamiento|inversion|servicio de la deuda"],
+    // The four variables of the municipal agricultural survey (EVA).
+    &["sembrada", "cosechada", "producción", "rendimiento"],
+    &["establecimiento educativo", "sede educativa"],
+    &["alimentacion escolar", "transporte escolar", "jornada única", "familias en acción", "colombia mayor"],
+    &[
+        "jornada única",
+        "jornada mañana",
+        "jornada tarde",
+        "jornada nocturna",
+        "jornada sabatina",
+        "jornada completa",
+    ],
+    &["obra", "prestacion de servicios", "suministro", "consultoría", "interventoría", "arrendamiento"],
+    &["subsidio", "contribución"],
+];
+
+// ---------------------------------------------------------------------------------------
+// Normalisation
+// ---------------------------------------------------------------------------------------
+
+/// Lower case without accents; "ñ" becomes "n" so text typed without it still matches.
+fn fold(text: &str) -> String {
+    text.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Folded words; "%" becomes "porcentaje" and the abbreviations "No." / "N°" become "numero"
+/// (otherwise "No. de alumnos" would read as a negation).
+fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for c in fold(text).chars() {
+        if c.is_alphanumeric() && c != 'º' {
+            current.push(c);
+            continue;
+        }
+        if !current.is_empty() {
+            let abbreviation = (current == "no" && c == '.') || (current == "n" && matches!(c, '°' | 'º'));
+            let word = std::mem::take(&mut current);
+            out.push(if abbreviation { "numero".to_string() } else { word });
+        }
+        if c == '%' {
+            out.push("porcentaje".to_string());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Plural and gender removed: "matriculadas" → "matriculad", "menores" → "menor",
+/// "niños"/"niñas" → "nin". Precise enough to look synonyms up without false friends.
+fn light(word: &str) -> String {
+    let mut chars: Vec<char> = word.chars().collect();
+    if chars.len() <= 3 || chars.iter().all(char::is_ascii_digit) {
+        return word.to_string();
+    }
+    let n = chars.len();
+    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    if word.ends_with("ces") && n >= 5 {
+        chars.truncate(n - 3);
+        chars.push('z');
+    } else if word.ends_with("es") && n >= 5 && matches!(chars[n - 3], 'l' | 'r' | 'n' | 'd' | 'j' | 'y') {
+        chars.truncate(n - 2);
+    } else if chars[n - 1] == 's' && is_vowel(chars[n - 2]) {
+        chars.truncate(n - 1);
+    }
+    if chars.len() >= 4 && matches!(chars.last(), Some('a' | 'e' | 'o')) {
+        chars.pop();
+    }
+    chars.into_iter().collect()
+}
+
+/// Derivational suffixes of light forms, most specific first, so "afiliación" and
+/// "afiliados" meet at "afili", "contratistas" and "contratos" at "contrat".
+/// Also adjectives in "-ico" ("turístico" → "turist"), nouns from participles ("visitante",
+/// "gestante") and third-person plurals ("visitan", "reciben") so they meet their nouns.
+const SUFFIXES: &[&str] = &[
+    "amient", "imient", "acion", "icion", "cion", "sion", "idad", "ativ", "anci", "enci", "ment", "ant",
+    "ent", "ist", "ic", "ad", "id", "iv", "an", "en",
+];
+
+/// Stem of a light form for words that have no synonym. Keeps at least four letters so
+/// short words are not merged ("calidad" stays, "ciudad" → "ciud"). Suffixes are removed
+/// until none applies, so chains meet whatever their length ("subsidiado" / "subsidio").
+fn stem(light_form: &str) -> String {
+    let mut current = light_form.to_string();
+    if current.chars().all(|c| c.is_ascii_digit()) {
+        return current;
+    }
+    while let Some(root) = strip_one_suffix(&current) {
+        current = root;
+    }
+    current
+}
+
+fn strip_one_suffix(word: &str) -> Option<String> {
+    let long_enough = |root: &&str| root.chars().count() >= 4;
+    SUFFIXES
+        .iter()
+        .find_map(|suffix| word.strip_suffix(suffix).filter(long_enough))
+        // Nouns in "-io"/"-ia" meet their relatives: "suicidio" / "suicida".
+        .or_else(|| word.strip_suffix('i').filter(long_enough))
+        .map(str::to_string)
+}
+
+/// Words → light forms, with stop words removed, numbers as digits and "sin" read as "no".
+fn prepare(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in words(text) {
+        let word =
+            NUMBER_WORDS.iter().find(|(w, _)| *w == word).map_or(word, |(_, digits)| digits.to_string());
+        if word == "no" || word == "sin" {
+            out.push("no".to_string());
+            continue;
+        }
+        let single_letter = word.chars().count() == 1 && !word.chars().all(|c| c.is_ascii_digit());
+        if word == "1" || single_letter || STOP_WORDS.contains(&word.as_str()) {
+            continue;
+        }
+        out.push(light(&word));
+    }
+    out
+}
+
+struct Thesaurus {
+    phrases: HashMap<Vec<String>, Vec<String>>,
+    longest: usize,
+}
+
+/// The phrase table, plus the variants claimed by two different groups (a mistake in
+/// SYNONYMS; the first group wins, and a test keeps the list empty).
+fn build_thesaurus() -> (Thesaurus, Vec<String>) {
+    let mut phrases: HashMap<Vec<String>, Vec<String>> = HashMap::new();
+    let mut conflicts = Vec::new();
+    for (canonical, variants) in SYNONYMS {
+        let terms: Vec<String> = canonical.split('|').map(str::to_string).collect();
+        // A single canonical term is also its own variant ("acueducto").
+        let own = if terms.len() == 1 { Some(*canonical) } else { None };
+        for variant in variants.iter().copied().chain(own) {
+            let key = prepare(variant);
+            if key.is_empty() {
+                continue;
+            }
+            match phrases.get(&key) {
+                Some(existing) if *existing != terms => conflicts.push((*variant).to_string()),
+                Some(_) => {}
+                None => {
+                    phrases.insert(key, terms.clone());
+                }
+            }
+        }
+    }
+    let longest = phrases.keys().map(Vec::len).max().unwrap_or(1);
+    (Thesaurus { phrases, longest }, conflicts)
+}
+
+fn thesaurus() -> &'static Thesaurus {
+    static THESAURUS: OnceLock<Thesaurus> = OnceLock::new();
+    THESAURUS.get_or_init(|| build_thesaurus().0)
+}
+
+/// Every canonical term of SYNONYMS ("primera infancia", "total", …).
+fn canonical_terms() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| SYNONYMS.iter().flat_map(|(c, _)| c.split('|')).map(str::to_string).collect())
+}
+
+/// Normalised terms of a Spanish text: lower case, accents folded, stop words removed,
+/// light Spanish stemming (plural/singular, common suffixes), synonyms of public
+/// administration mapped to one canonical term. A negated term is prefixed with "no ".
+/// Terms appear once, in reading order.
+pub fn terms(text: &str) -> Vec<String> {
+    let thesaurus = thesaurus();
+    let tokens = prepare(text);
+    let mut out: Vec<String> = Vec::new();
+    let mut negate = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        let longest = thesaurus.longest.min(tokens.len() - i);
+        let phrase =
+            (1..=longest).rev().find_map(|len| thesaurus.phrases.get(&tokens[i..i + len]).map(|t| (len, t)));
+        let produced = match phrase {
+            Some((len, canonical)) => {
+                i += len;
+                canonical.clone()
+            }
+            None => {
+                let token = &tokens[i];
+                i += 1;
+                if token == "no" {
+                    negate = true;
+                    continue;
+                }
+                vec![stem(token)]
+            }
+        };
+        for term in produced {
+            let term = if negate { format!("no {term}") } else { term };
+            if !out.contains(&term) {
+                out.push(term);
+            }
+        }
+        negate = false;
+    }
+    out
+}
+
+/// Terms of vocabulary lists; a canonical term stands for itself, so lists can name
+/// "primera infancia" without also matching the "menor" it bundles.
+fn term_set(words: &[&str]) -> HashSet<String> {
+    let mut set = HashSet::new();
+    for word in words {
+        let folded = fold(word);
+        if canonical_terms().contains(&folded) {
+            set.insert(folded);
+        } else {
+            set.extend(terms(word));
+        }
+    }
+    set
+}
+
+fn generic_terms() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| term_set(GENERIC_WORDS))
+}
+
+fn broad_terms() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| term_set(BROAD_WORDS))
+}
+
+/// Words saying a field measures a change, not a stock: "Hectáreas de bosque" and
+/// "Hectáreas deforestadas" (or "Afiliados" and "Nuevos afiliados") are different data.
+const CHANGE_WORDS: &[&str] = &[
+    "variación",
+    "crecimiento",
+    "incremento",
+    "aumento",
+    "disminución",
+    "reducción",
+    "pérdida",
+    "perdida",
+    "deforestación",
+    "nuevos",
+    "nuevas",
+];
+
+fn change_terms() -> &'static HashSet<String> {
+    static SET: OnceLock<HashSet<String>> = OnceLock::new();
+    SET.get_or_init(|| term_set(CHANGE_WORDS))
+}
+
+/// Contrast families: per value, its label and its alternatives, each a set of terms that
+/// must all be present ("ciencias naturales" is not "desastres naturales").
+type ContrastFamily = Vec<(String, Vec<HashSet<String>>)>;
+
+fn contrast_families() -> &'static [ContrastFamily] {
+    static FAMILIES: OnceLock<Vec<ContrastFamily>> = OnceLock::new();
+    FAMILIES.get_or_init(|| {
+        CONTRASTS
+            .iter()
+            .map(|family| {
+                family
+                    .iter()
+                    .map(|value| {
+                        let alternatives: Vec<HashSet<String>> = value
+                            .split('|')
+                            .map(|alt| term_set(&[alt]))
+                            .filter(|set| !set.is_empty())
+                            .collect();
+                        (fold(value.split('|').next().unwrap_or(value)), alternatives)
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// IDF-like weight without a corpus: generic reporting words say little about a field.
+fn weight(term: &str) -> f64 {
+    let base = term.strip_prefix("no ").unwrap_or(term);
+    if base.chars().all(|c| c.is_ascii_digit()) || generic_terms().contains(base) {
+        GENERIC_WEIGHT
+    } else if broad_terms().contains(base) {
+        BROAD_WEIGHT
+    } else {
+        1.0
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Scoring
+// ---------------------------------------------------------------------------------------
+
+/// Everything the comparison needs from one field, computed once.
+#[derive(Clone)]
+struct Profile {
+    name: BTreeSet<String>,
+    description: BTreeSet<String>,
+    full: BTreeSet<String>,
+    trigrams: HashSet<String>,
+    /// Content words (folded, not stemmed) of name and description, to read acronyms.
+    name_words: Vec<String>,
+    description_words: Vec<String>,
+    acronyms: Vec<Acronym>,
+}
+
+/// An acronym written in capitals that the thesaurus does not know ("IANC", "PMGRD").
+#[derive(Clone)]
+struct Acronym {
+    letters: Vec<char>,
+    term: String,
+}
+
+/// Acronyms shorter than this match chance word pairs too easily.
+const MIN_ACRONYM: usize = 3;
+const MAX_ACRONYM: usize = 7;
+
+fn acronyms(text: &str) -> Vec<Acronym> {
+    let mut found: Vec<Acronym> = Vec::new();
+    // In text typed in capitals every short word would look like an acronym.
+    let shouting = !text.chars().any(char::is_lowercase) && text.split_whitespace().nth(1).is_some();
+    if shouting {
+        return found;
+    }
+    for token in text.split(|c: char| !c.is_alphanumeric()) {
+        let length = token.chars().count();
+        if !(MIN_ACRONYM..=MAX_ACRONYM).contains(&length) || !token.chars().all(char::is_uppercase) {
+            continue;
+        }
+        let mut token_terms = terms(token);
+        if token_terms.len() != 1 || canonical_terms().contains(&token_terms[0]) {
+            continue;
+        }
+        let term = token_terms.remove(0);
+        if !found.iter().any(|a| a.term == term) {
+            found.push(Acronym { letters: fold(token).chars().collect(), term });
+        }
+    }
+    found
+}
+
+/// Words whose initials can spell an acronym: "agua no contabilizada" keeps its "no".
+fn content_words(text: &str) -> Vec<String> {
+    words(text)
+        .into_iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()) && !w.chars().all(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// Terms of the first run of words whose initials spell the acronym, if any.
+fn expansion(acronym: &Acronym, words: &[String]) -> Option<BTreeSet<String>> {
+    let n = acronym.letters.len();
+    if words.len() < n {
+        return None;
+    }
+    (0..=words.len() - n).find_map(|start| {
+        let window = &words[start..start + n];
+        let spells = window.iter().zip(&acronym.letters).all(|(w, l)| w.starts_with(*l));
+        spells.then(|| terms(&window.join(" ")).into_iter().collect())
+    })
+}
+
+impl Profile {
+    fn new(field: &FieldText) -> Self {
+        let mut name: BTreeSet<String> = terms(field.name).into_iter().collect();
+        let description: BTreeSet<String> = terms(field.description).into_iter().collect();
+        let description_words = content_words(field.description);
+        let mut found = acronyms(field.name);
+        // An acronym in the name, spelled out in the description ("PMGRD" — "Plan municipal
+        // de gestión del riesgo de desastres…"), stands for its expansion too.
+        for acronym in &found {
+            if let Some(expanded) = expansion(acronym, &description_words) {
+                name.extend(expanded);
+            }
+        }
+        let full = name.union(&description).cloned().collect();
+        for acronym in acronyms(field.description) {
+            if !found.iter().any(|a| a.term == acronym.term) {
+                found.push(acronym);
+            }
+        }
+        Profile {
+            name,
+            description,
+            full,
+            trigrams: trigrams(field.name),
+            name_words: content_words(field.name),
+            description_words,
+            acronyms: found,
+        }
+    }
+
+    /// This field read in the light of `other`'s acronyms: where its words spell one of
+    /// them, those words become the acronym ("Índice de agua no contabilizada" → "ianc").
+    fn reading_acronyms_of(&self, other: &Profile) -> Option<Profile> {
+        let mut changed: Option<Profile> = None;
+        for acronym in &other.acronyms {
+            for in_name in [true, false] {
+                let words = if in_name { &self.name_words } else { &self.description_words };
+                if let Some(expanded) = expansion(acronym, words) {
+                    let profile = changed.get_or_insert_with(|| self.clone());
+                    let set = if in_name { &mut profile.name } else { &mut profile.description };
+                    set.retain(|t| !expanded.contains(t));
+                    set.insert(acronym.term.clone());
+                }
+            }
+        }
+        if let Some(profile) = changed.as_mut() {
+            profile.full = profile.name.union(&profile.description).cloned().collect();
+        }
+        changed
+    }
+
+    /// Values this field takes in a contrast family: from the name, else from the description.
+    fn values(&self, family: &ContrastFamily) -> Vec<usize> {
+        let pick = |terms: &BTreeSet<String>| -> Vec<usize> {
+            family
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, alternatives))| {
+                    alternatives.iter().any(|alt| alt.iter().all(|k| terms.contains(k)))
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let from_name = pick(&self.name);
+        if from_name.is_empty() {
+            pick(&self.description)
+        } else {
+            from_name
+        }
+    }
+}
+
+/// Character trigrams of each content word in light form, so word order and plural do not
+/// matter but "alcantarilado" still resembles "alcantarillado".
+fn trigrams(text: &str) -> HashSet<String> {
+    let mut grams = HashSet::new();
+    for word in prepare(text) {
+        let padded: Vec<char> = format!(" {word} ").chars().collect();
+        for window in padded.windows(3) {
+            grams.insert(window.iter().collect());
+        }
+    }
+    grams
+}
+
+fn weighted_dice(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let total: f64 = a.iter().chain(b.iter()).map(|t| weight(t)).sum();
+    if total == 0.0 {
+        return 0.0;
+    }
+    let shared: f64 = a.intersection(b).map(|t| weight(t)).sum();
+    2.0 * shared / total
+}
+
+fn dice<T: Eq + std::hash::Hash>(a: &HashSet<T>, b: &HashSet<T>) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 0.0;
+    }
+    2.0 * a.intersection(b).count() as f64 / (a.len() + b.len()) as f64
+}
+
+/// How the fields differ despite shared words, each as the end of "difieren …" in Spanish.
+fn contrasts(a: &Profile, b: &Profile) -> Vec<String> {
+    let mut found = Vec::new();
+    for family in contrast_families() {
+        let (va, vb) = (a.values(family), b.values(family));
+        if let (Some(&first_a), Some(&first_b)) = (va.first(), vb.first()) {
+            if !va.iter().any(|v| vb.contains(v)) {
+                found.push(format!("en «{}» frente a «{}»", family[first_a].0, family[first_b].0));
+            }
+        }
+    }
+    // "ingresos tributarios" vs "ingresos no tributarios": a term against its negation.
+    let affirms = |p: &Profile, t: &str| p.full.contains(t) && !p.full.contains(&format!("no {t}"));
+    let denies = |p: &Profile, t: &str| p.full.contains(&format!("no {t}")) && !p.full.contains(t);
+    for (x, y) in [(a, b), (b, a)] {
+        for term in x.full.iter().filter(|t| !t.starts_with("no ")) {
+            if affirms(x, term) && denies(y, term) {
+                let (left, right) = if std::ptr::eq(x, a) { ("", "no ") } else { ("no ", "") };
+                found.push(format!("en «{left}{term}» frente a «{right}{term}»"));
+            }
+        }
+    }
+    // Antonyms by prefix in the names: "actualizado" / "desactualizado".
+    for (x, y) in [(a, b), (b, a)] {
+        for term in x.name.iter() {
+            let opposite = format!("des{term}");
+            if y.name.contains(&opposite) && !x.name.contains(&opposite) && !y.name.contains(term) {
+                let (left, right) = if std::ptr::eq(x, a) { (term, &opposite) } else { (&opposite, term) };
+                found.push(format!("en «{left}» frente a «{right}»"));
+            }
+        }
+    }
+    let change = |p: &Profile| p.name.iter().find(|t| change_terms().contains(*t)).cloned();
+    match (change(a), change(b)) {
+        (Some(term), None) | (None, Some(term)) => {
+            found.push(format!("en que solo uno mide un cambio («{term}»)"))
+        }
+        _ => {}
+    }
+    found
+}
+
+fn decimal(score: f64) -> String {
+    format!("{score:.2}").replace('.', ",")
+}
+
+fn explain(shared: &[String], contrasts: &[String], score: f64) -> String {
+    let mut ranked: Vec<&String> = shared.iter().collect();
+    // The most telling terms first, so a long list still starts with what matters.
+    ranked.sort_by(|x, y| weight(y).total_cmp(&weight(x)).then_with(|| x.cmp(y)));
+    let quoted: Vec<String> = ranked.iter().take(EXPLAINED_TERMS).map(|t| format!("«{t}»")).collect();
+    let mut sentence = match shared.len() {
+        0 => "No comparten términos".to_string(),
+        1 => format!("Comparten el término {}", quoted.join(", ")),
+        n if n > EXPLAINED_TERMS => {
+            format!("Comparten los términos {} y {} más", quoted.join(", "), n - EXPLAINED_TERMS)
+        }
+        _ => format!("Comparten los términos {}", quoted.join(", ")),
+    };
+    if !contrasts.is_empty() {
+        sentence.push_str(if shared.is_empty() { ", y difieren " } else { ", pero difieren " });
+        sentence.push_str(&contrasts.join(" y "));
+    }
+    format!("{sentence}; similitud {}", decimal(score))
+}
+
+/// Content terms of `x`'s name found nowhere in `y`, most telling first, and their share of
+/// the weight of `x`'s name. Generic words ("número" against "total") are not content.
+fn unmatched<'p>(x: &'p Profile, y: &Profile) -> (Vec<&'p String>, f64) {
+    let total: f64 = x.name.iter().map(|t| weight(t)).sum();
+    let mut own: Vec<&String> =
+        x.name.iter().filter(|t| weight(t) > GENERIC_WEIGHT && !y.full.contains(*t)).collect();
+    own.sort_by(|s, t| weight(t).total_cmp(&weight(s)).then_with(|| s.cmp(t)));
+    let share = if total == 0.0 { 0.0 } else { own.iter().map(|t| weight(t)).sum::<f64>() / total };
+    (own, share)
+}
+
+fn compare(a: &Profile, b: &Profile) -> Similarity {
+    let (a_read, b_read) = (a.reading_acronyms_of(b), b.reading_acronyms_of(a));
+    let (a, b) = (a_read.as_ref().unwrap_or(a), b_read.as_ref().unwrap_or(b));
+    let raw = NAME_WEIGHT * weighted_dice(&a.name, &b.name)
+        + FULL_WEIGHT * weighted_dice(&a.full, &b.full)
+        + TRIGRAM_WEIGHT * dice(&a.trigrams, &b.trigrams);
+    let mut contrasts = contrasts(a, b);
+    let penalty = CONTRAST_PENALTY.powi(contrasts.len() as i32);
+    let ((own_a, share_a), (own_b, share_b)) = (unmatched(a, b), unmatched(b, a));
+    let divergence = share_a.min(share_b);
+    let shared_terms: Vec<String> = a.full.intersection(&b.full).cloned().collect();
+    // Named only when it is the news: fields that share nothing, or already differ in a
+    // listed qualifier, need no second reason.
+    if divergence >= DIVERGENCE_EXPLAINED && contrasts.is_empty() && !shared_terms.is_empty() {
+        if let (Some(x), Some(y)) = (own_a.first(), own_b.first()) {
+            contrasts.push(format!("en términos propios de cada uno («{x}» frente a «{y}»)"));
+        }
+    }
+    let score = (raw * penalty * (1.0 - DIVERGENCE_PENALTY * divergence)).clamp(0.0, 1.0);
+    let explanation = explain(&shared_terms, &contrasts, score);
+    Similarity { score, shared_terms, explanation }
+}
+
+/// Similarity of two fields (name weighted above description), symmetric, order-insensitive.
+pub fn similarity(a: &FieldText, b: &FieldText) -> Similarity {
+    compare(&Profile::new(a), &Profile::new(b))
+}
+
+/// The candidates whose similarity to `new` is at least PROPOSAL_THRESHOLD, best first, at most `limit`.
+pub fn propose<'a>(
+    new: &FieldText,
+    existing: &'a [FieldText<'a>],
+    limit: usize,
+) -> Vec<(&'a FieldText<'a>, Similarity)> {
+    let probe = Profile::new(new);
+    let mut found: Vec<(&'a FieldText<'a>, Similarity)> = existing
+        .iter()
+        .map(|field| (field, compare(&probe, &Profile::new(field))))
+        .filter(|(_, s)| s.score >= PROPOSAL_THRESHOLD)
+        .collect();
+    found.sort_by(|x, y| y.1.score.total_cmp(&x.1.score).then_with(|| x.0.code.cmp(y.0.code)));
+    found.truncate(limit);
+    found
+}
+
+// ---------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------
+
+/// A pair of fields labelled by a person as duplicate or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelledPair {
+    pub a_name: String,
+    pub a_description: String,
+    pub b_name: String,
+    pub b_description: String,
+    pub duplicate: bool,
+}
+
+/// Precision, recall and F1 of `similarity` at `threshold` on labelled pairs.
+/// Ratios with an empty denominator are 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub pairs: usize,
+    pub true_positives: usize,
+    pub false_positives: usize,
+    pub false_negatives: usize,
+    pub true_negatives: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+fn ratio(numerator: usize, denominator: usize) -> f64 {
+    if denominator == 0 {
+        0.0
+    } else {
+        numerator as f64 / denominator as f64
+    }
+}
+
+pub fn evaluate(pairs: &[LabelledPair], threshold: f64) -> Evaluation {
+    let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
+    for pair in pairs {
+        let a = FieldText { code: "a", name: &pair.a_name, description: &pair.a_description };
+        let b = FieldText { code: "b", name: &pair.b_name, description: &pair.b_description };
+        let proposed = similarity(&a, &b).score >= threshold;
+        match (proposed, pair.duplicate) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fn_ += 1,
+            (false, false) => tn += 1,
+        }
+    }
+    let precision = ratio(tp, tp + fp);
+    let recall = ratio(tp, tp + fn_);
+    let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+    Evaluation {
+        pairs: pairs.len(),
+        true_positives: tp,
+        false_positives: fp,
+        false_negatives: fn_,
+        true_negatives: tn,
+        precision,
+        recall,
+        f1,
+    }
+}
+
+const HEADER: [&str; 5] = ["a_name", "a_description", "b_name", "b_description", "duplicate"];
+
+/// CSV records (RFC 4180: quoted fields may hold commas, line breaks and doubled quotes),
+/// each with the line it starts on.
+fn csv_records(csv: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let mut records = Vec::new();
+    let mut record: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut in_quotes = false;
+    let mut line = 1;
+    let mut record_line = 1;
+    let mut chars = csv.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
+                '\n' => {
+                    line += 1;
+                    field.push(c);
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.is_empty() => in_quotes = true,
+            ',' => record.push(std::mem::take(&mut field)),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                record.push(std::mem::take(&mut field));
+                records.push((record_line, std::mem::take(&mut record)));
+                line += 1;
+                record_line = line;
+            }
+            _ => field.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(format!("línea {record_line}: comillas sin cerrar"));
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push((record_line, record));
+    }
+    Ok(records)
+}
+
+/// Parses the labelled set (CSV with header a_name,a_description,b_name,b_description,duplicate
+/// where duplicate is "si"/"no"; quoted fields may contain commas).
+pub fn parse_labelled_pairs(csv: &str) -> Result<Vec<LabelledPair>, String> {
+    let csv = csv.strip_prefix('\u{feff}').unwrap_or(csv);
+    let mut records =
+        csv_records(csv)?.into_iter().filter(|(_, fields)| fields.iter().any(|f| !f.trim().is_empty()));
+    let (_, header) = records.next().ok_or_else(|| "el archivo está vacío".to_string())?;
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    if header != HEADER {
+        return Err(format!("encabezado inesperado: se esperaba «{}»", HEADER.join(",")));
+    }
+    let mut pairs = Vec::new();
+    for (line, fields) in records {
+        let [a_name, a_description, b_name, b_description, label]: [String; 5] = fields
+            .try_into()
+            .map_err(|f: Vec<String>| format!("línea {line}: se esperaban 5 columnas y hay {}", f.len()))?;
+        let duplicate = match fold(label.trim()).as_str() {
+            "si" => true,
+            "no" => false,
+            other => return Err(format!("línea {line}: duplicate debe ser «si» o «no», no «{other}»")),
+        };
+        pairs.push(LabelledPair {
+            a_name: a_name.trim().to_string(),
+            a_description: a_description.trim().to_string(),
+            b_name: b_name.trim().to_string(),
+            b_description: b_description.trim().to_string(),
+            duplicate,
+        });
+    }
+    Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field<'a>(name: &'a str, description: &'a str) -> FieldText<'a> {
+        FieldText { code: name, name, description }
+    }
+
+    fn score(a: &str, b: &str) -> f64 {
+        similarity(&field(a, ""), &field(b, "")).score
+    }
+
+    #[test]
+    fn accents_case_word_order_and_plural_do_not_matter() {
+        let mut a = terms("Población urbana");
+        let mut b = terms("POBLACIONES URBANAS");
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        assert_eq!(terms("niños y niñas"), terms("NIÑOS"));
+        assert!(score("Número de docentes oficiales", "oficiales DOCENTES número") > 0.99);
+        assert!(score("Afiliados al régimen subsidiado", "afiliado REGIMEN subsidiado") > 0.99);
+        assert!(
+            score("Afiliación al régimen subsidiado", "afiliados regimen subsidiado") >= PROPOSAL_THRESHOLD
+        );
+    }
+
+    #[test]
+    fn terms_fold_stem_and_drop_stop_words() {
+        assert_eq!(terms("Número de alumnos matriculados"), vec!["numero", "estudiante"]);
+        assert_eq!(terms("Transferencias del Sistema General de Participaciones"), vec!["asignacion", "sgp"]);
+        assert_eq!(terms("Ingresos no tributarios"), vec!["ingreso", "no tributario"]);
+        assert_eq!(terms("No. de predios"), vec!["numero", "predio"]);
+        assert!(terms("de la y los").is_empty());
+    }
+
+    #[test]
+    fn synonyms_of_public_administration_match() {
+        let s = similarity(
+            &field("Número de alumnos matriculados", ""),
+            &field("Total de estudiantes con matrícula", ""),
+        );
+        assert!(s.score >= PROPOSAL_THRESHOLD, "{s:?}");
+        assert!(s.shared_terms.contains(&"estudiante".to_string()));
+        assert!(score("Cobertura de acueducto", "Cobertura de agua potable") >= PROPOSAL_THRESHOLD);
+        assert!(
+            score("Recursos del SGP", "Recursos del Sistema General de Participaciones")
+                >= PROPOSAL_THRESHOLD
+        );
+        assert!(score("Docentes oficiales", "Profesores del sector oficial") >= PROPOSAL_THRESHOLD);
+    }
+
+    #[test]
+    fn clearly_different_fields_score_low() {
+        let s = score("Recaudo del impuesto predial", "Cobertura de acueducto urbano");
+        assert!(s < PROPOSAL_THRESHOLD / 2.0, "{s}");
+    }
+
+    #[test]
+    fn mutually_exclusive_qualifiers_are_not_duplicates() {
+        for (a, b) in [
+            ("Población urbana", "Población rural"),
+            ("Ingresos tributarios", "Ingresos no tributarios"),
+            ("Matrícula oficial", "Matrícula no oficial"),
+            ("Cobertura de acueducto", "Cobertura de alcantarillado"),
+        ] {
+            let s = similarity(&field(a, ""), &field(b, ""));
+            assert!(s.score < PROPOSAL_THRESHOLD, "{a} / {b}: {s:?}");
+            assert!(s.explanation.contains("difieren en"), "{}", s.explanation);
+        }
+    }
+
+    #[test]
+    fn similarity_is_symmetric_and_bounded() {
+        let a = field("Tasa de deserción escolar", "Porcentaje de estudiantes que abandonan");
+        let b = field("Deserción intraanual", "Proporción de alumnos que desertan");
+        let (ab, ba) = (similarity(&a, &b), similarity(&b, &a));
+        assert!((ab.score - ba.score).abs() < 1e-12);
+        assert_eq!(ab.shared_terms, ba.shared_terms);
+        assert!((0.0..=1.0).contains(&ab.score));
+        assert_eq!(score("", ""), 0.0);
+    }
+
+    #[test]
+    fn explanation_names_shared_terms_in_spanish() {
+        let s = similarity(
+            &field("Población total", "Habitantes del municipio"),
+            &field("Total de habitantes", "Personas que residen en el municipio"),
+        );
+        assert_eq!(s.shared_terms, vec!["municipio", "poblacion", "total"]);
+        for term in &s.shared_terms {
+            assert!(s.explanation.contains(&format!("«{term}»")), "{}", s.explanation);
+        }
+        assert!(s.explanation.starts_with("Comparten los términos «poblacion»"), "{}", s.explanation);
+        assert!(s.explanation.contains(&format!("similitud {}", decimal(s.score))));
+        assert!(s.explanation.contains(','));
+        assert!(!s.explanation.contains("0."));
+        let none = similarity(&field("Casos de dengue", ""), &field("Kilómetros de vías", ""));
+        assert!(none.explanation.starts_with("No comparten términos"), "{}", none.explanation);
+    }
+
+    #[test]
+    fn propose_ranks_filters_and_limits() {
+        let existing = [
+            FieldText { code: "E1", name: "Cobertura de acueducto", description: "" },
+            FieldText {
+                code: "E2",
+                name: "Total de estudiantes matriculados",
+                description: "Reportado en SIMAT",
+            },
+            FieldText { code: "E3", name: "Recaudo del impuesto predial", description: "" },
+            FieldText { code: "E4", name: "Alumnos con matrícula", description: "" },
+        ];
+        let new = field("Número de alumnos matriculados", "Estudiantes reportados en SIMAT");
+        let found = propose(&new, &existing, 10);
+        let codes: Vec<&str> = found.iter().map(|(f, _)| f.code).collect();
+        assert_eq!(codes, vec!["E2", "E4"]);
+        assert!(found[0].1.score >= found[1].1.score);
+        assert!(found.iter().all(|(_, s)| s.score >= PROPOSAL_THRESHOLD));
+        assert_eq!(propose(&new, &existing, 1).len(), 1);
+        assert!(propose(&new, &existing, 0).is_empty());
+    }
+
+    #[test]
+    fn text_in_capitals_matches_text_in_lower_case() {
+        assert!(score("NÚMERO DE ALUMNOS MATRICULADOS", "número de alumnos matriculados") > 0.99);
+    }
+
+    #[test]
+    fn unknown_acronyms_are_read_from_initials() {
+        let s = similarity(
+            &field("IANC", "Pérdidas de agua como proporción del agua producida"),
+            &field("Índice de agua no contabilizada", "Porcentaje de pérdidas en el sistema de acueducto"),
+        );
+        assert!(s.score >= PROPOSAL_THRESHOLD, "{s:?}");
+        assert!(s.shared_terms.contains(&"ianc".to_string()), "{s:?}");
+        // A name that is only an acronym, spelled out in its own description.
+        let own = similarity(
+            &field("PMGRD", "Plan municipal de gestión del riesgo de desastres adoptado"),
+            &field("Plan municipal de gestión del riesgo", "Plan adoptado por decreto"),
+        );
+        assert!(own.score >= PROPOSAL_THRESHOLD, "{own:?}");
+    }
+
+    #[test]
+    fn counts_amounts_antonyms_and_changes_are_told_apart() {
+        for (a, b, why) in [
+            ("Número de contratos en SECOP", "Valor de los contratos en SECOP", "«numero» frente a «valor»"),
+            ("Predios con catastro actualizado", "Predios con catastro desactualizado", "«desactualiz»"),
+            (
+                "Hectáreas de bosque natural",
+                "Hectáreas de bosque natural deforestadas",
+                "solo uno mide un cambio",
+            ),
+            ("Mortalidad materna", "Mortalidad perinatal", "términos propios de cada uno"),
+        ] {
+            let s = similarity(&field(a, ""), &field(b, ""));
+            assert!(s.score < PROPOSAL_THRESHOLD, "{a} / {b}: {s:?}");
+            assert!(s.explanation.contains(why), "{}", s.explanation);
+        }
+    }
+
+    #[test]
+    fn vocabulary_lists_resolve_to_terms() {
+        for family in contrast_families() {
+            for (label, alternatives) in family {
+                assert!(!alternatives.is_empty(), "contrast value «{label}» has no terms");
+            }
+        }
+        for word in GENERIC_WORDS.iter().chain(BROAD_WORDS).chain(CHANGE_WORDS) {
+            assert!(!terms(word).is_empty(), "«{word}» has no terms");
+        }
+    }
+
+    #[test]
+    fn thesaurus_is_consistent_and_large_enough() {
+        let (_, conflicts) = build_thesaurus();
+        assert!(conflicts.is_empty(), "{conflicts:?}");
+        assert!(SYNONYMS.len() >= 40);
+    }
+
+    #[test]
+    fn csv_parsing_handles_quotes_and_rejects_bad_rows() {
+        let csv = "a_name,a_description,b_name,b_description,duplicate\r\n\
+                   \"Ingresos, totales\",\"Dice \"\"hola\"\"\",B,desc,sí\r\n\
+                   \n\
+                   A,,B,,no\n";
+        let pairs = parse_labelled_pairs(csv).unwrap();
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(pairs[0].a_name, "Ingresos, totales");
+        assert_eq!(pairs[0].a_description, "Dice \"hola\"");
+        assert!(pairs[0].duplicate);
+        assert!(!pairs[1].duplicate);
+        assert!(parse_labelled_pairs("x,y\n").is_err());
+        assert!(parse_labelled_pairs("a_name,a_description,b_name,b_description,duplicate\nA,B,C\n").is_err());
+        assert!(parse_labelled_pairs("a_name,a_description,b_name,b_description,duplicate\nA,,B,,quizá\n")
+            .is_err());
+        assert!(parse_labelled_pairs("a_name,a_description,b_name,b_description,duplicate\n\"A,,B,,si\n")
+            .is_err());
+    }
+
+    #[test]
+    fn labelled_set_reaches_target_precision_and_recall() {
+        let pairs = parse_labelled_pairs(include_str!("../../../resources/similarity_pairs.csv")).unwrap();
+        assert!(pairs.len() >= 80);
+        let e = evaluate(&pairs, PROPOSAL_THRESHOLD);
+        let duplicates = pairs.iter().filter(|p| p.duplicate).count();
+        println!(
+            "pares={} duplicados={} VP={} FP={} FN={} VN={} precisión={:.3} exhaustividad={:.3} F1={:.3}",
+            e.pairs,
+            duplicates,
+            e.true_positives,
+            e.false_positives,
+            e.false_negatives,
+            e.true_negatives,
+            e.precision,
+            e.recall,
+            e.f1
+        );
+        assert!(e.precision >= 0.85, "{e:?}");
+        assert!(e.recall >= 0.80, "{e:?}");
+    }
+}

@@ -1,0 +1,540 @@
+//! `submitReport`: one submission, validated whole, deduplicated value by
+//! value, written in one transaction with its provenance — all or nothing.
+
+use std::{
+    collections::{BTreeSet, HashMap, HashSet},
+    sync::{Arc, RwLock},
+    time::Duration,
+};
+
+use chrono::Utc;
+use sea_orm::{
+    sea_query::Expr, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{
+    catalogue::Catalogue,
+    dedup::{self, ActiveValue, Decision},
+    entity::{observation, observation_source, observation_value, submission},
+    model::{canonical_value, parse_period, Outcome, Requirement, SubmissionRecord, ValueType},
+};
+use crate::{
+    access::{
+        audit::{self, Change},
+        rules, Actor, Role,
+    },
+    error::ServiceError,
+    territory::{DivipolaCode, TerritoryService},
+};
+
+pub const MAX_VALUES_PER_SUBMISSION: usize = 500;
+const MAX_ATTEMPTS: u32 = 5;
+pub const ACTIVE: &str = "ACTIVE";
+pub const SUPERSEDED: &str = "SUPERSEDED";
+pub const REJECTED: &str = "REJECTED";
+
+/// One value as received.
+#[derive(Debug, Clone)]
+pub struct ReportValue {
+    pub data_element_code: String,
+    pub value: String,
+    /// The entity the value describes; the reporter itself when absent.
+    pub subject_code: Option<String>,
+}
+
+/// A submission as received.
+#[derive(Debug, Clone)]
+pub struct ReportInput {
+    pub entity_code: String,
+    pub period: String,
+    pub requirement_code: String,
+    pub idempotency_key: String,
+    pub values: Vec<ReportValue>,
+}
+
+/// A checked value: canonical, typed, inside the reporter's jurisdiction.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct CheckedValue {
+    subject: String,
+    element: String,
+    value: String,
+}
+
+/// A checked submission: only valid reports reach the database.
+struct Report {
+    reporter: String,
+    requirement_code: String,
+    period: String,
+    idempotency_key: String,
+    values: Vec<CheckedValue>,
+    content_hash: String,
+}
+
+/// What happened to one value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueOutcome {
+    pub subject_code: String,
+    pub data_element_code: String,
+    pub value: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitOutcome {
+    pub submission: SubmissionRecord,
+    pub values: Vec<ValueOutcome>,
+    /// An identical submission had been accepted before: this is its answer, nothing was written.
+    pub replayed: bool,
+}
+
+/// Requirements never change once registered, so each instance keeps them.
+type RequirementTypes = Arc<(Requirement, HashMap<String, ValueType>)>;
+
+#[derive(Clone)]
+pub struct Submissions {
+    db: DatabaseConnection,
+    catalogue: Catalogue,
+    territory: TerritoryService,
+    requirements: Arc<RwLock<HashMap<String, RequirementTypes>>>,
+}
+
+impl Submissions {
+    pub fn new(db: DatabaseConnection, catalogue: Catalogue, territory: TerritoryService) -> Self {
+        Self { db, catalogue, territory, requirements: Arc::default() }
+    }
+
+    async fn requirement_types(&self, code: &str) -> Result<RequirementTypes, ServiceError> {
+        let code = code.trim().to_uppercase();
+        if let Some(hit) = self.requirements.read().unwrap_or_else(|p| p.into_inner()).get(&code) {
+            return Ok(hit.clone());
+        }
+        let requirement = self.catalogue.requirement(&self.db, &code).await?.ok_or_else(|| {
+            ServiceError::invalid(format!("no existe el requerimiento de información «{code}»"))
+        })?;
+        let elements = self.catalogue.data_elements_by_code(&self.db, &requirement.element_codes).await?;
+        let types = elements.into_iter().map(|(code, element)| (code, element.value_type)).collect();
+        let entry = Arc::new((requirement, types));
+        self.requirements.write().unwrap_or_else(|p| p.into_inner()).insert(code, entry.clone());
+        Ok(entry)
+    }
+
+    /// Accepts a submission from a territorial user for its own entity.
+    #[tracing::instrument(name = "reporting.submit", skip_all, fields(values = input.values.len()))]
+    pub async fn submit(&self, actor: &Actor, input: ReportInput) -> Result<SubmitOutcome, ServiceError> {
+        let report = self.check(actor, input).await?;
+        let user_id = actor.user().map(|user| user.id);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if let Some(previous) = self.previous(&report).await? {
+                return Ok(previous);
+            }
+            match self.apply(actor, user_id, &report).await {
+                Err(ServiceError::Internal(cause)) if attempt < MAX_ATTEMPTS && is_retryable(&cause) => {
+                    // Another submission touched the same keys, or SQLite was busy: start over.
+                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    async fn check(&self, actor: &Actor, input: ReportInput) -> Result<Report, ServiceError> {
+        let user = rules::require_role(actor, &[Role::Territorial], "enviar reportes")?;
+        let reporter = DivipolaCode::parse(&input.entity_code)?;
+        if user.entity_code.as_deref() != Some(reporter.as_str()) {
+            return Err(ServiceError::Forbidden("reportar en nombre de otra entidad"));
+        }
+        let entry = self.requirement_types(&input.requirement_code).await?;
+        let (requirement, types) = (&entry.0, &entry.1);
+        let period = parse_period(&input.period, requirement.periodicity)?;
+        let idempotency_key = input.idempotency_key.trim().to_owned();
+        if idempotency_key.is_empty() || idempotency_key.chars().count() > 128 {
+            return Err(ServiceError::invalid("«idempotencyKey» es obligatoria (hasta 128 caracteres)"));
+        }
+        if input.values.is_empty() || input.values.len() > MAX_VALUES_PER_SUBMISSION {
+            return Err(ServiceError::invalid(format!(
+                "un reporte lleva de 1 a {MAX_VALUES_PER_SUBMISSION} valores; recibió {}",
+                input.values.len()
+            )));
+        }
+        let mut subjects: HashMap<String, crate::territory::TerritorialEntity> = HashMap::new();
+        let mut values = Vec::with_capacity(input.values.len());
+        let mut keys = HashSet::new();
+        for (index, raw) in input.values.iter().enumerate() {
+            let position = index + 1;
+            let element = raw.data_element_code.trim().to_uppercase();
+            let value_type = types.get(&element).ok_or_else(|| {
+                ServiceError::invalid(format!(
+                    "valor {position}: el elemento «{}» no hace parte del requerimiento {}",
+                    raw.data_element_code.trim(),
+                    requirement.code
+                ))
+            })?;
+            let value = canonical_value(*value_type, &raw.value)
+                .map_err(|reason| ServiceError::invalid(format!("valor {position} ({element}): {reason}")))?;
+            let subject_code = match raw.subject_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                Some(code) => DivipolaCode::parse(code)
+                    .map_err(|error| ServiceError::invalid(format!("valor {position}: {error}")))?,
+                None => reporter.clone(),
+            };
+            if !subjects.contains_key(subject_code.as_str()) {
+                let subject = self.territory.find(&subject_code).await?.ok_or_else(|| {
+                    ServiceError::invalid(format!(
+                        "valor {position}: no existe la entidad territorial {}",
+                        subject_code.as_str()
+                    ))
+                })?;
+                subjects.insert(subject_code.as_str().to_owned(), subject);
+            }
+            let subject = &subjects[subject_code.as_str()];
+            if !rules::may_write_for_entity(user, &subject.code, subject.department_code.as_deref()) {
+                return Err(ServiceError::invalid(format!(
+                    "valor {position}: {} ({}) está fuera de la jurisdicción de {}: un municipio reporta por sí mismo y un departamento por sus municipios",
+                    subject.name,
+                    subject.code,
+                    reporter.as_str()
+                )));
+            }
+            if !requirement.entity_kinds.contains(&subject.kind) {
+                return Err(ServiceError::invalid(format!(
+                    "valor {position}: el requerimiento {} no se pide a {} ({})",
+                    requirement.code, subject.name, subject.code
+                )));
+            }
+            if !keys.insert((subject.code.clone(), element.clone())) {
+                return Err(ServiceError::invalid(format!(
+                    "valor {position}: el elemento {element} de {} aparece dos veces en el reporte",
+                    subject.code
+                )));
+            }
+            values.push(CheckedValue { subject: subject.code.clone(), element, value });
+        }
+        let content_hash = content_hash(reporter.as_str(), &requirement.code, &period, &values);
+        Ok(Report {
+            reporter: reporter.as_str().to_owned(),
+            requirement_code: requirement.code.clone(),
+            period,
+            idempotency_key,
+            values,
+            content_hash,
+        })
+    }
+
+    /// The answer already given to this submission, if it was accepted before.
+    async fn previous(&self, report: &Report) -> Result<Option<SubmitOutcome>, ServiceError> {
+        let found = submission::Entity::find()
+            .filter(submission::Column::ReporterCode.eq(report.reporter.as_str()))
+            .filter(
+                Condition::any()
+                    .add(submission::Column::IdempotencyKey.eq(report.idempotency_key.as_str()))
+                    .add(submission::Column::ContentHash.eq(report.content_hash.as_str())),
+            )
+            .all(&self.db)
+            .await?;
+        let Some(stored) = found.iter().find(|row| row.content_hash == report.content_hash).cloned() else {
+            if !found.is_empty() {
+                return Err(ServiceError::Conflict(format!(
+                    "la clave de idempotencia «{}» ya se usó para un reporte con otro contenido: use una clave nueva",
+                    report.idempotency_key
+                )));
+            }
+            return Ok(None);
+        };
+        let values = stored_outcomes(&self.db, stored.id).await?;
+        Ok(Some(SubmitOutcome { submission: stored.into(), values, replayed: true }))
+    }
+
+    async fn apply(
+        &self,
+        actor: &Actor,
+        user_id: Option<Uuid>,
+        report: &Report,
+    ) -> Result<SubmitOutcome, ServiceError> {
+        let transaction = self.db.begin().await?;
+        let plan = plan(&transaction, report).await?;
+        let now = Utc::now();
+        let submission_id = plan.submission_id;
+        let count = |outcome: Outcome| plan.outcomes.iter().filter(|v| v.outcome == outcome).count() as i32;
+        let row = submission::ActiveModel {
+            id: Set(submission_id),
+            reporter_code: Set(report.reporter.clone()),
+            requirement_code: Set(report.requirement_code.clone()),
+            period: Set(report.period.clone()),
+            idempotency_key: Set(report.idempotency_key.clone()),
+            content_hash: Set(report.content_hash.clone()),
+            submitted_by: Set(user_id),
+            submitted_at: Set(now),
+            accepted: Set(report.values.len() as i32),
+            duplicates: Set(count(Outcome::Duplicate)),
+            corrections: Set(count(Outcome::Correction)),
+            conflicts: Set(count(Outcome::Conflict)),
+        };
+        let record =
+            SubmissionRecord::from(submission::Entity::insert(row).exec_with_returning(&transaction).await?);
+        if !plan.new_observations.is_empty() {
+            observation::Entity::insert_many(plan.new_observations)
+                .exec_without_returning(&transaction)
+                .await?;
+        }
+        if !plan.new_values.is_empty() {
+            observation_value::Entity::insert_many(plan.new_values)
+                .exec_without_returning(&transaction)
+                .await?;
+        }
+        if !plan.superseded.is_empty() {
+            observation_value::Entity::update_many()
+                .col_expr(observation_value::Column::Status, Expr::value(SUPERSEDED))
+                .filter(observation_value::Column::Id.is_in(plan.superseded))
+                .exec(&transaction)
+                .await?;
+        }
+        for (observation_id, current_value_id, in_conflict) in plan.observation_updates {
+            observation::Entity::update_many()
+                .col_expr(observation::Column::CurrentValueId, Expr::value(current_value_id))
+                .col_expr(observation::Column::InConflict, Expr::value(in_conflict))
+                .col_expr(observation::Column::UpdatedAt, Expr::value(now))
+                .filter(observation::Column::Id.eq(observation_id))
+                .exec(&transaction)
+                .await?;
+        }
+        observation_source::Entity::insert_many(plan.sources).exec_without_returning(&transaction).await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("submit_report", "submission", &submission_id.to_string()).after(&record),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(SubmitOutcome { submission: record, values: plan.outcomes, replayed: false })
+    }
+}
+
+/// Everything one submission writes, decided before the first write.
+struct Plan {
+    submission_id: Uuid,
+    new_observations: Vec<observation::ActiveModel>,
+    new_values: Vec<observation_value::ActiveModel>,
+    superseded: Vec<Uuid>,
+    observation_updates: Vec<(Uuid, Uuid, bool)>,
+    sources: Vec<observation_source::ActiveModel>,
+    outcomes: Vec<ValueOutcome>,
+}
+
+/// Reads the keys the report touches (two indexed queries for the whole
+/// report) and decides each value with the rules of `dedup`.
+async fn plan(connection: &impl ConnectionTrait, report: &Report) -> Result<Plan, ServiceError> {
+    let subjects: BTreeSet<&str> = report.values.iter().map(|v| v.subject.as_str()).collect();
+    let elements: BTreeSet<&str> = report.values.iter().map(|v| v.element.as_str()).collect();
+    let observations = observation::Entity::find()
+        .filter(observation::Column::Period.eq(report.period.as_str()))
+        .filter(observation::Column::SubjectCode.is_in(subjects.iter().copied()))
+        .filter(observation::Column::ElementCode.is_in(elements.iter().copied()))
+        .all(connection)
+        .await?;
+    let mut active_by_observation: HashMap<Uuid, Vec<observation_value::Model>> = HashMap::new();
+    if !observations.is_empty() {
+        let values = observation_value::Entity::find()
+            .filter(observation_value::Column::ObservationId.is_in(observations.iter().map(|o| o.id)))
+            .filter(observation_value::Column::Status.eq(ACTIVE))
+            .order_by_asc(observation_value::Column::Id)
+            .all(connection)
+            .await?;
+        for value in values {
+            active_by_observation.entry(value.observation_id).or_default().push(value);
+        }
+    }
+    let by_key: HashMap<(&str, &str), &observation::Model> =
+        observations.iter().map(|o| ((o.subject_code.as_str(), o.element_code.as_str()), o)).collect();
+
+    let now = Utc::now();
+    let submission_id = Uuid::now_v7();
+    let mut plan = Plan {
+        submission_id,
+        new_observations: Vec::new(),
+        new_values: Vec::new(),
+        superseded: Vec::new(),
+        observation_updates: Vec::new(),
+        sources: Vec::with_capacity(report.values.len()),
+        outcomes: Vec::with_capacity(report.values.len()),
+    };
+    let new_value = |observation_id: Uuid, value: &str, version: i32| {
+        let id = Uuid::now_v7();
+        let row = observation_value::ActiveModel {
+            id: Set(id),
+            observation_id: Set(observation_id),
+            value: Set(value.to_owned()),
+            reporter_code: Set(report.reporter.clone()),
+            submission_id: Set(submission_id),
+            requirement_code: Set(report.requirement_code.clone()),
+            version: Set(version),
+            status: Set(ACTIVE.to_owned()),
+            created_at: Set(now),
+        };
+        (id, row)
+    };
+    for checked in &report.values {
+        let existing = by_key.get(&(checked.subject.as_str(), checked.element.as_str()));
+        let rows = existing.and_then(|o| active_by_observation.get(&o.id)).cloned().unwrap_or_default();
+        let active: Vec<ActiveValue> = rows
+            .iter()
+            .map(|row| ActiveValue { value: row.value.clone(), reporter: row.reporter_code.clone() })
+            .collect();
+        let decision = dedup::decide(&active, &checked.value, &report.reporter);
+        let source_value_id = match (&decision, existing) {
+            (Decision::Duplicate { index }, _) => rows[*index].id,
+            (Decision::New, _) | (_, None) => {
+                let observation_id = Uuid::now_v7();
+                let (value_id, row) = new_value(observation_id, &checked.value, 1);
+                plan.new_values.push(row);
+                plan.new_observations.push(observation::ActiveModel {
+                    id: Set(observation_id),
+                    subject_code: Set(checked.subject.clone()),
+                    element_code: Set(checked.element.clone()),
+                    period: Set(report.period.clone()),
+                    current_value_id: Set(value_id),
+                    in_conflict: Set(false),
+                    updated_at: Set(now),
+                });
+                value_id
+            }
+            (Decision::Correction { index }, Some(observation)) => {
+                let (value_id, row) = new_value(observation.id, &checked.value, rows[*index].version + 1);
+                plan.new_values.push(row);
+                plan.superseded.push(rows[*index].id);
+                let mut ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+                let mut after = active.clone();
+                ids[*index] = value_id;
+                after[*index] =
+                    ActiveValue { value: checked.value.clone(), reporter: report.reporter.clone() };
+                plan.observation_updates.push(recomputed(observation, &ids, &after, &checked.subject));
+                value_id
+            }
+            (Decision::Conflict, Some(observation)) => {
+                let (value_id, row) = new_value(observation.id, &checked.value, 1);
+                plan.new_values.push(row);
+                let mut ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+                let mut after = active.clone();
+                ids.push(value_id);
+                after.push(ActiveValue { value: checked.value.clone(), reporter: report.reporter.clone() });
+                plan.observation_updates.push(recomputed(observation, &ids, &after, &checked.subject));
+                value_id
+            }
+        };
+        let outcome = decision.outcome();
+        plan.sources.push(observation_source::ActiveModel {
+            id: NotSet,
+            value_id: Set(source_value_id),
+            submission_id: Set(submission_id),
+            requirement_code: Set(report.requirement_code.clone()),
+            outcome: Set(outcome.as_db().to_owned()),
+        });
+        plan.outcomes.push(ValueOutcome {
+            subject_code: checked.subject.clone(),
+            data_element_code: checked.element.clone(),
+            value: checked.value.clone(),
+            outcome,
+        });
+    }
+    Ok(plan)
+}
+
+/// The observation's served value and conflict flag after its active values changed.
+fn recomputed(
+    observation: &observation::Model,
+    ids: &[Uuid],
+    active: &[ActiveValue],
+    subject: &str,
+) -> (Uuid, Uuid, bool) {
+    let previous = ids.iter().position(|id| *id == observation.current_value_id);
+    let current = dedup::current_index(active, subject, previous)
+        .and_then(|index| ids.get(index).copied())
+        .unwrap_or(observation.current_value_id);
+    (observation.id, current, dedup::in_conflict(active))
+}
+
+/// The per-value answer of a stored submission, rebuilt from its provenance.
+async fn stored_outcomes(
+    connection: &impl ConnectionTrait,
+    submission_id: Uuid,
+) -> Result<Vec<ValueOutcome>, ServiceError> {
+    let sources = observation_source::Entity::find()
+        .filter(observation_source::Column::SubmissionId.eq(submission_id))
+        .order_by_asc(observation_source::Column::Id)
+        .all(connection)
+        .await?;
+    let values = observation_value::Entity::find()
+        .filter(observation_value::Column::Id.is_in(sources.iter().map(|s| s.value_id)))
+        .all(connection)
+        .await?;
+    let observations = observation::Entity::find()
+        .filter(observation::Column::Id.is_in(values.iter().map(|v| v.observation_id)))
+        .all(connection)
+        .await?;
+    let values: HashMap<Uuid, &observation_value::Model> = values.iter().map(|v| (v.id, v)).collect();
+    let observations: HashMap<Uuid, &observation::Model> = observations.iter().map(|o| (o.id, o)).collect();
+    Ok(sources
+        .iter()
+        .filter_map(|source| {
+            let value = values.get(&source.value_id)?;
+            let observation = observations.get(&value.observation_id)?;
+            Some(ValueOutcome {
+                subject_code: observation.subject_code.clone(),
+                data_element_code: observation.element_code.clone(),
+                value: value.value.clone(),
+                outcome: Outcome::from_db(&source.outcome)?,
+            })
+        })
+        .collect())
+}
+
+/// The identity of a submission's content, whatever the order of its values.
+fn content_hash(reporter: &str, requirement: &str, period: &str, values: &[CheckedValue]) -> String {
+    let mut sorted: Vec<&CheckedValue> = values.iter().collect();
+    sorted.sort();
+    let mut hasher = Sha256::new();
+    for part in [reporter, requirement, period] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    for value in sorted {
+        for part in [&value.subject, &value.element, &value.value] {
+            hasher.update(part.as_bytes());
+            hasher.update([0u8]);
+        }
+        hasher.update([1u8]);
+    }
+    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// A race with another submission on the same keys, or a busy SQLite.
+fn is_retryable(cause: &anyhow::Error) -> bool {
+    let Some(error) = cause.downcast_ref::<DbErr>() else { return false };
+    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+        return true;
+    }
+    let text = error.to_string();
+    text.contains("database is locked") || text.contains("could not serialize") || text.contains("deadlock")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(subject: &str, element: &str, value: &str) -> CheckedValue {
+        CheckedValue { subject: subject.into(), element: element.into(), value: value.into() }
+    }
+
+    #[test]
+    fn the_content_hash_ignores_order_but_not_content() {
+        let a = vec![value("05001", "POB", "10"), value("05001", "MAT", "3")];
+        let b = vec![value("05001", "MAT", "3"), value("05001", "POB", "10")];
+        let c = vec![value("05001", "MAT", "3"), value("05001", "POB", "11")];
+        assert_eq!(content_hash("05001", "R", "2025", &a), content_hash("05001", "R", "2025", &b));
+        assert_ne!(content_hash("05001", "R", "2025", &a), content_hash("05001", "R", "2025", &c));
+        assert_ne!(content_hash("05001", "R", "2025", &a), content_hash("05001", "R", "2024", &a));
+    }
+}
