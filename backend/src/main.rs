@@ -31,6 +31,16 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Importa datos de sistemas anteriores.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Exporta datos abiertos en CSV.
+    Export {
+        #[command(subcommand)]
+        what: ExportCommand,
+    },
     /// Imprime el esquema GraphQL (SDL) que sirve este binario.
     Schema {
         /// Escribe el esquema en este archivo en lugar de la salida estándar.
@@ -58,6 +68,25 @@ enum UserCommand {
         /// Código de la organización (usuarios NATIONAL y SECRETARIAT).
         #[arg(long)]
         organisation: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Reportes: un CSV con una fila por valor (reportante, sujeto, periodo, requerimiento, elemento, valor).
+    Submissions {
+        /// El archivo CSV (UTF-8, con encabezado).
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Observaciones: el valor vigente de cada (entidad, elemento, periodo) y su procedencia.
+    Observations {
+        /// Escribe en este archivo en lugar de la salida estándar.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
     },
 }
 
@@ -108,6 +137,64 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
             tracing::info!(id = %user.id, email = %user.email, rol = user.role.as_db(), "usuario creado");
+            Ok(())
+        }
+        Command::Import { what: ImportCommand::Submissions { file } } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("no se pudo leer {}", file.display()))?;
+            let state = AppState::initialise(settings).await?;
+            let actor = sugit::reporting::import::system_actor();
+            let progress = |done: usize, total: usize| {
+                let percent = (done * 100).checked_div(total).unwrap_or(100);
+                eprint!("\rImportando… {done}/{total} filas ({percent} %)");
+            };
+            let summary = sugit::reporting::import::import(
+                &state.reporting.submissions,
+                &state.territory,
+                &actor,
+                &text,
+                &progress,
+            )
+            .await
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+            eprintln!();
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{} filas: {} valores aceptados ({} nuevos, {} duplicados, {} correcciones, {} conflictos) en {} envíos ({} ya importados); {} filas rechazadas",
+                summary.rows, summary.accepted, summary.new_values, summary.duplicates, summary.corrections,
+                summary.conflicts, summary.submissions, summary.replayed, summary.rejected.len()
+            )?;
+            for rejected in &summary.rejected {
+                writeln!(out, "  línea {}, columna {}: {}", rejected.line, rejected.column, rejected.reason)?;
+            }
+            Ok(())
+        }
+        Command::Export { what: ExportCommand::Observations { output } } => {
+            let state = AppState::initialise(settings).await?;
+            let progress = |written: usize| eprint!("\rExportando… {written} observaciones");
+            let written = match output {
+                Some(path) => {
+                    let file = std::fs::File::create(&path)
+                        .with_context(|| format!("no se pudo crear {}", path.display()))?;
+                    sugit::reporting::export::export_observations(
+                        &state.db,
+                        std::io::BufWriter::new(file),
+                        &progress,
+                    )
+                    .await
+                }
+                None => {
+                    sugit::reporting::export::export_observations(
+                        &state.db,
+                        std::io::stdout().lock(),
+                        &progress,
+                    )
+                    .await
+                }
+            }
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+            eprintln!("\r{written} observaciones exportadas");
             Ok(())
         }
         Command::Schema { .. } => Ok(()),

@@ -5,5 +5,6 @@ mod access;
 mod http;
 mod limits;
 mod matrix;
+mod reporting;
 mod schema;
 mod territory;

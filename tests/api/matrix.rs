@@ -478,6 +478,29 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "importSubmissions",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Admin, _) | (Who::Territorial, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let reporter = if scope == Scope::Own { "05001" } else { "05266" };
+                let period = PERIOD.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let csv = format!(
+                    "reportante,periodo,requerimiento,elemento,valor\n{reporter},{period},REQ_MATRIZ,ELEMENTO_MATRIZ,3\n"
+                );
+                Case {
+                    query: "mutation($csv: String!) { importSubmissions(csv: $csv) { accepted } }",
+                    variables: json!({ "csv": csv }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
 
 /// Every row of every table that a write could touch.

@@ -35,8 +35,13 @@ pub fn may_write_for_entity(user: &AuthUser, entity_code: &str, entity_departmen
     if user.role != Role::Territorial {
         return false;
     }
-    let Some(own) = user.entity_code.as_deref() else { return false };
-    own == entity_code || (own.len() == 2 && entity_department == Some(own))
+    user.entity_code.as_deref().is_some_and(|own| in_jurisdiction(own, entity_code, entity_department))
+}
+
+/// Whether `reporter` may report about an entity: itself, or, for a
+/// department, the municipal units of that department.
+pub fn in_jurisdiction(reporter: &str, entity_code: &str, entity_department: Option<&str>) -> bool {
+    reporter == entity_code || (reporter.len() == 2 && entity_department == Some(reporter))
 }
 
 /// A national user writes only for its own organisation.

@@ -7,6 +7,8 @@ pub mod catalogue;
 pub mod dedup;
 pub mod demo;
 mod entity;
+pub mod export;
+pub mod import;
 pub mod model;
 pub mod resolvers;
 pub mod service;

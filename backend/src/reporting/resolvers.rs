@@ -300,6 +300,57 @@ pub struct ResolveConflictPayload {
     in_conflict: bool,
 }
 
+/// Una fila rechazada por la importación.
+#[derive(SimpleObject)]
+pub struct RejectedRowNode {
+    /// Línea del archivo (la 1 es el encabezado).
+    line: i32,
+    /// Columna culpable: reportante, sujeto, periodo, requerimiento, elemento o valor.
+    column: String,
+    reason: String,
+}
+
+/// Resumen de una importación.
+#[derive(SimpleObject)]
+pub struct ImportSubmissionsPayload {
+    rows: i32,
+    accepted: i32,
+    new_values: i32,
+    duplicates: i32,
+    corrections: i32,
+    conflicts: i32,
+    submissions: i32,
+    /// Envíos que ya se habían importado (mismo archivo): no se escribió nada para ellos.
+    replayed: i32,
+    /// Las filas rechazadas (hasta 1.000), con su línea, columna y motivo.
+    rejected: Vec<RejectedRowNode>,
+}
+
+impl From<super::import::ImportSummary> for ImportSubmissionsPayload {
+    fn from(summary: super::import::ImportSummary) -> Self {
+        let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+        Self {
+            rows: count(summary.rows),
+            accepted: count(summary.accepted),
+            new_values: count(summary.new_values),
+            duplicates: count(summary.duplicates),
+            corrections: count(summary.corrections),
+            conflicts: count(summary.conflicts),
+            submissions: count(summary.submissions),
+            replayed: count(summary.replayed),
+            rejected: summary
+                .rejected
+                .into_iter()
+                .map(|row| RejectedRowNode {
+                    line: i32::try_from(row.line).unwrap_or(i32::MAX),
+                    column: row.column,
+                    reason: row.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct ReportingMutation;
 
@@ -425,6 +476,22 @@ impl ReportingMutation {
                 .collect(),
             submission: SubmissionNode(record),
         })
+    }
+
+    /// Importa reportes desde un CSV de un sistema anterior (una fila por valor: reportante,
+    /// sujeto, periodo, requerimiento, elemento, valor). Las filas válidas se guardan; cada
+    /// fila inválida se informa con su línea, columna y motivo.
+    async fn import_submissions(
+        &self,
+        ctx: &Context<'_>,
+        csv: String,
+    ) -> ApiResult<ImportSubmissionsPayload> {
+        let reporting = service(ctx)?;
+        let territory = ctx.data::<crate::territory::TerritoryService>()?;
+        let summary =
+            super::import::import(&reporting.submissions, territory, ctx.data::<Actor>()?, &csv, &|_, _| {})
+                .await?;
+        Ok(summary.into())
     }
 
     /// Resuelve un conflicto eligiendo el valor que queda vigente (la entidad descrita, su departamento o un administrador).

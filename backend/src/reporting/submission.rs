@@ -57,14 +57,14 @@ pub struct ReportInput {
 
 /// A checked value: canonical, typed, inside the reporter's jurisdiction.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct CheckedValue {
+pub(super) struct CheckedValue {
     subject: String,
     element: String,
     value: String,
 }
 
 /// A checked submission: only valid reports reach the database.
-struct Report {
+pub(super) struct Report {
     reporter: String,
     requirement_code: String,
     period: String,
@@ -125,21 +125,7 @@ impl Submissions {
     #[tracing::instrument(name = "reporting.submit", skip_all, fields(values = input.values.len()))]
     pub async fn submit(&self, actor: &Actor, input: ReportInput) -> Result<SubmitOutcome, ServiceError> {
         let report = self.check(actor, input).await?;
-        let user_id = actor.user().map(|user| user.id);
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            if let Some(previous) = self.previous(&report).await? {
-                return Ok(previous);
-            }
-            match self.apply(actor, user_id, &report).await {
-                Err(ServiceError::Internal(cause)) if attempt < MAX_ATTEMPTS && is_retryable(&cause) => {
-                    // Another submission touched the same keys, or SQLite was busy: start over.
-                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
-                }
-                outcome => return outcome,
-            }
-        }
+        self.submit_checked(actor, report).await
     }
 
     async fn check(&self, actor: &Actor, input: ReportInput) -> Result<Report, ServiceError> {
@@ -148,80 +134,60 @@ impl Submissions {
         if user.entity_code.as_deref() != Some(reporter.as_str()) {
             return Err(ServiceError::Forbidden("reportar en nombre de otra entidad"));
         }
-        let entry = self.requirement_types(&input.requirement_code).await?;
-        let (requirement, types) = (&entry.0, &entry.1);
-        let period = parse_period(&input.period, requirement.periodicity)?;
-        let idempotency_key = input.idempotency_key.trim().to_owned();
-        if idempotency_key.is_empty() || idempotency_key.chars().count() > 128 {
-            return Err(ServiceError::invalid("«idempotencyKey» es obligatoria (hasta 128 caracteres)"));
-        }
         if input.values.is_empty() || input.values.len() > MAX_VALUES_PER_SUBMISSION {
             return Err(ServiceError::invalid(format!(
                 "un reporte lleva de 1 a {MAX_VALUES_PER_SUBMISSION} valores; recibió {}",
                 input.values.len()
             )));
         }
-        let mut subjects: HashMap<String, crate::territory::TerritorialEntity> = HashMap::new();
+        let mut checker = self.checker(reporter, &input.requirement_code, &input.period).await?;
         let mut values = Vec::with_capacity(input.values.len());
-        let mut keys = HashSet::new();
         for (index, raw) in input.values.iter().enumerate() {
-            let position = index + 1;
-            let element = raw.data_element_code.trim().to_uppercase();
-            let value_type = types.get(&element).ok_or_else(|| {
+            let checked = checker.check(&self.territory, raw).await.map_err(|error| {
                 ServiceError::invalid(format!(
-                    "valor {position}: el elemento «{}» no hace parte del requerimiento {}",
+                    "valor {} ({}): {}",
+                    index + 1,
                     raw.data_element_code.trim(),
-                    requirement.code
+                    error.reason
                 ))
             })?;
-            let value = canonical_value(*value_type, &raw.value)
-                .map_err(|reason| ServiceError::invalid(format!("valor {position} ({element}): {reason}")))?;
-            let subject_code = match raw.subject_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-                Some(code) => DivipolaCode::parse(code)
-                    .map_err(|error| ServiceError::invalid(format!("valor {position}: {error}")))?,
-                None => reporter.clone(),
-            };
-            if !subjects.contains_key(subject_code.as_str()) {
-                let subject = self.territory.find(&subject_code).await?.ok_or_else(|| {
-                    ServiceError::invalid(format!(
-                        "valor {position}: no existe la entidad territorial {}",
-                        subject_code.as_str()
-                    ))
-                })?;
-                subjects.insert(subject_code.as_str().to_owned(), subject);
-            }
-            let subject = &subjects[subject_code.as_str()];
-            if !rules::may_write_for_entity(user, &subject.code, subject.department_code.as_deref()) {
-                return Err(ServiceError::invalid(format!(
-                    "valor {position}: {} ({}) está fuera de la jurisdicción de {}: un municipio reporta por sí mismo y un departamento por sus municipios",
-                    subject.name,
-                    subject.code,
-                    reporter.as_str()
-                )));
-            }
-            if !requirement.entity_kinds.contains(&subject.kind) {
-                return Err(ServiceError::invalid(format!(
-                    "valor {position}: el requerimiento {} no se pide a {} ({})",
-                    requirement.code, subject.name, subject.code
-                )));
-            }
-            if !keys.insert((subject.code.clone(), element.clone())) {
-                return Err(ServiceError::invalid(format!(
-                    "valor {position}: el elemento {element} de {} aparece dos veces en el reporte",
-                    subject.code
-                )));
-            }
-            values.push(CheckedValue { subject: subject.code.clone(), element, value });
+            values.push(checked);
         }
-        let content_hash = content_hash(reporter.as_str(), &requirement.code, &period, &values);
-        Ok(Report {
-            reporter: reporter.as_str().to_owned(),
-            requirement_code: requirement.code.clone(),
-            period,
-            idempotency_key,
-            values,
-            content_hash,
-        })
+        checker.report(&input.idempotency_key, values)
+    }
+
+    /// A checker of values for one reporter, requirement and period.
+    pub(super) async fn checker(
+        &self,
+        reporter: DivipolaCode,
+        requirement_code: &str,
+        period: &str,
+    ) -> Result<Checker, ServiceError> {
+        let entry = self.requirement_types(requirement_code).await?;
+        let period = parse_period(period, entry.0.periodicity)?;
+        Ok(Checker { reporter, period, entry, subjects: HashMap::new(), keys: HashSet::new() })
+    }
+
+    /// Writes an already checked report (the import path).
+    pub(super) async fn submit_checked(
+        &self,
+        actor: &Actor,
+        report: Report,
+    ) -> Result<SubmitOutcome, ServiceError> {
+        let user_id = actor.user().map(|user| user.id).filter(|id| !id.is_nil());
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            if let Some(previous) = self.previous(&report).await? {
+                return Ok(previous);
+            }
+            match self.apply(actor, user_id, &report).await {
+                Err(ServiceError::Internal(cause)) if attempt < MAX_ATTEMPTS && is_retryable(&cause) => {
+                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
+                }
+                outcome => return outcome,
+            }
+        }
     }
 
     /// The answer already given to this submission, if it was accepted before.
@@ -310,6 +276,124 @@ impl Submissions {
         .await?;
         transaction.commit().await?;
         Ok(SubmitOutcome { submission: record, values: plan.outcomes, replayed: false })
+    }
+}
+
+/// Which part of a value is wrong (the import names the column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueField {
+    Element,
+    Value,
+    Subject,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueError {
+    pub field: ValueField,
+    pub reason: String,
+}
+
+fn value_error(field: ValueField, reason: String) -> ValueError {
+    ValueError { field, reason }
+}
+
+/// Checks values one by one for a reporter, requirement and period: typed,
+/// known to the requirement, inside the reporter's jurisdiction, each key once.
+pub(super) struct Checker {
+    reporter: DivipolaCode,
+    period: String,
+    entry: RequirementTypes,
+    subjects: HashMap<String, crate::territory::TerritorialEntity>,
+    keys: HashSet<(String, String)>,
+}
+
+impl Checker {
+    pub(super) async fn check(
+        &mut self,
+        territory: &TerritoryService,
+        raw: &ReportValue,
+    ) -> Result<CheckedValue, ValueError> {
+        let (requirement, types) = (&self.entry.0, &self.entry.1);
+        let element = raw.data_element_code.trim().to_uppercase();
+        let value_type = types.get(&element).ok_or_else(|| {
+            value_error(
+                ValueField::Element,
+                format!(
+                    "el elemento «{}» no hace parte del requerimiento {}",
+                    raw.data_element_code.trim(),
+                    requirement.code
+                ),
+            )
+        })?;
+        let value = canonical_value(*value_type, &raw.value)
+            .map_err(|reason| value_error(ValueField::Value, reason))?;
+        let subject_code = match raw.subject_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(code) => DivipolaCode::parse(code)
+                .map_err(|error| value_error(ValueField::Subject, error.to_string()))?,
+            None => self.reporter.clone(),
+        };
+        if !self.subjects.contains_key(subject_code.as_str()) {
+            let subject = territory
+                .find(&subject_code)
+                .await
+                .map_err(|error| value_error(ValueField::Subject, error.to_string()))?
+                .ok_or_else(|| {
+                    value_error(
+                        ValueField::Subject,
+                        format!("no existe la entidad territorial {}", subject_code.as_str()),
+                    )
+                })?;
+            self.subjects.insert(subject_code.as_str().to_owned(), subject);
+        }
+        let subject = &self.subjects[subject_code.as_str()];
+        let reporter = self.reporter.as_str();
+        if !rules::in_jurisdiction(reporter, &subject.code, subject.department_code.as_deref()) {
+            return Err(value_error(
+                ValueField::Subject,
+                format!(
+                    "{} ({}) está fuera de la jurisdicción de {reporter}: un municipio reporta por sí mismo y un departamento por sus municipios",
+                    subject.name, subject.code
+                ),
+            ));
+        }
+        if !requirement.entity_kinds.contains(&subject.kind) {
+            return Err(value_error(
+                ValueField::Subject,
+                format!(
+                    "el requerimiento {} no se pide a {} ({})",
+                    requirement.code, subject.name, subject.code
+                ),
+            ));
+        }
+        if !self.keys.insert((subject.code.clone(), element.clone())) {
+            return Err(value_error(
+                ValueField::Element,
+                format!("el elemento {element} de {} aparece dos veces en el reporte", subject.code),
+            ));
+        }
+        Ok(CheckedValue { subject: subject.code.clone(), element, value })
+    }
+
+    /// The report made of `values`, checked by this checker.
+    pub(super) fn report(
+        &self,
+        idempotency_key: &str,
+        values: Vec<CheckedValue>,
+    ) -> Result<Report, ServiceError> {
+        let idempotency_key = idempotency_key.trim().to_owned();
+        if idempotency_key.is_empty() || idempotency_key.chars().count() > 128 {
+            return Err(ServiceError::invalid("«idempotencyKey» es obligatoria (hasta 128 caracteres)"));
+        }
+        let requirement = &self.entry.0.code;
+        let content_hash = content_hash(self.reporter.as_str(), requirement, &self.period, &values);
+        Ok(Report {
+            reporter: self.reporter.as_str().to_owned(),
+            requirement_code: requirement.clone(),
+            period: self.period.clone(),
+            idempotency_key,
+            values,
+            content_hash,
+        })
     }
 }
 

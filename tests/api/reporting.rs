@@ -1,0 +1,393 @@
+//! Report once, reuse many: through the API, as a municipality, a department
+//! and a national entity would use it.
+
+use serde_json::{json, Value};
+use sugit::access::Role;
+use sugit_tests::{backend_tests, error_codes, Backend, TestApp};
+
+const SUBMIT: &str = "mutation($input: SubmitReportInput!) {
+  submitReport(input: $input) { accepted newValues duplicates corrections conflicts replayed submission { id }
+    values { subjectCode dataElementCode value outcome } }
+}";
+
+const STATUS: &str = "query($e: String!, $r: String!, $p: String!) {
+  requirementStatus(entityCode: $e, requirementCode: $r, period: $p) {
+    missingCount reusedCount reportedCount conflictCount
+    elements { dataElement { code } state value observationId source { requirementCode reporterCode } }
+  }
+}";
+
+struct Scene {
+    admin: String,
+    medellin: String,
+    antioquia: String,
+}
+
+/// Two requirements that share POBLACION: FISCAL asks population and revenue,
+/// EDUCACION asks population and enrolment.
+async fn scene(app: &TestApp) -> Scene {
+    app.create_user("admin@sugit.gov.co", Role::Admin, None, None).await;
+    app.create_user("ana@medellin.gov.co", Role::Territorial, Some("05001"), None).await;
+    app.create_user("gob@antioquia.gov.co", Role::Territorial, Some("05"), None).await;
+    let admin = app.login("admin@sugit.gov.co").await;
+    let register = "mutation($input: RegisterRequirementInput!) { registerRequirement(input: $input) { requirement { code } } }";
+    let element = |code: &str, name: &str, value_type: &str| json!({ "code": code, "name": name, "description": name, "unit": "unidades", "valueType": value_type, "competency": "PRUEBA" });
+    let kinds = json!(["MUNICIPALITY", "DISTRICT", "DEPARTMENT"]);
+    let (_, body) = app
+        .graphql_as(Some(&admin), register, json!({ "input": {
+            "code": "FISCAL", "name": "Reporte fiscal", "issuerCode": "MINHACIENDA", "legalBasis": "Decreto 3402 de 2007",
+            "periodicity": "ANNUAL", "entityKinds": kinds,
+            "newDataElements": [element("POBLACION", "Población total", "INTEGER"), element("RECAUDO", "Recaudo tributario", "NUMBER")],
+        } }))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let (_, body) = app
+        .graphql_as(Some(&admin), register, json!({ "input": {
+            "code": "EDUCACION", "name": "Reporte de matrícula", "issuerCode": "MINEDUCACION", "legalBasis": "Resolución 166 de 2003",
+            "periodicity": "ANNUAL", "entityKinds": kinds, "dataElementCodes": ["POBLACION"],
+            "newDataElements": [element("MATRICULA", "Matrícula oficial", "INTEGER"), element("CORTE", "Fecha de corte", "DATE")],
+        } }))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    Scene {
+        admin,
+        medellin: app.login("ana@medellin.gov.co").await,
+        antioquia: app.login("gob@antioquia.gov.co").await,
+    }
+}
+
+fn report(entity: &str, requirement: &str, key: &str, values: Value) -> Value {
+    json!({ "input": { "entityCode": entity, "period": "2025", "requirementCode": requirement, "idempotencyKey": key, "values": values } })
+}
+
+async fn submit(app: &TestApp, token: &str, variables: Value) -> Value {
+    let (_, body) = app.graphql_as(Some(token), SUBMIT, variables).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["submitReport"].clone()
+}
+
+async fn status(app: &TestApp, entity: &str, requirement: &str) -> Value {
+    app.query_ok(STATUS, json!({ "e": entity, "r": requirement, "p": "2025" })).await["requirementStatus"]
+        .clone()
+}
+
+fn state_of(status: &Value, element: &str) -> Value {
+    status["elements"]
+        .as_array()
+        .and_then(|elements| elements.iter().find(|e| e["dataElement"]["code"] == element))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+async fn a_value_reported_once_serves_every_requirement(app: &TestApp) {
+    let scene = scene(app).await;
+    let first = submit(
+        app,
+        &scene.medellin,
+        report("05001", "FISCAL", "fiscal-1", json!([{ "dataElementCode": "POBLACION", "value": "2612958" }, { "dataElementCode": "RECAUDO", "value": "1500,50" }])),
+    )
+    .await;
+    assert_eq!((first["accepted"].as_i64(), first["newValues"].as_i64()), (Some(2), Some(2)));
+    assert_eq!(first["values"][1]["value"], "1500.5", "values are stored in canonical form");
+
+    // Education asks for population too: it is already there, only enrolment and date are missing.
+    let education = status(app, "05001", "EDUCACION").await;
+    assert_eq!(education["missingCount"], 2);
+    assert_eq!(education["reusedCount"], 1);
+    let population = state_of(&education, "POBLACION");
+    assert_eq!(population["state"], "REUSED");
+    assert_eq!(population["value"], "2612958");
+    assert_eq!(population["source"], json!({ "requirementCode": "FISCAL", "reporterCode": "05001" }));
+
+    // The municipality sends only what is missing; the burden saved is reused ÷ requested.
+    submit(
+        app,
+        &scene.medellin,
+        report("05001", "EDUCACION", "edu-1", json!([{ "dataElementCode": "MATRICULA", "value": "385000" }, { "dataElementCode": "CORTE", "value": "2025-03-31" }])),
+    )
+    .await;
+    let burden = app
+        .query_ok(r#"{ reportingBurden(entityCode: "05001", period: "2025") { requested reused reported missing burdenSaved } }"#, json!({}))
+        .await;
+    assert_eq!(
+        burden["reportingBurden"],
+        json!({ "requested": 5, "reused": 1, "reported": 4, "missing": 0, "burdenSaved": 0.2 })
+    );
+}
+
+async fn duplicates_corrections_and_conflicts_follow_the_rules(app: &TestApp) {
+    let scene = scene(app).await;
+    let values = json!([{ "dataElementCode": "POBLACION", "value": "100" }, { "dataElementCode": "RECAUDO", "value": "5" }]);
+    submit(app, &scene.medellin, report("05001", "FISCAL", "k1", values.clone())).await;
+
+    // The same values under another requirement: duplicates, nothing new stored.
+    let again = submit(
+        app,
+        &scene.medellin,
+        report("05001", "EDUCACION", "k2", json!([{ "dataElementCode": "POBLACION", "value": "100" }])),
+    )
+    .await;
+    assert_eq!((again["duplicates"].as_i64(), again["newValues"].as_i64()), (Some(1), Some(0)));
+    assert_eq!(
+        state_of(&status(app, "05001", "EDUCACION").await, "POBLACION")["state"],
+        "REPORTED",
+        "now also sent for EDUCACION"
+    );
+
+    // A new value from the same reporter: a correction, the new value is served.
+    let corrected = submit(
+        app,
+        &scene.medellin,
+        report("05001", "FISCAL", "k3", json!([{ "dataElementCode": "POBLACION", "value": "101" }])),
+    )
+    .await;
+    assert_eq!(corrected["corrections"], 1);
+    assert_eq!(state_of(&status(app, "05001", "FISCAL").await, "POBLACION")["value"], "101");
+
+    // The department agrees on one value (a duplicate) and disagrees on the other (a conflict).
+    let department = submit(
+        app,
+        &scene.antioquia,
+        report(
+            "05",
+            "FISCAL",
+            "k4",
+            json!([
+                { "dataElementCode": "POBLACION", "value": "101", "subjectCode": "05001" },
+                { "dataElementCode": "RECAUDO", "value": "6", "subjectCode": "05001" },
+            ]),
+        ),
+    )
+    .await;
+    assert_eq!((department["duplicates"].as_i64(), department["conflicts"].as_i64()), (Some(1), Some(1)));
+    let fiscal = status(app, "05001", "FISCAL").await;
+    assert_eq!(fiscal["conflictCount"], 1);
+    let recaudo = state_of(&fiscal, "RECAUDO");
+    assert_eq!(recaudo["state"], "IN_CONFLICT");
+    assert_eq!(recaudo["value"], "5", "the subject entity's own value is served meanwhile");
+
+    // Medellín accepts the department's figure.
+    let (_, conflicts) = app
+        .graphql(r#"{ dataConflicts(subjectCode: "05001") { totalCount edges { node { observationId values { id value reporterCode } } } } }"#, json!({}))
+        .await;
+    let node = &conflicts["data"]["dataConflicts"]["edges"][0]["node"];
+    let departments_value = node["values"]
+        .as_array()
+        .and_then(|v| v.iter().find(|v| v["reporterCode"] == "05"))
+        .map(|v| v["id"].clone());
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.medellin),
+            "mutation($o: ID!, $v: ID!) { resolveConflict(observationId: $o, valueId: $v) { value inConflict } }",
+            json!({ "o": node["observationId"], "v": departments_value }),
+        )
+        .await;
+    assert_eq!(body["data"]["resolveConflict"], json!({ "value": "6", "inConflict": false }), "{body}");
+    assert_eq!(state_of(&status(app, "05001", "FISCAL").await, "RECAUDO")["state"], "REPORTED");
+    let (_, audit) = app
+        .graphql_as(
+            Some(&scene.admin),
+            r#"{ auditLog(filter: { action: "resolve_conflict" }) { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(audit["data"]["auditLog"]["totalCount"], 1);
+}
+
+async fn identical_resends_are_idempotent(app: &TestApp) {
+    let scene = scene(app).await;
+    let values = json!([{ "dataElementCode": "POBLACION", "value": "100" }]);
+    let first = submit(app, &scene.medellin, report("05001", "FISCAL", "same-key", values.clone())).await;
+    let again = submit(app, &scene.medellin, report("05001", "FISCAL", "same-key", values.clone())).await;
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["submission"]["id"], first["submission"]["id"], "the same answer");
+    assert_eq!(again["values"], first["values"]);
+    let other_key = submit(app, &scene.medellin, report("05001", "FISCAL", "other-key", values)).await;
+    assert_eq!(other_key["submission"]["id"], first["submission"]["id"], "same content, same submission");
+
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.medellin),
+            SUBMIT,
+            report(
+                "05001",
+                "FISCAL",
+                "same-key",
+                json!([{ "dataElementCode": "POBLACION", "value": "999" }]),
+            ),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["CONFLICT"], "a key reused for other content: {body}");
+    assert_eq!(state_of(&status(app, "05001", "FISCAL").await, "POBLACION")["value"], "100");
+}
+
+async fn bad_reports_name_the_offending_value_and_write_nothing(app: &TestApp) {
+    let scene = scene(app).await;
+    let good = json!({ "dataElementCode": "POBLACION", "value": "100" });
+    let cases = [
+        (json!([good, { "dataElementCode": "RECAUDO", "value": "mucho" }]), "2025", "mucho"),
+        (json!([good, { "dataElementCode": "NO_EXISTE", "value": "1" }]), "2025", "NO_EXISTE"),
+        (
+            json!([good, { "dataElementCode": "RECAUDO", "value": "1", "subjectCode": "08001" }]),
+            "2025",
+            "08001",
+        ),
+        (json!([good, { "dataElementCode": "POBLACION", "value": "1" }]), "2025", "dos veces"),
+        (json!([good]), "2025-07", "2025-07"),
+    ];
+    for (values, period, named) in cases {
+        let mut variables = report("05001", "FISCAL", "bad", values);
+        variables["input"]["period"] = json!(period);
+        let (_, body) = app.graphql_as(Some(&scene.medellin), SUBMIT, variables).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(named), "the message names «{named}»: {message}");
+    }
+    assert_eq!(status(app, "05001", "FISCAL").await["missingCount"], 2, "nothing was written");
+
+    // A municipality reports only for itself, and never as another entity.
+    let (_, body) = app
+        .graphql_as(Some(&scene.medellin), SUBMIT, report("05", "FISCAL", "as-department", json!([good])))
+        .await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+}
+
+async fn new_requirements_are_told_what_already_exists(app: &TestApp) {
+    let scene = scene(app).await;
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.admin),
+            "mutation($input: RegisterRequirementInput!) { registerRequirement(input: $input) {
+                similarExisting { newCode dataElement { code } similarity sharedTerms explanation }
+                similarRequirements { requirement { code } } } }",
+            json!({ "input": {
+                "code": "MATRICULA_DNP", "name": "Seguimiento a la matrícula", "issuerCode": "DNP", "legalBasis": "Ley 152 de 1994",
+                "periodicity": "ANNUAL", "entityKinds": ["MUNICIPALITY"],
+                "newDataElements": [{ "code": "ALUMNOS_OFICIALES", "name": "Número de alumnos matriculados en el sector oficial",
+                    "description": "Estudiantes en colegios oficiales", "unit": "estudiantes", "valueType": "INTEGER", "competency": "EDUCACION" }],
+            } }),
+        )
+        .await;
+    let proposals =
+        body["data"]["registerRequirement"]["similarExisting"].as_array().cloned().unwrap_or_default();
+    let matricula = proposals
+        .iter()
+        .find(|p| p["dataElement"]["code"] == "MATRICULA")
+        .unwrap_or_else(|| panic!("MATRICULA proposed: {body}"));
+    assert_eq!(matricula["newCode"], "ALUMNOS_OFICIALES");
+    assert!(matricula["similarity"].as_f64().unwrap_or_default() >= 0.45);
+    assert!(matricula["explanation"].as_str().unwrap_or_default().contains("similitud"), "{matricula}");
+    assert!(
+        !proposals.iter().any(|p| p["dataElement"]["code"] == "RECAUDO"),
+        "unrelated fields are not proposed: {body}"
+    );
+
+    let data = app
+        .query_ok(
+            r#"{ similarDataElements(name: "Población total del municipio") { dataElement { code } } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["similarDataElements"][0]["dataElement"]["code"], "POBLACION");
+}
+
+async fn the_catalogue_keeps_versions_and_successors(app: &TestApp) {
+    let scene = scene(app).await;
+    let (_, body) = app
+        .graphql_as(Some(&scene.admin), r#"mutation { updateDataElement(code: "RECAUDO", input: { name: "Recaudo tributario total" }) { dataElement { version name } } }"#, json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["updateDataElement"]["dataElement"],
+        json!({ "version": 2, "name": "Recaudo tributario total" })
+    );
+    let (_, body) = app
+        .graphql_as(Some(&scene.admin), r#"mutation { deprecateDataElement(code: "CORTE", successorCode: "RECAUDO") { dataElement { status successorCode } } }"#, json!({}))
+        .await;
+    assert_eq!(
+        body["data"]["deprecateDataElement"]["dataElement"],
+        json!({ "status": "DEPRECATED", "successorCode": "RECAUDO" })
+    );
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.admin),
+            "mutation($input: RegisterRequirementInput!) { registerRequirement(input: $input) { requirement { code } } }",
+            json!({ "input": { "code": "VIEJO", "name": "Usa un elemento obsoleto", "issuerCode": "DNP", "legalBasis": "x",
+                "periodicity": "ANNUAL", "entityKinds": ["MUNICIPALITY"], "dataElementCodes": ["CORTE"] } }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap_or_default().contains("RECAUDO"),
+        "names the successor: {body}"
+    );
+}
+
+async fn legacy_files_import_their_good_rows_and_explain_the_bad_ones(app: &TestApp) {
+    let scene = scene(app).await;
+    let csv = "reportante,sujeto,periodo,requerimiento,elemento,valor\n\
+               05001,,2025,FISCAL,POBLACION,2612958\n\
+               05001,,2025,FISCAL,RECAUDO,no sé\n\
+               05001,08001,2025,FISCAL,RECAUDO,10\n\
+               05001,,2025,EDUCACION,POBLACION,2612958\n\
+               05001,,2025,EDUCACION,MATRICULA,\n";
+    let import = "mutation($csv: String!) { importSubmissions(csv: $csv) {
+        rows accepted newValues duplicates submissions replayed rejected { line column reason } } }";
+    let (_, body) = app.graphql_as(Some(&scene.medellin), import, json!({ "csv": csv })).await;
+    let summary = &body["data"]["importSubmissions"];
+    assert_eq!(summary["rows"], 5, "{body}");
+    assert_eq!(
+        (summary["accepted"].as_i64(), summary["newValues"].as_i64(), summary["duplicates"].as_i64()),
+        (Some(2), Some(1), Some(1))
+    );
+    let rejected: Vec<(i64, String)> = summary["rejected"]
+        .as_array()
+        .expect("rejected")
+        .iter()
+        .map(|r| {
+            (r["line"].as_i64().unwrap_or_default(), r["column"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect();
+    assert_eq!(rejected, [(3, "valor".to_owned()), (4, "sujeto".to_owned()), (6, "valor".to_owned())]);
+    assert_eq!(state_of(&status(app, "05001", "EDUCACION").await, "POBLACION")["state"], "REPORTED");
+
+    // The same file again writes nothing new.
+    let (_, body) = app.graphql_as(Some(&scene.medellin), import, json!({ "csv": csv })).await;
+    assert_eq!(
+        body["data"]["importSubmissions"]["replayed"],
+        body["data"]["importSubmissions"]["submissions"]
+    );
+
+    let (_, body) =
+        app.graphql_as(Some(&scene.medellin), import, json!({ "csv": "reportante,valor\n05001,1\n" })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
+    assert!(
+        body["errors"][0]["message"].as_str().unwrap_or_default().contains("periodo"),
+        "names the missing columns: {body}"
+    );
+}
+
+backend_tests!(
+    legacy_files_import_their_good_rows_and_explain_the_bad_ones,
+    a_value_reported_once_serves_every_requirement,
+    duplicates_corrections_and_conflicts_follow_the_rules,
+    identical_resends_are_idempotent,
+    bad_reports_name_the_offending_value_and_write_nothing,
+    new_requirements_are_told_what_already_exists,
+    the_catalogue_keeps_versions_and_successors,
+);
+
+/// The demo data shows the point on a first start: reuse and one conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_makes_the_burden_saved_visible() {
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |settings| settings.demo = Some(true)).await else {
+        return;
+    };
+    let data = app
+        .query_ok(r#"{ reportingBurden(entityCode: "05002", period: "2025") { requested reused missing conflicts burdenSaved } informationRequirements { totalCount } }"#, json!({}))
+        .await;
+    assert_eq!(data["informationRequirements"]["totalCount"], 4);
+    let burden = &data["reportingBurden"];
+    assert_eq!(burden["missing"], 0);
+    assert_eq!(burden["conflicts"], 1, "Antioquia and Abejorral disagree on IRCA");
+    assert!(burden["burdenSaved"].as_f64().unwrap_or_default() > 0.25, "{burden}");
+}
