@@ -327,6 +327,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Replays rebuild a submission's answer from its provenance.
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_observation_source_submission")
+                    .table(ObservationSource::Table)
+                    .col(ObservationSource::SubmissionId)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_index(
                 Index::create()

@@ -9,8 +9,10 @@ use std::{
 
 use chrono::Utc;
 use sea_orm::{
-    sea_query::Expr, ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, QueryOrder, Set, SqlErr, TransactionTrait,
+    sea_query::{CaseStatement, Expr},
+    ActiveValue::NotSet,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set, SqlErr, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -258,12 +260,27 @@ impl Submissions {
                 .exec(&transaction)
                 .await?;
         }
-        for (observation_id, current_value_id, in_conflict) in plan.observation_updates {
+        if !plan.observation_updates.is_empty() {
+            // One statement for every changed observation of the submission.
+            let mut current = CaseStatement::new();
+            let mut conflict = CaseStatement::new();
+            for (observation_id, current_value_id, in_conflict) in &plan.observation_updates {
+                current =
+                    current.case(observation::Column::Id.eq(*observation_id), Expr::value(*current_value_id));
+                conflict =
+                    conflict.case(observation::Column::Id.eq(*observation_id), Expr::value(*in_conflict));
+            }
             observation::Entity::update_many()
-                .col_expr(observation::Column::CurrentValueId, Expr::value(current_value_id))
-                .col_expr(observation::Column::InConflict, Expr::value(in_conflict))
+                .col_expr(
+                    observation::Column::CurrentValueId,
+                    current.finally(Expr::col(observation::Column::CurrentValueId)).into(),
+                )
+                .col_expr(
+                    observation::Column::InConflict,
+                    conflict.finally(Expr::col(observation::Column::InConflict)).into(),
+                )
                 .col_expr(observation::Column::UpdatedAt, Expr::value(now))
-                .filter(observation::Column::Id.eq(observation_id))
+                .filter(observation::Column::Id.is_in(plan.observation_updates.iter().map(|(id, _, _)| *id)))
                 .exec(&transaction)
                 .await?;
         }

@@ -1,0 +1,276 @@
+//! Submission throughput: `cargo bench -p sugit --bench submissions`.
+//!
+//! Each submission carries 50 values of one requirement for one municipality.
+//! Phase "nuevos": every value is a new key. Phase "mixtos": the same keys
+//! again, half the values unchanged (duplicates) and half changed
+//! (corrections). Phase "reenvíos": the mixed submissions re-sent with their
+//! idempotency keys (replays). The floor ("inserción cruda") inserts the same
+//! 50 values into a plain table, one transaction per submission, with no
+//! checks and no deduplication: the least any store would pay to keep them.
+//!
+//! Tables are analyzed between phases, as autovacuum does on a running system.
+//!
+//! Options: `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres,
+//! skipped if unreachable), `--municipalities N` (default 100), `--periods N`
+//! (default 10), `--workers N` for PostgreSQL (default 8; SQLite uses 1),
+//! `--only sqlite|postgres`.
+
+use std::{sync::Arc, time::Instant};
+
+use sea_orm::{ConnectionTrait, Database};
+use sugit::{
+    access::{Actor, AuthUser, Role},
+    config::Settings,
+    pagination::PageRequest,
+    reporting::{
+        catalogue::{NewDataElement, NewRequirement},
+        model::{Periodicity, ValueType},
+        submission::{ReportInput, ReportValue},
+    },
+    territory::{TerritorialKind, TerritoryFilter},
+    AppState,
+};
+use uuid::Uuid;
+
+const ELEMENTS: usize = 50;
+
+struct Options {
+    postgres: String,
+    municipalities: usize,
+    periods: usize,
+    workers: usize,
+}
+
+fn options() -> Options {
+    let args: Vec<String> = std::env::args().collect();
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let number = |flag: &str, default: usize| value(flag).and_then(|v| v.parse().ok()).unwrap_or(default);
+    Options {
+        postgres: value("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+        municipalities: number("--municipalities", 100),
+        periods: number("--periods", 10),
+        workers: number("--workers", 8),
+    }
+}
+
+fn actor(role: Role, entity: Option<&str>) -> Actor {
+    Actor::User(AuthUser {
+        id: Uuid::now_v7(),
+        email: format!("banco-{}@sugit.gov.co", entity.unwrap_or("admin")),
+        name: "Banco de pruebas".into(),
+        role,
+        entity_code: entity.map(str::to_owned),
+        organisation_code: None,
+        token_id: Uuid::nil(),
+    })
+}
+
+fn value_for(municipality: usize, period: usize, element: usize, visit: usize) -> String {
+    let base = municipality * 100_000 + period * 100 + element;
+    // Second visit: even elements unchanged (duplicates), odd ones changed (corrections).
+    let changed = visit == 2 && element % 2 == 1;
+    (base + usize::from(changed)).to_string()
+}
+
+fn report(code: &str, m: usize, p: usize, visit: usize) -> ReportInput {
+    ReportInput {
+        entity_code: code.to_owned(),
+        period: (1990 + p).to_string(),
+        requirement_code: "BANCO".into(),
+        idempotency_key: format!("banco-{code}-{p}-{visit}"),
+        values: (0..ELEMENTS)
+            .map(|k| ReportValue {
+                data_element_code: format!("E{k:02}"),
+                value: value_for(m, p, k, visit),
+                subject_code: None,
+            })
+            .collect(),
+    }
+}
+
+struct Phase {
+    name: &'static str,
+    submissions: usize,
+    seconds: f64,
+}
+
+async fn run(label: &str, database_url: String, workers: usize, opts: &Options) -> Vec<Phase> {
+    let settings = Settings { database_url, demo: Some(false), ..Settings::default() };
+    let state = AppState::initialise(settings).await.expect("state");
+    let admin = actor(Role::Admin, None);
+    let new_elements = (0..ELEMENTS)
+        .map(|k| NewDataElement {
+            code: format!("E{k:02}"),
+            name: format!("Elemento {k}"),
+            description: format!("Elemento de prueba número {k}"),
+            unit: "unidades".into(),
+            value_type: ValueType::Integer,
+            competency: "PRUEBA".into(),
+            programmatic_unit: None,
+        })
+        .collect();
+    state
+        .reporting
+        .catalogue
+        .register_requirement(
+            &admin,
+            NewRequirement {
+                code: "BANCO".into(),
+                name: "Requerimiento del banco de pruebas".into(),
+                issuer_code: Some("DNP".into()),
+                legal_basis: "Banco de pruebas".into(),
+                periodicity: Periodicity::Annual,
+                entity_kinds: vec![TerritorialKind::Municipality],
+                existing_elements: vec![],
+                new_elements,
+            },
+        )
+        .await
+        .expect("requirement");
+    let filter = TerritoryFilter { kind: Some(TerritorialKind::Municipality), ..TerritoryFilter::default() };
+    let mut codes = Vec::new();
+    let mut after = None;
+    while codes.len() < opts.municipalities {
+        let page = state
+            .territory
+            .list(&filter, &PageRequest { first: 100, after: after.clone() })
+            .await
+            .expect("page");
+        after = page.items.last().map(|e| e.code.clone());
+        codes.extend(page.items.into_iter().map(|e| e.code));
+    }
+    codes.truncate(opts.municipalities);
+    let codes = Arc::new(codes);
+
+    let mut phases = Vec::new();
+    for (name, visit) in
+        [("nuevos", 1), ("mixtos (½ duplicados, ½ correcciones)", 2), ("reenvíos idénticos", 2)]
+    {
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for worker in 0..workers {
+            let (state, codes) = (state.clone(), codes.clone());
+            let periods = opts.periods;
+            tasks.push(tokio::spawn(async move {
+                let mut done = 0;
+                for (m, code) in codes.iter().enumerate().filter(|(m, _)| m % workers == worker) {
+                    let territorial = actor(Role::Territorial, Some(code));
+                    for p in 0..periods {
+                        let outcome =
+                            state.reporting.submissions.submit(&territorial, report(code, m, p, visit)).await;
+                        outcome.expect("submission accepted");
+                        done += 1;
+                    }
+                }
+                done
+            }));
+        }
+        let mut submissions = 0;
+        for task in tasks {
+            submissions += task.await.expect("worker");
+        }
+        phases.push(Phase { name, submissions, seconds: started.elapsed().as_secs_f64() });
+        // Production tables carry planner statistics (autovacuum analyzes them as
+        // they grow); tables filled seconds ago do not, so analyze between phases.
+        state.db.execute_unprepared("ANALYZE").await.expect("analyze");
+    }
+
+    // The floor: the same values, raw, into a plain table.
+    state
+        .db
+        .execute_unprepared("CREATE TABLE banco_crudo (subject VARCHAR(5), element VARCHAR(8), period VARCHAR(10), value TEXT)")
+        .await
+        .expect("raw table");
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..workers {
+        let (db, codes) = (state.db.clone(), codes.clone());
+        let periods = opts.periods;
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0;
+            for (m, code) in codes.iter().enumerate().filter(|(m, _)| m % workers == worker) {
+                for p in 0..periods {
+                    let rows: Vec<String> = (0..ELEMENTS)
+                        .map(|k| format!("('{code}','E{k:02}','{}','{}')", 1990 + p, value_for(m, p, k, 1)))
+                        .collect();
+                    let sql = format!("INSERT INTO banco_crudo VALUES {}", rows.join(","));
+                    loop {
+                        use sea_orm::TransactionTrait;
+                        let attempt = async {
+                            let transaction = db.begin().await?;
+                            transaction.execute_unprepared(&sql).await?;
+                            transaction.commit().await
+                        };
+                        match attempt.await {
+                            Ok(()) => break,
+                            Err(error) if error.to_string().contains("locked") => continue,
+                            Err(error) => panic!("raw insert: {error}"),
+                        }
+                    }
+                    done += 1;
+                }
+            }
+            done
+        }));
+    }
+    let mut submissions = 0;
+    for task in tasks {
+        submissions += task.await.expect("worker");
+    }
+    phases.push(Phase {
+        name: "inserción cruda (piso)",
+        submissions,
+        seconds: started.elapsed().as_secs_f64(),
+    });
+
+    println!(
+        "\n{label}: {} municipios × {} periodos, {ELEMENTS} valores por envío, {workers} trabajadores",
+        opts.municipalities, opts.periods
+    );
+    println!("{:<40} {:>8} {:>10} {:>14} {:>14}", "fase", "envíos", "segundos", "envíos/s", "valores/s");
+    for phase in &phases {
+        let rate = phase.submissions as f64 / phase.seconds;
+        println!(
+            "{:<40} {:>8} {:>10.2} {:>14.0} {:>14.0}",
+            phase.name,
+            phase.submissions,
+            phase.seconds,
+            rate,
+            rate * ELEMENTS as f64
+        );
+    }
+    phases
+}
+
+#[tokio::main]
+async fn main() {
+    let opts = options();
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` asks for benchmark names: this binary is one.
+    }
+    let dir = std::env::temp_dir().join(format!("sugit-banco-{}", Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let sqlite = format!("sqlite://{}?mode=rwc", dir.join("banco.db").display());
+    let only = std::env::args().skip_while(|a| a != "--only").nth(1);
+    if only.as_deref() != Some("postgres") {
+        run("SQLite (archivo, WAL)", sqlite, 1, &opts).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if only.as_deref() == Some("sqlite") {
+        return;
+    }
+
+    let name = format!("sugit_banco_{}", Uuid::new_v4().simple());
+    match Database::connect(opts.postgres.as_str()).await {
+        Ok(admin) => {
+            admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+            let url = match opts.postgres.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/{name}"),
+                None => format!("{}/{name}", opts.postgres),
+            };
+            run("PostgreSQL", url, opts.workers, &opts).await;
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+        Err(error) => eprintln!("PostgreSQL no disponible ({error}): se omite"),
+    }
+}
