@@ -235,17 +235,7 @@ impl Catalogue {
             changed.programmatic_unit =
                 Set(unit.map(|unit| required_text(&unit, "programmaticUnit", 200)).transpose()?);
         }
-        changed.version = Set(before.version + 1);
-        changed.updated_at = Set(Utc::now());
-        let after = DataElement::from(changed.update(&transaction).await?);
-        audit::record(
-            &transaction,
-            actor,
-            Change::new("update_data_element", "data_element", &after.code).before(&before).after(&after),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(after)
+        save_version(transaction, actor, "update_data_element", before, changed).await
     }
 
     /// Deprecates an element in favour of an active successor.
@@ -270,17 +260,7 @@ impl Catalogue {
         let mut changed: data_element::ActiveModel = row.into();
         changed.status = Set(ElementStatus::Deprecated.as_db().to_owned());
         changed.successor_code = Set(Some(successor.code));
-        changed.version = Set(before.version + 1);
-        changed.updated_at = Set(Utc::now());
-        let after = DataElement::from(changed.update(&transaction).await?);
-        audit::record(
-            &transaction,
-            actor,
-            Change::new("deprecate_data_element", "data_element", &after.code).before(&before).after(&after),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(after)
+        save_version(transaction, actor, "deprecate_data_element", before, changed).await
     }
 
     /// Existing active elements that resemble a field, best first.
@@ -494,6 +474,27 @@ fn unique_to_conflict(error: sea_orm::DbErr, message: String) -> ServiceError {
         Some(SqlErr::UniqueConstraintViolation(_)) => ServiceError::Conflict(message),
         _ => error.into(),
     }
+}
+
+/// Writes a changed element as its next version, audited, and commits.
+async fn save_version(
+    transaction: sea_orm::DatabaseTransaction,
+    actor: &Actor,
+    action: &str,
+    before: DataElement,
+    mut changed: data_element::ActiveModel,
+) -> Result<DataElement, ServiceError> {
+    changed.version = Set(before.version + 1);
+    changed.updated_at = Set(Utc::now());
+    let after = DataElement::from(changed.update(&transaction).await?);
+    audit::record(
+        &transaction,
+        actor,
+        Change::new(action, "data_element", &after.code).before(&before).after(&after),
+    )
+    .await?;
+    transaction.commit().await?;
+    Ok(after)
 }
 
 async fn find_element(
