@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use crate::{
     access::AccessService,
     cache::Cache,
+    commission::CommissionService,
     config::Settings,
     db,
     graphql::{self, SugitSchema},
@@ -28,6 +29,7 @@ pub struct AppState {
     pub territory: TerritoryService,
     pub access: AccessService,
     pub reporting: ReportingService,
+    pub commission: CommissionService,
     pub limiter: RateLimiter,
 }
 
@@ -85,13 +87,26 @@ impl AppState {
                 "datos de demostración cargados: requerimientos, reportes 2025 de Abejorral, Abriaquí, Alejandría y Antioquia"
             );
         }
+        let commission = CommissionService::new(db.clone());
+        commission.seed().await.map_err(StartError::Seed)?;
         let schema = graphql::schema_builder(&settings.limits)
+            .data(commission.clone())
             .data(territory.clone())
             .data(access.clone())
             .data(reporting.clone())
             .data(db.clone())
             .finish();
-        Ok(Self { settings: Arc::new(settings), db, cache, schema, territory, access, reporting, limiter })
+        Ok(Self {
+            settings: Arc::new(settings),
+            db,
+            cache,
+            schema,
+            territory,
+            access,
+            reporting,
+            commission,
+            limiter,
+        })
     }
 }
 

@@ -4,9 +4,29 @@
 //! plus the platform pieces they share: configuration, database, cache, HTTP,
 //! the GraphQL schema and its limits.
 
+/// A sea-orm entity without relations, in one line per table: the contexts join
+/// in their services, and rows never leave their context.
+macro_rules! sea_table {
+    ($module:ident, $table:literal, { $($body:tt)* }) => {
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model { $($body)* }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
 pub mod access;
 pub mod app;
 pub mod cache;
+pub mod commission;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -56,6 +56,15 @@ impl<T> Page<T> {
         Self { items: rows, has_next_page, total_count }
     }
 
+    /// The same page with each item transformed.
+    pub fn map<U>(self, transform: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(transform).collect(),
+            has_next_page: self.has_next_page,
+            total_count: self.total_count,
+        }
+    }
+
     /// Pages an in-memory, already sorted list (bounded relations such as the
     /// municipalities of one department).
     pub fn from_sorted(all: Vec<T>, request: &PageRequest, key: impl Fn(&T) -> &str) -> Self {

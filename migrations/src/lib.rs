@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_territorial_entity;
 mod m20261122_000002_access;
 mod m20261122_000003_reporting;
+mod m20261122_000004_commission;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_territorial_entity::Migration),
             Box::new(m20261122_000002_access::Migration),
             Box::new(m20261122_000003_reporting::Migration),
+            Box::new(m20261122_000004_commission::Migration),
         ]
     }
 }

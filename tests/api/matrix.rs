@@ -90,6 +90,65 @@ impl Fixture<'_> {
         self.app.login("admin@sugit.gov.co").await
     }
 
+    async fn secretariat_token(&self) -> String {
+        self.app.login("sec@funcionpublica.gov.co").await
+    }
+
+    /// A fresh session in the past; with `quorum`, four members attend.
+    async fn session(&self, quorum: bool) -> String {
+        let token = self.secretariat_token().await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&token),
+                "mutation { convokeSession(input: { kind: ORDINARY, date: \"2026-02-10T14:00:00Z\", place: \"DNP\",
+                    agenda: [{ title: \"Plan\", presenter: \"DAFP\" }] }) { session { id } } }",
+                json!({}),
+            )
+            .await;
+        let id = body["data"]["convokeSession"]["session"]["id"].as_str().expect("session").to_owned();
+        if quorum {
+            for member in ["DNP", "DAFP", "APC", "ESAP"] {
+                let (_, body) = self
+                    .app
+                    .graphql_as(
+                        Some(&token),
+                        "mutation($s: ID!, $o: String!) { recordAttendance(sessionId: $s, organisationCode: $o) { session { id } } }",
+                        json!({ "s": id, "o": member }),
+                    )
+                    .await;
+                assert!(body.get("errors").is_none(), "{body}");
+            }
+        }
+        id
+    }
+
+    async fn decision(&self) -> String {
+        let session = self.session(true).await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.secretariat_token().await),
+                "mutation($s: ID!) { recordDecision(sessionId: $s, title: \"Decisión\") { decision { id } } }",
+                json!({ "s": session }),
+            )
+            .await;
+        body["data"]["recordDecision"]["decision"]["id"].as_str().expect("decision").to_owned()
+    }
+
+    async fn commitment(&self, responsible: &str) -> String {
+        let session = self.session(false).await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.secretariat_token().await),
+                "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { commitment { id } } }",
+                json!({ "input": { "sessionId": session, "description": "Compromiso", "responsibleCode": responsible, "dueDate": "2099-01-01" } }),
+            )
+            .await;
+        body["data"]["addCommitment"]["commitment"]["id"].as_str().expect("commitment").to_owned()
+    }
+
     /// A fresh element in the catalogue, made by the administrator.
     async fn new_element(&self) -> String {
         let code = unique("E_").to_uppercase();
@@ -223,6 +282,14 @@ fn element_input(code: &str) -> Value {
 }
 
 static PERIOD: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(2001);
+
+fn secretariat_only(who: Who, _: Scope) -> Expect {
+    match who {
+        Who::Anonymous => UNAUTHENTICATED,
+        Who::Secretariat => Allowed,
+        _ => FORBIDDEN,
+    }
+}
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
@@ -501,6 +568,127 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "convokeSession",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation { convokeSession(input: { kind: EXTRAORDINARY, date: \"2026-07-01T14:00:00Z\", place: \"Virtual\",
+                        agenda: [{ title: \"Punto\", presenter: \"DNP\" }] }) { session { id } } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "recordAttendance",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($s: ID!) { recordAttendance(sessionId: $s, organisationCode: \"DNP\") { session { id } } }",
+                    variables: json!({ "s": fx.session(false).await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "recordDecision",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($s: ID!) { recordDecision(sessionId: $s, title: \"Aprobar\") { decision { id } } }",
+                    variables: json!({ "s": fx.session(true).await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "recordVote",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($d: ID!) { recordVote(decisionId: $d, organisationCode: \"DNP\", vote: FOR) { decision { votesFor } } }",
+                    variables: json!({ "d": fx.decision().await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "approveMinutes",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($s: ID!) { approveMinutes(sessionId: $s, minutes: \"Acta\") { session { status } } }",
+                    variables: json!({ "s": fx.session(false).await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "addCommitment",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { commitment { id } } }",
+                    variables: json!({ "input": { "sessionId": fx.session(false).await, "description": "Entregar informe",
+                        "responsibleCode": "DNP", "dueDate": "2099-01-01" } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "updateCommitment",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Secretariat, _) | (Who::National, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                // The national user is DNP's: "own" commitments are DNP's, "other" ones Hacienda's.
+                let responsible = if scope == Scope::Own { "DNP" } else { "MINHACIENDA" };
+                Case {
+                    query: "mutation($id: ID!) { updateCommitment(id: $id, input: { status: IN_PROGRESS, note: \"Avance\" }) { commitment { status } } }",
+                    variables: json!({ "id": fx.commitment(responsible).await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "addDelegate",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation { addDelegate(input: { organisationCode: \"ESAP\", name: \"Delegada\", position: \"Asesora\",
+                        validFrom: \"2026-01-01\" }) { delegate { id } } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
 
 /// Every row of every table that a write could touch.
@@ -519,6 +707,14 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "observation",
         "observation_value",
         "observation_source",
+        "commission_participant",
+        "commission_delegate",
+        "commission_session",
+        "commission_attendance",
+        "commission_decision",
+        "commission_vote",
+        "commitment",
+        "commitment_note",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

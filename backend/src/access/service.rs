@@ -470,6 +470,11 @@ impl AccessService {
         Ok(Page::from_rows(rows.into_iter().map(Into::into).collect(), page, total_count))
     }
 
+    /// Whether an organisation exists (other contexts name organisations).
+    pub async fn organisation_exists(db: &DatabaseConnection, code: &str) -> Result<bool, ServiceError> {
+        Ok(organisation::Entity::find_by_id(code).one(db).await?.is_some())
+    }
+
     /// Organisations by code in one query (the DataLoader's batch).
     pub async fn find_organisations(
         &self,

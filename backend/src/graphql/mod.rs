@@ -8,6 +8,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::{
     access::resolvers::{AccessMutation, AccessQuery},
+    commission::resolvers::{CommissionMutation, CommissionQuery},
     config::Limits,
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
@@ -16,12 +17,12 @@ use crate::{
 /// Consultas de SUGIT.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(TerritoryQuery, AccessQuery, ReportingQuery);
+pub struct QueryRoot(TerritoryQuery, AccessQuery, ReportingQuery, CommissionQuery);
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AccessMutation, TerritoryMutation, ReportingMutation);
+pub struct MutationRoot(AccessMutation, TerritoryMutation, ReportingMutation, CommissionMutation);
 
 pub type SugitSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 

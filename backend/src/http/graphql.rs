@@ -23,8 +23,9 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::caller::{identify, Caller, Refusal};
 use crate::{
-    access::resolvers::AccessLoader, app::AppState, error::ErrorCode, graphql::limits::coded,
-    reporting::resolvers::ReportingLoader, territory::loader::TerritoryLoader,
+    access::resolvers::AccessLoader, app::AppState, commission::resolvers::CommissionLoader,
+    error::ErrorCode, graphql::limits::coded, reporting::resolvers::ReportingLoader,
+    territory::loader::TerritoryLoader,
 };
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -183,7 +184,8 @@ async fn execute(state: &AppState, caller: &Caller, request: GraphqlRequest) -> 
         .data(caller.client.clone())
         .data(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn))
         .data(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn))
-        .data(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn));
+        .data(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn))
+        .data(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
     state.schema.execute(request).await
 }
 

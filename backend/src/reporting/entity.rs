@@ -1,23 +1,6 @@
 //! The reporting tables as sea-orm sees them; they never leave this context.
 
-macro_rules! table {
-    ($module:ident, $table:literal, { $($body:tt)* }) => {
-        pub mod $module {
-            use sea_orm::entity::prelude::*;
-
-            #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
-            #[sea_orm(table_name = $table)]
-            pub struct Model { $($body)* }
-
-            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-            pub enum Relation {}
-
-            impl ActiveModelBehavior for ActiveModel {}
-        }
-    };
-}
-
-table!(data_element, "data_element", {
+sea_table!(data_element, "data_element", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub code: String,
     pub version: i32,
@@ -32,7 +15,7 @@ table!(data_element, "data_element", {
     pub updated_at: DateTimeUtc,
 });
 
-table!(information_requirement, "information_requirement", {
+sea_table!(information_requirement, "information_requirement", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub code: String,
     pub name: String,
@@ -43,7 +26,7 @@ table!(information_requirement, "information_requirement", {
     pub created_at: DateTimeUtc,
 });
 
-table!(requirement_element, "requirement_element", {
+sea_table!(requirement_element, "requirement_element", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub requirement_code: String,
     #[sea_orm(primary_key, auto_increment = false)]
@@ -51,7 +34,7 @@ table!(requirement_element, "requirement_element", {
     pub position: i32,
 });
 
-table!(submission, "submission", {
+sea_table!(submission, "submission", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub reporter_code: String,
@@ -67,7 +50,7 @@ table!(submission, "submission", {
     pub conflicts: i32,
 });
 
-table!(observation, "observation", {
+sea_table!(observation, "observation", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub subject_code: String,
@@ -78,7 +61,7 @@ table!(observation, "observation", {
     pub updated_at: DateTimeUtc,
 });
 
-table!(observation_value, "observation_value", {
+sea_table!(observation_value, "observation_value", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub observation_id: Uuid,
@@ -91,7 +74,7 @@ table!(observation_value, "observation_value", {
     pub created_at: DateTimeUtc,
 });
 
-table!(observation_source, "observation_source", {
+sea_table!(observation_source, "observation_source", {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub value_id: Uuid,

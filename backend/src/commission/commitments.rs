@@ -1,0 +1,208 @@
+//! Commitments born in sessions and their follow-up; overdue is computed.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::{
+    entity::{commitment, commitment_note},
+    model::{Commitment, CommitmentStatus},
+    rules,
+    service::{required_text, CommissionService, SECRETARIAT_ONLY},
+};
+use crate::{
+    access::{
+        audit::{self, Change},
+        rules as access_rules, Actor, Role,
+    },
+    error::ServiceError,
+    pagination::{Page, PageRequest},
+};
+
+/// A commitment filter, already validated.
+#[derive(Debug, Clone, Default)]
+pub struct CommitmentFilter {
+    pub status: Option<CommitmentStatus>,
+    pub responsible_code: Option<String>,
+    pub overdue: Option<bool>,
+}
+
+fn commitment_from(row: commitment::Model, today: NaiveDate) -> Commitment {
+    let recorded = CommitmentStatus::from_db(&row.status).unwrap_or(CommitmentStatus::Pending);
+    Commitment {
+        id: row.id,
+        session_id: row.session_id,
+        description: row.description,
+        responsible_code: row.responsible_code,
+        due_date: row.due_date,
+        recorded_status: recorded,
+        status: rules::effective_status(recorded, row.due_date, today),
+        updated_at: row.updated_at,
+    }
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+impl CommissionService {
+    /// A commitment born in a session, with its responsible entity and due date.
+    #[tracing::instrument(name = "commission.add_commitment", skip_all)]
+    pub async fn add_commitment(
+        &self,
+        actor: &Actor,
+        session_id: Uuid,
+        description: &str,
+        responsible_code: &str,
+        due_date: NaiveDate,
+    ) -> Result<Commitment, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let description = required_text(description, "description", 2_000)?;
+        let responsible = responsible_code.trim().to_uppercase();
+        if !crate::access::AccessService::organisation_exists(&self.db, &responsible).await? {
+            return Err(ServiceError::invalid(format!("no existe la organización «{responsible}»")));
+        }
+        let transaction = self.db.begin().await?;
+        let session = self.open_session(&transaction, session_id).await?;
+        if due_date < session.scheduled_at.date_naive() {
+            return Err(ServiceError::invalid("la fecha de cumplimiento es anterior a la sesión"));
+        }
+        let now = Utc::now();
+        let row = commitment::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            session_id: Set(session_id),
+            description: Set(description),
+            responsible_code: Set(responsible),
+            due_date: Set(due_date),
+            status: Set(CommitmentStatus::Pending.as_db().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&transaction)
+        .await?;
+        let created = commitment_from(row, today());
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("add_commitment", "commitment", &created.id.to_string()).after(&created),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(created)
+    }
+
+    /// Progress on a commitment: by the secretariat, or by the responsible entity's users.
+    #[tracing::instrument(name = "commission.update_commitment", skip_all)]
+    pub async fn update_commitment(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        status: Option<CommitmentStatus>,
+        note: Option<&str>,
+        evidence_url: Option<&str>,
+    ) -> Result<Commitment, ServiceError> {
+        let user = access_rules::require_user(actor, "actualizar compromisos")?;
+        if status == Some(CommitmentStatus::Overdue) {
+            return Err(ServiceError::invalid("«vencido» se calcula con la fecha: no se asigna"));
+        }
+        let transaction = self.db.begin().await?;
+        let row = commitment::Entity::find_by_id(id)
+            .one(&transaction)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("no existe ese compromiso".into()))?;
+        let responsible_user = user.organisation_code.as_deref() == Some(row.responsible_code.as_str())
+            && matches!(user.role, Role::National | Role::Secretariat);
+        if user.role != Role::Secretariat && !responsible_user {
+            return Err(ServiceError::Forbidden("actualizar compromisos de otra entidad"));
+        }
+        let note = note.map(|n| required_text(n, "note", 4_000)).transpose()?;
+        let evidence = evidence_url.map(str::trim).filter(|u| !u.is_empty());
+        if evidence.is_some_and(|url| {
+            !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 1_000
+        }) {
+            return Err(ServiceError::invalid(
+                "la evidencia debe ser un enlace http(s) de hasta 1.000 caracteres",
+            ));
+        }
+        if status.is_none() && note.is_none() {
+            return Err(ServiceError::invalid("indique un nuevo estado, una nota de avance o ambos"));
+        }
+        let before = commitment_from(row.clone(), today());
+        let mut changed: commitment::ActiveModel = row.into();
+        if let Some(status) = status {
+            changed.status = Set(status.as_db().to_owned());
+        }
+        changed.updated_at = Set(Utc::now());
+        let after = commitment_from(changed.update(&transaction).await?, today());
+        if let Some(note) = note {
+            commitment_note::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                commitment_id: Set(id),
+                note: Set(note),
+                evidence_url: Set(evidence.map(str::to_owned)),
+                author_label: Set(actor.label()),
+                created_at: Set(Utc::now()),
+            }
+            .insert(&transaction)
+            .await?;
+        }
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("update_commitment", "commitment", &id.to_string()).before(&before).after(&after),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(after)
+    }
+
+    /// Commitments, oldest due first, filtered; overdue is computed today.
+    #[tracing::instrument(name = "commission.commitments", skip_all)]
+    pub async fn commitments(
+        &self,
+        filter: &CommitmentFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Commitment>, ServiceError> {
+        let mut query = commitment::Entity::find()
+            .order_by_asc(commitment::Column::DueDate)
+            .order_by_asc(commitment::Column::Id);
+        if let Some(code) = &filter.responsible_code {
+            query = query.filter(commitment::Column::ResponsibleCode.eq(code.trim().to_uppercase()));
+        }
+        let today = today();
+        let all: Vec<(String, Commitment)> = query
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| commitment_from(row, today))
+            .filter(|c| filter.status.is_none_or(|status| c.status == status))
+            .filter(|c| {
+                filter.overdue.is_none_or(|overdue| (c.status == CommitmentStatus::Overdue) == overdue)
+            })
+            .map(|c| (format!("{}|{}", c.due_date, c.id), c))
+            .collect();
+        let page = Page::from_sorted(all, page, |(key, _)| key.as_str());
+        Ok(page.map(|(_, commitment)| commitment))
+    }
+
+    /// Commitments of many sessions (the DataLoader's batch).
+    pub async fn commitments_of(
+        &self,
+        sessions: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Commitment>>, ServiceError> {
+        let rows = commitment::Entity::find()
+            .filter(commitment::Column::SessionId.is_in(sessions.iter().copied()))
+            .order_by_asc(commitment::Column::DueDate)
+            .all(&self.db)
+            .await?;
+        let today = today();
+        let mut by_session: HashMap<Uuid, Vec<Commitment>> =
+            sessions.iter().map(|id| (*id, Vec::new())).collect();
+        for row in rows {
+            by_session.entry(row.session_id).or_default().push(commitment_from(row, today));
+        }
+        Ok(by_session)
+    }
+}

@@ -1,0 +1,78 @@
+//! The commission's tables as sea-orm sees them; they never leave this context.
+
+sea_table!(participant, "commission_participant", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub organisation_code: String,
+    pub role: String,
+    pub presides: bool,
+    pub secretariat: bool,
+});
+
+sea_table!(delegate, "commission_delegate", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organisation_code: String,
+    pub name: String,
+    pub position: String,
+    pub valid_from: Date,
+    pub valid_to: Option<Date>,
+});
+
+sea_table!(session, "commission_session", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub kind: String,
+    pub scheduled_at: DateTimeUtc,
+    pub place: String,
+    pub agenda: Json,
+    pub minutes: Option<String>,
+    pub minutes_approved_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+});
+
+sea_table!(attendance, "commission_attendance", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub session_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub organisation_code: String,
+    pub delegate_id: Option<Uuid>,
+});
+
+sea_table!(decision, "commission_decision", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub created_at: DateTimeUtc,
+});
+
+sea_table!(vote, "commission_vote", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub decision_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub organisation_code: String,
+    pub vote: String,
+});
+
+sea_table!(commitment, "commitment", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub description: String,
+    pub responsible_code: String,
+    pub due_date: Date,
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+sea_table!(commitment_note, "commitment_note", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub commitment_id: Uuid,
+    pub note: String,
+    pub evidence_url: Option<String>,
+    pub author_label: String,
+    pub created_at: DateTimeUtc,
+});

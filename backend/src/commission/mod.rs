@@ -1,0 +1,12 @@
+//! The commission of the decree (art. 2.2.11.4.3 to 2.2.11.4.8): members and
+//! invitees, sessions, attendance and quorum, decisions and votes, minutes and
+//! commitments. Results are computed by `rules`, never typed by a user.
+
+pub mod commitments;
+mod entity;
+pub mod model;
+pub mod resolvers;
+pub mod rules;
+pub mod service;
+
+pub use service::CommissionService;

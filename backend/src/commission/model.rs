@@ -1,0 +1,147 @@
+//! Domain types of the commission.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! db_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $db:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            pub fn as_db(self) -> &'static str {
+                match self { $(Self::$variant => $db),+ }
+            }
+
+            pub fn from_db(value: &str) -> Option<Self> {
+                match value { $($db => Some(Self::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+db_enum!(
+    /// Tipo de sesión (decreto, art. 2.2.11.4.5).
+    SessionKind {
+        /// Ordinaria: al menos una por trimestre.
+        Ordinary => "ORDINARY",
+        /// Extraordinaria: cuando los miembros lo determinen.
+        Extraordinary => "EXTRAORDINARY",
+    }
+);
+
+db_enum!(
+    /// Participación en la Comisión.
+    ParticipantRole {
+        /// Miembro con voz y voto.
+        Member => "MEMBER",
+        /// Invitado especial: voz, sin voto.
+        Invitee => "INVITEE",
+    }
+);
+
+db_enum!(
+    /// Sentido de un voto.
+    VoteChoice {
+        For => "FOR",
+        Against => "AGAINST",
+        Abstain => "ABSTAIN",
+    }
+);
+
+db_enum!(
+    /// Resultado de una decisión, calculado por mayoría simple de los miembros presentes.
+    DecisionOutcome {
+        /// Faltan votos que pueden cambiar el resultado.
+        Pending => "PENDING",
+        Adopted => "ADOPTED",
+        Rejected => "REJECTED",
+    }
+);
+
+db_enum!(
+    /// Estado de un compromiso; «vencido» se calcula con la fecha.
+    CommitmentStatus {
+        Pending => "PENDING",
+        InProgress => "IN_PROGRESS",
+        Done => "DONE",
+        /// Calculado: no cumplido y con la fecha vencida. No se asigna.
+        Overdue => "OVERDUE",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgendaItem {
+    pub title: String,
+    /// Who presents the item (an entity or a person).
+    pub presenter: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Participant {
+    pub organisation_code: String,
+    pub role: ParticipantRole,
+    pub presides: bool,
+    pub secretariat: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delegate {
+    pub id: Uuid,
+    pub organisation_code: String,
+    pub name: String,
+    pub position: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Session {
+    pub id: Uuid,
+    pub kind: SessionKind,
+    pub scheduled_at: DateTime<Utc>,
+    pub place: String,
+    pub agenda: Vec<AgendaItem>,
+    pub minutes: Option<String>,
+    pub minutes_approved_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub title: String,
+    pub description: String,
+    pub votes_for: u32,
+    pub votes_against: u32,
+    pub abstentions: u32,
+    pub outcome: DecisionOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Commitment {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub description: String,
+    pub responsible_code: String,
+    pub due_date: NaiveDate,
+    /// As stored (never OVERDUE).
+    pub recorded_status: CommitmentStatus,
+    /// As computed today.
+    pub status: CommitmentStatus,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Quorum of a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, async_graphql::SimpleObject)]
+#[graphql(name = "Quorum")]
+pub struct Quorum {
+    /// Miembros con voto necesarios: la mitad más uno del total.
+    pub required: u32,
+    /// Miembros con voto presentes (por sí o por delegado).
+    pub present: u32,
+    pub met: bool,
+}

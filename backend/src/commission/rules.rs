@@ -1,0 +1,103 @@
+//! The decree's rules (art. 2.2.11.4.5 and 2.2.11.4.6), as plain functions.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::model::{CommitmentStatus, DecisionOutcome};
+
+/// Quorum: at least half plus one of all the members with vote (4 of 7).
+pub fn quorum(members_with_vote: u32) -> u32 {
+    members_with_vote / 2 + 1
+}
+
+/// The outcome of a decision: simple majority of the members present. Adopted
+/// once more than half of those present voted for it; rejected once that can
+/// no longer happen; pending while the remaining votes could still decide it.
+pub fn decision_outcome(
+    present: u32,
+    votes_for: u32,
+    votes_against: u32,
+    abstentions: u32,
+) -> DecisionOutcome {
+    let still_to_vote = present.saturating_sub(votes_for + votes_against + abstentions);
+    if votes_for * 2 > present {
+        DecisionOutcome::Adopted
+    } else if (votes_for + still_to_vote) * 2 <= present {
+        DecisionOutcome::Rejected
+    } else {
+        DecisionOutcome::Pending
+    }
+}
+
+/// A commitment is overdue when it is not done and its due date has passed.
+pub fn effective_status(status: CommitmentStatus, due: NaiveDate, today: NaiveDate) -> CommitmentStatus {
+    match status {
+        CommitmentStatus::Done => CommitmentStatus::Done,
+        _ if due < today => CommitmentStatus::Overdue,
+        other => other,
+    }
+}
+
+/// The quarter (1–4) of a date.
+pub fn quarter(date: NaiveDate) -> u32 {
+    (date.month0() / 3) + 1
+}
+
+/// A delegate acts for its entity only between its validity dates.
+pub fn delegate_valid(on: NaiveDate, from: NaiveDate, to: Option<NaiveDate>) -> bool {
+    from <= on && to.is_none_or(|to| on <= to)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("valid date")
+    }
+
+    #[test]
+    fn quorum_is_half_plus_one_of_all_members() {
+        assert_eq!(quorum(7), 4);
+        assert_eq!(quorum(8), 5);
+        assert_eq!(quorum(1), 1);
+    }
+
+    #[test]
+    fn decisions_need_more_than_half_of_the_members_present() {
+        assert_eq!(decision_outcome(5, 3, 0, 0), DecisionOutcome::Adopted);
+        assert_eq!(decision_outcome(6, 3, 3, 0), DecisionOutcome::Rejected, "a tie is not a majority");
+        assert_eq!(decision_outcome(5, 2, 0, 3), DecisionOutcome::Rejected, "abstentions do not count for");
+        assert_eq!(decision_outcome(5, 2, 1, 0), DecisionOutcome::Pending, "two members may still vote");
+        assert_eq!(decision_outcome(4, 2, 2, 0), DecisionOutcome::Rejected);
+        assert_eq!(decision_outcome(4, 3, 1, 0), DecisionOutcome::Adopted);
+    }
+
+    #[test]
+    fn overdue_is_computed_from_the_date() {
+        let today = date("2026-06-30");
+        assert_eq!(
+            effective_status(CommitmentStatus::Pending, date("2026-06-29"), today),
+            CommitmentStatus::Overdue
+        );
+        assert_eq!(
+            effective_status(CommitmentStatus::InProgress, date("2026-06-30"), today),
+            CommitmentStatus::InProgress
+        );
+        assert_eq!(
+            effective_status(CommitmentStatus::Done, date("2020-01-01"), today),
+            CommitmentStatus::Done
+        );
+    }
+
+    #[test]
+    fn quarters_and_delegate_validity() {
+        assert_eq!(
+            [quarter(date("2026-01-31")), quarter(date("2026-04-01")), quarter(date("2026-12-31"))],
+            [1, 2, 4]
+        );
+        assert!(delegate_valid(date("2026-03-01"), date("2026-01-01"), None));
+        assert!(delegate_valid(date("2026-03-01"), date("2026-01-01"), Some(date("2026-03-01"))));
+        assert!(!delegate_valid(date("2026-03-02"), date("2026-01-01"), Some(date("2026-03-01"))));
+        assert!(!delegate_valid(date("2025-12-31"), date("2026-01-01"), None));
+    }
+}

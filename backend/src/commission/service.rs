@@ -1,0 +1,604 @@
+//! The commission service: the secretariat convenes and documents sessions;
+//! quorum, outcomes and overdue commitments are computed, never typed.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    entity::{attendance, decision, delegate, participant, session, vote},
+    model::{
+        AgendaItem, Decision, Delegate, Participant, ParticipantRole, Quorum, Session, SessionKind,
+        VoteChoice,
+    },
+    rules,
+};
+use crate::{
+    access::{
+        audit::{self, Change},
+        organisations::SEED,
+        rules as access_rules, Actor, Role,
+    },
+    error::ServiceError,
+    pagination::{Page, PageRequest},
+};
+
+/// Invitees with voice and no vote seeded from the decree (paragraph 1): the
+/// associations of territorial entities. RAP and associative schemes join by
+/// the internal rules, through `addParticipant` later.
+const INVITEES: [&str; 3] = ["FCM", "FND", "ASOCAPITALES"];
+const PRESIDES: &str = "DNP";
+const SECRETARIAT: &str = "DAFP";
+pub(super) const SECRETARIAT_ONLY: &str =
+    "administrar las sesiones de la Comisión (lo hace la secretaría técnica)";
+
+/// One attendee of a session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attendee {
+    pub organisation_code: String,
+    pub role: ParticipantRole,
+    pub delegate: Option<Delegate>,
+}
+
+/// One quarter of a year, for the compliance view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuarterCompliance {
+    pub quarter: u32,
+    pub ordinary: u32,
+    pub extraordinary: u32,
+}
+
+#[derive(Clone)]
+pub struct CommissionService {
+    pub(super) db: DatabaseConnection,
+}
+
+pub(super) fn required_text(raw: &str, field: &str, max: usize) -> Result<String, ServiceError> {
+    let value = raw.trim().to_owned();
+    if value.is_empty() || value.chars().count() > max {
+        Err(ServiceError::invalid(format!("«{field}» es obligatorio (hasta {max} caracteres)")))
+    } else {
+        Ok(value)
+    }
+}
+
+fn session_from(row: session::Model) -> Session {
+    Session {
+        id: row.id,
+        kind: SessionKind::from_db(&row.kind).unwrap_or(SessionKind::Ordinary),
+        scheduled_at: row.scheduled_at,
+        place: row.place,
+        agenda: serde_json::from_value(row.agenda).unwrap_or_default(),
+        minutes: row.minutes,
+        minutes_approved_at: row.minutes_approved_at,
+    }
+}
+
+fn delegate_from(row: delegate::Model) -> Delegate {
+    Delegate {
+        id: row.id,
+        organisation_code: row.organisation_code,
+        name: row.name,
+        position: row.position,
+        valid_from: row.valid_from,
+        valid_to: row.valid_to,
+    }
+}
+
+impl CommissionService {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+
+    /// The seven members with vote (DNP presides, DAFP holds the secretariat)
+    /// and the invitees of the decree; kept as they are if already there.
+    #[tracing::instrument(name = "commission.seed", skip_all)]
+    pub async fn seed(&self) -> Result<(), ServiceError> {
+        let members = SEED.iter().filter(|o| o.commission_member).map(|o| (o.code, ParticipantRole::Member));
+        let invitees = INVITEES.iter().map(|code| (*code, ParticipantRole::Invitee));
+        let rows = members.chain(invitees).map(|(code, role)| participant::ActiveModel {
+            organisation_code: Set(code.to_owned()),
+            role: Set(role.as_db().to_owned()),
+            presides: Set(code == PRESIDES),
+            secretariat: Set(code == SECRETARIAT),
+        });
+        participant::Entity::insert_many(rows)
+            .on_conflict(OnConflict::column(participant::Column::OrganisationCode).do_nothing().to_owned())
+            .exec_without_returning(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn participants(&self) -> Result<Vec<Participant>, ServiceError> {
+        let rows = participant::Entity::find()
+            .order_by_asc(participant::Column::OrganisationCode)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Participant {
+                role: ParticipantRole::from_db(&row.role).unwrap_or(ParticipantRole::Invitee),
+                organisation_code: row.organisation_code,
+                presides: row.presides,
+                secretariat: row.secretariat,
+            })
+            .collect())
+    }
+
+    async fn members_with_vote(
+        &self,
+        connection: &impl ConnectionTrait,
+    ) -> Result<Vec<String>, ServiceError> {
+        Ok(participant::Entity::find()
+            .filter(participant::Column::Role.eq(ParticipantRole::Member.as_db()))
+            .all(connection)
+            .await?
+            .into_iter()
+            .map(|row| row.organisation_code)
+            .collect())
+    }
+
+    /// Names a delegate of a participant entity, valid between two dates.
+    #[tracing::instrument(name = "commission.add_delegate", skip_all)]
+    pub async fn add_delegate(
+        &self,
+        actor: &Actor,
+        organisation_code: &str,
+        name: &str,
+        position: &str,
+        valid_from: NaiveDate,
+        valid_to: Option<NaiveDate>,
+    ) -> Result<Delegate, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let code = organisation_code.trim().to_uppercase();
+        if participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.is_none() {
+            return Err(ServiceError::invalid(format!("«{code}» no es miembro ni invitado de la Comisión")));
+        }
+        if valid_to.is_some_and(|to| to < valid_from) {
+            return Err(ServiceError::invalid("la vigencia del delegado termina antes de empezar"));
+        }
+        let transaction = self.db.begin().await?;
+        let row = delegate::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            organisation_code: Set(code),
+            name: Set(required_text(name, "name", 200)?),
+            position: Set(required_text(position, "position", 200)?),
+            valid_from: Set(valid_from),
+            valid_to: Set(valid_to),
+        }
+        .insert(&transaction)
+        .await?;
+        let created = delegate_from(row);
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("add_delegate", "commission_delegate", &created.id.to_string()).after(&created),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn delegates(&self, organisation_code: Option<&str>) -> Result<Vec<Delegate>, ServiceError> {
+        let mut query = delegate::Entity::find().order_by_asc(delegate::Column::Id);
+        if let Some(code) = organisation_code {
+            query = query.filter(delegate::Column::OrganisationCode.eq(code.trim().to_uppercase()));
+        }
+        Ok(query.all(&self.db).await?.into_iter().map(delegate_from).collect())
+    }
+
+    /// The secretariat convenes a session with its agenda.
+    #[tracing::instrument(name = "commission.convoke", skip_all)]
+    pub async fn convoke(
+        &self,
+        actor: &Actor,
+        kind: SessionKind,
+        scheduled_at: DateTime<Utc>,
+        place: &str,
+        agenda: Vec<AgendaItem>,
+    ) -> Result<Session, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let place = required_text(place, "place", 300)?;
+        if agenda.is_empty() || agenda.len() > 40 {
+            return Err(ServiceError::invalid("la agenda lleva de 1 a 40 puntos"));
+        }
+        let agenda = agenda
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| {
+                Ok(AgendaItem {
+                    title: required_text(&item.title, &format!("agenda[{}].title", index + 1), 300)?,
+                    presenter: required_text(
+                        &item.presenter,
+                        &format!("agenda[{}].presenter", index + 1),
+                        200,
+                    )?,
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        let agenda_json =
+            serde_json::to_value(&agenda).map_err(|error| ServiceError::Internal(error.into()))?;
+        let transaction = self.db.begin().await?;
+        let row = session::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            kind: Set(kind.as_db().to_owned()),
+            scheduled_at: Set(scheduled_at),
+            place: Set(place),
+            agenda: Set(agenda_json),
+            minutes: Set(None),
+            minutes_approved_at: Set(None),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&transaction)
+        .await?;
+        let created = session_from(row);
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("convoke_session", "commission_session", &created.id.to_string()).after(&created),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(created)
+    }
+
+    pub async fn session(&self, id: Uuid) -> Result<Option<Session>, ServiceError> {
+        Ok(session::Entity::find_by_id(id).one(&self.db).await?.map(session_from))
+    }
+
+    pub(super) async fn open_session(
+        &self,
+        connection: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<Session, ServiceError> {
+        let found = session::Entity::find_by_id(id)
+            .one(connection)
+            .await?
+            .map(session_from)
+            .ok_or_else(|| ServiceError::NotFound("no existe esa sesión".into()))?;
+        if found.minutes_approved_at.is_some() {
+            return Err(ServiceError::Conflict(
+                "la sesión ya tiene actas aprobadas: su registro no se modifica".into(),
+            ));
+        }
+        Ok(found)
+    }
+
+    /// Sessions of a year (all years when `None`), in date order.
+    #[tracing::instrument(name = "commission.sessions", skip_all)]
+    pub async fn sessions(
+        &self,
+        year: Option<i32>,
+        page: &PageRequest,
+    ) -> Result<Page<Session>, ServiceError> {
+        let rows = session::Entity::find().order_by_asc(session::Column::ScheduledAt).all(&self.db).await?;
+        let sessions: Vec<Session> = rows
+            .into_iter()
+            .map(session_from)
+            .filter(|s| year.is_none_or(|year| chrono::Datelike::year(&s.scheduled_at) == year))
+            .collect();
+        let keyed: Vec<(String, Session)> = sessions.into_iter().map(|s| (session_key(&s), s)).collect();
+        let page = Page::from_sorted(keyed, page, |(key, _)| key.as_str());
+        Ok(page.map(|(_, session)| session))
+    }
+
+    /// Records that a participant attended, by itself or through a delegate
+    /// valid on the session's date.
+    #[tracing::instrument(name = "commission.record_attendance", skip_all)]
+    pub async fn record_attendance(
+        &self,
+        actor: &Actor,
+        session_id: Uuid,
+        organisation_code: &str,
+        delegate_id: Option<Uuid>,
+    ) -> Result<Vec<Attendee>, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let transaction = self.db.begin().await?;
+        let session = self.open_session(&transaction, session_id).await?;
+        let code = organisation_code.trim().to_uppercase();
+        if participant::Entity::find_by_id(code.as_str()).one(&transaction).await?.is_none() {
+            return Err(ServiceError::invalid(format!("«{code}» no es miembro ni invitado de la Comisión")));
+        }
+        if let Some(delegate_id) = delegate_id {
+            let delegate = delegate::Entity::find_by_id(delegate_id)
+                .one(&transaction)
+                .await?
+                .filter(|d| d.organisation_code == code)
+                .ok_or_else(|| ServiceError::invalid(format!("ese delegado no representa a {code}")))?;
+            let on = session.scheduled_at.date_naive();
+            if !rules::delegate_valid(on, delegate.valid_from, delegate.valid_to) {
+                return Err(ServiceError::invalid(format!(
+                    "{} no era delegado de {code} el {on}: su designación va del {} al {}",
+                    delegate.name,
+                    delegate.valid_from,
+                    delegate.valid_to.map_or("presente".to_owned(), |d| d.to_string())
+                )));
+            }
+        }
+        attendance::Entity::insert(attendance::ActiveModel {
+            session_id: Set(session_id),
+            organisation_code: Set(code.clone()),
+            delegate_id: Set(delegate_id),
+        })
+        .on_conflict(
+            OnConflict::columns([attendance::Column::SessionId, attendance::Column::OrganisationCode])
+                .update_column(attendance::Column::DelegateId)
+                .to_owned(),
+        )
+        .exec_without_returning(&transaction)
+        .await?;
+        let object_id = session_id.to_string();
+        let change = Change::new("record_attendance", "commission_session", &object_id)
+            .after(&serde_json::json!({ "organisation": code, "delegate": delegate_id }));
+        audit::record(&transaction, actor, change).await?;
+        transaction.commit().await?;
+        Ok(self.attendance_of(&[session_id]).await?.remove(&session_id).unwrap_or_default())
+    }
+
+    /// Attendees of many sessions in two queries (the DataLoader's batch).
+    pub async fn attendance_of(
+        &self,
+        sessions: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Attendee>>, ServiceError> {
+        let rows = attendance::Entity::find()
+            .filter(attendance::Column::SessionId.is_in(sessions.iter().copied()))
+            .order_by_asc(attendance::Column::OrganisationCode)
+            .all(&self.db)
+            .await?;
+        let roles: HashMap<String, ParticipantRole> =
+            self.participants().await?.into_iter().map(|p| (p.organisation_code, p.role)).collect();
+        let delegate_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.delegate_id).collect();
+        let delegates: HashMap<Uuid, Delegate> = delegate::Entity::find()
+            .filter(delegate::Column::Id.is_in(delegate_ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, delegate_from(row)))
+            .collect();
+        let mut by_session: HashMap<Uuid, Vec<Attendee>> =
+            sessions.iter().map(|id| (*id, Vec::new())).collect();
+        for row in rows {
+            by_session.entry(row.session_id).or_default().push(Attendee {
+                role: roles.get(&row.organisation_code).copied().unwrap_or(ParticipantRole::Invitee),
+                delegate: row.delegate_id.and_then(|id| delegates.get(&id).cloned()),
+                organisation_code: row.organisation_code,
+            });
+        }
+        Ok(by_session)
+    }
+
+    /// Quorum of each session: members with vote present against ⌊n/2⌋+1.
+    pub async fn quorum_of(&self, sessions: &[Uuid]) -> Result<HashMap<Uuid, Quorum>, ServiceError> {
+        let members = self.members_with_vote(&self.db).await?;
+        let required = rules::quorum(members.len() as u32);
+        let attendance = self.attendance_of(sessions).await?;
+        Ok(attendance
+            .into_iter()
+            .map(|(id, attendees)| {
+                let present = attendees.iter().filter(|a| a.role == ParticipantRole::Member).count() as u32;
+                (id, Quorum { required, present, met: present >= required })
+            })
+            .collect())
+    }
+
+    /// Puts a decision to the session; only a session whose quorum is met decides.
+    #[tracing::instrument(name = "commission.record_decision", skip_all)]
+    pub async fn record_decision(
+        &self,
+        actor: &Actor,
+        session_id: Uuid,
+        title: &str,
+        description: &str,
+    ) -> Result<Decision, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let title = required_text(title, "title", 300)?;
+        let description = description.trim().to_owned();
+        self.open_session(&self.db, session_id).await?;
+        let quorum = self.quorum_of(&[session_id]).await?.remove(&session_id).unwrap_or(Quorum {
+            required: 0,
+            present: 0,
+            met: false,
+        });
+        if !quorum.met {
+            return Err(ServiceError::invalid(format!(
+                "la sesión no tiene quórum ({} de {} miembros con voto necesarios): no puede adoptar decisiones",
+                quorum.present, quorum.required
+            )));
+        }
+        let transaction = self.db.begin().await?;
+        let row = decision::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            session_id: Set(session_id),
+            title: Set(title),
+            description: Set(description),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&transaction)
+        .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("record_decision", "commission_decision", &row.id.to_string())
+                .after(&serde_json::json!({ "title": row.title, "session": session_id })),
+        )
+        .await?;
+        transaction.commit().await?;
+        self.decision(row.id).await
+    }
+
+    /// Records one member's vote: members with vote only, present, once.
+    #[tracing::instrument(name = "commission.record_vote", skip_all)]
+    pub async fn record_vote(
+        &self,
+        actor: &Actor,
+        decision_id: Uuid,
+        organisation_code: &str,
+        choice: VoteChoice,
+    ) -> Result<Decision, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let code = organisation_code.trim().to_uppercase();
+        let found = decision::Entity::find_by_id(decision_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
+        self.open_session(&self.db, found.session_id).await?;
+        let role = participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.map(|p| p.role);
+        match role.as_deref().and_then(ParticipantRole::from_db) {
+            None => return Err(ServiceError::invalid(format!("«{code}» no es miembro de la Comisión"))),
+            Some(ParticipantRole::Invitee) => {
+                return Err(ServiceError::invalid(format!(
+                    "{code} es invitado especial: tiene voz, sin voto (decreto, art. 2.2.11.4.3, parágrafo 1)"
+                )))
+            }
+            Some(ParticipantRole::Member) => {}
+        }
+        let present = attendance::Entity::find_by_id((found.session_id, code.clone())).one(&self.db).await?;
+        if present.is_none() {
+            return Err(ServiceError::invalid(format!(
+                "{code} no está registrado como presente en la sesión"
+            )));
+        }
+        let transaction = self.db.begin().await?;
+        let already = vote::Entity::find_by_id((decision_id, code.clone())).one(&transaction).await?;
+        if already.is_some() {
+            return Err(ServiceError::Conflict(format!("{code} ya votó esta decisión")));
+        }
+        vote::ActiveModel {
+            decision_id: Set(decision_id),
+            organisation_code: Set(code.clone()),
+            vote: Set(choice.as_db().to_owned()),
+        }
+        .insert(&transaction)
+        .await
+        .map_err(|error| match error.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                ServiceError::Conflict(format!("{code} ya votó esta decisión"))
+            }
+            _ => error.into(),
+        })?;
+        let object_id = decision_id.to_string();
+        let change = Change::new("record_vote", "commission_decision", &object_id)
+            .after(&serde_json::json!({ "organisation": code, "vote": choice }));
+        audit::record(&transaction, actor, change).await?;
+        transaction.commit().await?;
+        self.decision(decision_id).await
+    }
+
+    async fn decision(&self, id: Uuid) -> Result<Decision, ServiceError> {
+        let row = decision::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
+        let session_id = row.session_id;
+        let decisions = self.decisions_of(&[session_id]).await?;
+        decisions
+            .get(&session_id)
+            .and_then(|list| list.iter().find(|d| d.id == id).cloned())
+            .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))
+    }
+
+    /// Decisions of many sessions with their computed outcome (the DataLoader's batch).
+    pub async fn decisions_of(
+        &self,
+        sessions: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Decision>>, ServiceError> {
+        let rows = decision::Entity::find()
+            .filter(decision::Column::SessionId.is_in(sessions.iter().copied()))
+            .order_by_asc(decision::Column::Id)
+            .all(&self.db)
+            .await?;
+        let votes = vote::Entity::find()
+            .filter(vote::Column::DecisionId.is_in(rows.iter().map(|r| r.id)))
+            .all(&self.db)
+            .await?;
+        let quorums = self.quorum_of(sessions).await?;
+        let mut by_session: HashMap<Uuid, Vec<Decision>> =
+            sessions.iter().map(|id| (*id, Vec::new())).collect();
+        for row in rows {
+            let count = |choice: VoteChoice| {
+                votes.iter().filter(|v| v.decision_id == row.id && v.vote == choice.as_db()).count() as u32
+            };
+            let (votes_for, votes_against, abstentions) =
+                (count(VoteChoice::For), count(VoteChoice::Against), count(VoteChoice::Abstain));
+            let present = quorums.get(&row.session_id).map_or(0, |q| q.present);
+            by_session.entry(row.session_id).or_default().push(Decision {
+                outcome: rules::decision_outcome(present, votes_for, votes_against, abstentions),
+                id: row.id,
+                session_id: row.session_id,
+                title: row.title,
+                description: row.description,
+                votes_for,
+                votes_against,
+                abstentions,
+            });
+        }
+        Ok(by_session)
+    }
+
+    /// Approves the minutes: from then on the session's record is immutable.
+    #[tracing::instrument(name = "commission.approve_minutes", skip_all)]
+    pub async fn approve_minutes(
+        &self,
+        actor: &Actor,
+        session_id: Uuid,
+        minutes: &str,
+    ) -> Result<Session, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let minutes = required_text(minutes, "minutes", 200_000)?;
+        let transaction = self.db.begin().await?;
+        let before = self.open_session(&transaction, session_id).await?;
+        if before.scheduled_at > Utc::now() {
+            return Err(ServiceError::invalid(
+                "no se aprueban actas de una sesión que aún no se ha realizado",
+            ));
+        }
+        session::Entity::update_many()
+            .col_expr(session::Column::Minutes, sea_orm::sea_query::Expr::value(minutes))
+            .col_expr(session::Column::MinutesApprovedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+            .filter(session::Column::Id.eq(session_id))
+            .exec(&transaction)
+            .await?;
+        let after = session::Entity::find_by_id(session_id)
+            .one(&transaction)
+            .await?
+            .map(session_from)
+            .ok_or_else(|| ServiceError::NotFound("no existe esa sesión".into()))?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("approve_minutes", "commission_session", &session_id.to_string())
+                .before(&before)
+                .after(&after),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(after)
+    }
+
+    /// Each quarter of a year with its sessions; the decree asks for one
+    /// ordinary session per quarter, four a year.
+    pub async fn compliance(&self, year: i32) -> Result<Vec<QuarterCompliance>, ServiceError> {
+        let sessions = self.sessions(Some(year), &PageRequest { first: 10_000, after: None }).await?;
+        Ok((1..=4)
+            .map(|quarter| {
+                let in_quarter =
+                    sessions.items.iter().filter(|s| rules::quarter(s.scheduled_at.date_naive()) == quarter);
+                let (ordinary, extraordinary) = in_quarter.fold((0, 0), |(o, e), s| match s.kind {
+                    SessionKind::Ordinary => (o + 1, e),
+                    SessionKind::Extraordinary => (o, e + 1),
+                });
+                QuarterCompliance { quarter, ordinary, extraordinary }
+            })
+            .collect())
+    }
+}
+
+/// Sort key of a session: its date, then its id (stable for equal dates).
+fn session_key(session: &Session) -> String {
+    format!("{}|{}", session.scheduled_at.format("%Y-%m-%dT%H:%M:%S%.6f"), session.id)
+}
