@@ -45,7 +45,8 @@ pub enum StartError {
     RegisterLoad(#[source] crate::error::ServiceError),
     #[error("no se pudieron registrar las organizaciones iniciales: {0}")]
     Seed(#[source] crate::error::ServiceError),
-    #[error("no se pudieron cargar los datos de demostración: {0}")]
+    /// The operator starting the server sees the internal cause (clients never do).
+    #[error("no se pudieron cargar los datos de demostración: {0:?}")]
     Demo(#[source] crate::error::ServiceError),
     #[error("no se pudo conectar a Redis ({url}): {source}")]
     Redis { url: String, source: redis::RedisError },
@@ -89,6 +90,13 @@ impl AppState {
         }
         let commission = CommissionService::new(db.clone());
         commission.seed().await.map_err(StartError::Seed)?;
+        if settings.demo.unwrap_or(first_start)
+            && crate::commission::demo::load(&access, &commission).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "datos de demostración de la Comisión cargados: sesiones de 2026, plan de trabajo y agenda"
+            );
+        }
         let schema = graphql::schema_builder(&settings.limits)
             .data(commission.clone())
             .data(territory.clone())

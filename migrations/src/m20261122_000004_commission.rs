@@ -30,6 +30,7 @@ enum CommissionDelegate {
 enum CommissionSession {
     Table,
     Id,
+    WorkingGroupId,
     Kind,
     ScheduledAt,
     Place,
@@ -70,6 +71,7 @@ enum Commitment {
     Table,
     Id,
     SessionId,
+    WorkPlanItemId,
     Description,
     ResponsibleCode,
     DueDate,
@@ -87,6 +89,47 @@ enum CommitmentNote {
     EvidenceUrl,
     AuthorLabel,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum WorkingGroup {
+    Table,
+    Id,
+    Code,
+    Name,
+    Purpose,
+}
+
+#[derive(DeriveIden)]
+enum WorkingGroupMember {
+    Table,
+    GroupId,
+    OrganisationCode,
+}
+
+#[derive(DeriveIden)]
+enum WorkPlanItem {
+    Table,
+    Id,
+    Year,
+    Position,
+    Objective,
+    Topic,
+    ResponsibleCode,
+    Investment,
+}
+
+#[derive(DeriveIden)]
+enum AgendaRoute {
+    Table,
+    Id,
+    Year,
+    Name,
+    Objective,
+    Participants,
+    Territories,
+    Status,
+    UpdatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -155,8 +198,90 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(WorkingGroup::Table)
+                    .col(ColumnDef::new(WorkingGroup::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(WorkingGroup::Code).string_len(32).not_null().unique_key())
+                    .col(ColumnDef::new(WorkingGroup::Name).string().not_null())
+                    .col(ColumnDef::new(WorkingGroup::Purpose).text().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(WorkingGroupMember::Table)
+                    .col(ColumnDef::new(WorkingGroupMember::GroupId).uuid().not_null())
+                    .col(ColumnDef::new(WorkingGroupMember::OrganisationCode).string_len(32).not_null())
+                    .primary_key(
+                        Index::create()
+                            .col(WorkingGroupMember::GroupId)
+                            .col(WorkingGroupMember::OrganisationCode),
+                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_group_member_group",
+                        (WorkingGroupMember::Table, WorkingGroupMember::GroupId),
+                        (WorkingGroup::Table, WorkingGroup::Id),
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_group_member_organisation",
+                        (WorkingGroupMember::Table, WorkingGroupMember::OrganisationCode),
+                        organisation(),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(WorkPlanItem::Table)
+                    .col(ColumnDef::new(WorkPlanItem::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(WorkPlanItem::Year).integer().not_null())
+                    .col(ColumnDef::new(WorkPlanItem::Position).integer().not_null())
+                    .col(ColumnDef::new(WorkPlanItem::Objective).text().not_null())
+                    .col(ColumnDef::new(WorkPlanItem::Topic).string().not_null())
+                    .col(ColumnDef::new(WorkPlanItem::ResponsibleCode).string_len(32).not_null())
+                    // Pesos: whole numbers, up to hundreds of billions.
+                    .col(ColumnDef::new(WorkPlanItem::Investment).big_integer().not_null())
+                    .foreign_key(&mut foreign_key(
+                        "fk_work_plan_responsible",
+                        (WorkPlanItem::Table, WorkPlanItem::ResponsibleCode),
+                        organisation(),
+                    ))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_work_plan_year")
+                    .table(WorkPlanItem::Table)
+                    .col(WorkPlanItem::Year)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(AgendaRoute::Table)
+                    .col(ColumnDef::new(AgendaRoute::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(AgendaRoute::Year).integer().not_null())
+                    .col(ColumnDef::new(AgendaRoute::Name).string().not_null())
+                    .col(ColumnDef::new(AgendaRoute::Objective).text().not_null())
+                    .col(ColumnDef::new(AgendaRoute::Participants).text().not_null())
+                    // Comma-separated DIVIPOLA codes of the territories the route works with.
+                    .col(ColumnDef::new(AgendaRoute::Territories).text().not_null())
+                    .col(ColumnDef::new(AgendaRoute::Status).string_len(16).not_null())
+                    .col(ColumnDef::new(AgendaRoute::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(CommissionSession::Table)
                     .col(ColumnDef::new(CommissionSession::Id).uuid().not_null().primary_key())
+                    // A session of a technical working group (mesa técnica), or of the commission when null.
+                    .col(ColumnDef::new(CommissionSession::WorkingGroupId).uuid().null())
                     .col(ColumnDef::new(CommissionSession::Kind).string_len(16).not_null())
                     .col(ColumnDef::new(CommissionSession::ScheduledAt).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(CommissionSession::Place).string().not_null())
@@ -243,6 +368,8 @@ impl MigrationTrait for Migration {
                     .table(Commitment::Table)
                     .col(ColumnDef::new(Commitment::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(Commitment::SessionId).uuid().not_null())
+                    // The work-plan line this commitment executes, if any.
+                    .col(ColumnDef::new(Commitment::WorkPlanItemId).uuid().null())
                     .col(ColumnDef::new(Commitment::Description).text().not_null())
                     .col(ColumnDef::new(Commitment::ResponsibleCode).string_len(32).not_null())
                     .col(ColumnDef::new(Commitment::DueDate).date().not_null())
@@ -302,6 +429,10 @@ impl MigrationTrait for Migration {
             CommissionSession::Table.into_iden(),
             CommissionDelegate::Table.into_iden(),
             CommissionParticipant::Table.into_iden(),
+            AgendaRoute::Table.into_iden(),
+            WorkPlanItem::Table.into_iden(),
+            WorkingGroupMember::Table.into_iden(),
+            WorkingGroup::Table.into_iden(),
         ] {
             manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }

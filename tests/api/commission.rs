@@ -256,10 +256,147 @@ async fn the_decree_seeds_members_and_invitees(app: &TestApp) {
     assert!(participants.iter().any(|p| p["organisationCode"] == "FCM" && p["role"] == "INVITEE"));
 }
 
+async fn working_groups_plans_and_the_agenda(app: &TestApp) {
+    let scene = scene(app).await;
+    let group = ok(
+        app,
+        &scene.secretariat,
+        "mutation { createWorkingGroup(input: { code: \"MESA_DATOS\", name: \"Mesa de datos\", purpose: \"Reporte único\",
+            memberCodes: [\"DNP\", \"DANE\", \"FCM\"] }) { workingGroup { code memberCodes } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(group["createWorkingGroup"]["workingGroup"]["memberCodes"], json!(["DANE", "DNP", "FCM"]));
+    // A working group's session: its own members vote, its own quorum (2 of 3).
+    let data = ok(app, &scene.secretariat, CONVOKE, json!({ "input": { "workingGroupCode": "MESA_DATOS", "kind": "ORDINARY",
+        "date": "2026-04-02T15:00:00Z", "place": "Virtual", "agenda": [{ "title": "Catálogo", "presenter": "DANE" }] } })).await;
+    let session = data["convokeSession"]["session"]["id"].clone();
+    ok(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": "DANE" })).await;
+    let data = ok(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": "FCM" })).await;
+    assert_eq!(
+        data["recordAttendance"]["session"]["quorum"],
+        json!({ "required": 2, "present": 2, "met": true })
+    );
+
+    let plan = "mutation($items: [WorkPlanItemInput!]!) { setWorkPlan(year: 2026, items: $items) { items } }";
+    ok(app, &scene.secretariat, plan, json!({ "items": [
+        { "objective": "Caracterizar la oferta", "topic": "Oferta", "responsibleCode": "DNP", "investment": "850000000" },
+        { "objective": "Formar equipos municipales", "topic": "Capacidades", "responsibleCode": "ESAP", "investment": "2300000000" },
+    ] })).await;
+    refused(app, &scene.secretariat, plan, json!({ "items": [{ "objective": "x", "topic": "y", "responsibleCode": "DNP", "investment": "-5" }] }), "BAD_USER_INPUT").await;
+    refused(app, &scene.secretariat, plan, json!({ "items": [{ "objective": "x", "topic": "y", "responsibleCode": "DNP", "investment": "mucho" }] }), "BAD_USER_INPUT").await;
+    let data = app
+        .query_ok("{ workPlan(year: 2026) { totalInvestment items { id topic execution } } }", json!({}))
+        .await;
+    assert_eq!(data["workPlan"]["totalInvestment"], "3150000000");
+    let line = data["workPlan"]["items"][0]["id"].clone();
+    let commission_session = convoke(app, &scene.secretariat, "ORDINARY", "2026-05-14T14:00:00Z").await;
+    let add = "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { commitment { id } } }";
+    let commitment = ok(
+        app,
+        &scene.secretariat,
+        add,
+        json!({ "input": { "sessionId": commission_session, "workPlanItemId": line,
+        "description": "Publicar la caracterización", "responsibleCode": "DNP", "dueDate": "2099-01-01" } }),
+    )
+    .await;
+    let update =
+        "mutation($id: ID!) { updateCommitment(id: $id, input: { status: DONE }) { commitment { status } } }";
+    ok(app, &scene.dnp, update, json!({ "id": commitment["addCommitment"]["commitment"]["id"] })).await;
+    let data = app.query_ok("{ workPlan(year: 2026) { items { execution } } }", json!({})).await;
+    assert_eq!(
+        data["workPlan"]["items"][0]["execution"], 1.0,
+        "the plan's execution follows its commitments"
+    );
+    assert_eq!(data["workPlan"]["items"][1]["execution"], Value::Null);
+
+    let route = "mutation($input: AgendaRouteInput!) { setAgendaRoute(input: $input) { route { id name status territoryCodes } } }";
+    let data = ok(
+        app,
+        &scene.secretariat,
+        route,
+        json!({ "input": { "year": 2026, "name": "Ruta Pacífico", "objective": "Proyectos",
+        "participants": "DNP, gobernaciones", "territoryCodes": ["27", "52001"], "status": "PLANNED" } }),
+    )
+    .await;
+    let id = data["setAgendaRoute"]["route"]["id"].clone();
+    ok(
+        app,
+        &scene.secretariat,
+        route,
+        json!({ "input": { "id": id, "year": 2026, "name": "Ruta Pacífico", "objective": "Proyectos",
+        "participants": "DNP, gobernaciones", "territoryCodes": ["27"], "status": "IN_PROGRESS" } }),
+    )
+    .await;
+    refused(
+        app,
+        &scene.secretariat,
+        route,
+        json!({ "input": { "year": 2026, "name": "R", "objective": "O", "participants": "P",
+        "territoryCodes": ["XX"], "status": "PLANNED" } }),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    let data = app.query_ok("{ nationalAgenda(year: 2026) { name status territoryCodes } }", json!({})).await;
+    assert_eq!(
+        data["nationalAgenda"],
+        json!([{ "name": "Ruta Pacífico", "status": "IN_PROGRESS", "territoryCodes": ["27"] }])
+    );
+
+    // Calendar programs subscribe to the sessions, of the commission or of a group.
+    let calendar = app.client.get(app.url("/comision/sesiones.ics")).send().await.expect("ics");
+    assert!(calendar.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/calendar"));
+    let text = calendar.text().await.expect("text");
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "the commission's session only: {text}");
+    assert!(text.contains("DTSTART:20260514T140000Z"));
+    let group_calendar =
+        app.client.get(app.url("/comision/sesiones.ics?mesa=mesa_datos")).send().await.expect("ics");
+    assert!(group_calendar.text().await.expect("text").contains("DTSTART:20260402T150000Z"));
+    let missing = app.client.get(app.url("/comision/sesiones.ics?mesa=NO_EXISTE")).send().await.expect("ics");
+    assert_eq!(missing.status(), sugit_tests::StatusCode::NOT_FOUND);
+}
+
 backend_tests!(
+    working_groups_plans_and_the_agenda,
     the_quorum_and_the_majority_are_computed,
     approved_minutes_close_the_record,
     commitments_are_followed_and_overdue_is_computed,
     a_quarter_without_an_ordinary_session_is_visible,
     the_decree_seeds_members_and_invitees,
 );
+
+/// The demo shows a year of the commission on a first start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_shows_a_year_of_sessions() {
+    let Some(app) =
+        TestApp::spawn_with(sugit_tests::Backend::Sqlite, |settings| settings.demo = Some(true)).await
+    else {
+        return;
+    };
+    let data = app
+        .query_ok("{ commissionSessions(year: 2026) { totalCount edges { node { quorum { met } decisions { outcome } } } }
+            commitments { edges { node { status } } } commissionCompliance(year: 2026) { minimumMet } }", json!({}))
+        .await;
+    assert_eq!(data["commissionSessions"]["totalCount"], 5);
+    let sessions = data["commissionSessions"]["edges"].as_array().expect("sessions");
+    assert!(sessions.iter().any(|s| s["node"]["quorum"]["met"] == false), "one session without quorum");
+    let outcomes: Vec<String> = sessions
+        .iter()
+        .flat_map(|s| s["node"]["decisions"].as_array().cloned().unwrap_or_default())
+        .filter_map(|d| d["outcome"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        outcomes.iter().any(|o| o == "ADOPTED") && outcomes.iter().any(|o| o == "REJECTED"),
+        "{outcomes:?}"
+    );
+    let statuses: Vec<String> = data["commitments"]["edges"]
+        .as_array()
+        .expect("commitments")
+        .iter()
+        .filter_map(|e| e["node"]["status"].as_str().map(str::to_owned))
+        .collect();
+    for status in ["PENDING", "IN_PROGRESS", "DONE", "OVERDUE"] {
+        assert!(statuses.iter().any(|s| s == status), "{status} in {statuses:?}");
+    }
+    assert_eq!(data["commissionCompliance"]["minimumMet"], true);
+}

@@ -689,6 +689,51 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "createWorkingGroup",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($code: String!) { createWorkingGroup(input: { code: $code, name: \"Mesa\", purpose: \"Prueba\",
+                        memberCodes: [\"DNP\"] }) { workingGroup { id } } }",
+                    variables: json!({ "code": unique("MESA_").to_uppercase() }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "setWorkPlan",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation { setWorkPlan(year: 2027, items: [{ objective: \"Objetivo\", topic: \"Tema\",
+                        responsibleCode: \"DNP\", investment: \"1000\" }]) { items } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "setAgendaRoute",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation { setAgendaRoute(input: { year: 2027, name: \"Ruta\", objective: \"Objetivo\",
+                        participants: \"DNP\", status: PLANNED }) { route { id } } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
 
 /// Every row of every table that a write could touch.
@@ -715,6 +760,10 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "commission_vote",
         "commitment",
         "commitment_note",
+        "working_group",
+        "working_group_member",
+        "work_plan_item",
+        "agenda_route",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

@@ -34,6 +34,7 @@ fn commitment_from(row: commitment::Model, today: NaiveDate) -> Commitment {
     Commitment {
         id: row.id,
         session_id: row.session_id,
+        work_plan_item_id: row.work_plan_item_id,
         description: row.description,
         responsible_code: row.responsible_code,
         due_date: row.due_date,
@@ -57,12 +58,18 @@ impl CommissionService {
         description: &str,
         responsible_code: &str,
         due_date: NaiveDate,
+        work_plan_item_id: Option<Uuid>,
     ) -> Result<Commitment, ServiceError> {
         access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
         let description = required_text(description, "description", 2_000)?;
         let responsible = responsible_code.trim().to_uppercase();
         if !crate::access::AccessService::organisation_exists(&self.db, &responsible).await? {
             return Err(ServiceError::invalid(format!("no existe la organización «{responsible}»")));
+        }
+        if let Some(item) = work_plan_item_id {
+            if super::entity::work_plan_item::Entity::find_by_id(item).one(&self.db).await?.is_none() {
+                return Err(ServiceError::invalid("no existe esa línea del plan de trabajo"));
+            }
         }
         let transaction = self.db.begin().await?;
         let session = self.open_session(&transaction, session_id).await?;
@@ -73,6 +80,7 @@ impl CommissionService {
         let row = commitment::ActiveModel {
             id: Set(Uuid::now_v7()),
             session_id: Set(session_id),
+            work_plan_item_id: Set(work_plan_item_id),
             description: Set(description),
             responsible_code: Set(responsible),
             due_date: Set(due_date),
@@ -204,5 +212,26 @@ impl CommissionService {
             by_session.entry(row.session_id).or_default().push(commitment_from(row, today));
         }
         Ok(by_session)
+    }
+}
+
+impl CommissionService {
+    /// Commitments of many work-plan lines (the plan's execution).
+    pub async fn commitments_of_plan_items(
+        &self,
+        items: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Commitment>>, ServiceError> {
+        let rows = commitment::Entity::find()
+            .filter(commitment::Column::WorkPlanItemId.is_in(items.iter().copied()))
+            .all(&self.db)
+            .await?;
+        let today = today();
+        let mut by_item: HashMap<Uuid, Vec<Commitment>> = items.iter().map(|id| (*id, Vec::new())).collect();
+        for row in rows {
+            if let Some(item) = row.work_plan_item_id {
+                by_item.entry(item).or_default().push(commitment_from(row, today));
+            }
+        }
+        Ok(by_item)
     }
 }

@@ -21,6 +21,7 @@ sea_table!(delegate, "commission_delegate", {
 sea_table!(session, "commission_session", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
+    pub working_group_id: Option<Uuid>,
     pub kind: String,
     pub scheduled_at: DateTimeUtc,
     pub place: String,
@@ -59,6 +60,7 @@ sea_table!(commitment, "commitment", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub session_id: Uuid,
+    pub work_plan_item_id: Option<Uuid>,
     pub description: String,
     pub responsible_code: String,
     pub due_date: Date,
@@ -75,4 +77,42 @@ sea_table!(commitment_note, "commitment_note", {
     pub evidence_url: Option<String>,
     pub author_label: String,
     pub created_at: DateTimeUtc,
+});
+
+sea_table!(working_group, "working_group", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub purpose: String,
+});
+
+sea_table!(working_group_member, "working_group_member", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub group_id: Uuid,
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub organisation_code: String,
+});
+
+sea_table!(work_plan_item, "work_plan_item", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub year: i32,
+    pub position: i32,
+    pub objective: String,
+    pub topic: String,
+    pub responsible_code: String,
+    pub investment: i64,
+});
+
+sea_table!(agenda_route, "agenda_route", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub year: i32,
+    pub name: String,
+    pub objective: String,
+    pub participants: String,
+    pub territories: String,
+    pub status: String,
+    pub updated_at: DateTimeUtc,
 });

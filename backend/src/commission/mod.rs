@@ -2,9 +2,12 @@
 //! invitees, sessions, attendance and quorum, decisions and votes, minutes and
 //! commitments. Results are computed by `rules`, never typed by a user.
 
+pub mod calendar;
 pub mod commitments;
+pub mod demo;
 mod entity;
 pub mod model;
+pub mod planning;
 pub mod resolvers;
 pub mod rules;
 pub mod service;

@@ -101,6 +101,8 @@ pub struct Delegate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
     pub id: Uuid,
+    /// The technical working group whose session this is; `None` for the commission's.
+    pub working_group_id: Option<Uuid>,
     pub kind: SessionKind,
     pub scheduled_at: DateTime<Utc>,
     pub place: String,
@@ -125,6 +127,7 @@ pub struct Decision {
 pub struct Commitment {
     pub id: Uuid,
     pub session_id: Uuid,
+    pub work_plan_item_id: Option<Uuid>,
     pub description: String,
     pub responsible_code: String,
     pub due_date: NaiveDate,

@@ -15,6 +15,7 @@ use super::{
         AgendaItem, Commitment, CommitmentStatus, Decision, DecisionOutcome, Delegate, ParticipantRole,
         Quorum, Session, SessionKind, VoteChoice,
     },
+    planning::{AgendaRoute, NewWorkPlanItem, RouteInput, RouteStatus, WorkPlanItem, WorkingGroup},
     service::{Attendee, CommissionService},
 };
 use crate::{
@@ -133,6 +134,35 @@ impl CommissionQuery {
         })
     }
 
+    /// Mesas técnicas de trabajo, con sus miembros.
+    async fn working_groups(&self, ctx: &Context<'_>) -> ApiResult<Vec<WorkingGroupNode>> {
+        Ok(service(ctx)?.working_groups().await?.into_iter().map(WorkingGroupNode::from).collect())
+    }
+
+    /// El plan de trabajo de una vigencia, con su ejecución seguida por los compromisos.
+    async fn work_plan(&self, ctx: &Context<'_>, year: i32) -> ApiResult<WorkPlanNode> {
+        let commission = service(ctx)?;
+        let items = commission.work_plan(year).await?;
+        let ids: Vec<Uuid> = items.iter().map(|item| item.id).collect();
+        let mut commitments = commission.commitments_of_plan_items(&ids).await?;
+        Ok(WorkPlanNode {
+            year,
+            total_investment: items.iter().map(|item| item.investment).sum::<i64>().to_string(),
+            items: items
+                .into_iter()
+                .map(|item| {
+                    let commitments = commitments.remove(&item.id).unwrap_or_default();
+                    WorkPlanItemNode { item, commitments }
+                })
+                .collect(),
+        })
+    }
+
+    /// La Agenda Nacional de Asistencia Técnica Territorial y sus rutas de trabajo.
+    async fn national_agenda(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<Vec<AgendaRouteNode>> {
+        Ok(service(ctx)?.national_agenda(year).await?.into_iter().map(AgendaRouteNode).collect())
+    }
+
     /// Delegados designados, de todas las entidades o de una.
     async fn commission_delegates(
         &self,
@@ -211,6 +241,10 @@ impl SessionNode {
     /// Fecha y hora.
     async fn date(&self) -> DateTime<Utc> {
         self.0.scheduled_at
+    }
+    /// La mesa técnica de la sesión; `null` para las sesiones de la Comisión.
+    async fn working_group_id(&self) -> Option<ID> {
+        self.0.working_group_id.map(|id| ID(id.to_string()))
     }
     /// Lugar o enlace.
     async fn place(&self) -> &str {
@@ -404,6 +438,8 @@ pub struct AgendaItemInput {
 
 #[derive(InputObject)]
 pub struct ConvokeSessionInput {
+    /// Código de la mesa técnica, para una sesión de mesa; se omite para la Comisión.
+    pub working_group_code: Option<String>,
     pub kind: SessionKind,
     pub date: DateTime<Utc>,
     /// Lugar o enlace de la reunión.
@@ -414,6 +450,8 @@ pub struct ConvokeSessionInput {
 #[derive(InputObject)]
 pub struct AddCommitmentInput {
     pub session_id: ID,
+    /// Línea del plan de trabajo que el compromiso ejecuta, si aplica.
+    pub work_plan_item_id: Option<ID>,
     pub description: String,
     /// Código de la organización responsable.
     pub responsible_code: String,
@@ -475,8 +513,16 @@ impl CommissionMutation {
             .into_iter()
             .map(|item| AgendaItem { title: item.title, presenter: item.presenter })
             .collect();
-        let session =
-            service(ctx)?.convoke(ctx.data::<Actor>()?, input.kind, input.date, &input.place, agenda).await?;
+        let session = service(ctx)?
+            .convoke(
+                ctx.data::<Actor>()?,
+                input.kind,
+                input.date,
+                &input.place,
+                agenda,
+                input.working_group_code.as_deref(),
+            )
+            .await?;
         Ok(SessionPayload { session: SessionNode(session) })
     }
 
@@ -548,6 +594,7 @@ impl CommissionMutation {
         input: AddCommitmentInput,
     ) -> ApiResult<CommitmentPayload> {
         let session_id = parse_id(&input.session_id, "sesión")?;
+        let item = input.work_plan_item_id.as_ref().map(|id| parse_id(id, "línea del plan")).transpose()?;
         let created = service(ctx)?
             .add_commitment(
                 ctx.data::<Actor>()?,
@@ -555,6 +602,7 @@ impl CommissionMutation {
                 &input.description,
                 &input.responsible_code,
                 input.due_date,
+                item,
             )
             .await?;
         Ok(CommitmentPayload { commitment: CommitmentNode(created) })
@@ -580,6 +628,72 @@ impl CommissionMutation {
         Ok(CommitmentPayload { commitment: CommitmentNode(updated) })
     }
 
+    /// Crea una mesa técnica de trabajo con sus miembros (secretaría técnica).
+    async fn create_working_group(
+        &self,
+        ctx: &Context<'_>,
+        input: WorkingGroupInput,
+    ) -> ApiResult<WorkingGroupPayload> {
+        let created = service(ctx)?
+            .create_working_group(
+                ctx.data::<Actor>()?,
+                &input.code,
+                &input.name,
+                &input.purpose,
+                &input.member_codes,
+            )
+            .await?;
+        Ok(WorkingGroupPayload { working_group: created.into() })
+    }
+
+    /// Adopta el plan de trabajo de una vigencia: objetivos, temas, responsables e inversión (secretaría técnica).
+    async fn set_work_plan(
+        &self,
+        ctx: &Context<'_>,
+        year: i32,
+        items: Vec<WorkPlanItemInput>,
+    ) -> ApiResult<WorkPlanPayload> {
+        let items = items
+            .into_iter()
+            .map(|item| {
+                let investment = item.investment.trim().parse::<i64>().map_err(|_| {
+                    ServiceError::invalid(format!(
+                        "«{}» no es un monto en pesos (entero, sin separadores)",
+                        item.investment.trim()
+                    ))
+                })?;
+                Ok(NewWorkPlanItem {
+                    objective: item.objective,
+                    topic: item.topic,
+                    responsible_code: item.responsible_code,
+                    investment,
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        let saved = service(ctx)?.set_work_plan(ctx.data::<Actor>()?, year, items).await?;
+        Ok(WorkPlanPayload { year, items: saved.len() as i32 })
+    }
+
+    /// Crea o reemplaza una ruta de la Agenda Nacional de ATT (secretaría técnica).
+    async fn set_agenda_route(
+        &self,
+        ctx: &Context<'_>,
+        input: AgendaRouteInput,
+    ) -> ApiResult<AgendaRoutePayload> {
+        let id = input.id.as_ref().map(|id| parse_id(id, "ruta")).transpose()?;
+        let route = RouteInput {
+            id,
+            year: input.year,
+            name: input.name,
+            objective: input.objective,
+            participants: input.participants,
+            territories: input.territory_codes,
+            status: input.status,
+        };
+        let saved = service(ctx)?.set_agenda_route(ctx.data::<Actor>()?, route).await?;
+        Ok(AgendaRoutePayload { route: AgendaRouteNode(saved) })
+    }
+
     /// Designa un delegado de una entidad ante la Comisión, con su vigencia (secretaría técnica).
     async fn add_delegate(&self, ctx: &Context<'_>, input: AddDelegateInput) -> ApiResult<DelegatePayload> {
         let created = service(ctx)?
@@ -594,6 +708,153 @@ impl CommissionMutation {
             .await?;
         Ok(DelegatePayload { delegate: DelegateNode(created) })
     }
+}
+
+/// Mesa técnica de trabajo.
+#[derive(SimpleObject)]
+#[graphql(name = "WorkingGroup")]
+pub struct WorkingGroupNode {
+    id: ID,
+    code: String,
+    name: String,
+    purpose: String,
+    member_codes: Vec<String>,
+}
+
+impl From<WorkingGroup> for WorkingGroupNode {
+    fn from(group: WorkingGroup) -> Self {
+        Self {
+            id: ID(group.id.to_string()),
+            code: group.code,
+            name: group.name,
+            purpose: group.purpose,
+            member_codes: group.members,
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct WorkingGroupInput {
+    pub code: String,
+    pub name: String,
+    pub purpose: String,
+    /// Organizaciones miembro (entidades nacionales, territoriales, asociaciones, universidades, cooperación).
+    pub member_codes: Vec<String>,
+}
+
+#[derive(SimpleObject)]
+pub struct WorkingGroupPayload {
+    working_group: WorkingGroupNode,
+}
+
+/// Línea del plan de trabajo.
+#[derive(InputObject)]
+pub struct WorkPlanItemInput {
+    pub objective: String,
+    pub topic: String,
+    pub responsible_code: String,
+    /// Inversión en pesos, entero sin separadores (como texto: puede superar 2^31).
+    pub investment: String,
+}
+
+#[derive(SimpleObject)]
+pub struct WorkPlanPayload {
+    year: i32,
+    /// Líneas del plan adoptado.
+    items: i32,
+}
+
+/// Plan de trabajo de una vigencia.
+#[derive(SimpleObject)]
+#[graphql(name = "WorkPlan")]
+pub struct WorkPlanNode {
+    year: i32,
+    /// Inversión total en pesos.
+    total_investment: String,
+    items: Vec<WorkPlanItemNode>,
+}
+
+/// Línea del plan de trabajo y su ejecución.
+pub struct WorkPlanItemNode {
+    item: WorkPlanItem,
+    commitments: Vec<Commitment>,
+}
+
+#[Object(name = "WorkPlanItem")]
+impl WorkPlanItemNode {
+    async fn id(&self) -> ID {
+        ID(self.item.id.to_string())
+    }
+    async fn objective(&self) -> &str {
+        &self.item.objective
+    }
+    async fn topic(&self) -> &str {
+        &self.item.topic
+    }
+    async fn responsible_code(&self) -> &str {
+        &self.item.responsible_code
+    }
+    /// Inversión en pesos.
+    async fn investment(&self) -> String {
+        self.item.investment.to_string()
+    }
+    /// Compromisos que ejecutan esta línea.
+    async fn commitments(&self) -> Vec<CommitmentNode> {
+        self.commitments.iter().cloned().map(CommitmentNode).collect()
+    }
+    /// Compromisos cumplidos ÷ compromisos (de 0 a 1); `null` sin compromisos.
+    async fn execution(&self) -> Option<f64> {
+        let done = self.commitments.iter().filter(|c| c.status == CommitmentStatus::Done).count();
+        (!self.commitments.is_empty()).then(|| done as f64 / self.commitments.len() as f64)
+    }
+}
+
+/// Ruta de trabajo de la Agenda Nacional de ATT.
+pub struct AgendaRouteNode(pub AgendaRoute);
+
+#[Object(name = "AgendaRoute")]
+impl AgendaRouteNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn objective(&self) -> &str {
+        &self.0.objective
+    }
+    /// Entidades y actores que participan.
+    async fn participants(&self) -> &str {
+        &self.0.participants
+    }
+    /// Códigos DIVIPOLA de los territorios.
+    async fn territory_codes(&self) -> &[String] {
+        &self.0.territories
+    }
+    async fn status(&self) -> RouteStatus {
+        self.0.status
+    }
+}
+
+#[derive(InputObject)]
+pub struct AgendaRouteInput {
+    /// Para reemplazar una ruta existente; se omite para crear una nueva.
+    pub id: Option<ID>,
+    pub year: i32,
+    pub name: String,
+    pub objective: String,
+    pub participants: String,
+    #[graphql(default)]
+    pub territory_codes: Vec<String>,
+    pub status: RouteStatus,
+}
+
+#[derive(SimpleObject)]
+pub struct AgendaRoutePayload {
+    route: AgendaRouteNode,
 }
 
 /// Batch loading of what hangs from sessions (no N+1 over a year of sessions).

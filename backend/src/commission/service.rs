@@ -1,7 +1,7 @@
 //! The commission service: the secretariat convenes and documents sessions;
 //! quorum, outcomes and overdue commitments are computed, never typed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
@@ -11,7 +11,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    entity::{attendance, decision, delegate, participant, session, vote},
+    entity::{
+        attendance, decision, delegate, participant, session, vote, working_group, working_group_member,
+    },
     model::{
         AgendaItem, Decision, Delegate, Participant, ParticipantRole, Quorum, Session, SessionKind,
         VoteChoice,
@@ -70,6 +72,7 @@ pub(super) fn required_text(raw: &str, field: &str, max: usize) -> Result<String
 fn session_from(row: session::Model) -> Session {
     Session {
         id: row.id,
+        working_group_id: row.working_group_id,
         kind: SessionKind::from_db(&row.kind).unwrap_or(SessionKind::Ordinary),
         scheduled_at: row.scheduled_at,
         place: row.place,
@@ -126,6 +129,35 @@ impl CommissionService {
                 organisation_code: row.organisation_code,
                 presides: row.presides,
                 secretariat: row.secretariat,
+            })
+            .collect())
+    }
+
+    /// Who votes in each session: the group's members in a working-group
+    /// session, the commission's members with vote otherwise.
+    pub async fn voters_of(&self, sessions: &[Uuid]) -> Result<HashMap<Uuid, HashSet<String>>, ServiceError> {
+        let rows = session::Entity::find()
+            .filter(session::Column::Id.is_in(sessions.iter().copied()))
+            .all(&self.db)
+            .await?;
+        let group_ids: Vec<Uuid> = rows.iter().filter_map(|row| row.working_group_id).collect();
+        let mut group_members: HashMap<Uuid, HashSet<String>> = HashMap::new();
+        for member in working_group_member::Entity::find()
+            .filter(working_group_member::Column::GroupId.is_in(group_ids))
+            .all(&self.db)
+            .await?
+        {
+            group_members.entry(member.group_id).or_default().insert(member.organisation_code);
+        }
+        let commission: HashSet<String> = self.members_with_vote(&self.db).await?.into_iter().collect();
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let voters = match row.working_group_id {
+                    Some(group) => group_members.get(&group).cloned().unwrap_or_default(),
+                    None => commission.clone(),
+                };
+                (row.id, voters)
             })
             .collect())
     }
@@ -201,8 +233,20 @@ impl CommissionService {
         scheduled_at: DateTime<Utc>,
         place: &str,
         agenda: Vec<AgendaItem>,
+        working_group: Option<&str>,
     ) -> Result<Session, ServiceError> {
         access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let working_group_id = match working_group.map(|code| code.trim().to_uppercase()) {
+            Some(code) => Some(
+                working_group::Entity::find()
+                    .filter(working_group::Column::Code.eq(code.as_str()))
+                    .one(&self.db)
+                    .await?
+                    .ok_or_else(|| ServiceError::invalid(format!("no existe la mesa técnica «{code}»")))?
+                    .id,
+            ),
+            None => None,
+        };
         let place = required_text(place, "place", 300)?;
         if agenda.is_empty() || agenda.len() > 40 {
             return Err(ServiceError::invalid("la agenda lleva de 1 a 40 puntos"));
@@ -226,6 +270,7 @@ impl CommissionService {
         let transaction = self.db.begin().await?;
         let row = session::ActiveModel {
             id: Set(Uuid::now_v7()),
+            working_group_id: Set(working_group_id),
             kind: Set(kind.as_db().to_owned()),
             scheduled_at: Set(scheduled_at),
             place: Set(place),
@@ -301,8 +346,18 @@ impl CommissionService {
         let transaction = self.db.begin().await?;
         let session = self.open_session(&transaction, session_id).await?;
         let code = organisation_code.trim().to_uppercase();
-        if participant::Entity::find_by_id(code.as_str()).one(&transaction).await?.is_none() {
-            return Err(ServiceError::invalid(format!("«{code}» no es miembro ni invitado de la Comisión")));
+        let participant = participant::Entity::find_by_id(code.as_str()).one(&transaction).await?.is_some();
+        let group_member = match session.working_group_id {
+            Some(group) => working_group_member::Entity::find_by_id((group, code.clone()))
+                .one(&transaction)
+                .await?
+                .is_some(),
+            None => false,
+        };
+        if !participant && !group_member {
+            return Err(ServiceError::invalid(format!(
+                "«{code}» no es miembro ni invitado de la Comisión ni de la mesa"
+            )));
         }
         if let Some(delegate_id) = delegate_id {
             let delegate = delegate::Entity::find_by_id(delegate_id)
@@ -350,8 +405,7 @@ impl CommissionService {
             .order_by_asc(attendance::Column::OrganisationCode)
             .all(&self.db)
             .await?;
-        let roles: HashMap<String, ParticipantRole> =
-            self.participants().await?.into_iter().map(|p| (p.organisation_code, p.role)).collect();
+        let voters = self.voters_of(sessions).await?;
         let delegate_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.delegate_id).collect();
         let delegates: HashMap<Uuid, Delegate> = delegate::Entity::find()
             .filter(delegate::Column::Id.is_in(delegate_ids))
@@ -363,8 +417,9 @@ impl CommissionService {
         let mut by_session: HashMap<Uuid, Vec<Attendee>> =
             sessions.iter().map(|id| (*id, Vec::new())).collect();
         for row in rows {
+            let votes = voters.get(&row.session_id).is_some_and(|v| v.contains(&row.organisation_code));
             by_session.entry(row.session_id).or_default().push(Attendee {
-                role: roles.get(&row.organisation_code).copied().unwrap_or(ParticipantRole::Invitee),
+                role: if votes { ParticipantRole::Member } else { ParticipantRole::Invitee },
                 delegate: row.delegate_id.and_then(|id| delegates.get(&id).cloned()),
                 organisation_code: row.organisation_code,
             });
@@ -374,12 +429,12 @@ impl CommissionService {
 
     /// Quorum of each session: members with vote present against ⌊n/2⌋+1.
     pub async fn quorum_of(&self, sessions: &[Uuid]) -> Result<HashMap<Uuid, Quorum>, ServiceError> {
-        let members = self.members_with_vote(&self.db).await?;
-        let required = rules::quorum(members.len() as u32);
+        let voters = self.voters_of(sessions).await?;
         let attendance = self.attendance_of(sessions).await?;
         Ok(attendance
             .into_iter()
             .map(|(id, attendees)| {
+                let required = rules::quorum(voters.get(&id).map_or(0, |v| v.len() as u32));
                 let present = attendees.iter().filter(|a| a.role == ParticipantRole::Member).count() as u32;
                 (id, Quorum { required, present, met: present >= required })
             })
@@ -447,15 +502,14 @@ impl CommissionService {
             .await?
             .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
         self.open_session(&self.db, found.session_id).await?;
-        let role = participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.map(|p| p.role);
-        match role.as_deref().and_then(ParticipantRole::from_db) {
-            None => return Err(ServiceError::invalid(format!("«{code}» no es miembro de la Comisión"))),
-            Some(ParticipantRole::Invitee) => {
-                return Err(ServiceError::invalid(format!(
-                    "{code} es invitado especial: tiene voz, sin voto (decreto, art. 2.2.11.4.3, parágrafo 1)"
-                )))
-            }
-            Some(ParticipantRole::Member) => {}
+        let voters = self.voters_of(&[found.session_id]).await?.remove(&found.session_id).unwrap_or_default();
+        if !voters.contains(&code) {
+            let participates = participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.is_some();
+            return Err(ServiceError::invalid(if participates {
+                format!("{code} es invitado especial: tiene voz, sin voto (decreto, art. 2.2.11.4.3, parágrafo 1)")
+            } else {
+                format!("«{code}» no es miembro con voto de esta sesión")
+            }));
         }
         let present = attendance::Entity::find_by_id((found.session_id, code.clone())).one(&self.db).await?;
         if present.is_none() {

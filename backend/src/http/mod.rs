@@ -1,5 +1,6 @@
 //! HTTP: routes, request ids, tracing, timeouts.
 
+mod calendar;
 mod caller;
 mod frontend;
 mod graphql;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
     let cors = cors(&state.settings.cors_origins);
     let mut router = Router::new()
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
+        .route("/comision/sesiones.ics", get(calendar::sessions))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(frontend::router())

@@ -195,12 +195,18 @@ impl Status {
     ) -> Result<KeyView, ServiceError> {
         let user =
             rules::require_role(actor, &[Role::Territorial, Role::Admin], "resolver conflictos de datos")?;
+        let observation = observation::Entity::find_by_id(observation_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("no existe esa observación".into()))?;
+        let subject = self.entity(&observation.subject_code).await?;
+        // Nothing reads through `self.db` once the transaction is open: the
+        // embedded database has a single connection.
         let transaction = self.db.begin().await?;
         let observation = observation::Entity::find_by_id(observation_id)
             .one(&transaction)
             .await?
             .ok_or_else(|| ServiceError::NotFound("no existe esa observación".into()))?;
-        let subject = self.entity(&observation.subject_code).await?;
         if user.role != Role::Admin
             && !rules::may_write_for_entity(user, &subject.code, subject.department_code.as_deref())
         {

@@ -1,0 +1,273 @@
+//! Demo data for the commission: a year (2026) of four ordinary sessions and
+//! one extraordinary, with agendas, attendance (one session without quorum),
+//! decisions (one adopted, one rejected), minutes, commitments in every state,
+//! a working group, the work plan and routes of the national ATT agenda.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+
+use super::{
+    model::{AgendaItem, CommitmentStatus, SessionKind, VoteChoice},
+    planning::{NewWorkPlanItem, RouteInput, RouteStatus},
+    service::CommissionService,
+};
+use crate::{
+    access::{service::NewUser, AccessService, Actor, AuthUser, Role},
+    error::ServiceError,
+    pagination::PageRequest,
+    reporting::demo::DEMO_PASSWORD,
+};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+}
+
+fn agenda(items: &[(&str, &str)]) -> Vec<AgendaItem> {
+    items
+        .iter()
+        .map(|(title, presenter)| AgendaItem { title: title.to_string(), presenter: presenter.to_string() })
+        .collect()
+}
+
+async fn user(
+    access: &AccessService,
+    email: &str,
+    role: Role,
+    organisation: &str,
+) -> Result<Actor, ServiceError> {
+    let user = access
+        .create_user_as_system(NewUser {
+            email: email.into(),
+            name: format!("Demostración — {organisation}"),
+            role,
+            entity_code: None,
+            organisation_code: Some(organisation.into()),
+            password: DEMO_PASSWORD.into(),
+        })
+        .await?;
+    Ok(Actor::User(AuthUser {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        entity_code: None,
+        organisation_code: user.organisation_code,
+        token_id: uuid::Uuid::nil(),
+    }))
+}
+
+/// Loads the demo once: a database with sessions already is left alone.
+#[tracing::instrument(name = "commission.demo", skip_all)]
+pub async fn load(access: &AccessService, commission: &CommissionService) -> Result<bool, ServiceError> {
+    if !commission.sessions(None, &PageRequest { first: 1, after: None }).await?.items.is_empty() {
+        return Ok(false);
+    }
+    let secretariat =
+        user(access, "secretaria@funcionpublica.demo.gov.co", Role::Secretariat, "DAFP").await?;
+    let dnp = user(access, "comision@dnp.demo.gov.co", Role::National, "DNP").await?;
+
+    commission
+        .create_working_group(
+            &secretariat,
+            "MESA_OFERTA",
+            "Mesa de articulación de la oferta de ATT",
+            "Caracterizar y articular la oferta de asistencia técnica de las entidades nacionales y la cooperación.",
+            &["DNP".into(), "DAFP".into(), "APC".into(), "ESAP".into(), "FND".into(), "GIZ".into()],
+        )
+        .await?;
+    let plan = commission
+        .set_work_plan(
+            &secretariat,
+            2026,
+            vec![
+                NewWorkPlanItem {
+                    objective: "Caracterizar la oferta nacional de asistencia técnica territorial".into(),
+                    topic: "Oferta de ATT".into(),
+                    responsible_code: "DNP".into(),
+                    investment: 850_000_000,
+                },
+                NewWorkPlanItem {
+                    objective: "Definir los criterios de demanda con enfoque diferencial".into(),
+                    topic: "Demanda de ATT".into(),
+                    responsible_code: "DAFP".into(),
+                    investment: 420_000_000,
+                },
+                NewWorkPlanItem {
+                    objective: "Articular la cooperación internacional con las prioridades territoriales"
+                        .into(),
+                    topic: "Cooperación".into(),
+                    responsible_code: "APC".into(),
+                    investment: 1_200_000_000,
+                },
+                NewWorkPlanItem {
+                    objective: "Formar a los equipos municipales de categorías 5 y 6".into(),
+                    topic: "Capacidades".into(),
+                    responsible_code: "ESAP".into(),
+                    investment: 2_300_000_000,
+                },
+            ],
+        )
+        .await?;
+    for (name, objective, territories, status) in [
+        (
+            "Ruta Pacífico",
+            "Fortalecer la gestión fiscal y de proyectos en municipios del Pacífico",
+            vec!["27", "52", "76", "19"],
+            RouteStatus::InProgress,
+        ),
+        (
+            "Ruta Amazonía",
+            "Acompañar la estructuración de proyectos en áreas no municipalizadas y municipios amazónicos",
+            vec!["91", "94", "97"],
+            RouteStatus::Planned,
+        ),
+    ] {
+        commission
+            .set_agenda_route(
+                &secretariat,
+                RouteInput {
+                    id: None,
+                    year: 2026,
+                    name: name.into(),
+                    objective: objective.into(),
+                    participants: "DNP, Función Pública, ESAP, gobernaciones, APC-Colombia y cooperantes"
+                        .into(),
+                    territories: territories.into_iter().map(str::to_owned).collect(),
+                    status,
+                },
+            )
+            .await?;
+    }
+
+    let full = ["DNP", "DAFP", "APC", "ESAP", "MINHACIENDA", "FCM"];
+    let sessions = [
+        (SessionKind::Ordinary, (2026, 2, 12), &full[..], "Instalación de la Comisión y reglamento interno"),
+        (SessionKind::Ordinary, (2026, 5, 14), &full[..4], "Plan de trabajo 2026"),
+        (SessionKind::Ordinary, (2026, 8, 13), &full[..], "Agenda Nacional de ATT"),
+        (
+            SessionKind::Extraordinary,
+            (2026, 9, 24),
+            &["DNP", "DAFP", "FCM"][..],
+            "Respuesta a la emergencia invernal",
+        ),
+        (SessionKind::Ordinary, (2026, 11, 12), &full[..5], "Balance del año y criterios de demanda"),
+    ];
+    let mut ids = Vec::new();
+    for (kind, (y, m, d), attendees, topic) in sessions {
+        let at = Utc.with_ymd_and_hms(y, m, d, 14, 0, 0).single().unwrap_or_else(Utc::now);
+        let session = commission
+            .convoke(
+                &secretariat,
+                kind,
+                at,
+                "Departamento Nacional de Planeación, Bogotá, y enlace virtual",
+                agenda(&[
+                    ("Verificación del quórum", "Secretaría técnica (Función Pública)"),
+                    (topic, "Departamento Nacional de Planeación"),
+                    ("Seguimiento a compromisos", "Secretaría técnica (Función Pública)"),
+                ]),
+                None,
+            )
+            .await?;
+        for organisation in attendees {
+            commission.record_attendance(&secretariat, session.id, organisation, None).await?;
+        }
+        ids.push(session.id);
+    }
+    // Decisions: adopted in the second session, rejected in the third; none in
+    // the extraordinary one, which had no quorum (the attempt is refused).
+    let adopted = commission
+        .record_decision(
+            &secretariat,
+            ids[1],
+            "Adoptar el plan de trabajo 2026",
+            "Con sus cuatro líneas y su inversión",
+        )
+        .await?;
+    for member in ["DNP", "DAFP", "APC"] {
+        commission.record_vote(&secretariat, adopted.id, member, VoteChoice::For).await?;
+    }
+    commission.record_vote(&secretariat, adopted.id, "ESAP", VoteChoice::Abstain).await?;
+    let rejected = commission
+        .record_decision(&secretariat, ids[2], "Crear una segunda mesa técnica de cooperación", "")
+        .await?;
+    for (member, vote) in [
+        ("DNP", VoteChoice::Against),
+        ("DAFP", VoteChoice::Against),
+        ("APC", VoteChoice::For),
+        ("ESAP", VoteChoice::Against),
+        ("MINHACIENDA", VoteChoice::Abstain),
+    ] {
+        commission.record_vote(&secretariat, rejected.id, member, vote).await?;
+    }
+    let without_quorum =
+        commission.record_decision(&secretariat, ids[3], "Priorizar la ATT a municipios afectados", "").await;
+    debug_assert!(without_quorum.is_err(), "the extraordinary session has no quorum");
+
+    // Commitments in every state: done, in progress, pending and overdue.
+    let line = |index: usize| plan.get(index).map(|item| item.id);
+    let done = commission
+        .add_commitment(
+            &secretariat,
+            ids[0],
+            "Proponer el reglamento interno de la Comisión",
+            "DAFP",
+            date(2026, 4, 30),
+            None,
+        )
+        .await?;
+    commission
+        .update_commitment(
+            &secretariat,
+            done.id,
+            Some(CommitmentStatus::Done),
+            Some("Reglamento aprobado en la segunda sesión"),
+            None,
+        )
+        .await?;
+    let ongoing = commission
+        .add_commitment(
+            &secretariat,
+            ids[1],
+            "Publicar la caracterización de la oferta nacional",
+            "DNP",
+            date(2027, 3, 31),
+            line(0),
+        )
+        .await?;
+    commission
+        .update_commitment(
+            &dnp,
+            ongoing.id,
+            Some(CommitmentStatus::InProgress),
+            Some("Inventario de 140 programas de 12 entidades"),
+            Some("https://www.dnp.gov.co"),
+        )
+        .await?;
+    commission
+        .add_commitment(
+            &secretariat,
+            ids[2],
+            "Presentar la ruta de cooperación para la Amazonía",
+            "APC",
+            date(2027, 2, 28),
+            line(2),
+        )
+        .await?;
+    commission
+        .add_commitment(
+            &secretariat,
+            ids[2],
+            "Entregar el diagnóstico de capacidades de municipios de sexta categoría",
+            "ESAP",
+            date(2026, 10, 31),
+            line(3),
+        )
+        .await?;
+
+    // Minutes approved for the sessions held before the last one.
+    for (index, id) in ids.iter().take(4).enumerate() {
+        let text = format!("Acta de la sesión {} de 2026. Se verificó el quórum, se trataron los puntos de la agenda y se registraron los compromisos.", index + 1);
+        commission.approve_minutes(&secretariat, *id, &text).await?;
+    }
+    Ok(true)
+}
