@@ -1,11 +1,12 @@
-//! Fixed-window rate limits: in Redis when configured (one count shared by every
-//! instance), in process otherwise. A Redis failure lets the request through:
-//! limits protect the service, they must not take it down.
+//! Rate limits: a window opens with a key's first hit and counts until it
+//! closes, in Redis when configured (one count shared by every instance), in
+//! process otherwise. A Redis failure lets the request through: limits protect
+//! the service, they must not take it down.
 
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 
 use redis::aio::ConnectionManager;
@@ -18,7 +19,7 @@ const MEMORY_CAPACITY: usize = 50_000;
 #[derive(Clone)]
 pub enum RateLimiter {
     Redis { connection: ConnectionManager, prefix: String },
-    Memory(Arc<Mutex<HashMap<String, (u64, u32)>>>),
+    Memory(Arc<Mutex<HashMap<String, (Instant, u32)>>>),
 }
 
 /// The caller is over its limit; it may try again after this many seconds.
@@ -36,24 +37,28 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one hit of `key`; refuses once `limit` hits fall in the current window.
+    /// Counts one hit of `key`; refuses once more than `limit` hits fall in its window.
     pub async fn hit(&self, key: &str, limit: u32, window: Duration) -> Result<(), RetryAfter> {
         let window_secs = window.as_secs().max(1);
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
-        let current_window = now / window_secs;
-        let retry_after = RetryAfter((current_window + 1) * window_secs - now);
-        let count = match self {
+        let (count, remaining) = match self {
             Self::Redis { connection, prefix } => {
                 let mut connection = connection.clone();
-                let redis_key = format!("{prefix}rl:{key}:{current_window}");
-                let result: Result<(u32, ()), _> = redis::pipe()
+                let redis_key = format!("{prefix}rl:{key}");
+                // The key is created with its expiry by the first hit; INCR keeps the expiry.
+                let result: Result<((), u32, i64), _> = redis::pipe()
                     .atomic()
+                    .cmd("SET")
+                    .arg(&redis_key)
+                    .arg(0)
+                    .arg("EX")
+                    .arg(window_secs)
+                    .arg("NX")
                     .incr(&redis_key, 1u32)
-                    .expire(&redis_key, window_secs as i64 + 1)
+                    .ttl(&redis_key)
                     .query_async(&mut connection)
                     .await;
                 match result {
-                    Ok((count, ())) => count,
+                    Ok(((), count, ttl)) => (count, u64::try_from(ttl).unwrap_or(window_secs).max(1)),
                     Err(error) => {
                         tracing::warn!(%error, "límite de solicitudes sin Redis: se deja pasar");
                         return Ok(());
@@ -62,19 +67,21 @@ impl RateLimiter {
             }
             Self::Memory(counts) => {
                 let mut counts = counts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let now = Instant::now();
                 if counts.len() >= MEMORY_CAPACITY {
-                    counts.retain(|_, (window, _)| *window == current_window);
+                    counts.retain(|_, (opened, _)| now.duration_since(*opened) < window);
                 }
-                let entry = counts.entry(key.to_owned()).or_insert((current_window, 0));
-                if entry.0 != current_window {
-                    *entry = (current_window, 0);
+                let entry = counts.entry(key.to_owned()).or_insert((now, 0));
+                if now.duration_since(entry.0) >= window {
+                    *entry = (now, 0);
                 }
                 entry.1 = entry.1.saturating_add(1);
-                entry.1
+                let elapsed = now.duration_since(entry.0).as_secs();
+                (entry.1, window_secs.saturating_sub(elapsed).max(1))
             }
         };
         if count > limit {
-            Err(retry_after)
+            Err(RetryAfter(remaining))
         } else {
             Ok(())
         }
