@@ -175,6 +175,25 @@ async fn approved_minutes_close_the_record(app: &TestApp) {
     refused(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": "DNP" }), "CONFLICT").await;
     let view = app.query_ok(SESSION, json!({ "id": session })).await;
     assert_eq!(view["commissionSession"]["minutes"], "Acta de la primera sesión ordinaria.");
+
+    // The convocation, with its agenda, as a page to print.
+    let page = app
+        .client
+        .get(app.url(&format!("/comision/sesiones/{session}/convocatoria")))
+        .send()
+        .await
+        .expect("page");
+    assert!(page.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/html"));
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("lang=\"es\"")
+            && html.contains("Plan de trabajo anual")
+            && html.contains("sesión ordinaria"),
+        "{html}"
+    );
+    let missing =
+        app.client.get(app.url("/comision/sesiones/no-existe/convocatoria")).send().await.expect("404");
+    assert_eq!(missing.status(), sugit_tests::StatusCode::NOT_FOUND);
 }
 
 async fn commitments_are_followed_and_overdue_is_computed(app: &TestApp) {

@@ -235,3 +235,44 @@ impl CommissionService {
         Ok(by_item)
     }
 }
+
+impl CommissionService {
+    /// Commitments born in one session, or in the sessions of one quarter.
+    pub async fn commitments_for_report(
+        &self,
+        session: Option<Uuid>,
+        quarter: Option<(i32, u32)>,
+    ) -> Result<(String, Vec<Commitment>), ServiceError> {
+        match (session, quarter) {
+            (Some(id), None) => {
+                let found = self
+                    .session(id)
+                    .await?
+                    .ok_or_else(|| ServiceError::NotFound("no existe esa sesión".into()))?;
+                let title = format!("Compromisos de la sesión del {}", found.scheduled_at.format("%Y-%m-%d"));
+                Ok((title, self.commitments_of(&[id]).await?.remove(&id).unwrap_or_default()))
+            }
+            (None, Some((year, quarter))) if (1..=4).contains(&quarter) => {
+                let all = PageRequest { first: 100_000, after: None };
+                let ids: Vec<Uuid> = self
+                    .sessions(Some(year), &all)
+                    .await?
+                    .items
+                    .into_iter()
+                    .filter(|s| {
+                        s.working_group_id.is_none() && rules::quarter(s.scheduled_at.date_naive()) == quarter
+                    })
+                    .map(|s| s.id)
+                    .collect();
+                let mut by_session = self.commitments_of(&ids).await?;
+                let mut list: Vec<Commitment> =
+                    ids.iter().flat_map(|id| by_session.remove(id).unwrap_or_default()).collect();
+                list.sort_by_key(|commitment| commitment.due_date);
+                Ok((format!("Compromisos del trimestre {quarter} de {year}"), list))
+            }
+            _ => Err(ServiceError::invalid(
+                "indique una sesión («sessionId») o un año y un trimestre de 1 a 4, no ambos",
+            )),
+        }
+    }
+}

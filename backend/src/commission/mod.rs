@@ -8,6 +8,7 @@ pub mod demo;
 mod entity;
 pub mod model;
 pub mod planning;
+pub mod report;
 pub mod resolvers;
 pub mod rules;
 pub mod service;

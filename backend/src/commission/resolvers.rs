@@ -16,6 +16,7 @@ use super::{
         Quorum, Session, SessionKind, VoteChoice,
     },
     planning::{AgendaRoute, NewWorkPlanItem, RouteInput, RouteStatus, WorkPlanItem, WorkingGroup},
+    report::ReportFormat,
     service::{Attendee, CommissionService},
 };
 use crate::{
@@ -161,6 +162,25 @@ impl CommissionQuery {
     /// La Agenda Nacional de Asistencia Técnica Territorial y sus rutas de trabajo.
     async fn national_agenda(&self, ctx: &Context<'_>, year: Option<i32>) -> ApiResult<Vec<AgendaRouteNode>> {
         Ok(service(ctx)?.national_agenda(year).await?.into_iter().map(AgendaRouteNode).collect())
+    }
+
+    /// Informe de seguimiento de compromisos de la secretaría técnica, de una sesión o de un trimestre.
+    async fn commitment_report(
+        &self,
+        ctx: &Context<'_>,
+        session_id: Option<ID>,
+        year: Option<i32>,
+        quarter: Option<i32>,
+        format: ReportFormat,
+    ) -> ApiResult<String> {
+        let session = session_id.as_ref().map(|id| parse_id(id, "sesión")).transpose()?;
+        let period = match (year, quarter) {
+            (Some(year), Some(quarter)) => Some((year, u32::try_from(quarter).unwrap_or(0))),
+            (None, None) => None,
+            _ => return Err(ServiceError::invalid("el trimestre va con su año («year» y «quarter»)").into()),
+        };
+        let (title, commitments) = service(ctx)?.commitments_for_report(session, period).await?;
+        Ok(super::report::render(&title, &commitments, format))
     }
 
     /// Delegados designados, de todas las entidades o de una.
