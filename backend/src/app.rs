@@ -88,7 +88,8 @@ impl AppState {
                 "datos de demostración cargados: requerimientos, reportes 2025 de Abejorral, Abriaquí, Alejandría y Antioquia"
             );
         }
-        let commission = CommissionService::new(db.clone());
+        let events = crate::events::EventBus::default();
+        let commission = CommissionService::new(db.clone(), events.clone());
         commission.seed().await.map_err(StartError::Seed)?;
         if settings.demo.unwrap_or(first_start)
             && crate::commission::demo::load(&access, &commission).await.map_err(StartError::Demo)?
@@ -99,6 +100,7 @@ impl AppState {
         }
         let schema = graphql::schema_builder(&settings.limits)
             .data(commission.clone())
+            .data(events.clone())
             .data(territory.clone())
             .data(access.clone())
             .data(reporting.clone())

@@ -30,6 +30,7 @@ pub mod commission;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod graphql;
 pub mod http;
 pub mod pagination;

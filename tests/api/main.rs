@@ -8,4 +8,5 @@ mod limits;
 mod matrix;
 mod reporting;
 mod schema;
+mod subscriptions;
 mod territory;

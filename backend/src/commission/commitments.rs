@@ -98,6 +98,7 @@ impl CommissionService {
         )
         .await?;
         transaction.commit().await?;
+        self.events.publish(crate::events::Event::CommitmentUpdated(created.clone()));
         Ok(created)
     }
 
@@ -163,6 +164,7 @@ impl CommissionService {
         )
         .await?;
         transaction.commit().await?;
+        self.events.publish(crate::events::Event::CommitmentUpdated(after.clone()));
         Ok(after)
     }
 

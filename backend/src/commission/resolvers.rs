@@ -877,6 +877,37 @@ pub struct AgendaRoutePayload {
     route: AgendaRouteNode,
 }
 
+#[derive(Default)]
+pub struct CommissionSubscription;
+
+#[async_graphql::Subscription]
+impl CommissionSubscription {
+    /// Cada compromiso creado o actualizado, de todas las entidades o de una responsable.
+    async fn commitment_updated(
+        &self,
+        ctx: &Context<'_>,
+        responsible_code: Option<String>,
+    ) -> Result<impl futures_util::Stream<Item = CommitmentNode>, crate::error::ApiError> {
+        let receiver = ctx.data::<crate::events::EventBus>()?.subscribe();
+        let wanted = responsible_code.map(|code| code.trim().to_uppercase());
+        Ok(futures_util::stream::unfold((receiver, wanted), |(mut receiver, wanted)| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(crate::events::Event::CommitmentUpdated(commitment))
+                        if wanted.as_ref().is_none_or(|code| *code == commitment.responsible_code) =>
+                    {
+                        return Some((CommitmentNode(commitment), (receiver, wanted)));
+                    }
+                    Ok(_) => continue,
+                    // A subscriber that fell behind skips ahead rather than closing.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        }))
+    }
+}
+
 /// Batch loading of what hangs from sessions (no N+1 over a year of sessions).
 pub struct CommissionLoader(pub CommissionService);
 

@@ -58,6 +58,7 @@ pub struct QuarterCompliance {
 #[derive(Clone)]
 pub struct CommissionService {
     pub(super) db: DatabaseConnection,
+    pub(super) events: crate::events::EventBus,
 }
 
 pub(super) fn required_text(raw: &str, field: &str, max: usize) -> Result<String, ServiceError> {
@@ -94,8 +95,8 @@ fn delegate_from(row: delegate::Model) -> Delegate {
 }
 
 impl CommissionService {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, events: crate::events::EventBus) -> Self {
+        Self { db, events }
     }
 
     /// The seven members with vote (DNP presides, DAFP holds the secretariat)

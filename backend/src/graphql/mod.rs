@@ -4,11 +4,11 @@
 pub mod connection;
 pub mod limits;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::{
     access::resolvers::{AccessMutation, AccessQuery},
-    commission::resolvers::{CommissionMutation, CommissionQuery},
+    commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
@@ -24,11 +24,16 @@ pub struct QueryRoot(TerritoryQuery, AccessQuery, ReportingQuery, CommissionQuer
 #[graphql(name = "Mutation")]
 pub struct MutationRoot(AccessMutation, TerritoryMutation, ReportingMutation, CommissionMutation);
 
-pub type SugitSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).
+#[derive(MergedSubscription, Default)]
+#[graphql(name = "Subscription")]
+pub struct SubscriptionRoot(CommissionSubscription);
+
+pub type SugitSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema with its limits, before request-independent data is attached.
-pub fn schema_builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+pub fn schema_builder(limits: &Limits) -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), SubscriptionRoot::default())
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(64)

@@ -12,9 +12,9 @@ use async_graphql::{
 };
 use axum::{
     body::Body,
-    extract::{ConnectInfo, RawQuery, State},
+    extract::{ConnectInfo, State},
     http::{
-        header::{ACCEPT, CONTENT_TYPE},
+        header::{self, ACCEPT, CONTENT_TYPE},
         HeaderMap, HeaderValue, StatusCode,
     },
     response::{IntoResponse, Response},
@@ -132,18 +132,27 @@ pub async fn post_handler(
     }
 }
 
+/// GET: a query in the query string, or the WebSocket upgrade of subscriptions.
 pub async fn get_handler(
     State(state): State<AppState>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
+    request: axum::extract::Request,
 ) -> Response {
+    let (mut parts, _) = request.into_parts();
+    let headers = parts.headers.clone();
     let format = Format::negotiate(&headers);
     let caller = match identify(&state, &headers, address).await {
         Ok(caller) => caller,
         Err(refusal) => return refuse_with(format, refusal),
     };
-    let query = query.unwrap_or_default();
+    let wants_websocket = headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if wants_websocket {
+        return subscribe(&state, caller, &mut parts).await;
+    }
+    let query = parts.uri.query().unwrap_or_default().to_owned();
     if query.len() > state.settings.limits.max_body_bytes {
         return refuse(
             format,
@@ -177,15 +186,38 @@ pub async fn get_handler(
     respond(format, BatchResponse::Single(response))
 }
 
+/// Serves subscriptions over graphql-transport-ws (and the older graphql-ws),
+/// with the caller and DataLoaders of the connection.
+async fn subscribe(state: &AppState, caller: Caller, parts: &mut axum::http::request::Parts) -> Response {
+    use axum::extract::{ws::WebSocketUpgrade, FromRequestParts};
+    let protocol = match async_graphql_axum::GraphQLProtocol::from_request_parts(parts, &()).await {
+        Ok(protocol) => protocol,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let upgrade = match WebSocketUpgrade::from_request_parts(parts, &()).await {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let (schema, data) = (state.schema.clone(), connection_data(state, &caller));
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
+        async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol).with_data(data).serve()
+    })
+}
+
+fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
+    let mut data = async_graphql::Data::default();
+    data.insert(caller.actor.clone());
+    data.insert(caller.client.clone());
+    data.insert(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn));
+    data.insert(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn));
+    data.insert(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
+    data
+}
+
 /// Runs one operation as `caller`, with this request's DataLoaders.
-async fn execute(state: &AppState, caller: &Caller, request: GraphqlRequest) -> GraphqlResponse {
-    let request = request
-        .data(caller.actor.clone())
-        .data(caller.client.clone())
-        .data(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn))
-        .data(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn))
-        .data(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn))
-        .data(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
+async fn execute(state: &AppState, caller: &Caller, mut request: GraphqlRequest) -> GraphqlResponse {
+    request.data = connection_data(state, caller);
     state.schema.execute(request).await
 }
 

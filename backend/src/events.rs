@@ -1,0 +1,40 @@
+//! Domain events for GraphQL subscribers on this instance.
+//!
+//! In process for now (a broadcast channel): a subscriber connected to one
+//! instance hears the changes made through that instance. Carrying events
+//! between instances (the outbox tail, Redis wake-ups) is the multi-instance
+//! work of DESIGN.md's architecture.
+
+use tokio::sync::broadcast;
+
+use crate::commission::model::Commitment;
+
+/// Events a slow subscriber may fall behind by before it skips ahead.
+const CAPACITY: usize = 1_024;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    CommitmentUpdated(Commitment),
+}
+
+#[derive(Clone)]
+pub struct EventBus {
+    sender: broadcast::Sender<Event>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self { sender: broadcast::channel(CAPACITY).0 }
+    }
+}
+
+impl EventBus {
+    /// Publishes after a commit; nobody listening is fine.
+    pub fn publish(&self, event: Event) {
+        let _ = self.sender.send(event);
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.sender.subscribe()
+    }
+}
