@@ -35,6 +35,7 @@ enum CommissionSession {
     ScheduledAt,
     Place,
     Agenda,
+    GuestRequests,
     Minutes,
     MinutesApprovedAt,
     CreatedAt,
@@ -286,6 +287,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(CommissionSession::ScheduledAt).timestamp_with_time_zone().not_null())
                     .col(ColumnDef::new(CommissionSession::Place).string().not_null())
                     .col(ColumnDef::new(CommissionSession::Agenda).json().not_null())
+                    // Special invitees the secretariat presents with the convocation (art. 2.2.11.4.8, num. 4).
+                    .col(ColumnDef::new(CommissionSession::GuestRequests).json().not_null())
                     .col(ColumnDef::new(CommissionSession::Minutes).text().null())
                     .col(
                         ColumnDef::new(CommissionSession::MinutesApprovedAt)

@@ -156,7 +156,14 @@ async fn the_quorum_and_the_majority_are_computed(app: &TestApp) {
 
 async fn approved_minutes_close_the_record(app: &TestApp) {
     let scene = scene(app).await;
-    let session = convoke(app, &scene.secretariat, "ORDINARY", "2026-03-05T14:00:00Z").await;
+    let data = ok(app, &scene.secretariat, CONVOKE, json!({ "input": { "kind": "ORDINARY", "date": "2026-03-05T14:00:00Z",
+        "place": "Sala de juntas del DNP", "agenda": [{ "title": "Plan de trabajo anual", "presenter": "Función Pública" }],
+        "guestRequests": [{ "name": "Delegada de la RAP <Pacífico>", "organisation": "RAP Pacífico", "reason": "Presentar la demanda regional" }] } }))
+        .await;
+    let session = data["convokeSession"]["session"]["id"].as_str().expect("session").to_owned();
+    let (_, body) = app.graphql_as(Some(&scene.secretariat), CONVOKE, json!({ "input": { "kind": "ORDINARY", "date": "2026-03-05T14:00:00Z",
+        "place": "DNP", "agenda": [{ "title": "x", "presenter": "y" }], "guestRequests": [{ "name": "", "reason": "z" }] } })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "a guest needs a name: {body}");
     let future = convoke(app, &scene.secretariat, "ORDINARY", "2099-03-05T14:00:00Z").await;
     let approve = "mutation($s: ID!, $m: String!) { approveMinutes(sessionId: $s, minutes: $m) { session { status minutes } } }";
     refused(app, &scene.secretariat, approve, json!({ "s": future, "m": "Acta" }), "BAD_USER_INPUT").await;

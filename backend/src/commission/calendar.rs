@@ -96,6 +96,7 @@ mod tests {
                 title: "Plan de trabajo 2026, aprobación".repeat(3),
                 presenter: "Función Pública".into(),
             }],
+            guest_requests: vec![],
             minutes: None,
             minutes_approved_at: None,
         };

@@ -6,9 +6,9 @@
 use chrono::{NaiveDate, TimeZone, Utc};
 
 use super::{
-    model::{AgendaItem, CommitmentStatus, SessionKind, VoteChoice},
+    model::{AgendaItem, CommitmentStatus, GuestRequest, SessionKind, VoteChoice},
     planning::{NewWorkPlanItem, RouteInput, RouteStatus},
-    service::CommissionService,
+    service::{CommissionService, NewSession},
 };
 use crate::{
     access::{service::NewUser, AccessService, Actor, AuthUser, Role},
@@ -157,15 +157,22 @@ pub async fn load(access: &AccessService, commission: &CommissionService) -> Res
         let session = commission
             .convoke(
                 &secretariat,
-                kind,
-                at,
-                "Departamento Nacional de Planeación, Bogotá, y enlace virtual",
-                agenda(&[
-                    ("Verificación del quórum", "Secretaría técnica (Función Pública)"),
-                    (topic, "Departamento Nacional de Planeación"),
-                    ("Seguimiento a compromisos", "Secretaría técnica (Función Pública)"),
-                ]),
-                None,
+                NewSession {
+                    kind,
+                    scheduled_at: at,
+                    place: "Departamento Nacional de Planeación, Bogotá, y enlace virtual".into(),
+                    agenda: agenda(&[
+                        ("Verificación del quórum", "Secretaría técnica (Función Pública)"),
+                        (topic, "Departamento Nacional de Planeación"),
+                        ("Seguimiento a compromisos", "Secretaría técnica (Función Pública)"),
+                    ]),
+                    guest_requests: vec![GuestRequest {
+                        name: "Delegada de la RAP Pacífico".into(),
+                        organisation: Some("Región Administrativa y de Planificación del Pacífico".into()),
+                        reason: "Presentar la demanda de asistencia técnica de la región".into(),
+                    }],
+                    working_group: None,
+                },
             )
             .await?;
         for organisation in attendees {

@@ -26,6 +26,7 @@ sea_table!(session, "commission_session", {
     pub scheduled_at: DateTimeUtc,
     pub place: String,
     pub agenda: Json,
+    pub guest_requests: Json,
     pub minutes: Option<String>,
     pub minutes_approved_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

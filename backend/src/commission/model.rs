@@ -80,6 +80,16 @@ pub struct AgendaItem {
     pub presenter: String,
 }
 
+/// A special invitee requested for one session, with voice and no vote.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuestRequest {
+    pub name: String,
+    /// The organisation the guest comes from, if any.
+    pub organisation: Option<String>,
+    /// Why the guest is invited.
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Participant {
     pub organisation_code: String,
@@ -107,6 +117,7 @@ pub struct Session {
     pub scheduled_at: DateTime<Utc>,
     pub place: String,
     pub agenda: Vec<AgendaItem>,
+    pub guest_requests: Vec<GuestRequest>,
     pub minutes: Option<String>,
     pub minutes_approved_at: Option<DateTime<Utc>>,
 }

@@ -12,12 +12,12 @@ use uuid::Uuid;
 use super::{
     commitments::CommitmentFilter,
     model::{
-        AgendaItem, Commitment, CommitmentStatus, Decision, DecisionOutcome, Delegate, ParticipantRole,
-        Quorum, Session, SessionKind, VoteChoice,
+        AgendaItem, Commitment, CommitmentStatus, Decision, DecisionOutcome, Delegate, GuestRequest,
+        ParticipantRole, Quorum, Session, SessionKind, VoteChoice,
     },
     planning::{AgendaRoute, NewWorkPlanItem, RouteInput, RouteStatus, WorkPlanItem, WorkingGroup},
     report::ReportFormat,
-    service::{Attendee, CommissionService},
+    service::{Attendee, CommissionService, NewSession},
 };
 use crate::{
     access::{
@@ -277,6 +277,18 @@ impl SessionNode {
             (None, false) => SessionStatus::Held,
         }
     }
+    /// Invitados especiales presentados con la convocatoria (voz, sin voto).
+    async fn guest_requests(&self) -> Vec<GuestRequestNode> {
+        self.0
+            .guest_requests
+            .iter()
+            .map(|g| GuestRequestNode {
+                name: g.name.clone(),
+                organisation: g.organisation.clone(),
+                reason: g.reason.clone(),
+            })
+            .collect()
+    }
     async fn agenda(&self) -> Vec<AgendaItemNode> {
         self.0
             .agenda
@@ -330,6 +342,14 @@ impl SessionNode {
     async fn minutes_approved_at(&self) -> Option<DateTime<Utc>> {
         self.0.minutes_approved_at
     }
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "GuestRequest")]
+pub struct GuestRequestNode {
+    name: String,
+    organisation: Option<String>,
+    reason: String,
 }
 
 #[derive(SimpleObject)]
@@ -456,8 +476,21 @@ pub struct AgendaItemInput {
     pub presenter: String,
 }
 
+/// Un invitado especial que la secretaría presenta con la convocatoria (voz, sin voto).
+#[derive(InputObject)]
+pub struct GuestRequestInput {
+    pub name: String,
+    /// Entidad u organización de la que viene.
+    pub organisation: Option<String>,
+    /// Por qué se invita.
+    pub reason: String,
+}
+
 #[derive(InputObject)]
 pub struct ConvokeSessionInput {
+    /// Invitados especiales solicitados para esta sesión.
+    #[graphql(default)]
+    pub guest_requests: Vec<GuestRequestInput>,
     /// Código de la mesa técnica, para una sesión de mesa; se omite para la Comisión.
     pub working_group_code: Option<String>,
     pub kind: SessionKind,
@@ -533,16 +566,24 @@ impl CommissionMutation {
             .into_iter()
             .map(|item| AgendaItem { title: item.title, presenter: item.presenter })
             .collect();
-        let session = service(ctx)?
-            .convoke(
-                ctx.data::<Actor>()?,
-                input.kind,
-                input.date,
-                &input.place,
-                agenda,
-                input.working_group_code.as_deref(),
-            )
-            .await?;
+        let guest_requests = input
+            .guest_requests
+            .into_iter()
+            .map(|guest| GuestRequest {
+                name: guest.name,
+                organisation: guest.organisation,
+                reason: guest.reason,
+            })
+            .collect();
+        let new = NewSession {
+            kind: input.kind,
+            scheduled_at: input.date,
+            place: input.place,
+            agenda,
+            guest_requests,
+            working_group: input.working_group_code,
+        };
+        let session = service(ctx)?.convoke(ctx.data::<Actor>()?, new).await?;
         Ok(SessionPayload { session: SessionNode(session) })
     }
 

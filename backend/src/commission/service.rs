@@ -15,8 +15,8 @@ use super::{
         attendance, decision, delegate, participant, session, vote, working_group, working_group_member,
     },
     model::{
-        AgendaItem, Decision, Delegate, Participant, ParticipantRole, Quorum, Session, SessionKind,
-        VoteChoice,
+        AgendaItem, Decision, Delegate, GuestRequest, Participant, ParticipantRole, Quorum, Session,
+        SessionKind, VoteChoice,
     },
     rules,
 };
@@ -38,6 +38,19 @@ const PRESIDES: &str = "DNP";
 const SECRETARIAT: &str = "DAFP";
 pub(super) const SECRETARIAT_ONLY: &str =
     "administrar las sesiones de la Comisión (lo hace la secretaría técnica)";
+
+/// A session to convene, as received.
+pub struct NewSession {
+    pub kind: SessionKind,
+    pub scheduled_at: DateTime<Utc>,
+    /// Place or link.
+    pub place: String,
+    pub agenda: Vec<AgendaItem>,
+    /// Special invitees presented with the convocation.
+    pub guest_requests: Vec<GuestRequest>,
+    /// A working group's code; `None` for the commission.
+    pub working_group: Option<String>,
+}
 
 /// One attendee of a session.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +91,7 @@ fn session_from(row: session::Model) -> Session {
         scheduled_at: row.scheduled_at,
         place: row.place,
         agenda: serde_json::from_value(row.agenda).unwrap_or_default(),
+        guest_requests: serde_json::from_value(row.guest_requests).unwrap_or_default(),
         minutes: row.minutes,
         minutes_approved_at: row.minutes_approved_at,
     }
@@ -227,15 +241,10 @@ impl CommissionService {
 
     /// The secretariat convenes a session with its agenda.
     #[tracing::instrument(name = "commission.convoke", skip_all)]
-    pub async fn convoke(
-        &self,
-        actor: &Actor,
-        kind: SessionKind,
-        scheduled_at: DateTime<Utc>,
-        place: &str,
-        agenda: Vec<AgendaItem>,
-        working_group: Option<&str>,
-    ) -> Result<Session, ServiceError> {
+    pub async fn convoke(&self, actor: &Actor, new: NewSession) -> Result<Session, ServiceError> {
+        let NewSession { kind, scheduled_at, place, agenda, guest_requests, working_group } = new;
+        let place = place.as_str();
+        let working_group = working_group.as_deref();
         access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
         let working_group_id = match working_group.map(|code| code.trim().to_uppercase()) {
             Some(code) => Some(
@@ -266,6 +275,28 @@ impl CommissionService {
                 })
             })
             .collect::<Result<Vec<_>, ServiceError>>()?;
+        if guest_requests.len() > 20 {
+            return Err(ServiceError::invalid(
+                "una convocatoria presenta como máximo 20 invitados especiales",
+            ));
+        }
+        let guest_requests = guest_requests
+            .into_iter()
+            .enumerate()
+            .map(|(index, guest)| {
+                let field = |name: &str| format!("guestRequests[{}].{name}", index + 1);
+                Ok(GuestRequest {
+                    name: required_text(&guest.name, &field("name"), 200)?,
+                    organisation: guest
+                        .organisation
+                        .map(|o| required_text(&o, &field("organisation"), 200))
+                        .transpose()?,
+                    reason: required_text(&guest.reason, &field("reason"), 1_000)?,
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        let guests_json =
+            serde_json::to_value(&guest_requests).map_err(|error| ServiceError::Internal(error.into()))?;
         let agenda_json =
             serde_json::to_value(&agenda).map_err(|error| ServiceError::Internal(error.into()))?;
         let transaction = self.db.begin().await?;
@@ -276,6 +307,7 @@ impl CommissionService {
             scheduled_at: Set(scheduled_at),
             place: Set(place),
             agenda: Set(agenda_json),
+            guest_requests: Set(guests_json),
             minutes: Set(None),
             minutes_approved_at: Set(None),
             created_at: Set(Utc::now()),

@@ -60,6 +60,21 @@ pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Resp
             format!("<li>{} ({role})</li>", html(&p.organisation_code))
         })
         .collect();
+    let guests = if session.guest_requests.is_empty() {
+        "<p>La secretaría técnica no presenta solicitudes de invitados especiales para esta sesión.</p>"
+            .to_owned()
+    } else {
+        let items: String = session
+            .guest_requests
+            .iter()
+            .map(|guest| {
+                let from =
+                    guest.organisation.as_deref().map(|o| format!(", {}", html(o))).unwrap_or_default();
+                format!("<li>{}{from}: {} (voz, sin voto)</li>", html(&guest.name), html(&guest.reason))
+            })
+            .collect();
+        format!("<ul>{items}</ul>")
+    };
     let body = format!(
         r#"<!doctype html>
 <html lang="es">
@@ -76,6 +91,8 @@ pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Resp
 <ol>{agenda}</ol>
 <h2>Convocados</h2>
 <ul>{invited}</ul>
+<h2>Solicitudes de invitados especiales</h2>
+{guests}
 <p>La sesión requiere la presencia de la mitad más uno de los miembros con voto (decreto, art. 2.2.11.4.6);
 las decisiones se adoptan por mayoría simple de los miembros presentes.</p>
 <footer>Generado por SUGIT. Sesión {id}.</footer>
