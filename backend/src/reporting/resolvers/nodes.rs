@@ -1,0 +1,301 @@
+//! Reporting's GraphQL output types: elements, requirements, submissions, status, burden, conflicts.
+
+use super::*;
+
+/// Elemento de datos canónico: se reporta una vez y lo reutilizan todos los requerimientos que lo piden.
+pub struct DataElementNode(pub DataElement);
+
+#[Object(name = "DataElement")]
+impl DataElementNode {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    /// Versión: sube con cada cambio de redacción.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    async fn unit(&self) -> &str {
+        &self.0.unit
+    }
+    async fn value_type(&self) -> ValueType {
+        self.0.value_type
+    }
+    /// Competencia o sector.
+    async fn competency(&self) -> &str {
+        &self.0.competency
+    }
+    async fn programmatic_unit(&self) -> Option<&str> {
+        self.0.programmatic_unit.as_deref()
+    }
+    async fn status(&self) -> ElementStatus {
+        self.0.status
+    }
+    /// Sucesor de un elemento obsoleto.
+    async fn successor_code(&self) -> Option<&str> {
+        self.0.successor_code.as_deref()
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// Requerimiento de información de una entidad nacional.
+pub struct RequirementNode(pub Requirement);
+
+#[Object(name = "InformationRequirement")]
+impl RequirementNode {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Organización que lo emite.
+    async fn issuer(&self, ctx: &Context<'_>) -> ApiResult<Option<OrganisationNode>> {
+        let loader = ctx.data::<DataLoader<AccessLoader>>()?;
+        Ok(loader.load_one(OrganisationCode(self.0.issuer_code.clone())).await?.map(OrganisationNode))
+    }
+    async fn issuer_code(&self) -> &str {
+        &self.0.issuer_code
+    }
+    /// Norma que lo sustenta.
+    async fn legal_basis(&self) -> &str {
+        &self.0.legal_basis
+    }
+    async fn periodicity(&self) -> Periodicity {
+        self.0.periodicity
+    }
+    /// Tipos de entidad que deben responderlo.
+    async fn entity_kinds(&self) -> &[TerritorialKind] {
+        &self.0.entity_kinds
+    }
+    /// Los elementos de datos que pide, en orden.
+    async fn data_elements(&self, ctx: &Context<'_>) -> ApiResult<Vec<DataElementNode>> {
+        let loader = ctx.data::<DataLoader<ReportingLoader>>()?;
+        let keys: Vec<ElementCode> = self.0.element_codes.iter().cloned().map(ElementCode).collect();
+        let found = loader.load_many(keys).await?;
+        Ok(self
+            .0
+            .element_codes
+            .iter()
+            .filter_map(|code| found.get(&ElementCode(code.clone())).cloned().map(DataElementNode))
+            .collect())
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Un elemento existente parecido a un campo, y por qué.
+#[derive(SimpleObject)]
+pub struct SimilarDataElement {
+    /// Código del campo nuevo al que se parece (en `registerRequirement`).
+    pub(super) new_code: Option<String>,
+    pub(super) data_element: DataElementNode,
+    /// Similitud de 0 a 1.
+    pub(super) similarity: f64,
+    /// Términos normalizados que comparten.
+    pub(super) shared_terms: Vec<String>,
+    /// Explicación en una frase.
+    pub(super) explanation: String,
+}
+
+impl SimilarDataElement {
+    pub(super) fn new(new_code: Option<String>, element: DataElement, similarity: Similarity) -> Self {
+        Self {
+            new_code,
+            data_element: DataElementNode(element),
+            similarity: similarity.score,
+            shared_terms: similarity.shared_terms,
+            explanation: similarity.explanation,
+        }
+    }
+}
+
+#[derive(SimpleObject)]
+pub struct SimilarRequirementNode {
+    pub(super) requirement: RequirementNode,
+    pub(super) similarity: f64,
+    pub(super) explanation: String,
+}
+
+/// Un envío recibido.
+pub struct SubmissionNode(pub SubmissionRecord);
+
+#[Object(name = "Submission")]
+impl SubmissionNode {
+    async fn id(&self) -> ID {
+        ID(self.0.id.to_string())
+    }
+    async fn reporter_code(&self) -> &str {
+        &self.0.reporter_code
+    }
+    async fn requirement_code(&self) -> &str {
+        &self.0.requirement_code
+    }
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    async fn idempotency_key(&self) -> &str {
+        &self.0.idempotency_key
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+}
+
+/// De dónde viene un valor vigente.
+pub struct ValueSourceNode(pub ValueSource);
+
+#[Object(name = "ValueSource")]
+impl ValueSourceNode {
+    async fn submission_id(&self) -> ID {
+        ID(self.0.submission_id.to_string())
+    }
+    /// Requerimiento por el que llegó el valor por primera vez.
+    async fn requirement_code(&self) -> &str {
+        &self.0.requirement_code
+    }
+    /// Entidad que lo reportó.
+    async fn reporter_code(&self) -> &str {
+        &self.0.reporter_code
+    }
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.0.submitted_at
+    }
+}
+
+/// Un elemento de un requerimiento para una entidad y un periodo.
+pub struct ElementStatusNode(pub ElementStatusRow);
+
+#[Object(name = "RequirementElementStatus")]
+impl ElementStatusNode {
+    async fn data_element(&self) -> DataElementNode {
+        DataElementNode(self.0.element.clone())
+    }
+    async fn state(&self) -> ElementState {
+        self.0.state
+    }
+    /// El valor vigente, si lo hay.
+    async fn value(&self) -> Option<&str> {
+        self.0.value.as_deref()
+    }
+    async fn source(&self) -> Option<ValueSourceNode> {
+        self.0.source.clone().map(ValueSourceNode)
+    }
+    async fn observation_id(&self) -> Option<ID> {
+        self.0.observation_id.map(|id| ID(id.to_string()))
+    }
+}
+
+/// Estado de un requerimiento para una entidad y un periodo.
+pub struct RequirementStatusNode(pub RequirementStatus);
+
+#[Object(name = "RequirementStatus")]
+impl RequirementStatusNode {
+    async fn entity(&self) -> TerritorialEntityNode {
+        TerritorialEntityNode(self.0.entity.clone())
+    }
+    async fn requirement(&self) -> RequirementNode {
+        RequirementNode(self.0.requirement.clone())
+    }
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    async fn elements(&self) -> Vec<ElementStatusNode> {
+        self.0.elements.iter().cloned().map(ElementStatusNode).collect()
+    }
+    /// Elementos que faltan: lo único que se pide de nuevo.
+    async fn missing_count(&self) -> i32 {
+        self.0.count(ElementState::Missing) as i32
+    }
+    async fn reused_count(&self) -> i32 {
+        self.0.count(ElementState::Reused) as i32
+    }
+    async fn reported_count(&self) -> i32 {
+        self.0.count(ElementState::Reported) as i32
+    }
+    async fn conflict_count(&self) -> i32 {
+        self.0.count(ElementState::InConflict) as i32
+    }
+}
+
+/// La carga de reporte de una entidad en un periodo.
+pub struct ReportingBurdenNode(pub crate::reporting::status::ReportingBurden);
+
+#[Object(name = "ReportingBurden")]
+impl ReportingBurdenNode {
+    async fn entity(&self) -> TerritorialEntityNode {
+        TerritorialEntityNode(self.0.entity.clone())
+    }
+    async fn period(&self) -> &str {
+        &self.0.period
+    }
+    /// Valores que piden todos los requerimientos dirigidos a la entidad.
+    async fn requested(&self) -> i32 {
+        self.0.requested() as i32
+    }
+    /// Valores servidos por reutilización, sin volver a pedirlos.
+    async fn reused(&self) -> i32 {
+        self.0.count(ElementState::Reused) as i32
+    }
+    async fn reported(&self) -> i32 {
+        self.0.count(ElementState::Reported) as i32
+    }
+    async fn missing(&self) -> i32 {
+        self.0.count(ElementState::Missing) as i32
+    }
+    async fn conflicts(&self) -> i32 {
+        self.0.count(ElementState::InConflict) as i32
+    }
+    /// Carga ahorrada: reutilizados ÷ pedidos (de 0 a 1).
+    async fn burden_saved(&self) -> f64 {
+        self.0.burden_saved()
+    }
+    async fn requirements(&self) -> Vec<RequirementStatusNode> {
+        self.0.requirements.iter().cloned().map(RequirementStatusNode).collect()
+    }
+}
+
+/// Una observación en conflicto.
+#[derive(SimpleObject)]
+#[graphql(name = "DataConflict", complex)]
+pub struct DataConflictNode {
+    #[graphql(skip)]
+    pub(super) observation_id: uuid::Uuid,
+    pub(super) subject_code: String,
+    #[graphql(name = "dataElementCode")]
+    pub(super) element_code: String,
+    pub(super) period: String,
+    /// El valor servido mientras se resuelve (por defecto, el de la propia entidad).
+    pub(super) current_value: String,
+}
+
+/// Un valor en disputa.
+#[derive(SimpleObject)]
+pub struct CompetingValue {
+    pub(super) id: ID,
+    pub(super) value: String,
+    pub(super) reporter_code: String,
+}
+
+#[async_graphql::ComplexObject]
+impl DataConflictNode {
+    async fn observation_id(&self) -> ID {
+        ID(self.observation_id.to_string())
+    }
+    /// Los valores en disputa, cada uno con quien lo reportó.
+    async fn values(&self, ctx: &Context<'_>) -> ApiResult<Vec<CompetingValue>> {
+        let values = service(ctx)?.status.active_values(self.observation_id).await?;
+        Ok(values
+            .into_iter()
+            .map(|(id, value, reporter_code)| CompetingValue { id: ID(id.to_string()), value, reporter_code })
+            .collect())
+    }
+}
