@@ -285,18 +285,27 @@ impl Status {
         Ok(Page::from_rows(items, page, total_count))
     }
 
-    /// The competing values of an observation (for the conflict screen).
-    pub async fn active_values(
+    /// The competing values of many observations in one query (the conflict
+    /// screen's DataLoader batch): (value id, value, reporter) per observation.
+    pub async fn active_values_of(
         &self,
-        observation_id: Uuid,
-    ) -> Result<Vec<(Uuid, String, String)>, ServiceError> {
+        observations: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<(Uuid, String, String)>>, ServiceError> {
         let rows = observation_value::Entity::find()
-            .filter(observation_value::Column::ObservationId.eq(observation_id))
+            .filter(observation_value::Column::ObservationId.is_in(observations.iter().copied()))
             .filter(observation_value::Column::Status.eq(ACTIVE))
             .order_by_asc(observation_value::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|row| (row.id, row.value, row.reporter_code)).collect())
+        let mut by_observation: HashMap<Uuid, Vec<(Uuid, String, String)>> = HashMap::new();
+        for row in rows {
+            by_observation.entry(row.observation_id).or_default().push((
+                row.id,
+                row.value,
+                row.reporter_code,
+            ));
+        }
+        Ok(by_observation)
     }
 }
 

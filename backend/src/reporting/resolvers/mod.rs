@@ -351,3 +351,21 @@ impl Loader<ElementCode> for ReportingLoader {
         Ok(found.into_iter().map(|(code, element)| (ElementCode(code), element)).collect())
     }
 }
+
+/// Key: the competing values of an observation in conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CompetingValues(pub uuid::Uuid);
+
+impl Loader<CompetingValues> for ReportingLoader {
+    type Value = Vec<(uuid::Uuid, String, String)>;
+    type Error = Arc<ServiceError>;
+
+    async fn load(
+        &self,
+        keys: &[CompetingValues],
+    ) -> Result<HashMap<CompetingValues, Self::Value>, Self::Error> {
+        let ids: Vec<uuid::Uuid> = keys.iter().map(|key| key.0).collect();
+        let found = self.0.status.active_values_of(&ids).await.map_err(Arc::new)?;
+        Ok(found.into_iter().map(|(id, values)| (CompetingValues(id), values)).collect())
+    }
+}

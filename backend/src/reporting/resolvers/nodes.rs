@@ -292,7 +292,8 @@ impl DataConflictNode {
     }
     /// Los valores en disputa, cada uno con quien lo reportó.
     async fn values(&self, ctx: &Context<'_>) -> ApiResult<Vec<CompetingValue>> {
-        let values = service(ctx)?.status.active_values(self.observation_id).await?;
+        let loader = ctx.data::<DataLoader<ReportingLoader>>()?;
+        let values = loader.load_one(CompetingValues(self.observation_id)).await?.unwrap_or_default();
         Ok(values
             .into_iter()
             .map(|(id, value, reporter_code)| CompetingValue { id: ID(id.to_string()), value, reporter_code })
