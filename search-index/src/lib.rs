@@ -1,49 +1,35 @@
-//! SUGIT's search index (tantivy): the Spanish analyzer now; the index of
-//! offers, knowledge products and requirements, its queries, facets and
-//! rebuild from the database come with the search capability.
+//! SUGIT's search index (tantivy): Spanish analysis, the index of offers,
+//! knowledge products and requirements, queries with typo tolerance, phrases
+//! and administration synonyms, facets, highlights and stable cursors.
+//!
+//! The index is derived data: the server fills it from the database (the
+//! `change_event` outbox) and rebuilds it when it is missing, damaged or of an
+//! older version. Each commit records the outbox position it reached.
 
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-};
+mod analysis;
+mod document;
+mod index;
+mod query;
+mod search;
 
-/// Name under which the Spanish analyzer is registered on an index.
-pub const SPANISH: &str = "es_stem";
+pub use analysis::{analyze, fold, spanish_analyzer, tokens, Token, SPANISH, SYNONYMS};
+pub use document::{key_order, Dimension, Document, Kind, INDEX_VERSION};
+pub use index::{Change, Opened, SearchIndex};
+pub use query::MAX_QUERY_CHARS;
+pub use search::{Cursor, FacetValues, Hit, SearchPage, SearchRequest};
 
-/// Spanish analysis: words, lower case, accents folded (users type "tecnica"
-/// for "técnica"), and Snowball stemming ("territoriales" ~ "territorial").
-pub fn spanish_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(60))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::Spanish))
-        .build()
-}
-
-/// The terms the analyzer makes of `text`, in order.
-pub fn analyze(text: &str) -> Vec<String> {
-    let mut analyzer = spanish_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut terms = Vec::new();
-    while stream.advance() {
-        terms.push(stream.token().text.clone());
-    }
-    terms
+/// Everything that can go wrong in the index.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("la consulta tiene más de {max} caracteres")]
+    QueryTooLong { max: usize },
+    #[error("el índice de búsqueda falló: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("no se pudo usar el directorio del índice {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("el escritor del índice quedó inutilizable por un fallo anterior")]
+    Poisoned,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::analyze;
-
-    #[test]
-    fn accents_case_and_plurals_meet_on_one_term() {
-        assert_eq!(analyze("técnica"), analyze("TECNICAS"));
-        assert_eq!(analyze("territorial"), analyze("Territoriales"));
-        assert_eq!(analyze("Asistencia Técnica Territorial").len(), 3);
-    }
-
-    #[test]
-    fn different_words_stay_different() {
-        assert_ne!(analyze("municipio"), analyze("departamento"));
-    }
-}
+mod tests;

@@ -1,0 +1,295 @@
+//! From what a user types to a tantivy query. Nothing typed is an error but
+//! length: unbalanced quotes and operators read as plain words.
+
+use std::sync::OnceLock;
+
+use tantivy::{
+    query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery},
+    schema::{Field, IndexRecordOption},
+    Searcher, Term,
+};
+
+use crate::{
+    analysis::{analyze, fold, SYNONYMS},
+    document::Fields,
+    SearchError,
+};
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 512;
+/// Words this long or longer tolerate a typo.
+const TYPO_MIN_CHARS: usize = 5;
+/// Weight of a synonym against the word typed.
+const SYNONYM_BOOST: f32 = 0.6;
+/// Weight of a typo match against an exact one.
+const TYPO_BOOST: f32 = 0.5;
+
+/// A term sequence with positions: one term, or a phrase.
+type Expression = Vec<(usize, String)>;
+
+/// One thing the query asks for; a document matches the query when it matches
+/// every unit (or, when none does, any of them).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Unit {
+    /// A word as typed; `typo_ok` when it is long enough to forgive a typo.
+    Word { term: String, typo_ok: bool },
+    /// Words in double quotes: all of them, in order.
+    Phrase(Expression),
+    /// An expression of the administration's vocabulary and its synonyms; the
+    /// first alternative is what the user typed.
+    Synonyms(Vec<Expression>),
+}
+
+/// The parsed query.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Plan {
+    pub units: Vec<Unit>,
+}
+
+impl Plan {
+    pub fn parse(text: &str) -> Result<Plan, SearchError> {
+        if text.chars().count() > MAX_QUERY_CHARS {
+            return Err(SearchError::QueryTooLong { max: MAX_QUERY_CHARS });
+        }
+        let mut units = Vec::new();
+        for (quoted, segment) in segments(text) {
+            if quoted {
+                let phrase = expression(segment);
+                match phrase.len() {
+                    0 => {}
+                    1 => units.push(Unit::Word { term: phrase[0].1.clone(), typo_ok: false }),
+                    _ => units.push(Unit::Phrase(phrase)),
+                }
+            } else {
+                units.extend(words(segment));
+            }
+        }
+        Ok(Plan { units })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// The tantivy query: every unit required (`all`), or any of them.
+    pub fn to_query(&self, searcher: &Searcher, fields: &Fields, all: bool) -> Box<dyn Query> {
+        let occur = if all { Occur::Must } else { Occur::Should };
+        let clauses = self.units.iter().map(|unit| (occur, unit_query(unit, searcher, fields))).collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// Splits on double quotes: odd segments are phrases when their quote closes.
+fn segments(text: &str) -> Vec<(bool, &str)> {
+    let parts: Vec<&str> = text.split('"').collect();
+    let balanced = parts.len() % 2 == 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| (i % 2 == 1 && (balanced || i + 1 < parts.len()), *part))
+        .collect()
+}
+
+/// The words of `text` (split on anything but letters and digits), each with
+/// its place, so phrases keep the gaps of their stop words.
+fn surface_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+}
+
+fn expression(text: &str) -> Expression {
+    surface_words(text)
+        .into_iter()
+        .enumerate()
+        .filter_map(|(position, word)| analyze(word).into_iter().next().map(|term| (position, term)))
+        .collect()
+}
+
+/// Analysed synonym groups, longest expression first, built once.
+fn synonym_groups() -> &'static Vec<Vec<Vec<String>>> {
+    static GROUPS: OnceLock<Vec<Vec<Vec<String>>>> = OnceLock::new();
+    GROUPS.get_or_init(|| {
+        SYNONYMS
+            .iter()
+            .map(|group| group.iter().map(|expr| analyze(expr)).filter(|terms| !terms.is_empty()).collect())
+            .collect()
+    })
+}
+
+/// Plain words, with expressions of the synonym table recognised.
+fn words(text: &str) -> Vec<Unit> {
+    let surface: Vec<&str> =
+        surface_words(text).into_iter().filter(|w| !matches!(*w, "AND" | "OR" | "NOT")).collect();
+    let analysed: Vec<(usize, String, usize)> = surface
+        .iter()
+        .enumerate()
+        .filter_map(|(position, word)| {
+            analyze(word).into_iter().next().map(|term| (position, term, fold(word).chars().count()))
+        })
+        .collect();
+    let mut units = Vec::new();
+    let mut i = 0;
+    while i < analysed.len() {
+        if let Some((length, group)) = synonym_at(&analysed[i..]) {
+            let typed: Expression = analysed[i..i + length]
+                .iter()
+                .map(|(position, term, _)| (position - analysed[i].0, term.clone()))
+                .collect();
+            let mut alternatives = vec![typed.clone()];
+            for expr in group {
+                let alternative: Expression = expr.iter().cloned().enumerate().collect();
+                if alternative.iter().map(|(_, t)| t).ne(typed.iter().map(|(_, t)| t)) {
+                    alternatives.push(alternative);
+                }
+            }
+            units.push(Unit::Synonyms(alternatives));
+            i += length;
+        } else {
+            let (_, term, chars) = &analysed[i];
+            units.push(Unit::Word { term: term.clone(), typo_ok: *chars >= TYPO_MIN_CHARS });
+            i += 1;
+        }
+    }
+    units
+}
+
+/// The longest synonym expression starting at the head of `terms`.
+fn synonym_at(terms: &[(usize, String, usize)]) -> Option<(usize, &'static Vec<Vec<String>>)> {
+    let mut best: Option<(usize, &'static Vec<Vec<String>>)> = None;
+    for group in synonym_groups() {
+        for expr in group {
+            let fits = expr.len() <= terms.len()
+                && expr.iter().zip(terms).all(|(want, (_, term, _))| want == term)
+                && best.is_none_or(|(length, _)| expr.len() > length);
+            if fits {
+                best = Some((expr.len(), group));
+            }
+        }
+    }
+    best
+}
+
+/// Field weights: a word in the title says more than one in the body.
+fn weighted_fields(fields: &Fields) -> [(Field, f32); 3] {
+    [(fields.title, 3.0), (fields.summary, 1.5), (fields.body, 1.0)]
+}
+
+fn unit_query(unit: &Unit, searcher: &Searcher, fields: &Fields) -> Box<dyn Query> {
+    match unit {
+        Unit::Word { term, typo_ok } => {
+            let exact = expression_query(&[(0, term.clone())], fields);
+            if *typo_ok && document_frequency(searcher, fields, term) == 0 {
+                // An unknown word is most likely misspelt: accept one edit.
+                let mut clauses = vec![(Occur::Should, exact)];
+                for (field, weight) in weighted_fields(fields) {
+                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), 1, true);
+                    clauses.push((Occur::Should, boosted(Box::new(fuzzy), weight * TYPO_BOOST)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            } else {
+                exact
+            }
+        }
+        Unit::Phrase(phrase) => expression_query(phrase, fields),
+        Unit::Synonyms(alternatives) => {
+            let clauses = alternatives
+                .iter()
+                .enumerate()
+                .map(|(i, expr)| {
+                    let query = expression_query(expr, fields);
+                    (Occur::Should, if i == 0 { query } else { boosted(query, SYNONYM_BOOST) })
+                })
+                .collect();
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+}
+
+/// One term or one phrase, in any of the text fields, weighted by field.
+fn expression_query(expr: &[(usize, String)], fields: &Fields) -> Box<dyn Query> {
+    let clauses = weighted_fields(fields)
+        .into_iter()
+        .map(|(field, weight)| {
+            let query: Box<dyn Query> = if expr.len() == 1 {
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &expr[0].1),
+                    IndexRecordOption::WithFreqsAndPositions,
+                ))
+            } else {
+                let terms = expr.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
+                Box::new(PhraseQuery::new_with_offset(terms))
+            };
+            (Occur::Should, boosted(query, weight))
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
+}
+
+fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
+    if (weight - 1.0).abs() < f32::EPSILON {
+        query
+    } else {
+        Box::new(BoostQuery::new(query, weight))
+    }
+}
+
+fn document_frequency(searcher: &Searcher, fields: &Fields, term: &str) -> u64 {
+    weighted_fields(fields)
+        .into_iter()
+        .map(|(field, _)| searcher.doc_freq(&Term::from_field_text(field, term)).unwrap_or(0))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(text: &str) -> Vec<Unit> {
+        Plan::parse(text).expect("parses").units
+    }
+
+    #[test]
+    fn quotes_make_phrases_and_unbalanced_quotes_are_words() {
+        assert!(
+            matches!(&plan("\"plan de desarrollo\"")[..], [Unit::Phrase(p)] if p.len() == 2 && p[1].0 == 2)
+        );
+        let open = plan("\"plan de desarrollo");
+        assert!(open.iter().all(|u| matches!(u, Unit::Word { .. })), "{open:?}");
+        assert_eq!(open.len(), 2);
+    }
+
+    #[test]
+    fn operators_and_punctuation_are_plain_words() {
+        let units = plan("(catastro AND -regalías) OR :*");
+        assert_eq!(units.len(), 2, "{units:?}");
+        assert!(plan("  ").is_empty());
+        assert!(plan("\"\"").is_empty());
+    }
+
+    #[test]
+    fn long_words_tolerate_typos_short_ones_do_not() {
+        assert_eq!(plan("catastro")[0], Unit::Word { term: analyze("catastro")[0].clone(), typo_ok: true });
+        assert!(matches!(plan("pot")[0], Unit::Synonyms(_)));
+        assert!(matches!(plan("mapa")[0], Unit::Word { typo_ok: false, .. }));
+    }
+
+    #[test]
+    fn administration_synonyms_expand_whole_expressions() {
+        let units = plan("alcaldía de Abejorral");
+        assert_eq!(units.len(), 2);
+        let Unit::Synonyms(alternatives) = &units[0] else { panic!("{units:?}") };
+        assert_eq!(alternatives[0], vec![(0, analyze("alcaldía")[0].clone())]);
+        assert!(alternatives.iter().any(|a| a[0].1 == analyze("municipio")[0]));
+        let Unit::Synonyms(att) = &plan("asistencia técnica")[0] else { panic!() };
+        assert_eq!(att[0].len(), 2, "the typed expression comes first");
+        assert!(att.iter().any(|a| a.len() == 1 && a[0].1 == "att"));
+    }
+
+    #[test]
+    fn over_long_queries_are_refused() {
+        assert!(Plan::parse(&"a".repeat(MAX_QUERY_CHARS)).is_ok());
+        assert!(matches!(
+            Plan::parse(&"á".repeat(MAX_QUERY_CHARS + 1)),
+            Err(SearchError::QueryTooLong { .. })
+        ));
+    }
+}

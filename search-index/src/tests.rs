@@ -1,0 +1,242 @@
+//! The index as a user meets it: Spanish queries over a few documents.
+
+use crate::*;
+
+fn doc(id: &str, kind: Kind, title: &str, body: &str, facets: &[(Dimension, &str)], date: i64) -> Document {
+    Document {
+        key: Document::key_for(kind, id),
+        kind,
+        title: title.into(),
+        summary: String::new(),
+        body: body.into(),
+        facets: facets.iter().map(|(d, v)| (*d, (*v).to_owned())).collect(),
+        date,
+    }
+}
+
+fn corpus() -> SearchIndex {
+    let index = SearchIndex::in_memory().expect("index");
+    let docs = vec![
+        doc(
+            "catastro",
+            Kind::Knowledge,
+            "Guía de actualización catastral multipropósito",
+            "El municipio contrata la actualización del catastro con un gestor habilitado.",
+            &[(Dimension::Type, "guía"), (Dimension::Topic, "catastro"), (Dimension::Year, "2024")],
+            300,
+        ),
+        doc(
+            "acueducto",
+            Kind::Knowledge,
+            "Cobertura de acueducto rural en Nariño",
+            "Los acueductos veredales atienden a la población rural dispersa del departamento.",
+            &[
+                (Dimension::Type, "estudio"),
+                (Dimension::Topic, "agua potable y saneamiento"),
+                (Dimension::Department, "52"),
+            ],
+            200,
+        ),
+        doc(
+            "plan",
+            Kind::Knowledge,
+            "Formulación del plan de desarrollo",
+            "La alcaldía formula el plan de desarrollo en los primeros meses del gobierno.",
+            &[(Dimension::Type, "guía"), (Dimension::Topic, "planeación"), (Dimension::Year, "2024")],
+            100,
+        ),
+        doc(
+            "fut",
+            Kind::Requirement,
+            "Formulario único territorial",
+            "Información presupuestal que reporta cada municipio a la Contaduría.",
+            &[(Dimension::Organisation, "CGN")],
+            50,
+        ),
+        doc(
+            "desarrollo-plan",
+            Kind::Knowledge,
+            "Lecciones de un desarrollo sin plan",
+            "Cuando el desarrollo urbano no sigue un plan, el riesgo crece.",
+            &[(Dimension::Type, "lección aprendida")],
+            10,
+        ),
+    ];
+    index.apply(docs.into_iter().map(Change::Upsert), 5).expect("indexed");
+    index
+}
+
+fn keys(index: &SearchIndex, text: &str) -> Vec<String> {
+    let request = SearchRequest { text: text.into(), limit: 10, ..SearchRequest::default() };
+    index.search(&request).expect("search").hits.into_iter().map(|h| h.key).collect()
+}
+
+#[test]
+fn accents_plurals_and_case_do_not_matter() {
+    let index = corpus();
+    assert_eq!(keys(&index, "ACTUALIZACION CATASTRAL")[0], "conocimiento:catastro");
+    assert_eq!(keys(&index, "acueductos")[0], "conocimiento:acueducto");
+    assert_eq!(keys(&index, "acueducto")[0], "conocimiento:acueducto");
+}
+
+#[test]
+fn a_typo_in_a_long_word_is_forgiven() {
+    let index = corpus();
+    assert_eq!(keys(&index, "catasrto")[..1], ["conocimiento:catastro"]);
+    assert_eq!(keys(&index, "multiproposito")[..1], ["conocimiento:catastro"]);
+    assert!(keys(&index, "plam").is_empty(), "short words must be exact");
+}
+
+#[test]
+fn quotes_ask_for_the_phrase() {
+    let index = corpus();
+    assert_eq!(keys(&index, "\"plan de desarrollo\""), ["conocimiento:plan"]);
+    let loose = keys(&index, "plan desarrollo");
+    assert!(loose.contains(&"conocimiento:desarrollo-plan".to_owned()));
+    // An unclosed quote is plain words, not an error.
+    assert!(keys(&index, "\"plan de desarrollo").len() >= 2);
+}
+
+#[test]
+fn administration_synonyms_reach_texts_that_use_the_other_word() {
+    let index = corpus();
+    let found = keys(&index, "alcaldía contaduría");
+    assert_eq!(found[0], "requerimiento:fut", "municipio ~ alcaldía: {found:?}");
+    assert_eq!(keys(&index, "agua potable")[0], "conocimiento:acueducto");
+    assert_eq!(keys(&index, "FUT"), ["requerimiento:fut"]);
+}
+
+#[test]
+fn titles_weigh_more_than_bodies() {
+    let index = corpus();
+    let found = keys(&index, "plan");
+    assert_eq!(found[0], "conocimiento:plan", "{found:?}");
+}
+
+#[test]
+fn snippets_mark_the_words_found_and_escape_the_rest() {
+    let index = SearchIndex::in_memory().expect("index");
+    let d = doc("x", Kind::Knowledge, "Riesgo", "Mapa de <riesgo> & amenazas del municipio", &[], 1);
+    index.apply([Change::Upsert(d)], 1).expect("indexed");
+    let page =
+        index.search(&SearchRequest { text: "amenaza".into(), limit: 5, ..Default::default() }).expect("ok");
+    let snippet = &page.hits[0].snippet;
+    assert!(snippet.contains("<mark>amenazas</mark>"), "{snippet}");
+    assert!(snippet.contains("&lt;riesgo&gt;"), "{snippet}");
+}
+
+#[test]
+fn filters_and_facets_count_the_matches() {
+    let index = corpus();
+    let request = SearchRequest { limit: 10, facets: true, ..Default::default() };
+    let page = index.search(&request).expect("ok");
+    assert_eq!(page.total, 5);
+    let types = page.facets.iter().find(|f| f.dimension == Dimension::Type).expect("type facet");
+    assert_eq!(types.values[0], ("guía".to_owned(), 2));
+
+    let guides = SearchRequest { filters: vec![(Dimension::Type, "guía".into())], ..request.clone() };
+    assert_eq!(index.search(&guides).expect("ok").total, 2);
+    let either = SearchRequest {
+        filters: vec![(Dimension::Type, "guía".into()), (Dimension::Type, "estudio".into())],
+        ..request.clone()
+    };
+    assert_eq!(index.search(&either).expect("ok").total, 3);
+    let both = SearchRequest {
+        filters: vec![(Dimension::Type, "guía".into()), (Dimension::Topic, "catastro".into())],
+        ..request.clone()
+    };
+    assert_eq!(index.search(&both).expect("ok").total, 1);
+    let requirements = SearchRequest { kinds: vec![Kind::Requirement], ..request };
+    assert_eq!(index.search(&requirements).expect("ok").total, 1);
+}
+
+#[test]
+fn an_empty_query_lists_by_recency() {
+    let index = corpus();
+    let found = keys(&index, "   ");
+    assert_eq!(found.first().map(String::as_str), Some("conocimiento:catastro"));
+    assert_eq!(found.last().map(String::as_str), Some("conocimiento:desarrollo-plan"));
+}
+
+fn walk(index: &SearchIndex, text: &str, page_size: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let request = SearchRequest { text: text.into(), limit: page_size, after, ..Default::default() };
+        let page = index.search(&request).expect("ok");
+        seen.extend(page.hits.iter().map(|h| h.key.clone()));
+        if !page.has_next {
+            return seen;
+        }
+        after = page.hits.last().map(|h| h.cursor);
+    }
+}
+
+#[test]
+fn cursor_pages_neither_repeat_nor_skip() {
+    let index = SearchIndex::in_memory().expect("index");
+    // Equal scores everywhere: only the stable order separates them.
+    let docs =
+        (0..25).map(|i| doc(&i.to_string(), Kind::Knowledge, "Informe municipal", "texto", &[], i % 3));
+    index.apply(docs.map(Change::Upsert), 1).expect("indexed");
+    for text in ["informe", ""] {
+        let all = walk(&index, text, 100);
+        assert_eq!(all.len(), 25);
+        assert_eq!(walk(&index, text, 4), all, "query «{text}»");
+    }
+}
+
+#[test]
+fn upserts_replace_and_deletes_remove() {
+    let index = corpus();
+    let mut changed = doc("plan", Kind::Knowledge, "Presupuesto participativo", "otro texto", &[], 1);
+    index.apply([Change::Upsert(changed.clone())], 6).expect("ok");
+    assert!(keys(&index, "\"plan de desarrollo\"").is_empty());
+    assert_eq!(keys(&index, "presupuesto participativo"), ["conocimiento:plan"]);
+    changed.title = "Otro".into();
+    index.apply([Change::Delete { key: changed.key }], 7).expect("ok");
+    assert!(keys(&index, "presupuesto participativo").is_empty());
+    assert_eq!(index.num_docs(), 4);
+    assert_eq!(index.cursor(), Some(7));
+}
+
+#[test]
+fn an_over_long_query_is_refused_and_odd_ones_are_not() {
+    let index = corpus();
+    let long = SearchRequest { text: "agua ".repeat(120), limit: 5, ..Default::default() };
+    assert!(matches!(index.search(&long), Err(SearchError::QueryTooLong { max: 512 })));
+    for odd in ["((", "\"", "AND OR NOT", "-", "*:*", "catastro)"] {
+        assert!(index.search(&SearchRequest { text: odd.into(), limit: 5, ..Default::default() }).is_ok());
+    }
+}
+
+#[test]
+fn a_directory_index_reopens_and_damaged_or_old_ones_start_empty() {
+    let dir = std::env::temp_dir().join(format!("sugit-index-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    {
+        let (index, opened) = SearchIndex::open(&dir).expect("created");
+        assert!(matches!(opened, Opened::Empty { .. }));
+        let d = doc("a", Kind::Knowledge, "Catastro", "texto", &[], 1);
+        index.apply([Change::Upsert(d)], 42).expect("ok");
+    }
+    {
+        let (index, opened) = SearchIndex::open(&dir).expect("reopened");
+        assert_eq!(opened, Opened::Current { cursor: 42 });
+        assert_eq!(keys(&index, "catastro"), ["conocimiento:a"]);
+    }
+    // An older version's payload: rebuilt.
+    let meta = dir.join("meta.json");
+    let text = std::fs::read_to_string(&meta).expect("meta");
+    std::fs::write(&meta, text.replace(&format!("sugit-index v{INDEX_VERSION} "), "sugit-index v0 "))
+        .expect("w");
+    let (index, opened) = SearchIndex::open(&dir).expect("reopened");
+    assert!(matches!(opened, Opened::Empty { ref reason } if reason.contains("versión")), "{opened:?}");
+    assert_eq!(index.num_docs(), 0);
+    drop(index);
+    // Garbage where the metadata should be: rebuilt, not a crash.
+    std::fs::write(&meta, "{ no es json").expect("w");
+    let (_, opened) = SearchIndex::open(&dir).expect("reopened");
+    assert!(matches!(opened, Opened::Empty { .. }));
+    let _ = std::fs::remove_dir_all(&dir);
+}
