@@ -14,8 +14,10 @@ use crate::{
     db,
     graphql::{self, SugitSchema},
     http,
+    knowledge::KnowledgeService,
     rate_limit::RateLimiter,
     reporting::ReportingService,
+    search::{outbox::Outbox, SearchService, Sources},
     territory::{register, TerritoryService},
 };
 
@@ -30,7 +32,19 @@ pub struct AppState {
     pub access: AccessService,
     pub reporting: ReportingService,
     pub commission: CommissionService,
+    pub knowledge: KnowledgeService,
+    pub search: SearchService,
     pub limiter: RateLimiter,
+}
+
+/// Where the search index lives for this state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexUse {
+    /// The server: the index in `index_dir`, rebuilt when needed, following the outbox.
+    Serve,
+    /// A command-line task: a throw-away index in memory, so a running server
+    /// keeps its own (the server applies the task's changes from the outbox).
+    Offline,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +62,8 @@ pub enum StartError {
     /// The operator starting the server sees the internal cause (clients never do).
     #[error("no se pudieron cargar los datos de demostración: {0:?}")]
     Demo(#[source] crate::error::ServiceError),
+    #[error("no se pudo abrir el índice de búsqueda en {dir}: {source}")]
+    Index { dir: String, source: crate::error::ServiceError },
     #[error("no se pudo conectar a Redis ({url}): {source}")]
     Redis { url: String, source: redis::RedisError },
     #[error("no se pudo escuchar en {address}: {source}")]
@@ -57,6 +73,10 @@ pub enum StartError {
 impl AppState {
     /// Connects, migrates and loads the register: a fresh database is usable at once.
     pub async fn initialise(settings: Settings) -> Result<Self, StartError> {
+        Self::initialise_for(settings, IndexUse::Serve).await
+    }
+
+    pub async fn initialise_for(settings: Settings, index_use: IndexUse) -> Result<Self, StartError> {
         let first_start = db::is_new_embedded(&settings.database_url);
         let db = db::connect(&settings.database_url).await.map_err(StartError::Database)?;
         db::migrate(&db).await.map_err(StartError::Migration)?;
@@ -98,7 +118,19 @@ impl AppState {
                 "datos de demostración de la Comisión cargados: sesiones de 2026, plan de trabajo y agenda"
             );
         }
+        let outbox = Outbox::default();
+        let knowledge = KnowledgeService::new(db.clone(), territory.clone(), outbox.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::knowledge::demo::load(&knowledge).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "base de conocimiento de demostración cargada: el decreto, la Misión y 40 documentos"
+            );
+        }
+        let search = open_search(&settings, index_use, &db, &knowledge, &reporting, &outbox).await?;
         let schema = graphql::schema_builder(&settings.limits)
+            .data(knowledge.clone())
+            .data(search.clone())
             .data(commission.clone())
             .data(events.clone())
             .data(territory.clone())
@@ -115,9 +147,37 @@ impl AppState {
             access,
             reporting,
             commission,
+            knowledge,
+            search,
             limiter,
         })
     }
+}
+
+/// The search index of this state: opened (rebuilt when missing, damaged or
+/// old) and following the outbox for a server; in memory for a command.
+async fn open_search(
+    settings: &Settings,
+    index_use: IndexUse,
+    db: &DatabaseConnection,
+    knowledge: &KnowledgeService,
+    reporting: &ReportingService,
+    outbox: &Outbox,
+) -> Result<SearchService, StartError> {
+    let sources = Sources { db: db.clone(), knowledge: knowledge.clone(), reporting: reporting.clone() };
+    let dir = settings.index_dir.display().to_string();
+    let index_error = |source| StartError::Index { dir: dir.clone(), source };
+    if index_use == IndexUse::Offline {
+        return SearchService::in_memory(db.clone(), sources, outbox.clone()).map_err(index_error);
+    }
+    let (search, opened) =
+        SearchService::open(&settings.index_dir, db.clone(), sources, outbox.clone()).map_err(index_error)?;
+    if let search_index::Opened::Empty { reason } = opened {
+        tracing::info!(motivo = %reason, directorio = %dir, "reconstruyendo el índice de búsqueda desde la base de datos");
+        search.rebuild(|_| {}).await.map_err(index_error)?;
+    }
+    search.spawn_tail();
+    Ok(search)
 }
 
 /// A started server: bound, not yet serving.

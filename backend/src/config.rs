@@ -19,6 +19,8 @@ pub struct Settings {
     pub redis_url: Option<String>,
     /// Prefix of every Redis key, so instances of one deployment share and others don't.
     pub redis_prefix: String,
+    /// Where this instance keeps its search index (`SUGIT_INDEX_DIR`).
+    pub index_dir: std::path::PathBuf,
     /// Load the demo data set (`SUGIT_DEMO`); unset: only into a new embedded database.
     pub demo: Option<bool>,
     /// Log as JSON lines instead of human-readable text (`SUGIT_LOG_JSON`).
@@ -62,6 +64,7 @@ impl Default for Settings {
             database_url: "sqlite://data/sugit.db?mode=rwc".into(),
             redis_url: None,
             redis_prefix: "sugit:".into(),
+            index_dir: "data/index".into(),
             demo: None,
             log_json: false,
             cors_origins: Vec::new(),
@@ -124,6 +127,9 @@ impl Settings {
         }
         if let Some(value) = lookup("SUGIT_REDIS_URL") {
             settings.redis_url = Some(value).filter(|url| !url.trim().is_empty());
+        }
+        if let Some(value) = lookup("SUGIT_INDEX_DIR").filter(|v| !v.trim().is_empty()) {
+            settings.index_dir = value.into();
         }
         if let Some(value) = lookup("SUGIT_REDIS_PREFIX") {
             settings.redis_prefix = value;

@@ -40,6 +40,11 @@ pub fn escape_like(text: &str) -> String {
     escaped
 }
 
+/// Lower-case hexadecimal of `bytes` (digests, content hashes).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

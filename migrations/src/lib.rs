@@ -9,6 +9,7 @@ mod m20261122_000001_territorial_entity;
 mod m20261122_000002_access;
 mod m20261122_000003_reporting;
 mod m20261122_000004_commission;
+mod m20261122_000005_knowledge_search;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_access::Migration),
             Box::new(m20261122_000003_reporting::Migration),
             Box::new(m20261122_000004_commission::Migration),
+            Box::new(m20261122_000005_knowledge_search::Migration),
         ]
     }
 }

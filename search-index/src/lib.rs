@@ -7,6 +7,7 @@
 //! older version. Each commit records the outbox position it reached.
 
 mod analysis;
+pub mod corpus;
 mod document;
 mod index;
 mod query;

@@ -8,5 +8,6 @@ mod limits;
 mod matrix;
 mod reporting;
 mod schema;
+mod search;
 mod subscriptions;
 mod territory;

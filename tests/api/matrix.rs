@@ -734,7 +734,76 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "addKnowledgeProduct",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: knowledge_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let (territory, organisation) = knowledge_target(who, scope);
+                Case {
+                    query: "mutation($input: AddKnowledgeProductInput!) { addKnowledgeProduct(input: $input) { product { id } } }",
+                    variables: json!({ "input": {
+                        "title": "Guía de la matriz", "type": "GUIDE", "format": "TEXT",
+                        "territoryCode": territory, "organisationCode": organisation,
+                        "content": format!("Texto de la guía para la matriz de permisos {}", unique("")),
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "archiveKnowledgeProduct",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: knowledge_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let (territory, organisation) = knowledge_target(who, scope);
+                let product = fx
+                    .app
+                    .state
+                    .knowledge
+                    .add_as_system(sugit::knowledge::model::NewKnowledgeProduct {
+                        title: Some("Estudio para archivar".into()),
+                        product_type: Some(sugit::knowledge::model::ProductType::Study),
+                        territory_code: territory.map(str::to_owned),
+                        organisation_code: organisation.map(str::to_owned),
+                        content: format!("Un estudio que la matriz archiva {}", unique("")).into_bytes(),
+                        ..Default::default()
+                    })
+                    .await
+                    .expect("product for the matrix");
+                Case {
+                    query:
+                        "mutation($id: ID!) { archiveKnowledgeProduct(id: $id) { product { archivedAt } } }",
+                    variables: json!({ "id": product.id.to_string() }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
+
+/// The knowledge base: each publishes for its own entity or organisation; the administrator for anyone.
+fn knowledge_rule(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Admin, _) | (_, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+/// The territory and organisation a knowledge case names for `who` on `scope`.
+fn knowledge_target(who: Who, scope: Scope) -> (Option<&'static str>, Option<&'static str>) {
+    match (who, scope) {
+        (Who::Territorial | Who::Anonymous, Scope::Own) => (Some("05001"), None),
+        (Who::Territorial | Who::Anonymous, Scope::Other) => (Some("05266"), None),
+        (Who::Secretariat, Scope::Own) => (None, Some("DAFP")),
+        (Who::National | Who::Admin, Scope::Own) => (None, Some("DNP")),
+        (_, Scope::Other) => (None, Some("MINHACIENDA")),
+    }
+}
 
 /// Every row of every table that a write could touch.
 async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
@@ -764,6 +833,8 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "working_group_member",
         "work_plan_item",
         "agenda_route",
+        "knowledge_product",
+        "change_event",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

@@ -41,6 +41,22 @@ pub struct TestApp {
     /// The server's state, for what a test sets up as an operator would (the first admin).
     pub state: AppState,
     _database: Arc<TestDatabase>,
+    _index: IndexDir,
+}
+
+/// This instance's search index folder, removed with the test.
+struct IndexDir(std::path::PathBuf);
+
+impl IndexDir {
+    fn new() -> Self {
+        Self(std::env::temp_dir().join(format!("sugit-index-{}", uuid::Uuid::new_v4().simple())))
+    }
+}
+
+impl Drop for IndexDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl TestApp {
@@ -53,9 +69,11 @@ impl TestApp {
     /// As `spawn`, letting the test adjust the settings first.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         let database = Arc::new(TestDatabase::create(backend).await?);
+        let index = IndexDir::new();
         let mut settings = Settings {
             listen: "127.0.0.1:0".parse().expect("valid address"),
             database_url: database.url.clone(),
+            index_dir: index.0.clone(),
             demo: Some(false),
             ..Settings::default()
         };
@@ -67,12 +85,39 @@ impl TestApp {
         if std::env::var_os("SUGIT_TEST_LOG").is_some() {
             sugit::telemetry::init(false);
         }
+        Some(Self::start(backend, settings, database, index).await)
+    }
+
+    async fn start(
+        backend: Backend,
+        settings: Settings,
+        database: Arc<TestDatabase>,
+        index: IndexDir,
+    ) -> TestApp {
         let app = Application::build(settings.clone()).await.expect("the server starts");
         let address = format!("http://{}", app.local_addr());
         let state = app.state().clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-        Some(TestApp { address, client, backend, settings, state, _database: database })
+        TestApp { address, client, backend, settings, state, _database: database, _index: index }
+    }
+
+    /// Another instance on the same database, with its own search index
+    /// (as behind a load balancer); `index` reuses a folder the test prepared.
+    pub async fn spawn_sibling(&self, index: Option<std::path::PathBuf>) -> TestApp {
+        let index = index.map_or_else(IndexDir::new, IndexDir);
+        let settings = Settings {
+            listen: "127.0.0.1:0".parse().expect("valid address"),
+            index_dir: index.0.clone(),
+            demo: Some(false),
+            ..self.settings.clone()
+        };
+        Self::start(self.backend, settings, Arc::clone(&self._database), index).await
+    }
+
+    /// A folder for an index the test prepares before `spawn_sibling`.
+    pub fn new_index_path() -> std::path::PathBuf {
+        IndexDir::new().0.clone()
     }
 
     /// Creates a user as the command line does (no request, audited as the system).

@@ -63,7 +63,7 @@ pub fn new_token() -> String {
 /// What the database keeps of a token.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::text::hex(&digest)
 }
 
 #[cfg(test)]

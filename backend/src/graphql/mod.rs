@@ -10,19 +10,34 @@ use crate::{
     access::resolvers::{AccessMutation, AccessQuery},
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
+    knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
     reporting::resolvers::{ReportingMutation, ReportingQuery},
+    search::resolvers::SearchQuery,
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
 };
 
 /// Consultas de SUGIT.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(TerritoryQuery, AccessQuery, ReportingQuery, CommissionQuery);
+pub struct QueryRoot(
+    TerritoryQuery,
+    AccessQuery,
+    ReportingQuery,
+    CommissionQuery,
+    SearchQuery,
+    KnowledgeQuery,
+);
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(AccessMutation, TerritoryMutation, ReportingMutation, CommissionMutation);
+pub struct MutationRoot(
+    AccessMutation,
+    TerritoryMutation,
+    ReportingMutation,
+    CommissionMutation,
+    KnowledgeMutation,
+);
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).
 #[derive(MergedSubscription, Default)]

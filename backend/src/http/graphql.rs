@@ -212,6 +212,10 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
     data.insert(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn));
     data.insert(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn));
     data.insert(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
+    data.insert(DataLoader::new(
+        crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
+        tokio::spawn,
+    ));
     data
 }
 

@@ -464,6 +464,7 @@ impl Catalogue {
             Change::new("register_requirement", "information_requirement", &code).after(&requirement),
         )
         .await?;
+        crate::search::outbox::record(&transaction, search_index::Kind::Requirement, &code).await?;
         transaction.commit().await?;
         Ok((requirement, similar_elements, similar_requirements))
     }

@@ -608,7 +608,7 @@ fn content_hash(reporter: &str, requirement: &str, period: &str, values: &[Check
         }
         hasher.update([1u8]);
     }
-    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::text::hex(&hasher.finalize())
 }
 
 /// A race with another submission on the same keys, or a busy SQLite.

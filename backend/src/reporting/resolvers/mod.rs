@@ -369,3 +369,24 @@ impl Loader<CompetingValues> for ReportingLoader {
         Ok(found.into_iter().map(|(id, values)| (CompetingValues(id), values)).collect())
     }
 }
+
+/// Key: a requirement by code (search hits name requirements).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RequirementCode(pub String);
+
+impl Loader<RequirementCode> for ReportingLoader {
+    type Value = Requirement;
+    type Error = Arc<ServiceError>;
+
+    async fn load(
+        &self,
+        keys: &[RequirementCode],
+    ) -> Result<HashMap<RequirementCode, Requirement>, Self::Error> {
+        let all = self.0.catalogue.all_requirements().await.map_err(Arc::new)?;
+        Ok(all
+            .into_iter()
+            .filter(|r| keys.iter().any(|key| key.0 == r.code))
+            .map(|r| (RequirementCode(r.code.clone()), r))
+            .collect())
+    }
+}

@@ -1,0 +1,173 @@
+//! Search, the platform piece: this instance's tantivy index (derived from the
+//! database), the tail of the `change_event` outbox that keeps it current, the
+//! rebuild, and the GraphQL of the one search box.
+
+pub mod outbox;
+pub mod resolvers;
+mod sources;
+pub mod tail;
+
+use std::{
+    path::Path,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use sea_orm::DatabaseConnection;
+use search_index::{Opened, SearchIndex, SearchPage, SearchRequest};
+
+pub use sources::Sources;
+use tail::Tail;
+
+use crate::error::ServiceError;
+
+/// How often the tail looks for changes written by other instances.
+const POLL: Duration = Duration::from_millis(200);
+/// Events read per round.
+const BATCH: u64 = 500;
+/// Products per rebuild batch.
+const REBUILD_BATCH: u64 = 1_000;
+
+#[derive(Clone)]
+pub struct SearchService {
+    index: Arc<SearchIndex>,
+    db: DatabaseConnection,
+    sources: Sources,
+    outbox: outbox::Outbox,
+}
+
+impl From<search_index::SearchError> for ServiceError {
+    fn from(error: search_index::SearchError) -> Self {
+        match error {
+            search_index::SearchError::QueryTooLong { max } => {
+                ServiceError::invalid(format!("la búsqueda admite hasta {max} caracteres"))
+            }
+            other => ServiceError::Internal(other.into()),
+        }
+    }
+}
+
+impl SearchService {
+    /// Opens (or creates) the index in `dir`; an empty one must be rebuilt.
+    pub fn open(
+        dir: &Path,
+        db: DatabaseConnection,
+        sources: Sources,
+        outbox: outbox::Outbox,
+    ) -> Result<(Self, Opened), ServiceError> {
+        let (index, opened) = SearchIndex::open(dir)?;
+        Ok((Self { index: Arc::new(index), db, sources, outbox }, opened))
+    }
+
+    /// An index in memory, for command-line tasks that must not touch a server's.
+    pub fn in_memory(
+        db: DatabaseConnection,
+        sources: Sources,
+        outbox: outbox::Outbox,
+    ) -> Result<Self, ServiceError> {
+        Ok(Self { index: Arc::new(SearchIndex::in_memory()?), db, sources, outbox })
+    }
+
+    /// Refills the index from the database; searches keep answering from the
+    /// old contents until the new ones are committed.
+    #[tracing::instrument(name = "search.rebuild", skip_all)]
+    pub async fn rebuild(&self, mut progress: impl FnMut(u64)) -> Result<u64, ServiceError> {
+        // Read before the scan: what changes during it is applied again after.
+        let cursor = outbox::last_position(&self.db).await?;
+        self.blocking(|index| index.stage_clear()).await?;
+        let mut count = 0;
+        let requirements = self.sources.requirement_documents().await?;
+        count += requirements.len() as u64;
+        self.stage(requirements).await?;
+        progress(count);
+        let mut after = None;
+        loop {
+            let (documents, last) = self.sources.knowledge_documents_after(after, REBUILD_BATCH).await?;
+            if documents.is_empty() {
+                break;
+            }
+            count += documents.len() as u64;
+            self.stage(documents).await?;
+            progress(count);
+            after = last;
+        }
+        self.blocking(move |index| index.commit(cursor)).await?;
+        tracing::info!(documentos = count, cursor, "índice de búsqueda reconstruido");
+        Ok(count)
+    }
+
+    /// Applies the outbox after the index's cursor, once. Returns the events applied.
+    pub async fn catch_up(&self, tail: &mut Tail) -> Result<usize, ServiceError> {
+        let mut applied = 0;
+        loop {
+            let events = outbox::after(&self.db, tail.read_after(), BATCH).await?;
+            let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
+            let fresh = tail.fresh(&ids);
+            let before = tail.cursor();
+            if !fresh.is_empty() {
+                let wanted: Vec<_> = events.iter().filter(|e| fresh.contains(&e.id)).collect();
+                let changes = self.sources.changes(&wanted).await?;
+                self.stage_changes(changes).await?;
+            }
+            tail.applied(&fresh, Instant::now());
+            if !fresh.is_empty() || tail.cursor() != before {
+                let cursor = tail.cursor();
+                self.blocking(move |index| index.commit(cursor)).await?;
+            }
+            applied += fresh.len();
+            if (events.len() as u64) < BATCH || fresh.is_empty() {
+                return Ok(applied);
+            }
+        }
+    }
+
+    /// Follows the outbox for as long as the process lives: woken at once by
+    /// this instance's writes, every `POLL` for the others'.
+    pub fn spawn_tail(&self) -> tokio::task::JoinHandle<()> {
+        let service = self.clone();
+        tokio::spawn(async move {
+            let mut tail = Tail::new(service.index.cursor().unwrap_or(0));
+            loop {
+                if let Err(error) = service.catch_up(&mut tail).await {
+                    tracing::warn!(
+                        ?error,
+                        "no se pudo aplicar el registro de cambios al índice; se reintenta"
+                    );
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                tokio::select! {
+                    _ = service.outbox.woken() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                }
+            }
+        })
+    }
+
+    #[tracing::instrument(name = "search.query", skip_all)]
+    pub async fn search(&self, request: SearchRequest) -> Result<SearchPage, ServiceError> {
+        self.blocking(move |index| index.search(&request)).await
+    }
+
+    pub fn documents(&self) -> u64 {
+        self.index.num_docs()
+    }
+
+    async fn stage(&self, documents: Vec<search_index::Document>) -> Result<(), ServiceError> {
+        self.stage_changes(documents.into_iter().map(search_index::Change::Upsert).collect()).await
+    }
+
+    async fn stage_changes(&self, changes: Vec<search_index::Change>) -> Result<(), ServiceError> {
+        self.blocking(move |index| index.stage(changes)).await
+    }
+
+    /// Index work is CPU and disk bound: it runs off the async workers.
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&SearchIndex) -> Result<T, search_index::SearchError> + Send + 'static,
+    ) -> Result<T, ServiceError> {
+        let index = Arc::clone(&self.index);
+        Ok(tokio::task::spawn_blocking(move || work(&index))
+            .await
+            .map_err(|e| ServiceError::Internal(e.into()))??)
+    }
+}

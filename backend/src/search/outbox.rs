@@ -1,0 +1,79 @@
+//! The `change_event` outbox: every write that changes what search shows adds
+//! a row in its own transaction, so no instance's index can miss it.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use sea_orm::{entity::prelude::*, ActiveValue::NotSet, ConnectionTrait, QueryOrder, QuerySelect, Set};
+use search_index::Kind;
+use tokio::sync::Notify;
+
+use crate::error::ServiceError;
+
+sea_table!(change_event, "change_event", {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub kind: String,
+    pub object_id: String,
+    pub created_at: DateTimeUtc,
+});
+
+pub use change_event::Model as ChangeEvent;
+
+/// Wakes this instance's indexer when a write with changes has committed.
+#[derive(Clone, Default)]
+pub struct Outbox {
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    /// Tells the indexer that a transaction with changes has committed.
+    pub fn committed(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(super) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+}
+
+/// Adds a change to `connection`: pass the write's transaction, then call
+/// `Outbox::committed` once it commits (other writers are found by polling).
+pub async fn record(
+    connection: &impl ConnectionTrait,
+    kind: Kind,
+    object_id: &str,
+) -> Result<(), ServiceError> {
+    change_event::ActiveModel {
+        id: NotSet,
+        kind: Set(kind.as_str().to_owned()),
+        object_id: Set(object_id.to_owned()),
+        created_at: Set(Utc::now()),
+    }
+    .insert(connection)
+    .await?;
+    Ok(())
+}
+
+/// The events after `cursor`, oldest first.
+pub async fn after(
+    db: &DatabaseConnection,
+    cursor: i64,
+    limit: u64,
+) -> Result<Vec<ChangeEvent>, ServiceError> {
+    Ok(change_event::Entity::find()
+        .filter(change_event::Column::Id.gt(cursor))
+        .order_by_asc(change_event::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The newest event's position (0 when there is none).
+pub async fn last_position(db: &DatabaseConnection) -> Result<i64, ServiceError> {
+    Ok(change_event::Entity::find()
+        .order_by_desc(change_event::Column::Id)
+        .one(db)
+        .await?
+        .map_or(0, |event| event.id))
+}

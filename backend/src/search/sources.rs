@@ -1,0 +1,106 @@
+//! Where indexed documents come from: each context's current state, read when
+//! the outbox says it changed or when the index is rebuilt.
+
+use std::collections::HashMap;
+
+use search_index::{Change, Dimension, Document, Kind};
+use uuid::Uuid;
+
+use super::outbox::ChangeEvent;
+use crate::{
+    error::ServiceError,
+    knowledge::{document::search_document, KnowledgeService},
+    reporting::{model::Requirement, ReportingService},
+};
+
+#[derive(Clone)]
+pub struct Sources {
+    pub db: sea_orm::DatabaseConnection,
+    pub knowledge: KnowledgeService,
+    pub reporting: ReportingService,
+}
+
+impl Sources {
+    /// The changes the events stand for: the object's current state, or its removal.
+    pub async fn changes(&self, events: &[&ChangeEvent]) -> Result<Vec<Change>, ServiceError> {
+        let mut changes = Vec::new();
+        let knowledge_ids: Vec<Uuid> = events
+            .iter()
+            .filter(|e| e.kind == Kind::Knowledge.as_str())
+            .filter_map(|e| e.object_id.parse().ok())
+            .collect();
+        if !knowledge_ids.is_empty() {
+            let found = self.knowledge.find_many(&knowledge_ids).await?;
+            for id in knowledge_ids {
+                let key = Document::key_for(Kind::Knowledge, &id.to_string());
+                changes.push(match found.get(&id) {
+                    Some(product) if product.archived_at.is_none() => {
+                        Change::Upsert(search_document(product))
+                    }
+                    _ => Change::Delete { key },
+                });
+            }
+        }
+        let requirement_codes: Vec<&str> = events
+            .iter()
+            .filter(|e| e.kind == Kind::Requirement.as_str())
+            .map(|e| e.object_id.as_str())
+            .collect();
+        if !requirement_codes.is_empty() {
+            let documents: HashMap<String, Document> =
+                self.requirement_documents().await?.into_iter().map(|d| (d.key.clone(), d)).collect();
+            for code in requirement_codes {
+                let key = Document::key_for(Kind::Requirement, code);
+                changes.push(match documents.get(&key) {
+                    Some(document) => Change::Upsert(document.clone()),
+                    None => Change::Delete { key },
+                });
+            }
+        }
+        Ok(changes)
+    }
+
+    /// Every requirement (the catalogue holds tens to hundreds).
+    pub async fn requirement_documents(&self) -> Result<Vec<Document>, ServiceError> {
+        let requirements = self.reporting.catalogue.all_requirements().await?;
+        let codes: Vec<String> = requirements.iter().flat_map(|r| r.element_codes.iter().cloned()).collect();
+        let elements = self.reporting.catalogue.data_elements_by_code(&self.db, &codes).await?;
+        Ok(requirements
+            .iter()
+            .map(|requirement| {
+                let names: Vec<&str> = requirement
+                    .element_codes
+                    .iter()
+                    .filter_map(|code| elements.get(code).map(|e| e.name.as_str()))
+                    .collect();
+                requirement_document(requirement, &names)
+            })
+            .collect())
+    }
+
+    /// A batch of knowledge products for the rebuild, and where the next starts.
+    pub async fn knowledge_documents_after(
+        &self,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<(Vec<Document>, Option<Uuid>), ServiceError> {
+        let products = self.knowledge.active_after(after, limit).await?;
+        let last = products.last().map(|p| p.id);
+        Ok((products.iter().map(search_document).collect(), last))
+    }
+}
+
+fn requirement_document(requirement: &Requirement, element_names: &[&str]) -> Document {
+    Document {
+        key: Document::key_for(Kind::Requirement, &requirement.code),
+        kind: Kind::Requirement,
+        title: requirement.name.clone(),
+        summary: format!("{} · {}", requirement.code, requirement.legal_basis),
+        body: element_names.join(". "),
+        facets: vec![
+            (Dimension::Organisation, requirement.issuer_code.clone()),
+            (Dimension::Year, requirement.created_at.format("%Y").to_string()),
+        ],
+        date: requirement.created_at.timestamp(),
+    }
+}

@@ -1,0 +1,1462 @@
+//! A deterministic corpus of Spanish documents that read like Colombian
+//! public-administration knowledge products and offers: for benchmarks and
+//! load tests, where the same number must always give the same document.
+//!
+//! Documents are built from a vocabulary of a few hundred nouns, adjectives
+//! and verbs of public administration, drawn with Zipf-like frequencies (a few
+//! words are everywhere, a tail is rare), with plurals, gender agreement and
+//! the words of each document's topics. The generator is random access:
+//! `Corpus::document(n)` depends on `n` and the seed only.
+
+use std::sync::OnceLock;
+
+use crate::document::{Dimension, Document, Kind};
+
+/// Knowledge-product types (`Dimension::Type`) and their share, in percent.
+pub const TYPES: [(&str, u32); 6] = [
+    ("guía", 25),
+    ("estudio", 20),
+    ("lección aprendida", 15),
+    ("memoria", 10),
+    ("norma", 15),
+    ("herramienta", 15),
+];
+
+/// Topics (`Dimension::Topic`); a document has one to three.
+pub const TOPICS: [&str; 18] = [
+    "planeación territorial",
+    "finanzas públicas",
+    "catastro",
+    "agua potable y saneamiento",
+    "gestión del riesgo",
+    "vivienda",
+    "educación",
+    "salud",
+    "contratación pública",
+    "regalías",
+    "desarrollo rural",
+    "ambiente y cambio climático",
+    "paz y víctimas",
+    "gobierno digital",
+    "participación ciudadana",
+    "fortalecimiento institucional",
+    "desarrollo económico",
+    "movilidad y transporte",
+];
+
+/// The 33 departments (and Bogotá) by DANE code (`Dimension::Department`).
+pub const DEPARTMENTS: [(&str, &str); 33] = [
+    ("05", "Antioquia"),
+    ("08", "Atlántico"),
+    ("11", "Bogotá"),
+    ("13", "Bolívar"),
+    ("15", "Boyacá"),
+    ("17", "Caldas"),
+    ("18", "Caquetá"),
+    ("19", "Cauca"),
+    ("20", "Cesar"),
+    ("23", "Córdoba"),
+    ("25", "Cundinamarca"),
+    ("27", "Chocó"),
+    ("41", "Huila"),
+    ("44", "La Guajira"),
+    ("47", "Magdalena"),
+    ("50", "Meta"),
+    ("52", "Nariño"),
+    ("54", "Norte de Santander"),
+    ("63", "Quindío"),
+    ("66", "Risaralda"),
+    ("68", "Santander"),
+    ("70", "Sucre"),
+    ("73", "Tolima"),
+    ("76", "Valle del Cauca"),
+    ("81", "Arauca"),
+    ("85", "Casanare"),
+    ("86", "Putumayo"),
+    ("88", "San Andrés"),
+    ("91", "Amazonas"),
+    ("94", "Guainía"),
+    ("95", "Guaviare"),
+    ("97", "Vaupés"),
+    ("99", "Vichada"),
+];
+
+/// Organisations that publish or offer (`Dimension::Organisation`).
+pub const ORGANISATIONS: [&str; 24] = [
+    "DNP",
+    "DAFP",
+    "MINHACIENDA",
+    "ESAP",
+    "GIZ",
+    "USAID",
+    "PNUD",
+    "BID",
+    "BM",
+    "CAF",
+    "FINDETER",
+    "MININTERIOR",
+    "MINVIVIENDA",
+    "MINEDUCACION",
+    "MINSALUD",
+    "MINAMBIENTE",
+    "MINTIC",
+    "DANE",
+    "IGAC",
+    "CGN",
+    "CGR",
+    "ART",
+    "UNGRD",
+    "APC",
+];
+
+/// How an offer is delivered (`Dimension::Modality`).
+pub const MODALITIES: [&str; 3] = ["presencial", "virtual", "mixta"];
+
+/// First and last year of the documents (`Dimension::Year`).
+pub const YEARS: (u32, u32) = (2015, 2026);
+
+/// Share of offers among the documents, in percent.
+const OFFER_PERCENT: u32 = 10;
+
+/// A deterministic corpus: `document(n)` is the same for the same seed and `n`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Corpus {
+    pub seed: u64,
+}
+
+impl Default for Corpus {
+    fn default() -> Corpus {
+        Corpus { seed: Corpus::SEED }
+    }
+}
+
+impl Corpus {
+    /// The seed of the published benchmark figures.
+    pub const SEED: u64 = 0x5547_4954_2d43_4f52; // "SUGIT-COR"
+
+    pub fn new(seed: u64) -> Corpus {
+        Corpus { seed }
+    }
+
+    /// Document number `n`.
+    pub fn document(&self, n: u64) -> Document {
+        let vocabulary = vocabulary();
+        let mut rng = Rng::new(self.seed ^ n.wrapping_mul(0xd1b5_4a32_d192_ed03));
+        let kind = if rng.percent(OFFER_PERCENT) { Kind::Offer } else { Kind::Knowledge };
+
+        let mut topics = [usize::MAX; 3];
+        let topic_count = 1 + rng.weighted(&[50, 35, 15]);
+        for i in 0..topic_count {
+            topics[i] = loop {
+                let topic = rng.below(TOPICS.len());
+                if !topics[..i].contains(&topic) {
+                    break topic;
+                }
+            };
+        }
+        let topics = &topics[..topic_count];
+        let kind_of_product = match kind {
+            Kind::Offer => None,
+            _ => Some(rng.weighted(&TYPES.map(|(_, share)| share))),
+        };
+        let year = YEARS.0 + rng.below((YEARS.1 - YEARS.0 + 1) as usize) as u32;
+        let department = rng.below(DEPARTMENTS.len());
+        let organisation = rng.below(ORGANISATIONS.len());
+        let modality = (kind == Kind::Offer).then(|| rng.below(MODALITIES.len()));
+
+        let context = Context { topics, department, organisation };
+        let title = vocabulary.title(&mut rng, &context, kind, kind_of_product);
+        let summary = vocabulary.summary(&mut rng, &context);
+        let body = vocabulary.body(&mut rng, &context);
+
+        let mut facets = Vec::with_capacity(8);
+        if let Some(t) = kind_of_product {
+            facets.push((Dimension::Type, TYPES[t].0.to_owned()));
+        }
+        facets.extend(topics.iter().map(|&t| (Dimension::Topic, TOPICS[t].to_owned())));
+        facets.push((Dimension::Year, year.to_string()));
+        facets.push((Dimension::Department, DEPARTMENTS[department].0.to_owned()));
+        facets.push((Dimension::Organisation, ORGANISATIONS[organisation].to_owned()));
+        if let Some(m) = modality {
+            facets.push((Dimension::Modality, MODALITIES[m].to_owned()));
+        }
+        let date = days_to_january_first(year) * 86_400 + rng.below(365 * 86_400) as i64;
+
+        Document { key: Document::key_for(kind, &n.to_string()), kind, title, summary, body, facets, date }
+    }
+
+    /// Documents `range.start..range.end`, in order.
+    pub fn documents(&self, range: std::ops::Range<u64>) -> impl Iterator<Item = Document> + '_ {
+        range.map(move |n| self.document(n))
+    }
+}
+
+/// Days from 1970-01-01 to January 1st of `year` (proleptic Gregorian).
+fn days_to_january_first(year: u32) -> i64 {
+    let before = i64::from(year) - 1;
+    let leap_days = |y: i64| y / 4 - y / 100 + y / 400;
+    365 * (i64::from(year) - 1970) + leap_days(before) - leap_days(1969)
+}
+
+/// SplitMix64: small, fast, good enough for text.
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        let mut rng = Rng(seed);
+        rng.next();
+        rng
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` (`n` below 2³²).
+    fn below(&mut self, n: usize) -> usize {
+        (((self.next() >> 32) * n as u64) >> 32) as usize
+    }
+
+    fn percent(&mut self, p: u32) -> bool {
+        self.below(100) < p as usize
+    }
+
+    /// An index drawn with the given weights.
+    fn weighted(&mut self, weights: &[u32]) -> usize {
+        let total: u32 = weights.iter().sum();
+        let mut pick = self.below(total as usize) as u32;
+        for (i, &w) in weights.iter().enumerate() {
+            if pick < w {
+                return i;
+            }
+            pick -= w;
+        }
+        weights.len() - 1
+    }
+
+    /// A Zipf-distributed index from a precomputed table.
+    fn zipf(&mut self, table: &Zipf) -> usize {
+        usize::from(table.0[(self.next() >> (64 - ZIPF_BITS)) as usize])
+    }
+}
+
+const ZIPF_BITS: u32 = 14;
+
+/// Slot → rank, so that rank `r` fills a share of slots proportional to `1 / r^s`.
+struct Zipf(Vec<u16>);
+
+impl Zipf {
+    fn new(len: usize, exponent: f64) -> Zipf {
+        let weights: Vec<f64> = (1..=len).map(|r| 1.0 / (r as f64).powf(exponent)).collect();
+        let total: f64 = weights.iter().sum();
+        let slots = 1usize << ZIPF_BITS;
+        let mut table = Vec::with_capacity(slots);
+        let mut cumulative = 0.0;
+        let mut rank = 0;
+        for slot in 0..slots {
+            let target = (slot as f64 + 0.5) / slots as f64;
+            while rank + 1 < len && cumulative + weights[rank] / total < target {
+                cumulative += weights[rank] / total;
+                rank += 1;
+            }
+            table.push(rank as u16);
+        }
+        Zipf(table)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Masculine,
+    Feminine,
+    /// Feminine with "el" in the singular: el agua, el área.
+    FeminineEl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Number {
+    Singular,
+    Plural,
+}
+
+struct Noun {
+    singular: Option<String>,
+    plural: Option<String>,
+    gender: Gender,
+}
+
+struct Adjective {
+    /// Masculine singular, feminine singular, masculine plural, feminine plural.
+    forms: [String; 4],
+}
+
+struct Vocabulary {
+    nouns: Vec<Noun>,
+    noun_zipf: Zipf,
+    rare: Vec<Noun>,
+    rare_zipf: Zipf,
+    topic_nouns: Vec<Vec<Noun>>,
+    topic_zipf: Vec<Zipf>,
+    adjectives: Vec<Adjective>,
+    adjective_zipf: Zipf,
+    /// Third person singular and plural.
+    verbs: Vec<(&'static str, &'static str)>,
+    verb_zipf: Zipf,
+}
+
+/// What a document is about, shared by its title, summary and body.
+struct Context<'a> {
+    topics: &'a [usize],
+    department: usize,
+    organisation: usize,
+}
+
+fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
+    VOCABULARY.get_or_init(Vocabulary::build)
+}
+
+/// `"word:g"` with `g` one of `m`, `f`, `a` (feminine with "el"); a third part
+/// gives the plural (`-` for none), `mp`/`fp` mark plural-only nouns; without
+/// a plural, Spanish rules make one (none for expressions of several words).
+fn noun(spec: &str) -> Noun {
+    let mut parts = spec.split(':');
+    let word = parts.next().unwrap_or_default();
+    let gender_spec = parts.next().unwrap_or("m");
+    let plural_spec = parts.next();
+    let gender = match gender_spec.as_bytes().first() {
+        Some(b'f') => Gender::Feminine,
+        Some(b'a') => Gender::FeminineEl,
+        _ => Gender::Masculine,
+    };
+    if gender_spec.ends_with('p') {
+        return Noun { singular: None, plural: Some(word.to_owned()), gender };
+    }
+    let plural = match plural_spec {
+        Some("-") => None,
+        Some(plural) => Some(plural.to_owned()),
+        None if word.contains(' ') => None,
+        None => Some(plural_of(word)),
+    };
+    Noun { singular: Some(word.to_owned()), plural, gender }
+}
+
+/// `"masculine/feminine"` or one form for both; `=` at the end: no plural change.
+fn adjective(spec: &str) -> Adjective {
+    let (spec, invariable) = match spec.strip_suffix('=') {
+        Some(s) => (s, true),
+        None => (spec, false),
+    };
+    let (m, f) = spec.split_once('/').unwrap_or((spec, spec));
+    let plural = |w: &str| if invariable { w.to_owned() } else { plural_of(w) };
+    Adjective { forms: [m.to_owned(), f.to_owned(), plural(m), plural(f)] }
+}
+
+/// The regular Spanish plural.
+fn plural_of(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ión") {
+        return format!("{stem}iones");
+    }
+    if let Some(stem) = word.strip_suffix('z') {
+        return format!("{stem}ces");
+    }
+    if word.ends_with("is") {
+        return word.to_owned();
+    }
+    match word.chars().last() {
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'á' | 'é' | 'ó') => format!("{word}s"),
+        _ => format!("{word}es"),
+    }
+}
+
+/// General nouns of public administration, most frequent first.
+const NOUNS: &[&str] = &[
+    "municipio:m",
+    "entidad:f",
+    "gestión:f",
+    "plan:m",
+    "desarrollo:m",
+    "proyecto:m",
+    "territorio:m",
+    "programa:m",
+    "información:f",
+    "alcaldía:f",
+    "recurso:m",
+    "comunidad:f",
+    "proceso:m",
+    "política:f",
+    "servicio:m",
+    "población:f",
+    "departamento:m",
+    "capacidad:f",
+    "estrategia:f",
+    "inversión:f",
+    "presupuesto:m",
+    "administración:f",
+    "instrumento:m",
+    "planeación:f",
+    "gobierno:m",
+    "sector:m",
+    "seguimiento:m",
+    "funcionario:m",
+    "secretaría:f",
+    "indicador:m",
+    "meta:f",
+    "resultado:m",
+    "acción:f",
+    "ciudadanía:f",
+    "mecanismo:m",
+    "actor:m",
+    "equipo:m",
+    "fuente:f",
+    "herramienta:f",
+    "concejo:m",
+    "diagnóstico:m",
+    "financiación:f",
+    "convenio:m",
+    "obra:f",
+    "norma:f",
+    "vigencia:f",
+    "periodo:m",
+    "informe:m",
+    "control:m",
+    "evaluación:f",
+    "calidad:f",
+    "cobertura:f",
+    "necesidad:f",
+    "región:f",
+    "zona:f",
+    "hogar:m",
+    "familia:f",
+    "organización:f",
+    "empresa:f",
+    "usuario:m",
+    "ingreso:m",
+    "gasto:m",
+    "transferencia:f",
+    "área:a",
+    "agua:a",
+    "educación:f",
+    "salud:f",
+    "vivienda:f",
+    "riesgo:m",
+    "ambiente:m",
+    "participación:f",
+    "transparencia:f",
+    "contratación:f",
+    "tecnología:f",
+    "trámite:m",
+    "documento:m",
+    "capacitación:f",
+    "asistencia técnica:f:asistencias técnicas",
+    "acompañamiento:m",
+    "cooperación:f",
+    "experiencia:f",
+    "lección:f",
+    "práctica:f",
+    "metodología:f",
+    "guía:f",
+    "lineamiento:m",
+    "procedimiento:m",
+    "estudio:m",
+    "análisis:m",
+    "alcalde:m",
+    "gobernación:f",
+    "ley:f",
+    "decreto:m",
+    "acuerdo:m",
+    "consejo:m",
+    "ciudadano:m",
+    "mujer:f",
+    "joven:m:jóvenes",
+    "niño:m",
+    "víctima:f",
+    "productor:m",
+    "campesino:m",
+    "asociación:f",
+    "vía:f",
+    "red:f",
+    "sistema:m",
+    "base:f",
+    "registro:m",
+    "dato:m",
+    "reporte:m",
+    "tablero:m",
+    "etapa:f",
+    "fase:f",
+    "objetivo:m",
+    "componente:m",
+    "criterio:m",
+    "requisito:m",
+    "costo:m",
+    "beneficio:m",
+    "impacto:m",
+    "avance:m",
+    "logro:m",
+    "dificultad:f",
+    "oportunidad:f",
+    "reto:m",
+    "brecha:f",
+    "enfoque:m",
+    "modelo:m",
+    "esquema:m",
+    "mesa:f",
+    "comité:m",
+    "instancia:f",
+    "dependencia:f",
+    "oficina:f",
+    "unidad:f",
+    "apoyo:m",
+    "aliado:m",
+    "cooperante:m",
+    "sociedad:f",
+    "institución:f",
+    "ministerio:m",
+    "agencia:f",
+    "fondo:m",
+    "banco:m",
+    "crédito:m",
+    "deuda:f",
+    "impuesto:m",
+    "tasa:f",
+    "tarifa:f",
+    "subsidio:m",
+    "contribución:f",
+    "cartera:f",
+    "patrimonio:m",
+    "bien:m",
+    "activo:m",
+    "contrato:m",
+    "proveedor:m",
+    "oferta:f",
+    "demanda:f",
+    "mercado:m",
+    "empleo:m",
+    "turismo:m",
+    "cultura:f",
+    "deporte:m",
+    "seguridad:f",
+    "convivencia:f",
+    "justicia:f",
+    "derecho:m",
+    "deber:m",
+    "conflicto:m",
+    "paz:f:-",
+    "tierra:f",
+    "suelo:m",
+    "predio:m",
+    "catastro:m",
+    "ordenamiento:m",
+    "licencia:f",
+    "permiso:m",
+    "acueducto:m",
+    "alcantarillado:m",
+    "residuo:m",
+    "energía:f",
+    "transporte:m",
+    "movilidad:f",
+    "colegio:m",
+    "docente:m",
+    "estudiante:m",
+    "hospital:m",
+    "atención:f",
+    "emergencia:f",
+    "amenaza:f",
+    "cambio:m",
+    "clima:m",
+    "cuenca:f",
+    "bosque:m",
+    "agricultura:f",
+    "cultivo:m",
+    "cadena:f",
+    "archivo:m",
+    "talento:m",
+    "formación:f",
+    "curso:m",
+    "taller:m",
+    "manual:m",
+    "protocolo:m",
+    "memoria:f",
+    "veeduría:f",
+    "auditoría:f",
+    "contraloría:f",
+    "personería:f",
+    "interventoría:f",
+    "supervisión:f",
+    "licitación:f",
+    "compra:f",
+    "pliego:m",
+    "regalías:fp",
+    "sistema general de regalías:m",
+    "plan de desarrollo:m:planes de desarrollo",
+    "rendición de cuentas:f:-",
+    "control social:m:-",
+    "agua potable:a:-",
+    "saneamiento básico:m:-",
+    "entidades territoriales:fp",
+    "cooperación internacional:f:-",
+    "contratación pública:f:-",
+    "plan de ordenamiento territorial:m:planes de ordenamiento territorial",
+    "conectividad:f",
+    "interoperabilidad:f",
+    "digitalización:f",
+    "territorialidad:f",
+    "sostenibilidad:f",
+    "resiliencia:f",
+    "equidad:f",
+    "inclusión:f",
+    "pobreza:f",
+    "desigualdad:f",
+    "nutrición:f",
+    "alimentación:f",
+    "vacunación:f",
+    "afiliación:f",
+    "matrícula:f",
+    "deserción:f",
+    "infraestructura:f",
+    "mantenimiento:m",
+    "rehabilitación:f",
+    "construcción:f",
+    "dotación:f",
+    "operación:f",
+    "prestación:f",
+    "aseguramiento:m",
+    "vigilancia:f",
+    "inspección:f",
+    "sanción:f",
+    "recaudo:m",
+    "fiscalización:f",
+    "liquidación:f",
+    "estatuto:m",
+    "marco fiscal de mediano plazo:m:-",
+    "cuatrienio:m",
+    "empalme:m",
+    "posesión:f",
+    "elección:f",
+    "consulta:f",
+    "audiencia:f",
+    "encuentro:m",
+    "foro:m",
+    "jornada:f",
+];
+
+/// Rare nouns: specialised words most documents never use.
+const RARE_NOUNS: &[&str] = &[
+    "humedal:m",
+    "páramo:m",
+    "manglar:m",
+    "acuífero:m",
+    "aljibe:m",
+    "jagüey:m",
+    "vertimiento:m",
+    "lixiviado:m",
+    "compostaje:m",
+    "reciclaje:m",
+    "biogás:m:-",
+    "geotermia:f",
+    "deslizamiento:m",
+    "vendaval:m",
+    "granizada:f",
+    "sismo:m",
+    "avalancha:f",
+    "sequía:f",
+    "incendio forestal:m:incendios forestales",
+    "ortofoto:f",
+    "fotogrametría:f",
+    "georreferenciación:f",
+    "dron:m",
+    "palafito:m",
+    "resguardo:m",
+    "cabildo:m",
+    "palenque:m",
+    "etnoeducación:f",
+    "bilingüismo:m",
+    "teletrabajo:m",
+    "apicultura:f",
+    "piscicultura:f",
+    "acuicultura:f",
+    "agroturismo:m",
+    "ecoturismo:m",
+    "artesanía:f",
+    "ludoteca:f",
+    "biblioteca:f",
+    "hemeroteca:f",
+    "telemedicina:f",
+    "dengue:m",
+    "malaria:f",
+    "desnutrición:f",
+    "sarampión:m",
+    "ambulancia:f",
+    "jarillón:m",
+    "dragado:m",
+    "tarabita:f",
+    "cable aéreo:m:cables aéreos",
+    "placa huella:f:placas huella",
+    "ciclorruta:f",
+    "peaje:m",
+    "chatarrización:f",
+    "minería:f",
+    "barequeo:m",
+    "baldío:m",
+    "sucesión:f",
+    "englobe:m",
+    "desenglobe:m",
+    "plusvalía:f",
+    "valorización:f",
+    "estampilla:f",
+    "sobretasa:f",
+    "cuota parte:f:cuotas partes",
+    "pasivo pensional:m:pasivos pensionales",
+    "vigencia futura:f:vigencias futuras",
+    "embargo:m",
+    "tutela:f",
+    "desacato:m",
+    "conciliación:f",
+    "arbitraje:m",
+    "heliotropo:m",
+    "frailejón:m",
+    "mangle:m",
+    "guadua:f",
+    "cacao:m",
+    "panela:f",
+    "trapiche:m",
+    "sismorresistencia:f",
+];
+
+/// Words of each topic, in the order of `TOPICS`.
+const TOPIC_NOUNS: [&[&str]; 18] = [
+    &[
+        "ordenamiento:m",
+        "plan de ordenamiento territorial:m:planes de ordenamiento territorial",
+        "uso del suelo:m:usos del suelo",
+        "expediente municipal:m:expedientes municipales",
+        "prospectiva:f",
+        "visión:f",
+        "plan de desarrollo:m:planes de desarrollo",
+        "esquema de ordenamiento:m:esquemas de ordenamiento",
+        "perímetro urbano:m:perímetros urbanos",
+        "cartografía:f",
+    ],
+    &[
+        "presupuesto:m",
+        "recaudo:m",
+        "impuesto predial:m:impuestos prediales",
+        "deuda:f",
+        "ingreso:m",
+        "gasto:m",
+        "vigencia:f",
+        "marco fiscal de mediano plazo:m:-",
+        "sobretasa:f",
+        "estatuto tributario:m:estatutos tributarios",
+        "saneamiento fiscal:m:-",
+    ],
+    &[
+        "catastro:m",
+        "predio:m",
+        "avalúo:m",
+        "gestor catastral:m:gestores catastrales",
+        "actualización catastral:f:actualizaciones catastrales",
+        "levantamiento:m",
+        "ortofoto:f",
+        "propietario:m",
+        "matrícula inmobiliaria:f:matrículas inmobiliarias",
+        "catastro multipropósito:m:-",
+    ],
+    &[
+        "acueducto:m",
+        "alcantarillado:m",
+        "agua potable:a:-",
+        "prestador:m",
+        "tarifa:f",
+        "vertimiento:m",
+        "planta de tratamiento:f:plantas de tratamiento",
+        "junta de acción comunal:f:juntas de acción comunal",
+        "fuente hídrica:f:fuentes hídricas",
+        "saneamiento básico:m:-",
+    ],
+    &[
+        "riesgo:m",
+        "amenaza:f",
+        "emergencia:f",
+        "inundación:f",
+        "deslizamiento:m",
+        "alerta temprana:f:alertas tempranas",
+        "damnificado:m",
+        "vulnerabilidad:f",
+        "fenómeno de la niña:m:-",
+        "consejo de gestión del riesgo:m:-",
+    ],
+    &[
+        "vivienda:f",
+        "hogar:m",
+        "déficit habitacional:m:-",
+        "mejoramiento:m",
+        "subsidio:m",
+        "titulación:f",
+        "asentamiento:m",
+        "vivienda de interés social:f:viviendas de interés social",
+        "legalización:f",
+    ],
+    &[
+        "colegio:m",
+        "docente:m",
+        "estudiante:m",
+        "matrícula:f",
+        "alimentación escolar:f:-",
+        "deserción:f",
+        "sede educativa:f:sedes educativas",
+        "transporte escolar:m:-",
+        "jornada única:f:-",
+        "rector:m",
+    ],
+    &[
+        "hospital:m",
+        "afiliación:f",
+        "vacunación:f",
+        "atención primaria:f:-",
+        "prestación:f",
+        "aseguramiento:m",
+        "salud pública:f:-",
+        "régimen subsidiado:m:-",
+        "puesto de salud:m:puestos de salud",
+        "empresa social del estado:f:empresas sociales del estado",
+    ],
+    &[
+        "contrato:m",
+        "licitación:f",
+        "pliego:m",
+        "proveedor:m",
+        "supervisión:f",
+        "interventoría:f",
+        "contratación pública:f:-",
+        "estudio previo:m:estudios previos",
+        "mínima cuantía:f:-",
+        "acuerdo marco:m:acuerdos marco",
+        "SECOP:m:-",
+    ],
+    &[
+        "regalías:fp",
+        "sistema general de regalías:m:-",
+        "asignación:f",
+        "proyecto de inversión:m:proyectos de inversión",
+        "OCAD:m:-",
+        "banco de proyectos:m:bancos de proyectos",
+        "asignación directa:f:asignaciones directas",
+        "cofinanciación:f",
+        "viabilidad:f",
+    ],
+    &[
+        "campesino:m",
+        "productor:m",
+        "cultivo:m",
+        "extensión agropecuaria:f:-",
+        "asociación:f",
+        "vía terciaria:f:vías terciarias",
+        "cosecha:f",
+        "comercialización:f",
+        "distrito de riego:m:distritos de riego",
+        "seguridad alimentaria:f:-",
+    ],
+    &[
+        "cuenca:f",
+        "bosque:m",
+        "páramo:m",
+        "emisión:f",
+        "adaptación:f",
+        "deforestación:f",
+        "cambio climático:m:-",
+        "área protegida:a:áreas protegidas",
+        "restauración:f",
+        "humedal:m",
+    ],
+    &[
+        "víctima:f",
+        "reparación:f",
+        "reincorporación:f",
+        "restitución:f",
+        "PDET:m:-",
+        "reconciliación:f",
+        "memoria histórica:f:-",
+        "excombatiente:m",
+        "retorno:m",
+        "acuerdo de paz:m:-",
+    ],
+    &[
+        "trámite:m",
+        "dato abierto:m:datos abiertos",
+        "conectividad:f",
+        "plataforma:f",
+        "interoperabilidad:f",
+        "sede electrónica:f:sedes electrónicas",
+        "ciberseguridad:f",
+        "firma digital:f:firmas digitales",
+        "transformación digital:f:-",
+    ],
+    &[
+        "veeduría:f",
+        "rendición de cuentas:f:-",
+        "control social:m:-",
+        "consulta:f",
+        "presupuesto participativo:m:presupuestos participativos",
+        "audiencia pública:f:audiencias públicas",
+        "cabildo abierto:m:cabildos abiertos",
+        "junta de acción comunal:f:juntas de acción comunal",
+        "organización social:f:organizaciones sociales",
+    ],
+    &[
+        "capacidad:f",
+        "talento humano:m:-",
+        "MIPG:m:-",
+        "archivo:m",
+        "competencia:f",
+        "desempeño:m",
+        "índice de desempeño:m:-",
+        "planta de personal:f:plantas de personal",
+        "control interno:m:-",
+        "empalme:m",
+    ],
+    &[
+        "empleo:m",
+        "emprendimiento:m",
+        "turismo:m",
+        "empresa:f",
+        "mercado:m",
+        "encadenamiento productivo:m:encadenamientos productivos",
+        "competitividad:f",
+        "innovación:f",
+        "formalización:f",
+        "economía popular:f:-",
+    ],
+    &[
+        "vía:f",
+        "transporte:m",
+        "tránsito:m",
+        "movilidad:f",
+        "seguridad vial:f:-",
+        "terminal:f",
+        "puente:m",
+        "malla vial:f:mallas viales",
+        "placa huella:f:placas huella",
+        "transporte público:m:-",
+    ],
+];
+
+const ADJECTIVES: &[&str] = &[
+    "municipal",
+    "territorial",
+    "público/pública",
+    "local",
+    "técnico/técnica",
+    "rural",
+    "institucional",
+    "financiero/financiera",
+    "social",
+    "departamental",
+    "nacional",
+    "urbano/urbana",
+    "integral",
+    "ambiental",
+    "fiscal",
+    "sostenible",
+    "participativo/participativa",
+    "administrativo/administrativa",
+    "comunitario/comunitaria",
+    "estratégico/estratégica",
+    "económico/económica",
+    "regional",
+    "educativo/educativa",
+    "productivo/productiva",
+    "eficiente",
+    "oportuno/oportuna",
+    "transparente",
+    "básico/básica",
+    "prioritario/prioritaria",
+    "nuevo/nueva",
+    "principal",
+    "cultural",
+    "agropecuario/agropecuaria",
+    "sanitario/sanitaria",
+    "digital",
+    "vial",
+    "catastral",
+    "presupuestal",
+    "contractual",
+    "diferencial",
+    "étnico/étnica",
+    "indígena",
+    "afrocolombiano/afrocolombiana",
+    "inclusivo/inclusiva",
+    "vulnerable",
+    "general",
+    "específico/específica",
+    "anual",
+    "cuatrienal",
+    "pequeño/pequeña",
+    "mayor",
+    "disperso/dispersa",
+    "fronterizo/fronteriza",
+    "costero/costera",
+    "hídrico/hídrica",
+    "energético/energética",
+    "forestal",
+    "minero/minera",
+    "turístico/turística",
+    "tributario/tributaria",
+    "pensional",
+    "jurídico/jurídica",
+    "normativo/normativa",
+    "operativo/operativa",
+    "preventivo/preventiva",
+    "colectivo/colectiva",
+    "internacional",
+    "intersectorial",
+    "interinstitucional",
+    "multipropósito=",
+    "eficaz",
+    "abierto/abierta",
+    "efectivo/efectiva",
+    "reciente",
+    "complejo/compleja",
+    "limitado/limitada",
+    "adecuado/adecuada",
+    "suficiente",
+    "permanente",
+    "temporal",
+];
+
+const VERBS: &[(&str, &str)] = &[
+    ("fortalece", "fortalecen"),
+    ("gestiona", "gestionan"),
+    ("formula", "formulan"),
+    ("implementa", "implementan"),
+    ("financia", "financian"),
+    ("apoya", "apoyan"),
+    ("promueve", "promueven"),
+    ("garantiza", "garantizan"),
+    ("prioriza", "priorizan"),
+    ("articula", "articulan"),
+    ("ejecuta", "ejecutan"),
+    ("evalúa", "evalúan"),
+    ("reporta", "reportan"),
+    ("identifica", "identifican"),
+    ("define", "definen"),
+    ("establece", "establecen"),
+    ("orienta", "orientan"),
+    ("mejora", "mejoran"),
+    ("reduce", "reducen"),
+    ("amplía", "amplían"),
+    ("contrata", "contratan"),
+    ("supervisa", "supervisan"),
+    ("actualiza", "actualizan"),
+    ("consolida", "consolidan"),
+    ("acompaña", "acompañan"),
+    ("asesora", "asesoran"),
+    ("capacita", "capacitan"),
+    ("documenta", "documentan"),
+    ("analiza", "analizan"),
+    ("presenta", "presentan"),
+    ("describe", "describen"),
+    ("recoge", "recogen"),
+    ("propone", "proponen"),
+    ("requiere", "requieren"),
+    ("incluye", "incluyen"),
+    ("permite", "permiten"),
+    ("facilita", "facilitan"),
+    ("impulsa", "impulsan"),
+    ("coordina", "coordinan"),
+    ("asigna", "asignan"),
+    ("aprueba", "aprueban"),
+    ("adopta", "adoptan"),
+    ("regula", "regulan"),
+    ("reglamenta", "reglamentan"),
+    ("destina", "destinan"),
+    ("cofinancia", "cofinancian"),
+    ("mitiga", "mitigan"),
+    ("previene", "previenen"),
+    ("atiende", "atienden"),
+    ("protege", "protegen"),
+    ("restaura", "restauran"),
+    ("focaliza", "focalizan"),
+    ("caracteriza", "caracterizan"),
+    ("sistematiza", "sistematizan"),
+    ("socializa", "socializan"),
+    ("transfiere", "transfieren"),
+    ("recauda", "recaudan"),
+    ("liquida", "liquidan"),
+    ("audita", "auditan"),
+    ("vigila", "vigilan"),
+];
+
+/// Sentence openers, with their comma.
+const OPENERS: &[&str] = &[
+    "Además,",
+    "Por otra parte,",
+    "En consecuencia,",
+    "Por lo tanto,",
+    "Sin embargo,",
+    "En la práctica,",
+    "Con este propósito,",
+    "Durante la vigencia,",
+    "En el periodo analizado,",
+    "Según el diagnóstico,",
+    "A partir de esta experiencia,",
+    "En los municipios de categoría sexta,",
+];
+
+const PREPOSITIONS: &[&str] =
+    &["de", "de", "de", "en", "para", "con", "sobre", "mediante", "durante", "desde", "entre", "según"];
+
+const SUMMARY_VERBS: &[&str] =
+    &["Presenta", "Describe", "Analiza", "Recoge", "Propone", "Documenta", "Sistematiza", "Orienta"];
+
+/// Title openings by product type (in the order of `TYPES`), then for offers.
+const TITLE_OPENINGS: [&[&str]; 7] = [
+    &["Guía de", "Guía para la gestión de", "Guía metodológica de", "Orientaciones para"],
+    &["Estudio sobre", "Análisis de", "Diagnóstico de", "Evaluación de"],
+    &["Lecciones aprendidas en", "Experiencia de", "Aprendizajes sobre"],
+    &["Memorias del encuentro sobre", "Memoria técnica de", "Memorias del foro de"],
+    &["Decreto que reglamenta", "Resolución sobre", "Circular sobre", "Acuerdo municipal de"],
+    &["Herramienta para", "Caja de herramientas de", "Tablero de seguimiento de", "Matriz de"],
+    &["Curso de", "Diplomado en", "Taller de", "Asistencia técnica en", "Seminario virtual de"],
+];
+
+/// Text being written, with its word count and sentence capitals.
+struct Text {
+    text: String,
+    words: usize,
+    capital: bool,
+}
+
+impl Text {
+    fn with_capacity(capacity: usize) -> Text {
+        Text { text: String::with_capacity(capacity), words: 0, capital: false }
+    }
+
+    fn word(&mut self, word: &str) {
+        if !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        if std::mem::take(&mut self.capital) {
+            let mut chars = word.chars();
+            if let Some(first) = chars.next() {
+                self.text.extend(first.to_uppercase());
+                self.text.push_str(chars.as_str());
+            }
+        } else {
+            self.text.push_str(word);
+        }
+        self.words += 1 + word.bytes().filter(|&b| b == b' ').count();
+    }
+
+    fn stop(&mut self) {
+        self.text.push('.');
+    }
+}
+
+impl Vocabulary {
+    fn build() -> Vocabulary {
+        let nouns: Vec<Noun> = NOUNS.iter().map(|s| noun(s)).collect();
+        let rare: Vec<Noun> = RARE_NOUNS.iter().map(|s| noun(s)).collect();
+        let topic_nouns: Vec<Vec<Noun>> =
+            TOPIC_NOUNS.iter().map(|words| words.iter().map(|s| noun(s)).collect()).collect();
+        let adjectives: Vec<Adjective> = ADJECTIVES.iter().map(|s| adjective(s)).collect();
+        Vocabulary {
+            noun_zipf: Zipf::new(nouns.len(), 0.9),
+            rare_zipf: Zipf::new(rare.len(), 1.0),
+            topic_zipf: topic_nouns.iter().map(|words| Zipf::new(words.len(), 0.8)).collect(),
+            adjective_zipf: Zipf::new(adjectives.len(), 0.8),
+            verb_zipf: Zipf::new(VERBS.len(), 0.9),
+            nouns,
+            rare,
+            topic_nouns,
+            adjectives,
+            verbs: VERBS.to_vec(),
+        }
+    }
+
+    /// A noun of the document: mostly general, often of its topics, seldom rare.
+    fn pick_noun(&self, rng: &mut Rng, context: &Context) -> &Noun {
+        let roll = rng.below(100);
+        if roll < 30 {
+            let topic = context.topics[rng.below(context.topics.len())];
+            &self.topic_nouns[topic][rng.zipf(&self.topic_zipf[topic])]
+        } else if roll < 34 {
+            &self.rare[rng.zipf(&self.rare_zipf)]
+        } else {
+            &self.nouns[rng.zipf(&self.noun_zipf)]
+        }
+    }
+
+    /// A noun phrase after `prep`, with a determiner `article` percent of the
+    /// time ("de el" contracts to "del").
+    fn noun_phrase(
+        &self,
+        rng: &mut Rng,
+        out: &mut Text,
+        context: &Context,
+        article: u32,
+        prep: Option<&str>,
+    ) -> Number {
+        let noun = self.pick_noun(rng, context);
+        let (word, number) = match (&noun.singular, &noun.plural) {
+            (Some(s), Some(p)) => {
+                if rng.percent(30) {
+                    (p, Number::Plural)
+                } else {
+                    (s, Number::Singular)
+                }
+            }
+            (Some(s), None) => (s, Number::Singular),
+            (None, Some(p)) => (p, Number::Plural),
+            (None, None) => unreachable!("a noun has a form"),
+        };
+        let feminine = noun.gender != Gender::Masculine;
+        let determiner = if rng.percent(article) {
+            let indefinite = rng.percent(15);
+            Some(match (number, noun.gender, indefinite) {
+                (Number::Singular, Gender::Masculine | Gender::FeminineEl, false) => "el",
+                (Number::Singular, Gender::Feminine, false) => "la",
+                (Number::Singular, Gender::Masculine | Gender::FeminineEl, true) => "un",
+                (Number::Singular, Gender::Feminine, true) => "una",
+                (Number::Plural, _, false) => {
+                    if feminine {
+                        "las"
+                    } else {
+                        "los"
+                    }
+                }
+                (Number::Plural, _, true) => {
+                    if feminine {
+                        "unas"
+                    } else {
+                        "unos"
+                    }
+                }
+            })
+        } else {
+            None
+        };
+        match (prep, determiner) {
+            (Some("de"), Some("el")) => out.word("del"),
+            (Some(p), d) => {
+                out.word(p);
+                if let Some(d) = d {
+                    out.word(d);
+                }
+            }
+            (None, Some(d)) => out.word(d),
+            (None, None) => {}
+        }
+        out.word(word);
+        if !word.contains(' ') && rng.percent(45) {
+            let adjective = &self.adjectives[rng.zipf(&self.adjective_zipf)];
+            let form = match (number, feminine) {
+                (Number::Singular, false) => 0,
+                (Number::Singular, true) => 1,
+                (Number::Plural, false) => 2,
+                (Number::Plural, true) => 3,
+            };
+            out.word(&adjective.forms[form]);
+        }
+        number
+    }
+
+    fn verb(&self, rng: &mut Rng, out: &mut Text, number: Number) {
+        let (singular, plural) = self.verbs[rng.zipf(&self.verb_zipf)];
+        out.word(if number == Number::Singular { singular } else { plural });
+    }
+
+    fn sentence(&self, rng: &mut Rng, out: &mut Text, context: &Context) {
+        out.capital = true;
+        match rng.below(20) {
+            0..=4 => out.word(OPENERS[rng.below(OPENERS.len())]),
+            5 => {
+                out.word("con el apoyo del");
+                out.word(ORGANISATIONS[context.organisation]);
+                out.text.push(',');
+            }
+            _ => {}
+        }
+        let number = self.noun_phrase(rng, out, context, 100, None);
+        if rng.percent(40) {
+            self.noun_phrase(rng, out, context, 50, Some("de"));
+        }
+        self.verb(rng, out, number);
+        self.noun_phrase(rng, out, context, 85, None);
+        for _ in 0..rng.below(3) {
+            if rng.percent(10) {
+                out.word("en");
+                out.word(DEPARTMENTS[context.department].1);
+            } else {
+                let prep = PREPOSITIONS[rng.below(PREPOSITIONS.len())];
+                self.noun_phrase(rng, out, context, 50, Some(prep));
+            }
+        }
+        if rng.percent(25) {
+            out.word("y");
+            self.verb(rng, out, number);
+            self.noun_phrase(rng, out, context, 100, None);
+        }
+        out.stop();
+    }
+
+    fn title(&self, rng: &mut Rng, context: &Context, kind: Kind, product: Option<usize>) -> String {
+        let openings = TITLE_OPENINGS[if kind == Kind::Offer { 6 } else { product.unwrap_or(0) }];
+        loop {
+            let mut out = Text::with_capacity(96);
+            out.word(openings[rng.below(openings.len())]);
+            let topic = context.topics[0];
+            let words = &self.topic_nouns[topic];
+            // The head: a word of the main topic, with an adjective or a complement.
+            let head = &words[rng.zipf(&self.topic_zipf[topic])];
+            let (word, number) = match (&head.singular, &head.plural) {
+                (Some(s), _) => (s, Number::Singular),
+                (None, Some(p)) => (p, Number::Plural),
+                (None, None) => unreachable!("a noun has a form"),
+            };
+            out.word(word);
+            if !word.contains(' ') && rng.percent(60) {
+                let adjective = &self.adjectives[rng.zipf(&self.adjective_zipf)];
+                let feminine = head.gender != Gender::Masculine;
+                let form = usize::from(feminine) + if number == Number::Plural { 2 } else { 0 };
+                out.word(&adjective.forms[form]);
+            }
+            if rng.percent(50) {
+                self.noun_phrase(rng, &mut out, context, 50, Some("de"));
+            }
+            if rng.percent(40) {
+                out.word("en");
+                out.word(DEPARTMENTS[context.department].1);
+            }
+            if (4..=10).contains(&out.words) {
+                return out.text;
+            }
+            if out.words < 4 {
+                out.word("en");
+                out.word(DEPARTMENTS[context.department].1);
+                if (4..=10).contains(&out.words) {
+                    return out.text;
+                }
+            }
+        }
+    }
+
+    fn summary(&self, rng: &mut Rng, context: &Context) -> String {
+        let mut out = Text::with_capacity(200);
+        out.word(SUMMARY_VERBS[rng.below(SUMMARY_VERBS.len())]);
+        self.noun_phrase(rng, &mut out, context, 100, None);
+        self.noun_phrase(rng, &mut out, context, 100, Some("de"));
+        let prep = ["para", "en", "con", "sobre"][rng.below(4)];
+        self.noun_phrase(rng, &mut out, context, 100, Some(prep));
+        if rng.percent(50) {
+            out.word("en");
+            out.word(DEPARTMENTS[context.department].1);
+        }
+        out.stop();
+        out.text
+    }
+
+    fn body(&self, rng: &mut Rng, context: &Context) -> String {
+        let target = 80 + rng.below(121);
+        let mut out = Text::with_capacity(target * 9);
+        while out.words < target {
+            self.sentence(rng, &mut out, context);
+        }
+        out.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> usize {
+        text.split_whitespace().count()
+    }
+
+    #[test]
+    fn the_same_number_gives_the_same_document_and_others_differ() {
+        let corpus = Corpus::default();
+        assert_eq!(corpus.document(42), corpus.document(42));
+        assert_eq!(Corpus::default().document(7), corpus.document(7));
+        assert_ne!(corpus.document(42), corpus.document(43));
+        assert_ne!(corpus.document(42).body, Corpus::new(1).document(42).body);
+        let listed: Vec<Document> = corpus.documents(10..13).collect();
+        assert_eq!(listed, (10..13).map(|n| corpus.document(n)).collect::<Vec<_>>());
+        assert_eq!(listed[0].key, Document::key_for(listed[0].kind, "10"));
+    }
+
+    #[test]
+    fn documents_have_their_shape_and_facets() {
+        let corpus = Corpus::default();
+        let documents: Vec<Document> = corpus.documents(0..2_000).collect();
+        let offers = documents.iter().filter(|d| d.kind == Kind::Offer).count();
+        assert!((120..=280).contains(&offers), "about 10 % offers: {offers}");
+        for d in &documents {
+            let count = |dimension| d.facets.iter().filter(|(dim, _)| *dim == dimension).count();
+            assert!((4..=10).contains(&words(&d.title)), "{}", d.title);
+            assert!(d.summary.ends_with('.') && d.summary.matches('.').count() == 1, "{}", d.summary);
+            assert!((80..=240).contains(&words(&d.body)), "{} words", words(&d.body));
+            assert!((1..=3).contains(&count(Dimension::Topic)), "{:?}", d.facets);
+            assert_eq!(count(Dimension::Year), 1);
+            assert_eq!(count(Dimension::Department), 1);
+            assert_eq!(count(Dimension::Organisation), 1);
+            match d.kind {
+                Kind::Offer => {
+                    assert_eq!((count(Dimension::Modality), count(Dimension::Type)), (1, 0));
+                }
+                _ => assert_eq!((count(Dimension::Modality), count(Dimension::Type)), (0, 1)),
+            }
+            let year: u32 = d
+                .facets
+                .iter()
+                .find(|(dim, _)| *dim == Dimension::Year)
+                .expect("year")
+                .1
+                .parse()
+                .expect("number");
+            assert!((YEARS.0..=YEARS.1).contains(&year));
+            let (start, end) =
+                (days_to_january_first(year) * 86_400, days_to_january_first(year + 1) * 86_400);
+            assert!((start..end).contains(&d.date), "date {} in {year}", d.date);
+            assert_eq!(d.key, Document::key_for(d.kind, d.key.split(':').nth(1).expect("id")));
+        }
+    }
+
+    #[test]
+    fn the_vocabulary_is_spanish_with_accents_and_a_long_tail() {
+        let corpus = Corpus::default();
+        let text: String =
+            corpus.documents(0..500).map(|d| format!("{} {} {} ", d.title, d.summary, d.body)).collect();
+        for accented in ['á', 'é', 'í', 'ó', 'ú', 'ñ'] {
+            assert!(text.contains(accented), "no {accented}");
+        }
+        for word in ["municipio", "alcaldía", "planeación", "regalías", "presupuesto", "gestiones"] {
+            assert!(text.contains(word), "no {word}");
+        }
+        let lower = text.to_lowercase();
+        let frequency = |word: &str| lower.matches(word).count();
+        assert!(frequency(" municipio") > 20 * frequency(" manglar").max(1), "Zipf-like frequencies");
+        let mut distinct: Vec<&str> =
+            text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert!(distinct.len() > 600, "{} distinct words", distinct.len());
+    }
+
+    #[test]
+    fn plurals_and_dates_follow_the_rules() {
+        assert_eq!(plural_of("gestión"), "gestiones");
+        assert_eq!(plural_of("hospital"), "hospitales");
+        assert_eq!(plural_of("municipio"), "municipios");
+        assert_eq!(plural_of("eficaz"), "eficaces");
+        assert_eq!(plural_of("análisis"), "análisis");
+        assert_eq!(days_to_january_first(1970), 0);
+        assert_eq!(days_to_january_first(2000), 10_957);
+        assert_eq!(days_to_january_first(2024), 19_723);
+    }
+}
