@@ -180,6 +180,13 @@ async fn open_search(
     Ok(search)
 }
 
+impl AppState {
+    /// What the search index is built from.
+    pub fn search_sources(&self) -> Sources {
+        Sources { db: self.db.clone(), knowledge: self.knowledge.clone(), reporting: self.reporting.clone() }
+    }
+}
+
 /// A started server: bound, not yet serving.
 pub struct Application {
     listener: TcpListener,

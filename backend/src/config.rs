@@ -77,7 +77,7 @@ impl Default for Settings {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_body_bytes: 256 * 1024,
+            max_body_bytes: 8 * 1024 * 1024,
             max_batch: 10,
             max_depth: 15,
             max_complexity: 20_000,

@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use sugit::{
     access::{service::NewUser, Role},
-    app::AppState,
+    app::{AppState, IndexUse},
     config::Settings,
     graphql, telemetry, Application,
 };
@@ -36,6 +36,9 @@ enum Command {
         #[command(subcommand)]
         what: ImportCommand,
     },
+    /// Reconstruye el índice de búsqueda de esta instancia desde la base de datos
+    /// (con el servidor detenido: el índice es de una sola instancia a la vez).
+    Reindex,
     /// Exporta datos abiertos en CSV.
     Export {
         #[command(subcommand)]
@@ -78,6 +81,13 @@ enum ImportCommand {
         /// El archivo CSV (UTF-8, con encabezado).
         file: std::path::PathBuf,
     },
+    /// Productos de conocimiento: cada .md, .txt y .pdf de una carpeta (un Markdown
+    /// puede traer sus datos en un encabezado `---`: titulo, tipo, temas, territorio,
+    /// organizacion, fecha, fuente, resumen).
+    Knowledge {
+        /// La carpeta.
+        dir: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -114,7 +124,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Seed => {
             // Starting the application state migrates and loads the register.
-            AppState::initialise(settings).await?;
+            AppState::initialise_for(settings, IndexUse::Offline).await?;
             Ok(())
         }
         Command::User { command: UserCommand::Create { email, name, role, entity, organisation } } => {
@@ -128,7 +138,7 @@ async fn main() -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password).context("no se pudo leer la contraseña")?;
             let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            let state = AppState::initialise(settings).await?;
+            let state = AppState::initialise_for(settings, IndexUse::Offline).await?;
             let new_user =
                 NewUser { email, name, role, entity_code: entity, organisation_code: organisation, password };
             let user = state
@@ -142,7 +152,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { what: ImportCommand::Submissions { file } } => {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("no se pudo leer {}", file.display()))?;
-            let state = AppState::initialise(settings).await?;
+            let state = AppState::initialise_for(settings, IndexUse::Offline).await?;
             let actor = sugit::reporting::import::system_actor();
             let progress = |done: usize, total: usize| {
                 let percent = (done * 100).checked_div(total).unwrap_or(100);
@@ -170,8 +180,59 @@ async fn main() -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Import { what: ImportCommand::Knowledge { dir } } => {
+            let state = AppState::initialise_for(settings, IndexUse::Offline).await?;
+            let summary = state
+                .knowledge
+                .import_folder(&dir, |done, total| {
+                    let percent = (done * 100).checked_div(total).unwrap_or(100);
+                    eprint!("\rImportando… {done}/{total} archivos ({percent} %)");
+                })
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            eprintln!();
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "{} documentos agregados, {} ya estaban, {} rechazados (los servidores en marcha los indexan desde el registro de cambios)",
+                summary.added,
+                summary.already_present,
+                summary.rejected.len()
+            )?;
+            for (file, reason) in &summary.rejected {
+                writeln!(out, "  {file}: {reason}")?;
+            }
+            Ok(())
+        }
+        Command::Reindex => {
+            let started = std::time::Instant::now();
+            let state = AppState::initialise_for(settings.clone(), IndexUse::Offline).await?;
+            let (search, _) = sugit::search::SearchService::open(
+                &settings.index_dir,
+                state.db.clone(),
+                state.search_sources(),
+                sugit::search::outbox::Outbox::default(),
+            )
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "no se pudo abrir el índice en {} ({error}); si un servidor lo está usando, deténgalo primero",
+                    settings.index_dir.display()
+                )
+            })?;
+            let count = search
+                .rebuild(|done| eprint!("\rReindexando… {done} documentos"))
+                .await
+                .map_err(|error| anyhow::anyhow!("{error}"))?;
+            eprintln!();
+            println!(
+                "{count} documentos indexados en {} ({:.1} s)",
+                settings.index_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Export { what: ExportCommand::Observations { output } } => {
-            let state = AppState::initialise(settings).await?;
+            let state = AppState::initialise_for(settings, IndexUse::Offline).await?;
             let progress = |written: usize| eprint!("\rExportando… {written} observaciones");
             let written = match output {
                 Some(path) => {

@@ -182,6 +182,23 @@ async fn approved_minutes_close_the_record(app: &TestApp) {
     refused(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": "DNP" }), "CONFLICT").await;
     let view = app.query_ok(SESSION, json!({ "id": session })).await;
     assert_eq!(view["commissionSession"]["minutes"], "Acta de la primera sesión ordinaria.");
+    // Approved minutes join the knowledge base, searchable by anyone.
+    let search = "{ searchKnowledge(query: \"acta plan de trabajo anual\", filter: { types: [MINUTES] }) {
+        edges { node { title object { ... on KnowledgeProduct { type organisation { code } text } } } } } }";
+    let mut found = serde_json::Value::Null;
+    for _ in 0..100 {
+        found = app.query_ok(search, json!({})).await["searchKnowledge"]["edges"][0]["node"].clone();
+        if !found.is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(found["title"], "Acta de la sesión ordinaria de la Comisión del 2026-03-05", "{found}");
+    assert_eq!(found["object"]["organisation"]["code"], "DAFP");
+    assert!(found["object"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Acta de la primera sesión ordinaria."));
 
     // The convocation, with its agenda, as a page to print.
     let page = app

@@ -398,3 +398,57 @@ async fn spanish_relevance_over_the_demo_corpus() {
     assert!(mean(&all) >= 0.85, "nDCG@10 {:.3}", mean(&all));
     assert!(first_hits * 10 >= set.len() * 9, "best document in the top 3 for only {first_hits} queries");
 }
+
+async fn wait_for_total(app: &TestApp, total: i64) {
+    for _ in 0..200 {
+        let data = app.query_ok(SEARCH, json!({ "q": "", "kinds": ["KNOWLEDGE"], "first": 1 })).await;
+        if data["search"]["totalCount"] == total {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the index never reached {total} products");
+}
+
+/// Several instances behind a load balancer share PostgreSQL; each keeps its
+/// own index, fed by the outbox. A new or damaged index is rebuilt at start
+/// and answers exactly as the one that followed every change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_share_the_database_and_a_rebuilt_index_answers_the_same() {
+    let Some(app) = TestApp::spawn(Backend::PostgresRedis).await else { return };
+    sugit::knowledge::demo::load(&app.state.knowledge).await.expect("demo knowledge");
+    wait_for_total(&app, 42).await;
+
+    let damaged = TestApp::new_index_path();
+    std::fs::create_dir_all(&damaged).expect("folder");
+    std::fs::write(damaged.join("meta.json"), "{ esto no es un índice").expect("garbage");
+    let fresh = app.spawn_sibling(None).await;
+    let repaired = app.spawn_sibling(Some(damaged)).await;
+    for query in
+        ["catastro", "alcaldía plan de desarrollo", "\"esquemas asociativos territoriales\"", "acuedcuto", ""]
+    {
+        let expected = titles(&app, query).await;
+        assert!(!expected.is_empty(), "«{query}»");
+        assert_eq!(titles(&fresh, query).await, expected, "a fresh index answers «{query}» the same");
+        assert_eq!(titles(&repaired, query).await, expected, "a repaired index answers «{query}» the same");
+    }
+
+    // Written through one instance, found through the other.
+    let token = national_token(&app).await;
+    let input = json!({ "format": "TEXT", "type": "TOOL", "title": "Calculadora de sobretasa bomberil",
+                        "content": "Una hoja de cálculo para estimar la sobretasa bomberil del municipio." });
+    let (_, body) = app.graphql_as(Some(&token), ADD, json!({ "input": input })).await;
+    let id = body["data"]["addKnowledgeProduct"]["product"]["id"].as_str().expect("added").to_owned();
+    eventually_found(&fresh, "sobretasa bomberil", "Calculadora de sobretasa bomberil", true).await;
+    let other_token = fresh.login("ana@dnp.gov.co").await;
+    let (_, archived) = fresh
+        .graphql_as(
+            Some(&other_token),
+            "mutation($id: ID!) { archiveKnowledgeProduct(id: $id) { product { archivedAt } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert!(archived.get("errors").is_none(), "{archived}");
+    eventually_found(&app, "sobretasa bomberil", "Calculadora de sobretasa bomberil", false).await;
+    eventually_found(&repaired, "sobretasa bomberil", "Calculadora de sobretasa bomberil", false).await;
+}

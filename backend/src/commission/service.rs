@@ -663,6 +663,29 @@ impl CommissionService {
                 .after(&after),
         )
         .await?;
+        let held_on = after.scheduled_at.date_naive();
+        let kind = match after.kind {
+            SessionKind::Ordinary => "ordinaria",
+            SessionKind::Extraordinary => "extraordinaria",
+        };
+        let body = format!(
+            "Orden del día:\n{}\n\n{}",
+            after.agenda.iter().map(|item| format!("- {}", item.title)).collect::<Vec<_>>().join("\n"),
+            after.minutes.as_deref().unwrap_or_default()
+        );
+        crate::knowledge::service::publish_minutes(
+            &transaction,
+            actor,
+            session_id,
+            format!(
+                "Acta de la sesión {kind} {} del {}",
+                if after.working_group_id.is_some() { "de la mesa técnica" } else { "de la Comisión" },
+                held_on.format("%Y-%m-%d")
+            ),
+            body,
+            held_on,
+        )
+        .await?;
         transaction.commit().await?;
         Ok(after)
     }

@@ -387,6 +387,47 @@ impl KnowledgeService {
     }
 }
 
+/// Approved minutes of a commission session, published in the knowledge base in
+/// the approval's own transaction (so the record and its searchable copy agree).
+pub async fn publish_minutes(
+    connection: &impl sea_orm::ConnectionTrait,
+    actor: &Actor,
+    session_id: Uuid,
+    title: String,
+    text: String,
+    held_on: NaiveDate,
+) -> Result<(), ServiceError> {
+    let summary = ingest::derive_summary(&text, &title);
+    let id = Uuid::now_v7();
+    let row = knowledge_product::ActiveModel {
+        id: Set(id),
+        title: Set(ingest::shorten(&title, 300)),
+        summary: Set(summary),
+        body: Set(text),
+        product_type: Set(ProductType::Minutes.as_str().to_owned()),
+        topics: Set(serde_json::json!(["comisión intersectorial"])),
+        territory_code: Set(None),
+        // The technical secretariat (Función Pública) keeps the minutes.
+        organisation_code: Set(Some("DAFP".to_owned())),
+        published_on: Set(held_on),
+        source_url: Set(None),
+        format: Set(SourceFormat::Text.as_db().to_owned()),
+        content_hash: Set(crate::text::hex(&Sha256::digest(format!("acta:{session_id}").as_bytes()))),
+        created_by: Set(actor.user().map(|u| u.id)),
+        created_at: Set(Utc::now()),
+        archived_at: Set(None),
+    };
+    let product = KnowledgeProduct::from(row.insert(connection).await?);
+    let id_text = id.to_string();
+    audit::record(
+        connection,
+        actor,
+        Change::new("publish_minutes", "knowledge_product", &id_text).after(&product),
+    )
+    .await?;
+    outbox::record(connection, search_index::Kind::Knowledge, &id_text).await
+}
+
 fn clean_topics(topics: Vec<String>) -> Result<Vec<String>, ServiceError> {
     let mut clean: Vec<String> = Vec::new();
     for topic in topics {
