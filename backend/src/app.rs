@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::{
     access::AccessService,
+    assistance::AssistanceService,
     cache::Cache,
     commission::CommissionService,
     config::Settings,
@@ -33,6 +34,7 @@ pub struct AppState {
     pub reporting: ReportingService,
     pub commission: CommissionService,
     pub knowledge: KnowledgeService,
+    pub assistance: AssistanceService,
     pub search: SearchService,
     pub limiter: RateLimiter,
 }
@@ -127,9 +129,17 @@ impl AppState {
                 "base de conocimiento de demostración cargada: el decreto, la Misión y 40 documentos"
             );
         }
-        let search = open_search(&settings, index_use, &db, &knowledge, &reporting, &outbox).await?;
+        let assistance = AssistanceService::new(db.clone(), territory.clone(), outbox.clone());
+        let sources = Sources {
+            db: db.clone(),
+            knowledge: knowledge.clone(),
+            reporting: reporting.clone(),
+            assistance: assistance.clone(),
+        };
+        let search = open_search(&settings, index_use, sources, &outbox).await?;
         let schema = graphql::schema_builder(&settings.limits)
             .data(knowledge.clone())
+            .data(assistance.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.clone())
@@ -148,6 +158,7 @@ impl AppState {
             reporting,
             commission,
             knowledge,
+            assistance,
             search,
             limiter,
         })
@@ -159,12 +170,10 @@ impl AppState {
 async fn open_search(
     settings: &Settings,
     index_use: IndexUse,
-    db: &DatabaseConnection,
-    knowledge: &KnowledgeService,
-    reporting: &ReportingService,
+    sources: Sources,
     outbox: &Outbox,
 ) -> Result<SearchService, StartError> {
-    let sources = Sources { db: db.clone(), knowledge: knowledge.clone(), reporting: reporting.clone() };
+    let db = sources.db.clone();
     let dir = settings.index_dir.display().to_string();
     let index_error = |source| StartError::Index { dir: dir.clone(), source };
     if index_use == IndexUse::Offline {
@@ -183,7 +192,12 @@ async fn open_search(
 impl AppState {
     /// What the search index is built from.
     pub fn search_sources(&self) -> Sources {
-        Sources { db: self.db.clone(), knowledge: self.knowledge.clone(), reporting: self.reporting.clone() }
+        Sources {
+            db: self.db.clone(),
+            knowledge: self.knowledge.clone(),
+            reporting: self.reporting.clone(),
+            assistance: self.assistance.clone(),
+        }
     }
 }
 

@@ -25,6 +25,7 @@ macro_rules! sea_table {
 
 pub mod access;
 pub mod app;
+pub mod assistance;
 pub mod cache;
 pub mod commission;
 pub mod config;

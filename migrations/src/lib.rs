@@ -10,6 +10,7 @@ mod m20261122_000002_access;
 mod m20261122_000003_reporting;
 mod m20261122_000004_commission;
 mod m20261122_000005_knowledge_search;
+mod m20261122_000006_assistance;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_reporting::Migration),
             Box::new(m20261122_000004_commission::Migration),
             Box::new(m20261122_000005_knowledge_search::Migration),
+            Box::new(m20261122_000006_assistance::Migration),
         ]
     }
 }

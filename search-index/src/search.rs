@@ -36,6 +36,9 @@ pub struct SearchRequest {
     pub after: Option<Cursor>,
     /// Count values per dimension over all matches.
     pub facets: bool,
+    /// Match documents with any of the words, ranked by how many and how well
+    /// (for long texts such as a need described in a paragraph).
+    pub any_word: bool,
 }
 
 /// A position in a result list that survives new documents: the sort key of
@@ -120,9 +123,9 @@ impl SearchIndex {
             let (total, ranked, facets) = self.collect_by_date(&searcher, &*query, request, limit)?;
             (query, total, ranked, facets)
         } else {
-            let mut query = with_filters(plan.to_query(&searcher, &self.fields, true));
+            let mut query = with_filters(plan.to_query(&searcher, &self.fields, !request.any_word));
             let mut found = self.collect_by_score(&searcher, &*query, request, limit)?;
-            if found.0 == 0 && plan.units.len() > 1 {
+            if found.0 == 0 && plan.units.len() > 1 && !request.any_word {
                 // Nothing has every word: rank what has some of them.
                 query = with_filters(plan.to_query(&searcher, &self.fields, false));
                 found = self.collect_by_score(&searcher, &*query, request, limit)?;

@@ -2,6 +2,7 @@
 //! HTTP as a client speaks it.
 
 mod access;
+mod assistance;
 mod commission;
 mod http;
 mod limits;

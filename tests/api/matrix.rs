@@ -86,6 +86,47 @@ impl Fixture<'_> {
         assert_eq!(body["data"]["registerRequirement"]["requirement"]["code"], "REQ_MATRIZ", "{body}");
     }
 
+    /// A new offer of `organisation`, made by the administrator, in `status`
+    /// (DRAFT, PUBLISHED).
+    async fn offer(&self, organisation: &str, published: bool) -> String {
+        let admin = self.admin_token().await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: OfferInputObject!) { createOffer(input: $input) { offer { id } } }",
+                json!({ "input": offer_input(Some(organisation)) }),
+            )
+            .await;
+        let id = body["data"]["createOffer"]["offer"]["id"].as_str().expect("offer").to_owned();
+        if published {
+            let (_, body) = self
+                .app
+                .graphql_as(
+                    Some(&admin),
+                    "mutation($id: ID!) { publishOffer(id: $id) { offer { id } } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
+        id
+    }
+
+    /// A new demand of `entity`, made by the administrator.
+    async fn demand(&self, entity: &str) -> String {
+        let admin = self.admin_token().await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: DemandInputObject!) { createDemand(input: $input) { demand { id } } }",
+                json!({ "input": demand_input(entity) }),
+            )
+            .await;
+        body["data"]["createDemand"]["demand"]["id"].as_str().expect("demand").to_owned()
+    }
+
     async fn admin_token(&self) -> String {
         self.app.login("admin@sugit.gov.co").await
     }
@@ -783,7 +824,183 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "createOffer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: offer_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let organisation = match (who, scope) {
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    (Who::Secretariat, _) => Some("DAFP"),
+                    (Who::Territorial | Who::Anonymous, _) => None,
+                    _ => Some("DNP"),
+                };
+                Case {
+                    query:
+                        "mutation($input: OfferInputObject!) { createOffer(input: $input) { offer { id } } }",
+                    variables: json!({ "input": offer_input(organisation) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "updateOffer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: offer_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.offer(offer_owner(scope), false).await;
+                Case {
+                    query: "mutation($id: ID!, $input: OfferInputObject!) { updateOffer(id: $id, input: $input) { offer { id } } }",
+                    variables: json!({ "id": id, "input": offer_input(None) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "publishOffer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: offer_rule,
+        case: |fx, who, scope| {
+            offer_status_case(
+                fx,
+                who,
+                scope,
+                "mutation($id: ID!) { publishOffer(id: $id) { offer { id } } }",
+                false,
+            )
+        },
+    },
+    Rule {
+        mutation: "closeOffer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: offer_rule,
+        case: |fx, who, scope| {
+            offer_status_case(
+                fx,
+                who,
+                scope,
+                "mutation($id: ID!) { closeOffer(id: $id) { offer { id } } }",
+                true,
+            )
+        },
+    },
+    Rule {
+        mutation: "archiveOffer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: offer_rule,
+        case: |fx, who, scope| {
+            offer_status_case(
+                fx,
+                who,
+                scope,
+                "mutation($id: ID!) { archiveOffer(id: $id) { offer { id } } }",
+                true,
+            )
+        },
+    },
+    Rule {
+        mutation: "assignOffer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: offer_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let offer = fx.offer(offer_owner(scope), true).await;
+                let demand = fx.demand("05001").await;
+                Case {
+                    query: "mutation($o: ID!, $d: ID!) { assignOffer(offerId: $o, demandId: $d) { demand { status } } }",
+                    variables: json!({ "o": offer, "d": demand }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "createDemand",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let entity = if scope == Scope::Own { "05001" } else { "05266" };
+                Case {
+                    query: "mutation($input: DemandInputObject!) { createDemand(input: $input) { demand { id } } }",
+                    variables: json!({ "input": demand_input(entity) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "updateDemand",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let entity = if scope == Scope::Own { "05001" } else { "05266" };
+                let id = fx.demand(entity).await;
+                Case {
+                    query: "mutation($id: ID!, $input: DemandInputObject!) { updateDemand(id: $id, input: $input) { demand { id } } }",
+                    variables: json!({ "id": id, "input": demand_input(entity) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
+
+/// Offers are their organisation's (a national user's); the administrator manages any.
+fn offer_rule(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+/// Demands are their territorial entity's; the administrator manages any.
+fn demand_rule(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Admin, _) | (Who::Territorial, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+fn offer_owner(scope: Scope) -> &'static str {
+    if scope == Scope::Own {
+        "DNP"
+    } else {
+        "MINHACIENDA"
+    }
+}
+
+fn offer_status_case<'a>(
+    fx: &'a Fixture<'a>,
+    who: Who,
+    scope: Scope,
+    query: &'static str,
+    published: bool,
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let id = fx.offer(offer_owner(scope), published).await;
+        Case { query, variables: json!({ "id": id }), token: fx.token(who).await }
+    })
+}
+
+fn offer_input(organisation: Option<&str>) -> Value {
+    json!({ "organisationCode": organisation, "title": "Acompañamiento en regalías",
+            "description": "Acompañamiento para formular proyectos de inversión con regalías.",
+            "topic": "regalías", "modality": "VIRTUAL", "targetKinds": ["MUNICIPALITY"],
+            "startsOn": "2026-01-01", "endsOn": "2027-12-31", "capacity": 5, "contact": "att@dnp.gov.co" })
+}
+
+fn demand_input(entity: &str) -> Value {
+    json!({ "entityCode": entity, "need": "Formular un proyecto de acueducto con regalías",
+            "topic": "regalías", "priority": "HIGH", "capacityGap": "Sin profesional de proyectos" })
+}
 
 /// The knowledge base: each publishes for its own entity or organisation; the administrator for anyone.
 fn knowledge_rule(who: Who, scope: Scope) -> Expect {
@@ -835,6 +1052,9 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "agenda_route",
         "knowledge_product",
         "change_event",
+        "att_offer",
+        "att_demand",
+        "att_assignment",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

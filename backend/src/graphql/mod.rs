@@ -8,6 +8,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::{
     access::resolvers::{AccessMutation, AccessQuery},
+    assistance::resolvers::{AssistanceMutation, AssistanceQuery},
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
@@ -26,6 +27,7 @@ pub struct QueryRoot(
     CommissionQuery,
     SearchQuery,
     KnowledgeQuery,
+    AssistanceQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -37,6 +39,7 @@ pub struct MutationRoot(
     ReportingMutation,
     CommissionMutation,
     KnowledgeMutation,
+    AssistanceMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

@@ -23,9 +23,9 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::caller::{identify, Caller, Refusal};
 use crate::{
-    access::resolvers::AccessLoader, app::AppState, commission::resolvers::CommissionLoader,
-    error::ErrorCode, graphql::limits::coded, reporting::resolvers::ReportingLoader,
-    territory::loader::TerritoryLoader,
+    access::resolvers::AccessLoader, app::AppState, assistance::resolvers::AssistanceLoader,
+    commission::resolvers::CommissionLoader, error::ErrorCode, graphql::limits::coded,
+    reporting::resolvers::ReportingLoader, territory::loader::TerritoryLoader,
 };
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -212,6 +212,7 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
     data.insert(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn));
     data.insert(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn));
     data.insert(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
+    data.insert(DataLoader::new(AssistanceLoader(state.assistance.clone()), tokio::spawn));
     data.insert(DataLoader::new(
         crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
         tokio::spawn,

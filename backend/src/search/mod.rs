@@ -47,6 +47,34 @@ impl From<search_index::SearchError> for ServiceError {
     }
 }
 
+/// Text relevance of published offers, from the index (for the matching).
+impl crate::assistance::service::OfferRelevance for SearchService {
+    async fn relevance(
+        &self,
+        text: &str,
+    ) -> Result<std::collections::HashMap<uuid::Uuid, f64>, ServiceError> {
+        let words: String = text.chars().take(search_index::MAX_QUERY_CHARS).collect();
+        // Any of the words, not all: a need is described at length.
+        let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        let request = SearchRequest {
+            text: words,
+            kinds: vec![search_index::Kind::Offer],
+            limit: 500,
+            any_word: true,
+            ..SearchRequest::default()
+        };
+        let page = self.search(request).await?;
+        Ok(page
+            .hits
+            .into_iter()
+            .filter_map(|hit| {
+                let id = hit.key.split_once(':')?.1.parse().ok()?;
+                Some((id, f64::from(hit.score)))
+            })
+            .collect())
+    }
+}
+
 impl SearchService {
     /// Opens (or creates) the index in `dir`; an empty one must be rebuilt.
     pub fn open(
@@ -79,6 +107,9 @@ impl SearchService {
         let requirements = self.sources.requirement_documents().await?;
         count += requirements.len() as u64;
         self.stage(requirements).await?;
+        let offers = self.sources.offer_documents().await?;
+        count += offers.len() as u64;
+        self.stage(offers).await?;
         progress(count);
         let mut after = None;
         loop {

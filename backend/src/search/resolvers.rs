@@ -9,6 +9,7 @@ use search_index::{Cursor, Dimension, Hit, Kind, SearchPage, SearchRequest};
 
 use super::SearchService;
 use crate::{
+    assistance::resolvers::{AssistanceLoader, OfferNode},
     error::{ApiResult, ServiceError},
     knowledge::{
         model::ProductType,
@@ -101,6 +102,7 @@ pub struct SearchTotals {
 /// Lo que encuentra la búsqueda.
 #[derive(Union)]
 pub enum SearchObject {
+    Offer(OfferNode),
     KnowledgeProduct(KnowledgeProductNode),
     InformationRequirement(RequirementNode),
 }
@@ -140,7 +142,11 @@ impl SearchHitNode {
                     .await?
                     .map(|r| SearchObject::InformationRequirement(RequirementNode(r)))
             }
-            Kind::Offer => None,
+            Kind::Offer => {
+                let Ok(id) = id.parse() else { return Ok(None) };
+                let loader = ctx.data::<DataLoader<AssistanceLoader>>()?;
+                loader.load_one(id).await?.map(|o| SearchObject::Offer(OfferNode(o)))
+            }
         })
     }
 }
@@ -178,6 +184,38 @@ impl KnowledgeFilter {
     }
 }
 
+/// Filtro del catálogo de ofertas de asistencia técnica.
+#[derive(InputObject, Default)]
+pub struct OfferFilter {
+    #[graphql(default)]
+    pub topics: Vec<String>,
+    /// Departamentos cubiertos (código DIVIPOLA de 2 dígitos).
+    #[graphql(default)]
+    pub department_codes: Vec<String>,
+    #[graphql(default)]
+    pub organisation_codes: Vec<String>,
+    /// presencial, virtual o mixta.
+    #[graphql(default)]
+    pub modalities: Vec<String>,
+    #[graphql(default)]
+    pub years: Vec<i32>,
+}
+
+impl OfferFilter {
+    fn facets(self) -> Vec<(Dimension, String)> {
+        let mut filters: Vec<(Dimension, String)> = Vec::new();
+        filters.extend(self.topics.into_iter().map(|t| (Dimension::Topic, t)));
+        filters
+            .extend(self.department_codes.into_iter().map(|d| (Dimension::Department, d.trim().to_owned())));
+        filters.extend(
+            self.organisation_codes.into_iter().map(|o| (Dimension::Organisation, o.trim().to_uppercase())),
+        );
+        filters.extend(self.modalities.into_iter().map(|m| (Dimension::Modality, m.trim().to_lowercase())));
+        filters.extend(self.years.into_iter().map(|y| (Dimension::Year, y.to_string())));
+        filters
+    }
+}
+
 #[derive(Default)]
 pub struct SearchQuery;
 
@@ -196,6 +234,20 @@ impl SearchQuery {
     ) -> ApiResult<SearchConnection> {
         let kinds = kinds.unwrap_or_default().into_iter().map(Kind::from).collect();
         run(ctx, query, kinds, Vec::new(), first, after).await
+    }
+
+    /// Búsqueda en el catálogo público de ofertas de asistencia técnica, con filtros y facetas.
+    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    async fn search_offers(
+        &self,
+        ctx: &Context<'_>,
+        query: Option<String>,
+        filter: Option<OfferFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<SearchConnection> {
+        let filters = filter.unwrap_or_default().facets();
+        run(ctx, query.unwrap_or_default(), vec![Kind::Offer], filters, first, after).await
     }
 
     /// Búsqueda en la base de conocimiento, con filtros y facetas.
@@ -235,6 +287,7 @@ async fn run(
         limit: page.first as usize,
         after,
         facets: ctx.look_ahead().field("facets").exists(),
+        any_word: false,
     };
     let mut result = ctx.data::<SearchService>()?.search(request).await?;
     if page.first == 0 {

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::outbox::ChangeEvent;
 use crate::{
+    assistance::{document::search_document as offer_document, model::OfferStatus, AssistanceService},
     error::ServiceError,
     knowledge::{document::search_document, KnowledgeService},
     reporting::{model::Requirement, ReportingService},
@@ -18,6 +19,7 @@ pub struct Sources {
     pub db: sea_orm::DatabaseConnection,
     pub knowledge: KnowledgeService,
     pub reporting: ReportingService,
+    pub assistance: AssistanceService,
 }
 
 impl Sources {
@@ -36,6 +38,23 @@ impl Sources {
                 changes.push(match found.get(&id) {
                     Some(product) if product.archived_at.is_none() => {
                         Change::Upsert(search_document(product))
+                    }
+                    _ => Change::Delete { key },
+                });
+            }
+        }
+        let offer_ids: Vec<Uuid> = events
+            .iter()
+            .filter(|e| e.kind == Kind::Offer.as_str())
+            .filter_map(|e| e.object_id.parse().ok())
+            .collect();
+        if !offer_ids.is_empty() {
+            let found = self.assistance.offers_by_id(&offer_ids).await?;
+            for id in offer_ids {
+                let key = Document::key_for(Kind::Offer, &id.to_string());
+                changes.push(match found.get(&id) {
+                    Some(offer) if offer.status == OfferStatus::Published => {
+                        Change::Upsert(offer_document(offer))
                     }
                     _ => Change::Delete { key },
                 });
@@ -76,6 +95,11 @@ impl Sources {
                 requirement_document(requirement, &names)
             })
             .collect())
+    }
+
+    /// Every published offer.
+    pub async fn offer_documents(&self) -> Result<Vec<Document>, ServiceError> {
+        Ok(self.assistance.published_offers().await?.iter().map(offer_document).collect())
     }
 
     /// A batch of knowledge products for the rebuild, and where the next starts.

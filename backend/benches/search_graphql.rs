@@ -1,0 +1,212 @@
+//! Search end to end: `cargo bench -p sugit --bench search_graphql`.
+//!
+//! Loads the deterministic corpus of `search_index::corpus` as knowledge
+//! products into a fresh PostgreSQL database, rebuilds the server's index from
+//! the database (the path `sugit reindex` and a first start take), starts the
+//! real server and measures `searchKnowledge` over HTTP as a client sees it:
+//! top 10 with snippets, facet counts and each product loaded from the
+//! database through the DataLoader, with and without a facet filter.
+//!
+//! Options: `--docs N` (default 1,000,000), `--rounds N` (default 30),
+//! `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres).
+
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, Database};
+use search_index::{corpus::Corpus, Dimension, Document};
+use serde_json::{json, Value};
+use sugit::{config::Settings, Application};
+
+const DATABASE: &str = "sugit_bench_graphql";
+const INSERT_BATCH: u64 = 1_000;
+const WARMUP: usize = 3;
+
+/// The queries of the tantivy/PostgreSQL benchmark, and a filter for each.
+const QUERIES: [(&str, &str, &str); 12] = [
+    ("municipio", "departmentCodes", "52"),
+    ("presupuesto", "topics", "finanzas públicas"),
+    ("catastro", "departmentCodes", "05"),
+    ("manglares", "topics", "ambiente y cambio climático"),
+    ("vivienda rural", "topics", "vivienda"),
+    ("actualización catastral", "departmentCodes", "25"),
+    ("presupuesto participativo", "topics", "participación ciudadana"),
+    ("alertas tempranas", "departmentCodes", "27"),
+    ("plan desarrollo municipal", "topics", "planeación territorial"),
+    ("capacidad institucional territorial", "departmentCodes", "11"),
+    ("junta acción comunal", "topics", "agua potable y saneamiento"),
+    ("restauración humedales páramos", "departmentCodes", "15"),
+];
+
+const SEARCH: &str = "query($q: String, $f: KnowledgeFilter) {
+  searchKnowledge(query: $q, filter: $f, first: 10) {
+    totalCount
+    facets { field values { value count } }
+    edges { cursor node { title snippet score object { ... on KnowledgeProduct { id type publishedOn organisation { code } } } } }
+  } }";
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn sql_text(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// One INSERT of products `range` (organisations outside the seeded register are left empty).
+fn insert_statement(corpus: &Corpus, range: std::ops::Range<u64>, seeded: &[&str]) -> String {
+    let rows: Vec<String> = range
+        .map(|n| {
+            let doc: Document = corpus.document(n);
+            let facet = |d: Dimension| doc.facets.iter().find(|(x, _)| *x == d).map(|(_, v)| v.clone());
+            let topics: Vec<String> =
+                doc.facets.iter().filter(|(d, _)| *d == Dimension::Topic).map(|(_, v)| v.clone()).collect();
+            let organisation = facet(Dimension::Organisation).filter(|o| seeded.contains(&o.as_str()));
+            let date = chrono::DateTime::from_timestamp(doc.date, 0).unwrap_or_default().date_naive();
+            format!(
+                "('{}', {}, {}, {}, {}, {}, {}, {}, '{}', NULL, 'text', '{:064x}', NULL, now(), NULL)",
+                uuid::Uuid::from_u128(u128::from(n) + 1),
+                sql_text(&doc.title),
+                sql_text(&doc.summary),
+                sql_text(&doc.body),
+                sql_text(&facet(Dimension::Type).unwrap_or_else(|| "estudio".into())),
+                sql_text(&serde_json::to_string(&topics).unwrap_or_default()),
+                facet(Dimension::Department).map_or("NULL".into(), |d| sql_text(&d)),
+                organisation.map_or("NULL".into(), |o| sql_text(&o)),
+                date,
+                n,
+            )
+        })
+        .collect();
+    format!(
+        "INSERT INTO knowledge_product (id, title, summary, body, product_type, topics, territory_code, organisation_code, \
+         published_on, source_url, format, content_hash, created_by, created_at, archived_at) VALUES {}",
+        rows.join(",\n")
+    )
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1_000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let docs: u64 = arg("--docs").map_or(1_000_000, |v| v.replace('_', "").parse().expect("--docs N"));
+    let rounds: usize = arg("--rounds").map_or(30, |v| v.parse().expect("--rounds N"));
+    let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
+
+    let admin = Database::connect(admin_url.as_str()).await.expect("PostgreSQL reachable");
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        .await
+        .expect("drop");
+    admin.execute_unprepared(&format!("CREATE DATABASE {DATABASE}")).await.expect("create");
+    let url =
+        format!("{}/{DATABASE}", admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(server, _)| server));
+    let index_dir = std::env::temp_dir().join(format!("sugit-bench-index-{}", std::process::id()));
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: url,
+        index_dir: index_dir.clone(),
+        demo: Some(false),
+        ..Settings::default()
+    };
+    settings.limits.anonymous_requests_per_minute = u32::MAX;
+    let app = Application::build(settings).await.expect("server starts");
+    let state = app.state().clone();
+
+    let corpus = Corpus::default();
+    let seeded: Vec<&str> = sugit::access::organisations::SEED.iter().map(|o| o.code).collect();
+    let started = Instant::now();
+    let mut next = 0;
+    while next < docs {
+        let end = (next + INSERT_BATCH).min(docs);
+        state.db.execute_unprepared(&insert_statement(&corpus, next..end, &seeded)).await.expect("insert");
+        next = end;
+        if next % 50_000 == 0 || next == docs {
+            eprint!("\rcargando… {next}/{docs}");
+        }
+    }
+    let load = started.elapsed();
+    eprintln!();
+    let started = Instant::now();
+    let indexed = state.search.rebuild(|done| eprint!("\rindexando… {done}")).await.expect("rebuild");
+    let rebuild = started.elapsed();
+    eprintln!();
+    let size: u64 = std::fs::read_dir(&index_dir)
+        .expect("index dir")
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+
+    let address = app.local_addr();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = reqwest::Client::new();
+    let endpoint = format!("http://{address}/graphql");
+    let call = |variables: Value| {
+        let client = client.clone();
+        let endpoint = endpoint.clone();
+        async move {
+            let started = Instant::now();
+            let body: Value = client
+                .post(&endpoint)
+                .json(&json!({ "query": SEARCH, "variables": variables }))
+                .send()
+                .await
+                .expect("answer")
+                .json()
+                .await
+                .expect("json");
+            assert!(body.get("errors").is_none(), "{body}");
+            (started.elapsed(), body)
+        }
+    };
+    let variants: Vec<(bool, Value)> = QUERIES
+        .iter()
+        .flat_map(|(q, field, value)| {
+            [(false, json!({ "q": q })), (true, json!({ "q": q, "f": { *field: [value] } }))]
+        })
+        .collect();
+    for (_, variables) in &variants {
+        for _ in 0..WARMUP {
+            call(variables.clone()).await;
+        }
+        let (_, body) = call(variables.clone()).await;
+        eprintln!("{variables} → {} resultados", body["data"]["searchKnowledge"]["totalCount"]);
+    }
+    let mut plain = Vec::new();
+    let mut filtered = Vec::new();
+    for _ in 0..rounds {
+        for (with_filter, variables) in &variants {
+            let (elapsed, _) = call(variables.clone()).await;
+            if *with_filter {
+                filtered.push(elapsed)
+            } else {
+                plain.push(elapsed)
+            }
+        }
+    }
+    let mut all: Vec<Duration> = plain.iter().chain(&filtered).copied().collect();
+    for list in [&mut plain, &mut filtered, &mut all] {
+        list.sort_unstable();
+    }
+    println!("| corpus | {docs} productos de conocimiento en PostgreSQL |");
+    println!("|---|---|");
+    println!("| carga (INSERT de {INSERT_BATCH} filas) | {:.1} s |", load.as_secs_f64());
+    println!("| reconstrucción del índice desde la base (`sugit reindex`) | {:.1} s, {indexed} documentos, {:.0} MiB |", rebuild.as_secs_f64(), size as f64 / 1_048_576.0);
+    println!();
+    println!("| searchKnowledge por HTTP, top 10 + facetas + objetos | solicitudes | p50 ms | p99 ms |");
+    println!("|---|---|---|---|");
+    for (name, list) in [("sin filtro", &plain), ("con filtro de faceta", &filtered), ("todas", &all)] {
+        println!(
+            "| {name} | {} | {:.1} | {:.1} |",
+            list.len(),
+            percentile(list, 0.5),
+            percentile(list, 0.99)
+        );
+    }
+    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await.ok();
+    let _ = std::fs::remove_dir_all(&index_dir);
+}

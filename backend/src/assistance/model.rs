@@ -1,0 +1,262 @@
+//! Offers and demands of technical assistance (ATT), and their tables.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::territory::{MunicipalCategory, TerritorialKind};
+
+sea_table!(offer, "att_offer", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub organisation_code: String,
+    pub title: String,
+    pub description: String,
+    pub topic: String,
+    pub competency: Option<String>,
+    pub modality: String,
+    pub target_kinds: String,
+    pub target_categories: String,
+    pub department_codes: Json,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub capacity: i32,
+    pub cost_to_entity: i64,
+    pub contact: String,
+    pub status: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+sea_table!(demand, "att_demand", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub entity_code: String,
+    pub need: String,
+    pub topic: String,
+    pub priority: String,
+    pub capacity_gap: String,
+    pub desired_from: Option<Date>,
+    pub desired_to: Option<Date>,
+    pub status: String,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+});
+
+sea_table!(assignment, "att_assignment", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub offer_id: Uuid,
+    pub demand_id: Uuid,
+    pub created_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+});
+
+/// Modalidad de la asistencia.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Modality {
+    /// Presencial.
+    InPerson,
+    /// Virtual.
+    Virtual,
+    /// Mixta.
+    Mixed,
+}
+
+impl Modality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InPerson => "presencial",
+            Self::Virtual => "virtual",
+            Self::Mixed => "mixta",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Modality {
+        match value {
+            "virtual" => Self::Virtual,
+            "mixta" => Self::Mixed,
+            _ => Self::InPerson,
+        }
+    }
+}
+
+/// Estado de una oferta: borrador → publicada → cerrada o archivada.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum OfferStatus {
+    Draft,
+    Published,
+    Closed,
+    Archived,
+}
+
+impl OfferStatus {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Closed => "closed",
+            Self::Archived => "archived",
+        }
+    }
+
+    pub fn from_db(value: &str) -> OfferStatus {
+        match value {
+            "published" => Self::Published,
+            "closed" => Self::Closed,
+            "archived" => Self::Archived,
+            _ => Self::Draft,
+        }
+    }
+}
+
+/// Prioridad de una demanda para la entidad que la registra.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Priority {
+    High,
+    Medium,
+    Low,
+}
+
+impl Priority {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Priority {
+        match value {
+            "high" => Self::High,
+            "low" => Self::Low,
+            _ => Self::Medium,
+        }
+    }
+}
+
+/// Estado de una demanda: abierta → emparejada → atendida → cerrada.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DemandStatus {
+    Open,
+    Matched,
+    Attended,
+    Closed,
+}
+
+impl DemandStatus {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Matched => "matched",
+            Self::Attended => "attended",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn from_db(value: &str) -> DemandStatus {
+        match value {
+            "matched" => Self::Matched,
+            "attended" => Self::Attended,
+            "closed" => Self::Closed,
+            _ => Self::Open,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offer {
+    pub id: Uuid,
+    pub organisation_code: String,
+    pub title: String,
+    pub description: String,
+    pub topic: String,
+    pub competency: Option<String>,
+    pub modality: Modality,
+    pub target_kinds: Vec<TerritorialKind>,
+    /// Empty: every category.
+    pub target_categories: Vec<MunicipalCategory>,
+    /// Empty: the whole country.
+    pub department_codes: Vec<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: i32,
+    pub cost_to_entity: i64,
+    pub contact: String,
+    pub status: OfferStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<offer::Model> for Offer {
+    fn from(row: offer::Model) -> Self {
+        let split =
+            |text: &str| text.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+        Self {
+            id: row.id,
+            organisation_code: row.organisation_code,
+            title: row.title,
+            description: row.description,
+            topic: row.topic,
+            competency: row.competency,
+            modality: Modality::from_db(&row.modality),
+            target_kinds: split(&row.target_kinds)
+                .iter()
+                .filter_map(|k| TerritorialKind::from_db(k))
+                .collect(),
+            target_categories: split(&row.target_categories)
+                .iter()
+                .filter_map(|c| MunicipalCategory::from_db(c))
+                .collect(),
+            department_codes: serde_json::from_value(row.department_codes).unwrap_or_default(),
+            starts_on: row.starts_on,
+            ends_on: row.ends_on,
+            capacity: row.capacity,
+            cost_to_entity: row.cost_to_entity,
+            contact: row.contact,
+            status: OfferStatus::from_db(&row.status),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Demand {
+    pub id: Uuid,
+    pub entity_code: String,
+    pub need: String,
+    pub topic: String,
+    pub priority: Priority,
+    pub capacity_gap: String,
+    pub desired_from: Option<NaiveDate>,
+    pub desired_to: Option<NaiveDate>,
+    pub status: DemandStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<demand::Model> for Demand {
+    fn from(row: demand::Model) -> Self {
+        Self {
+            id: row.id,
+            entity_code: row.entity_code,
+            need: row.need,
+            topic: row.topic,
+            priority: Priority::from_db(&row.priority),
+            capacity_gap: row.capacity_gap,
+            desired_from: row.desired_from,
+            desired_to: row.desired_to,
+            status: DemandStatus::from_db(&row.status),
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        }
+    }
+}

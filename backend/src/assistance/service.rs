@@ -1,0 +1,547 @@
+//! The assistance market: offers and their lifecycle, demands, assignment,
+//! and the recommendations of the matching rules. Every write is audited and
+//! goes through the outbox (published offers are searchable at once).
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    entity::prelude::*, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, QueryOrder,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{
+    matching::{self, EntityFacts, Reason},
+    model::{assignment, demand, offer, Demand, DemandStatus, Modality, Offer, OfferStatus, Priority},
+    rules,
+};
+use crate::{
+    access::{
+        audit::{self, Change},
+        rules as access_rules, Actor, AuthUser,
+    },
+    error::ServiceError,
+    search::outbox::{self, Outbox},
+    territory::{DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryService},
+};
+
+#[derive(Clone)]
+pub struct AssistanceService {
+    db: DatabaseConnection,
+    territory: TerritoryService,
+    outbox: Outbox,
+}
+
+/// An offer as its organisation describes it (create and update).
+#[derive(Debug, Clone)]
+pub struct OfferInput {
+    pub organisation_code: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub topic: String,
+    pub competency: Option<String>,
+    pub modality: Modality,
+    pub target_kinds: Vec<TerritorialKind>,
+    pub target_categories: Vec<MunicipalCategory>,
+    pub department_codes: Vec<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub capacity: i32,
+    pub cost_to_entity: i64,
+    pub contact: String,
+}
+
+/// A demand as its entity describes it (create and update).
+#[derive(Debug, Clone)]
+pub struct DemandInput {
+    pub entity_code: String,
+    pub need: String,
+    pub topic: String,
+    pub priority: Priority,
+    pub capacity_gap: String,
+    pub desired_from: Option<NaiveDate>,
+    pub desired_to: Option<NaiveDate>,
+}
+
+/// A recommended offer (or demand) with its score and reasons.
+#[derive(Debug, Clone)]
+pub struct Recommendation<T> {
+    pub item: T,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// Where text relevance comes from (the search index, in the server).
+pub trait OfferRelevance {
+    /// Relevance of published offers to `text`, by offer id (any scale).
+    fn relevance(
+        &self,
+        text: &str,
+    ) -> impl std::future::Future<Output = Result<HashMap<Uuid, f64>, ServiceError>> + Send;
+}
+
+fn text(raw: &str, field: &str, min: usize, max: usize) -> Result<String, ServiceError> {
+    let value = raw.trim().to_owned();
+    let length = value.chars().count();
+    if length < min || length > max {
+        return Err(ServiceError::invalid(format!("«{field}» debe tener entre {min} y {max} caracteres")));
+    }
+    Ok(value)
+}
+
+impl AssistanceService {
+    pub fn new(db: DatabaseConnection, territory: TerritoryService, outbox: Outbox) -> Self {
+        Self { db, territory, outbox }
+    }
+
+    async fn validate_offer(&self, input: &OfferInput) -> Result<offer::ActiveModel, ServiceError> {
+        if input.starts_on > input.ends_on {
+            return Err(ServiceError::invalid("las fechas están en desorden: el inicio es posterior al fin"));
+        }
+        if input.capacity < 1 {
+            return Err(ServiceError::invalid("el cupo («capacity») debe ser de al menos una entidad"));
+        }
+        if input.cost_to_entity < 0 {
+            return Err(ServiceError::invalid("el costo para la entidad no puede ser negativo"));
+        }
+        if input.target_kinds.is_empty() {
+            return Err(ServiceError::invalid("indique a qué tipos de entidad se dirige («targetKinds»)"));
+        }
+        let mut departments = Vec::new();
+        for code in &input.department_codes {
+            let code = DivipolaCode::parse_department(code)?;
+            if self.territory.find(&code).await?.is_none() {
+                return Err(ServiceError::invalid(format!("no existe el departamento «{}»", code.as_str())));
+            }
+            if !departments.contains(&code.as_str().to_owned()) {
+                departments.push(code.as_str().to_owned());
+            }
+        }
+        let join = |values: Vec<&str>| values.join(",");
+        Ok(offer::ActiveModel {
+            title: Set(text(&input.title, "title", 5, 200)?),
+            description: Set(text(&input.description, "description", 20, 5_000)?),
+            topic: Set(text(&input.topic, "topic", 2, 80)?),
+            competency: Set(input
+                .competency
+                .as_deref()
+                .map(|c| c.trim().to_uppercase())
+                .filter(|c| !c.is_empty())),
+            modality: Set(input.modality.as_str().to_owned()),
+            target_kinds: Set(join(input.target_kinds.iter().map(|k| k.as_db()).collect())),
+            target_categories: Set(join(input.target_categories.iter().map(|c| c.as_db()).collect())),
+            department_codes: Set(serde_json::json!(departments)),
+            starts_on: Set(input.starts_on),
+            ends_on: Set(input.ends_on),
+            capacity: Set(input.capacity),
+            cost_to_entity: Set(input.cost_to_entity),
+            contact: Set(text(&input.contact, "contact", 3, 300)?),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        })
+    }
+
+    /// Registers an offer as a draft of the caller's organisation.
+    #[tracing::instrument(name = "assistance.create_offer", skip_all)]
+    pub async fn create_offer(&self, actor: &Actor, input: OfferInput) -> Result<Offer, ServiceError> {
+        let user = access_rules::require_user(actor, "registrar ofertas de asistencia técnica")?;
+        let owner = rules::offer_owner(user, input.organisation_code.as_deref().map(str::trim))?;
+        let owner = owner.to_uppercase();
+        if !crate::access::AccessService::organisation_exists(&self.db, &owner).await? {
+            return Err(ServiceError::invalid(format!("no existe la organización «{owner}»")));
+        }
+        let mut row = self.validate_offer(&input).await?;
+        row.id = Set(Uuid::now_v7());
+        row.organisation_code = Set(owner);
+        row.status = Set(OfferStatus::Draft.as_db().to_owned());
+        row.created_by = Set(Some(user.id));
+        row.created_at = Set(Utc::now());
+        let transaction = self.db.begin().await?;
+        let created = Offer::from(row.insert(&transaction).await?);
+        self.finish_offer(transaction, actor, "create_offer", None, &created).await?;
+        Ok(created)
+    }
+
+    #[tracing::instrument(name = "assistance.update_offer", skip_all)]
+    pub async fn update_offer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: OfferInput,
+    ) -> Result<Offer, ServiceError> {
+        let (transaction, before, _) = self.offer_for_change(actor, id).await?;
+        if matches!(before.status, OfferStatus::Closed | OfferStatus::Archived) {
+            return Err(ServiceError::invalid("una oferta cerrada o archivada no se modifica"));
+        }
+        let mut row = self.validate_offer(&input).await?;
+        row.id = Set(id);
+        let after = Offer::from(row.update(&transaction).await?);
+        self.finish_offer(transaction, actor, "update_offer", Some(&before), &after).await?;
+        Ok(after)
+    }
+
+    /// Moves an offer along its lifecycle: draft → published → closed or archived.
+    #[tracing::instrument(name = "assistance.set_offer_status", skip_all)]
+    pub async fn set_offer_status(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        status: OfferStatus,
+    ) -> Result<Offer, ServiceError> {
+        let (transaction, before, _) = self.offer_for_change(actor, id).await?;
+        let allowed = match (before.status, status) {
+            (OfferStatus::Draft, OfferStatus::Published) => true,
+            (OfferStatus::Published, OfferStatus::Closed) => true,
+            (from, OfferStatus::Archived) => from != OfferStatus::Archived,
+            _ => false,
+        };
+        if !allowed {
+            return Err(ServiceError::invalid(format!(
+                "una oferta en estado {:?} no pasa a {:?}",
+                before.status, status
+            )));
+        }
+        let row = offer::ActiveModel {
+            id: Set(id),
+            status: Set(status.as_db().to_owned()),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        let after = Offer::from(row.update(&transaction).await?);
+        let action = match status {
+            OfferStatus::Published => "publish_offer",
+            OfferStatus::Closed => "close_offer",
+            _ => "archive_offer",
+        };
+        self.finish_offer(transaction, actor, action, Some(&before), &after).await?;
+        Ok(after)
+    }
+
+    async fn offer_for_change(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(DatabaseTransaction, Offer, AuthUser), ServiceError> {
+        let user = access_rules::require_user(actor, "modificar ofertas de asistencia técnica")?.clone();
+        let transaction = self.db.begin().await?;
+        let before = offer::Entity::find_by_id(id)
+            .one(&transaction)
+            .await?
+            .map(Offer::from)
+            .ok_or_else(|| ServiceError::NotFound(format!("no existe la oferta {id}")))?;
+        if !rules::may_manage_offer(&user, &before.organisation_code) {
+            return Err(ServiceError::Forbidden("modificar ofertas de otra organización"));
+        }
+        Ok((transaction, before, user))
+    }
+
+    async fn finish_offer(
+        &self,
+        transaction: DatabaseTransaction,
+        actor: &Actor,
+        action: &str,
+        before: Option<&Offer>,
+        after: &Offer,
+    ) -> Result<(), ServiceError> {
+        let id = after.id.to_string();
+        let mut change = Change::new(action, "att_offer", &id).after(after);
+        if let Some(before) = before {
+            change = change.before(before);
+        }
+        audit::record(&transaction, actor, change).await?;
+        outbox::record(&transaction, search_index::Kind::Offer, &id).await?;
+        transaction.commit().await?;
+        self.outbox.committed();
+        Ok(())
+    }
+
+    pub async fn offer(&self, id: Uuid) -> Result<Option<Offer>, ServiceError> {
+        Ok(offer::Entity::find_by_id(id).one(&self.db).await?.map(Into::into))
+    }
+
+    pub async fn offers_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Offer>, ServiceError> {
+        let rows =
+            offer::Entity::find().filter(offer::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        Ok(rows.into_iter().map(|row| (row.id, row.into())).collect())
+    }
+
+    /// Every published offer (the public catalogue: hundreds, not millions).
+    pub async fn published_offers(&self) -> Result<Vec<Offer>, ServiceError> {
+        let rows = offer::Entity::find()
+            .filter(offer::Column::Status.eq(OfferStatus::Published.as_db()))
+            .order_by_asc(offer::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Registers a demand of a territorial entity.
+    #[tracing::instrument(name = "assistance.create_demand", skip_all)]
+    pub async fn create_demand(&self, actor: &Actor, input: DemandInput) -> Result<Demand, ServiceError> {
+        let user = access_rules::require_user(actor, "registrar demandas de asistencia técnica")?;
+        let (row, _) = self.validate_demand(user, &input).await?;
+        let row = demand::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            status: Set(DemandStatus::Open.as_db().to_owned()),
+            created_by: Set(Some(user.id)),
+            created_at: Set(Utc::now()),
+            ..row
+        };
+        let transaction = self.db.begin().await?;
+        let created = Demand::from(row.insert(&transaction).await?);
+        let id = created.id.to_string();
+        audit::record(&transaction, actor, Change::new("create_demand", "att_demand", &id).after(&created))
+            .await?;
+        transaction.commit().await?;
+        Ok(created)
+    }
+
+    #[tracing::instrument(name = "assistance.update_demand", skip_all)]
+    pub async fn update_demand(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        input: DemandInput,
+    ) -> Result<Demand, ServiceError> {
+        let user = access_rules::require_user(actor, "modificar demandas de asistencia técnica")?;
+        let before = self
+            .demand(id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no existe la demanda {id}")))?;
+        let (row, _) = self.validate_demand(user, &input).await?;
+        let department = self.department_of(&before.entity_code).await?;
+        if !rules::may_manage_demand(user, &before.entity_code, department.as_deref()) {
+            return Err(ServiceError::Forbidden("modificar demandas de otra entidad"));
+        }
+        if before.status == DemandStatus::Closed {
+            return Err(ServiceError::invalid("una demanda cerrada no se modifica"));
+        }
+        let transaction = self.db.begin().await?;
+        let after = Demand::from(demand::ActiveModel { id: Set(id), ..row }.update(&transaction).await?);
+        let id_text = id.to_string();
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("update_demand", "att_demand", &id_text).before(&before).after(&after),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(after)
+    }
+
+    async fn validate_demand(
+        &self,
+        user: &AuthUser,
+        input: &DemandInput,
+    ) -> Result<(demand::ActiveModel, TerritorialEntity), ServiceError> {
+        let code = DivipolaCode::parse(&input.entity_code)?;
+        let entity = self.territory.find(&code).await?.ok_or_else(|| {
+            ServiceError::invalid(format!("no existe la entidad territorial «{}»", code.as_str()))
+        })?;
+        if !rules::may_manage_demand(user, &entity.code, entity.department_code.as_deref()) {
+            return Err(ServiceError::Forbidden("registrar demandas de otra entidad"));
+        }
+        if let (Some(from), Some(to)) = (input.desired_from, input.desired_to) {
+            if from > to {
+                return Err(ServiceError::invalid(
+                    "las fechas están en desorden: el inicio es posterior al fin",
+                ));
+            }
+        }
+        let row = demand::ActiveModel {
+            entity_code: Set(entity.code.clone()),
+            need: Set(text(&input.need, "need", 10, 5_000)?),
+            topic: Set(text(&input.topic, "topic", 2, 80)?),
+            priority: Set(input.priority.as_db().to_owned()),
+            capacity_gap: Set(text(&input.capacity_gap, "capacityGap", 3, 2_000)?),
+            desired_from: Set(input.desired_from),
+            desired_to: Set(input.desired_to),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        Ok((row, entity))
+    }
+
+    async fn department_of(&self, entity_code: &str) -> Result<Option<String>, ServiceError> {
+        let code = DivipolaCode::parse(entity_code)?;
+        Ok(self.territory.find(&code).await?.and_then(|e| e.department_code))
+    }
+
+    pub async fn demand(&self, id: Uuid) -> Result<Option<Demand>, ServiceError> {
+        Ok(demand::Entity::find_by_id(id).one(&self.db).await?.map(Into::into))
+    }
+
+    /// Assigns a published offer with room left to an open demand.
+    #[tracing::instrument(name = "assistance.assign", skip_all)]
+    pub async fn assign(
+        &self,
+        actor: &Actor,
+        offer_id: Uuid,
+        demand_id: Uuid,
+    ) -> Result<(Offer, Demand), ServiceError> {
+        let (transaction, offer, _) = self.offer_for_change(actor, offer_id).await?;
+        if offer.status != OfferStatus::Published {
+            return Err(ServiceError::invalid("solo se asignan ofertas publicadas (esta no lo está)"));
+        }
+        let demand = demand::Entity::find_by_id(demand_id)
+            .one(&transaction)
+            .await?
+            .map(Demand::from)
+            .ok_or_else(|| ServiceError::NotFound(format!("no existe la demanda {demand_id}")))?;
+        if demand.status == DemandStatus::Closed {
+            return Err(ServiceError::invalid("la demanda está cerrada"));
+        }
+        let taken = assignment::Entity::find()
+            .filter(assignment::Column::OfferId.eq(offer_id))
+            .all(&transaction)
+            .await?;
+        if taken.iter().any(|a| a.demand_id == demand_id) {
+            return Err(ServiceError::Conflict("esa oferta ya está asignada a esa demanda".into()));
+        }
+        if taken.len() as i64 >= i64::from(offer.capacity) {
+            return Err(ServiceError::invalid("la oferta no tiene cupos disponibles"));
+        }
+        assignment::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            offer_id: Set(offer_id),
+            demand_id: Set(demand_id),
+            created_by: Set(actor.user().map(|u| u.id)),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&transaction)
+        .await?;
+        let after = if demand.status == DemandStatus::Open {
+            Demand::from(
+                demand::ActiveModel {
+                    id: Set(demand_id),
+                    status: Set(DemandStatus::Matched.as_db().to_owned()),
+                    updated_at: Set(Utc::now()),
+                    ..Default::default()
+                }
+                .update(&transaction)
+                .await?,
+            )
+        } else {
+            demand.clone()
+        };
+        let pair = format!("{offer_id}/{demand_id}");
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("assign_offer", "att_assignment", &pair).before(&demand).after(&after),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok((offer, after))
+    }
+
+    /// Assignments per offer.
+    async fn assigned_counts(&self) -> Result<HashMap<Uuid, u32>, ServiceError> {
+        let mut counts = HashMap::new();
+        for row in assignment::Entity::find().all(&self.db).await? {
+            *counts.entry(row.offer_id).or_insert(0) += 1;
+        }
+        Ok(counts)
+    }
+
+    async fn facts(&self, entity_code: &str) -> Result<EntityFacts, ServiceError> {
+        let code = DivipolaCode::parse(entity_code)?;
+        let entity = self
+            .territory
+            .find(&code)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no existe la entidad {entity_code}")))?;
+        Ok(EntityFacts {
+            kind: entity.kind,
+            category: entity.category,
+            capacity_group: entity.capacity_group,
+            department_code: entity.department_code.clone().unwrap_or(entity.code.clone()),
+        })
+    }
+
+    /// The eligible published offers for a demand, best first, each with its reasons.
+    #[tracing::instrument(name = "assistance.recommended_offers", skip_all)]
+    pub async fn recommended_offers(
+        &self,
+        demand_id: Uuid,
+        limit: usize,
+        relevance: &impl OfferRelevance,
+    ) -> Result<Vec<Recommendation<Offer>>, ServiceError> {
+        let demand = self
+            .demand(demand_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no existe la demanda {demand_id}")))?;
+        let entity = self.facts(&demand.entity_code).await?;
+        let counts = self.assigned_counts().await?;
+        let text = relevance.relevance(&format!("{} {}", demand.topic, demand.need)).await?;
+        let best = text.values().copied().fold(0.0_f64, f64::max);
+        let today = Utc::now().date_naive();
+        let mut ranked: Vec<(f64, Uuid, Recommendation<Offer>)> = self
+            .published_offers()
+            .await?
+            .into_iter()
+            .filter(|offer| {
+                matching::ineligibility(
+                    offer,
+                    counts.get(&offer.id).copied().unwrap_or(0),
+                    &demand,
+                    &entity,
+                    today,
+                )
+                .is_none()
+            })
+            .map(|offer| {
+                let relevance =
+                    if best > 0.0 { text.get(&offer.id).copied().unwrap_or(0.0) / best } else { 0.0 };
+                let (score, reasons) = matching::score(&offer, &demand, &entity, relevance);
+                (score, offer.id, Recommendation { item: offer, score, reasons })
+            })
+            .collect();
+        matching::rank(&mut ranked);
+        Ok(ranked.into_iter().take(limit).map(|(_, _, r)| r).collect())
+    }
+
+    /// The open demands an offer should reach first (the reverse view).
+    #[tracing::instrument(name = "assistance.recommended_demands", skip_all)]
+    pub async fn recommended_demands(
+        &self,
+        offer_id: Uuid,
+        limit: usize,
+    ) -> Result<Vec<Recommendation<Demand>>, ServiceError> {
+        let offer = self
+            .offer(offer_id)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound(format!("no existe la oferta {offer_id}")))?;
+        let assigned = self.assigned_counts().await?.get(&offer_id).copied().unwrap_or(0);
+        let today = Utc::now().date_naive();
+        let offer_text = format!("{} {} {}", offer.topic, offer.title, offer.description);
+        let demands: Vec<Demand> = demand::Entity::find()
+            .filter(demand::Column::Status.eq(DemandStatus::Open.as_db()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect();
+        let codes: Vec<String> = demands.iter().map(|d| d.entity_code.clone()).collect();
+        let entities = self.territory.find_many(&codes).await?;
+        let mut ranked = Vec::new();
+        for demand in demands {
+            let Some(entity) = entities.get(&demand.entity_code) else { continue };
+            let facts = EntityFacts {
+                kind: entity.kind,
+                category: entity.category,
+                capacity_group: entity.capacity_group,
+                department_code: entity.department_code.clone().unwrap_or(entity.code.clone()),
+            };
+            if matching::ineligibility(&offer, assigned, &demand, &facts, today).is_some() {
+                continue;
+            }
+            let relevance = matching::term_overlap(&offer_text, &format!("{} {}", demand.topic, demand.need));
+            let (score, reasons) = matching::score(&offer, &demand, &facts, relevance);
+            ranked.push((score, demand.id, Recommendation { item: demand, score, reasons }));
+        }
+        matching::rank(&mut ranked);
+        Ok(ranked.into_iter().take(limit).map(|(_, _, r)| r).collect())
+    }
+}

@@ -1,0 +1,298 @@
+//! The assistance market as its users meet it: a national entity offers, a
+//! municipality asks, the matching ranks with the differential approach and
+//! says why, and bad input changes nothing.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use sugit::access::Role;
+use sugit_tests::{backend_tests, error_codes, TestApp};
+
+const CREATE_OFFER: &str =
+    "mutation($input: OfferInputObject!) { createOffer(input: $input) { offer { id status } } }";
+const CREATE_DEMAND: &str =
+    "mutation($input: DemandInputObject!) { createDemand(input: $input) { demand { id status } } }";
+
+struct Scene {
+    admin: String,
+    dnp: String,
+    abejorral: String,
+    medellin: String,
+}
+
+async fn scene(app: &TestApp) -> Scene {
+    app.create_user("admin@sugit.gov.co", Role::Admin, None, None).await;
+    app.create_user("att@dnp.gov.co", Role::National, None, Some("DNP")).await;
+    app.create_user("planeacion@abejorral.gov.co", Role::Territorial, Some("05002"), None).await;
+    app.create_user("planeacion@medellin.gov.co", Role::Territorial, Some("05001"), None).await;
+    let scene = Scene {
+        admin: app.login("admin@sugit.gov.co").await,
+        dnp: app.login("att@dnp.gov.co").await,
+        abejorral: app.login("planeacion@abejorral.gov.co").await,
+        medellin: app.login("planeacion@medellin.gov.co").await,
+    };
+    // The register has no classification: the administrator sets it, as DNP's measurement gives it.
+    for (code, category, group) in [("05002", "SIXTH", "G5"), ("05001", "SPECIAL", "CAPITALS")] {
+        let (_, body) = app
+            .graphql_as(
+                Some(&scene.admin),
+                "mutation($c: String!, $i: UpdateTerritorialEntityInput!) { updateTerritorialEntity(code: $c, input: $i) { territorialEntity { code } } }",
+                json!({ "c": code, "i": { "category": category, "capacityGroup": group } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    scene
+}
+
+fn offer(title: &str, topic: &str, departments: &[&str], categories: &[&str]) -> Value {
+    json!({ "title": title, "topic": topic, "modality": "VIRTUAL", "targetKinds": ["MUNICIPALITY", "DISTRICT"],
+            "description": format!("{title}: acompañamiento técnico a las alcaldías en {topic}."),
+            "departmentCodes": departments, "targetCategories": categories,
+            "startsOn": "2026-01-01", "endsOn": "2030-12-31", "capacity": 3, "contact": "att@dnp.gov.co" })
+}
+
+async fn ok(app: &TestApp, token: &str, query: &str, variables: Value) -> Value {
+    let (_, body) = app.graphql_as(Some(token), query, variables).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"].clone()
+}
+
+async fn published(app: &TestApp, token: &str, input: Value) -> String {
+    let data = ok(app, token, CREATE_OFFER, json!({ "input": input })).await;
+    let id = data["createOffer"]["offer"]["id"].as_str().expect("id").to_owned();
+    ok(app, token, "mutation($id: ID!) { publishOffer(id: $id) { offer { status } } }", json!({ "id": id }))
+        .await;
+    id
+}
+
+async fn offers_found(app: &TestApp, query: &str) -> Vec<String> {
+    let data = app
+        .query_ok(
+            "query($q: String) { searchOffers(query: $q) { edges { node { object { ... on Offer { title status } } } } } }",
+            json!({ "q": query }),
+        )
+        .await;
+    data["searchOffers"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter_map(|e| e["node"]["object"]["title"].as_str().map(str::to_owned))
+        .collect()
+}
+
+async fn offers_are_searchable_once_published_and_gone_when_archived(app: &TestApp) {
+    let scene = scene(app).await;
+    let data = ok(
+        app,
+        &scene.dnp,
+        CREATE_OFFER,
+        json!({ "input": offer("Catastro multipropósito para municipios", "catastro", &[], &[]) }),
+    )
+    .await;
+    let id = data["createOffer"]["offer"]["id"].as_str().expect("id").to_owned();
+    assert_eq!(data["createOffer"]["offer"]["status"], "DRAFT");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(offers_found(app, "catastro").await.is_empty(), "a draft is not in the public catalogue");
+    ok(
+        app,
+        &scene.dnp,
+        "mutation($id: ID!) { publishOffer(id: $id) { offer { status } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found = offers_found(app, "catastro multiproposito").await;
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(found, ["Catastro multipropósito para municipios"]);
+    ok(
+        app,
+        &scene.dnp,
+        "mutation($id: ID!) { archiveOffer(id: $id) { offer { status } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    for _ in 0..100 {
+        if offers_found(app, "catastro").await.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("an archived offer is still found");
+}
+
+async fn matching_puts_the_least_capacity_first_and_explains_itself(app: &TestApp) {
+    let scene = scene(app).await;
+    let regalias =
+        published(app, &scene.dnp, offer("Proyectos de regalías para acueductos", "regalías", &["05"], &[]))
+            .await;
+    let small_only = published(
+        app,
+        &scene.dnp,
+        offer("Regalías en municipios pequeños", "regalías", &[], &["FIFTH", "SIXTH"]),
+    )
+    .await;
+    let elsewhere = published(app, &scene.dnp, offer("Regalías en Nariño", "regalías", &["52"], &[])).await;
+    let other_topic =
+        published(app, &scene.dnp, offer("Gobierno digital", "gobierno digital", &[], &[])).await;
+
+    let need = |entity: &str| {
+        json!({ "input": { "entityCode": entity, "need": "Formular un proyecto de acueducto con regalías",
+        "topic": "Regalías", "priority": "HIGH", "capacityGap": "No hay profesional de proyectos" } })
+    };
+    let abejorral =
+        ok(app, &scene.abejorral, CREATE_DEMAND, need("05002")).await["createDemand"]["demand"]["id"].clone();
+    let medellin =
+        ok(app, &scene.medellin, CREATE_DEMAND, need("05001")).await["createDemand"]["demand"]["id"].clone();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    let recommended = "query($d: ID!) { recommendedOffers(demandId: $d) { score offer { id title } reasons { factor weight explanation } } }";
+    let data = ok(app, &scene.abejorral, recommended, json!({ "d": abejorral })).await;
+    let matches = data["recommendedOffers"].as_array().expect("matches");
+    let ids: Vec<&str> = matches.iter().filter_map(|m| m["offer"]["id"].as_str()).collect();
+    assert!(!ids.contains(&elsewhere.as_str()), "an offer for another department is not eligible: {data}");
+    assert_eq!(ids[0], regalias, "the closest text and the same topic first: {data}");
+    assert!(ids.contains(&small_only.as_str()) && ids.contains(&other_topic.as_str()));
+    for m in matches {
+        let sum: f64 = m["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .map(|r| r["weight"].as_f64().unwrap_or(0.0))
+            .sum();
+        assert!(
+            (sum - m["score"].as_f64().unwrap_or(0.0)).abs() < 1e-9,
+            "the reasons add up to the score: {m}"
+        );
+    }
+    assert!(matches[0]["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .any(|r| r["factor"] == "CAPACITY" && r["explanation"].as_str().unwrap_or_default().contains("G5")));
+    let again = ok(app, &scene.abejorral, recommended, json!({ "d": abejorral })).await;
+    assert_eq!(again, data, "deterministic");
+
+    // Medellín is a capital of special category: the offer for small municipalities is not for it.
+    let data = ok(app, &scene.medellin, recommended, json!({ "d": medellin })).await;
+    let ids: Vec<&str> = data["recommendedOffers"]
+        .as_array()
+        .expect("m")
+        .iter()
+        .filter_map(|m| m["offer"]["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&small_only.as_str()), "{data}");
+
+    // The reverse view: the offer should reach Abejorral (G5) before Medellín (capital).
+    let data = ok(
+        app,
+        &scene.dnp,
+        "query($o: ID!) { recommendedDemands(offerId: $o) { score demand { id entity { code } } } }",
+        json!({ "o": regalias }),
+    )
+    .await;
+    let order: Vec<&str> = data["recommendedDemands"]
+        .as_array()
+        .expect("m")
+        .iter()
+        .filter_map(|m| m["demand"]["entity"]["code"].as_str())
+        .collect();
+    assert_eq!(order, ["05002", "05001"], "{data}");
+
+    // Assigning uses a place and moves the demand along.
+    let assign =
+        "mutation($o: ID!, $d: ID!) { assignOffer(offerId: $o, demandId: $d) { demand { status } } }";
+    let data = ok(app, &scene.dnp, assign, json!({ "o": regalias, "d": abejorral })).await;
+    assert_eq!(data["assignOffer"]["demand"]["status"], "MATCHED");
+    let (_, twice) = app.graphql_as(Some(&scene.dnp), assign, json!({ "o": regalias, "d": abejorral })).await;
+    assert_eq!(error_codes(&twice), ["CONFLICT"]);
+}
+
+async fn bad_offers_and_demands_are_refused_and_nothing_is_written(app: &TestApp) {
+    let scene = scene(app).await;
+    let db = app.database().await;
+    let count = |table: &'static str| {
+        let db = db.clone();
+        async move {
+            use sea_orm::{ConnectionTrait, Statement};
+            let row = db
+                .query_one(Statement::from_string(
+                    db.get_database_backend(),
+                    format!("SELECT COUNT(*) AS n FROM {table}"),
+                ))
+                .await
+                .expect("count")
+                .expect("row");
+            row.try_get::<i64>("", "n").expect("n")
+        }
+    };
+    let before = (count("att_offer").await, count("att_demand").await, count("audit_log").await);
+    let good = offer("Asistencia en catastro", "catastro", &[], &[]);
+    let mut bad = Vec::new();
+    for (field, value) in [
+        ("endsOn", json!("2025-01-01")),
+        ("capacity", json!(-1)),
+        ("capacity", json!(0)),
+        ("costToEntity", json!(-5)),
+        ("departmentCodes", json!(["98"])),
+        ("targetKinds", json!([])),
+        ("title", json!("")),
+    ] {
+        let mut input = good.clone();
+        input[field] = value;
+        bad.push(input);
+    }
+    for input in bad {
+        let (_, body) = app.graphql_as(Some(&scene.dnp), CREATE_OFFER, json!({ "input": input })).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{input}: {body}");
+        assert!(!body["errors"][0]["message"].as_str().unwrap_or_default().is_empty());
+    }
+    let (_, body) = app
+        .graphql_as(Some(&scene.dnp), CREATE_OFFER, json!({ "input": { "targetCategories": ["SEVENTH"] } }))
+        .await;
+    assert!(!error_codes(&body).is_empty(), "a category that does not exist: {body}");
+    let demand = json!({ "entityCode": "05002", "need": "Formular el plan de ordenamiento", "topic": "ordenamiento",
+        "priority": "LOW", "capacityGap": "Sin cartografía", "desiredFrom": "2026-06-01", "desiredTo": "2026-01-01" });
+    let (_, body) = app.graphql_as(Some(&scene.abejorral), CREATE_DEMAND, json!({ "input": demand })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "dates out of order: {body}");
+    let mut other = demand.clone();
+    other["entityCode"] = json!("05001");
+    other["desiredTo"] = json!("2026-12-01");
+    let (_, body) = app.graphql_as(Some(&scene.abejorral), CREATE_DEMAND, json!({ "input": other })).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "another entity's demand: {body}");
+    assert_eq!((count("att_offer").await, count("att_demand").await, count("audit_log").await), before);
+
+    // A closed offer takes no more demands.
+    let offer_id = published(app, &scene.dnp, good).await;
+    ok(
+        app,
+        &scene.dnp,
+        "mutation($id: ID!) { closeOffer(id: $id) { offer { status } } }",
+        json!({ "id": offer_id }),
+    )
+    .await;
+    let mut fine = demand.clone();
+    fine["desiredTo"] = json!("2026-12-01");
+    let demand_id = ok(app, &scene.abejorral, CREATE_DEMAND, json!({ "input": fine })).await["createDemand"]
+        ["demand"]["id"]
+        .clone();
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.dnp),
+            "mutation($o: ID!, $d: ID!) { assignOffer(offerId: $o, demandId: $d) { demand { status } } }",
+            json!({ "o": offer_id, "d": demand_id }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+}
+
+backend_tests!(
+    offers_are_searchable_once_published_and_gone_when_archived,
+    matching_puts_the_least_capacity_first_and_explains_itself,
+    bad_offers_and_demands_are_refused_and_nothing_is_written,
+);
