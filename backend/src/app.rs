@@ -136,7 +136,7 @@ impl AppState {
             reporting: reporting.clone(),
             assistance: assistance.clone(),
         };
-        let search = open_search(&settings, index_use, sources, &outbox).await?;
+        let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let schema = graphql::schema_builder(&settings.limits)
             .data(knowledge.clone())
             .data(assistance.clone())
@@ -172,15 +172,18 @@ async fn open_search(
     index_use: IndexUse,
     sources: Sources,
     outbox: &Outbox,
+    events: &crate::events::EventBus,
 ) -> Result<SearchService, StartError> {
     let db = sources.db.clone();
     let dir = settings.index_dir.display().to_string();
     let index_error = |source| StartError::Index { dir: dir.clone(), source };
     if index_use == IndexUse::Offline {
-        return SearchService::in_memory(db.clone(), sources, outbox.clone()).map_err(index_error);
+        return SearchService::in_memory(db.clone(), sources, outbox.clone(), events.clone())
+            .map_err(index_error);
     }
     let (search, opened) =
-        SearchService::open(&settings.index_dir, db.clone(), sources, outbox.clone()).map_err(index_error)?;
+        SearchService::open(&settings.index_dir, db.clone(), sources, outbox.clone(), events.clone())
+            .map_err(index_error)?;
     if let search_index::Opened::Empty { reason } = opened {
         tracing::info!(motivo = %reason, directorio = %dir, "reconstruyendo el índice de búsqueda desde la base de datos");
         search.rebuild(|_| {}).await.map_err(index_error)?;

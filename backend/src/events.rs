@@ -7,7 +7,7 @@
 
 use tokio::sync::broadcast;
 
-use crate::commission::model::Commitment;
+use crate::{assistance::model::Offer, commission::model::Commitment};
 
 /// Events a slow subscriber may fall behind by before it skips ahead.
 const CAPACITY: usize = 1_024;
@@ -15,6 +15,9 @@ const CAPACITY: usize = 1_024;
 #[derive(Debug, Clone)]
 pub enum Event {
     CommitmentUpdated(Commitment),
+    /// An offer entered the public catalogue. Raised by every instance's outbox
+    /// tail, so subscribers hear it whichever instance they are connected to.
+    OfferPublished(Offer),
 }
 
 #[derive(Clone)]

@@ -212,6 +212,7 @@ async fn main() -> anyhow::Result<()> {
                 state.db.clone(),
                 state.search_sources(),
                 sugit::search::outbox::Outbox::default(),
+                sugit::events::EventBus::default(),
             )
             .map_err(|error| {
                 anyhow::anyhow!(

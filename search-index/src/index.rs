@@ -104,6 +104,14 @@ impl SearchIndex {
         parse_payload(&payload).map(|(_, cursor)| cursor)
     }
 
+    /// Whether a document with `key` is visible to searches.
+    pub fn contains(&self, key: &str) -> bool {
+        // A search, not the term's document frequency, which still counts deleted documents.
+        let term = Term::from_field_text(self.fields.key, key);
+        let query = tantivy::query::TermQuery::new(term, tantivy::schema::IndexRecordOption::Basic);
+        self.reader.searcher().search(&query, &tantivy::collector::Count).is_ok_and(|n| n > 0)
+    }
+
     /// Documents visible to searches.
     pub fn num_docs(&self) -> u64 {
         self.reader.searcher().num_docs()

@@ -194,7 +194,9 @@ fn upserts_replace_and_deletes_remove() {
     assert!(keys(&index, "\"plan de desarrollo\"").is_empty());
     assert_eq!(keys(&index, "presupuesto participativo"), ["conocimiento:plan"]);
     changed.title = "Otro".into();
-    index.apply([Change::Delete { key: changed.key }], 7).expect("ok");
+    assert!(index.contains(&changed.key));
+    index.apply([Change::Delete { key: changed.key.clone() }], 7).expect("ok");
+    assert!(!index.contains(&changed.key), "deleted documents are not contained");
     assert!(keys(&index, "presupuesto participativo").is_empty());
     assert_eq!(index.num_docs(), 4);
     assert_eq!(index.cursor(), Some(7));

@@ -24,10 +24,10 @@ async fn next_json(
     }
 }
 
-async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
-    app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
-    let secretariat = app.login("sec@funcionpublica.gov.co").await;
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// Opens a graphql-transport-ws connection to `app` and subscribes with `query`.
+async fn subscribe(app: &TestApp, query: &str) -> Socket {
     let url = format!("{}/graphql", app.address.replacen("http", "ws", 1));
     let mut request = url.into_client_request().expect("request");
     request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
@@ -35,11 +35,21 @@ async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
     assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
     socket.send(Message::text(json!({ "type": "connection_init" }).to_string())).await.expect("init");
     assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
-    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": {
-        "query": "subscription { commitmentUpdated(responsibleCode: \"dnp\") { description status responsibleCode } }" } });
+    let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
     socket.send(Message::text(subscribe.to_string())).await.expect("subscribe");
     // Give the server a moment to register the subscription before the writes.
     tokio::time::sleep(Duration::from_millis(200)).await;
+    socket
+}
+
+async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
+    app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+    let secretariat = app.login("sec@funcionpublica.gov.co").await;
+    let mut socket = subscribe(
+        app,
+        "subscription { commitmentUpdated(responsibleCode: \"dnp\") { description status responsibleCode } }",
+    )
+    .await;
 
     let (_, body) = app
         .graphql_as(
@@ -72,3 +82,50 @@ async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
 }
 
 backend_tests!(commitment_updates_reach_subscribers_of_that_entity);
+
+/// A mayor's team listening on one instance hears the offers published
+/// through another (the outbox carries them), filtered by topic and department.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_offers_reach_subscribers_on_every_instance() {
+    let Some(app) = TestApp::spawn(sugit_tests::Backend::PostgresRedis).await else { return };
+    let other = app.spawn_sibling(None).await;
+    app.create_user("att@dnp.gov.co", Role::National, None, Some("DNP")).await;
+    let dnp = app.login("att@dnp.gov.co").await;
+    let mut socket = subscribe(
+        &other,
+        "subscription { offerPublished(filter: { topic: \"regalias\", departmentCode: \"05\" }) { title departmentCodes } }",
+    )
+    .await;
+    for (title, topic, departments) in [
+        ("Regalías en Nariño", "regalías", json!(["52"])),
+        ("Catastro en Antioquia", "catastro", json!(["05"])),
+        ("Regalías en Antioquia", "Regalías", json!(["05", "52"])),
+    ] {
+        let input = json!({ "title": title, "topic": topic, "modality": "MIXED", "targetKinds": ["MUNICIPALITY"],
+            "description": format!("{title}: acompañamiento a las alcaldías."), "departmentCodes": departments,
+            "startsOn": "2026-01-01", "endsOn": "2030-12-31", "capacity": 3, "contact": "att@dnp.gov.co" });
+        let (_, body) = app
+            .graphql_as(
+                Some(&dnp),
+                "mutation($input: OfferInputObject!) { createOffer(input: $input) { offer { id } } }",
+                json!({ "input": input }),
+            )
+            .await;
+        let id = body["data"]["createOffer"]["offer"]["id"].clone();
+        let (_, body) = app
+            .graphql_as(
+                Some(&dnp),
+                "mutation($id: ID!) { publishOffer(id: $id) { offer { status } } }",
+                json!({ "id": id }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+    let event = next_json(&mut socket).await;
+    assert_eq!(event["type"], "next", "{event}");
+    assert_eq!(
+        event["payload"]["data"]["offerPublished"],
+        json!({ "title": "Regalías en Antioquia", "departmentCodes": ["05", "52"] }),
+        "only the offers of the topic that cover the department arrive"
+    );
+}

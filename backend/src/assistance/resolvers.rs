@@ -423,3 +423,49 @@ impl Loader<Uuid> for AssistanceLoader {
         self.0.offers_by_id(keys).await.map_err(Arc::new)
     }
 }
+
+/// Qué ofertas recién publicadas se quieren oír.
+#[derive(InputObject, Default)]
+pub struct OfferPublishedFilter {
+    /// El tema, sin importar tildes ni mayúsculas.
+    pub topic: Option<String>,
+    /// Un departamento: llegan las ofertas que lo cubren (y las nacionales).
+    pub department_code: Option<String>,
+}
+
+#[derive(Default)]
+pub struct AssistanceSubscription;
+
+#[async_graphql::Subscription]
+impl AssistanceSubscription {
+    /// Cada oferta que entra al catálogo público, desde cualquier instancia.
+    async fn offer_published(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<OfferPublishedFilter>,
+    ) -> Result<impl futures_util::Stream<Item = OfferNode>, crate::error::ApiError> {
+        let receiver = ctx.data::<crate::events::EventBus>()?.subscribe();
+        let filter = filter.unwrap_or_default();
+        let topic = filter.topic.map(|t| crate::text::fold(&t));
+        let department = filter.department_code.map(|d| d.trim().to_owned());
+        let wanted = move |offer: &Offer| {
+            topic.as_ref().is_none_or(|t| *t == crate::text::fold(&offer.topic))
+                && department
+                    .as_ref()
+                    .is_none_or(|d| offer.department_codes.is_empty() || offer.department_codes.contains(d))
+        };
+        Ok(futures_util::stream::unfold((receiver, wanted), |(mut receiver, wanted)| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(crate::events::Event::OfferPublished(offer)) if wanted(&offer) => {
+                        return Some((OfferNode(offer), (receiver, wanted)));
+                    }
+                    Ok(_) => continue,
+                    // A subscriber that fell behind skips ahead rather than closing.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        }))
+    }
+}

@@ -8,7 +8,7 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::{
     access::resolvers::{AccessMutation, AccessQuery},
-    assistance::resolvers::{AssistanceMutation, AssistanceQuery},
+    assistance::resolvers::{AssistanceMutation, AssistanceQuery, AssistanceSubscription},
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
@@ -45,7 +45,7 @@ pub struct MutationRoot(
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
-pub struct SubscriptionRoot(CommissionSubscription);
+pub struct SubscriptionRoot(CommissionSubscription, AssistanceSubscription);
 
 pub type SugitSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

@@ -34,6 +34,7 @@ pub struct SearchService {
     db: DatabaseConnection,
     sources: Sources,
     outbox: outbox::Outbox,
+    events: crate::events::EventBus,
 }
 
 impl From<search_index::SearchError> for ServiceError {
@@ -82,9 +83,10 @@ impl SearchService {
         db: DatabaseConnection,
         sources: Sources,
         outbox: outbox::Outbox,
+        events: crate::events::EventBus,
     ) -> Result<(Self, Opened), ServiceError> {
         let (index, opened) = SearchIndex::open(dir)?;
-        Ok((Self { index: Arc::new(index), db, sources, outbox }, opened))
+        Ok((Self { index: Arc::new(index), db, sources, outbox, events }, opened))
     }
 
     /// An index in memory, for command-line tasks that must not touch a server's.
@@ -92,8 +94,9 @@ impl SearchService {
         db: DatabaseConnection,
         sources: Sources,
         outbox: outbox::Outbox,
+        events: crate::events::EventBus,
     ) -> Result<Self, ServiceError> {
-        Ok(Self { index: Arc::new(SearchIndex::in_memory()?), db, sources, outbox })
+        Ok(Self { index: Arc::new(SearchIndex::in_memory()?), db, sources, outbox, events })
     }
 
     /// Refills the index from the database; searches keep answering from the
@@ -130,6 +133,7 @@ impl SearchService {
     /// Applies the outbox after the index's cursor, once. Returns the events applied.
     pub async fn catch_up(&self, tail: &mut Tail) -> Result<usize, ServiceError> {
         let mut applied = 0;
+        let mut newly_published = Vec::new();
         loop {
             let events = outbox::after(&self.db, tail.read_after(), BATCH).await?;
             let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
@@ -137,13 +141,28 @@ impl SearchService {
             let before = tail.cursor();
             if !fresh.is_empty() {
                 let wanted: Vec<_> = events.iter().filter(|e| fresh.contains(&e.id)).collect();
-                let changes = self.sources.changes(&wanted).await?;
+                let (changes, published) = self.sources.changes(&wanted).await?;
+                // New to this index: the offer has just been published.
+                let index = Arc::clone(&self.index);
+                let new: Vec<_> = published
+                    .into_iter()
+                    .filter(|offer| {
+                        !index.contains(&search_index::Document::key_for(
+                            search_index::Kind::Offer,
+                            &offer.id.to_string(),
+                        ))
+                    })
+                    .collect();
                 self.stage_changes(changes).await?;
+                newly_published.extend(new);
             }
             tail.applied(&fresh, Instant::now());
             if !fresh.is_empty() || tail.cursor() != before {
                 let cursor = tail.cursor();
                 self.blocking(move |index| index.commit(cursor)).await?;
+            }
+            for offer in newly_published.drain(..) {
+                self.events.publish(crate::events::Event::OfferPublished(offer));
             }
             applied += fresh.len();
             if (events.len() as u64) < BATCH || fresh.is_empty() {

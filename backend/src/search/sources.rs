@@ -8,7 +8,11 @@ use uuid::Uuid;
 
 use super::outbox::ChangeEvent;
 use crate::{
-    assistance::{document::search_document as offer_document, model::OfferStatus, AssistanceService},
+    assistance::{
+        document::search_document as offer_document,
+        model::{Offer, OfferStatus},
+        AssistanceService,
+    },
     error::ServiceError,
     knowledge::{document::search_document, KnowledgeService},
     reporting::{model::Requirement, ReportingService},
@@ -24,8 +28,10 @@ pub struct Sources {
 
 impl Sources {
     /// The changes the events stand for: the object's current state, or its removal.
-    pub async fn changes(&self, events: &[&ChangeEvent]) -> Result<Vec<Change>, ServiceError> {
+    /// Also returns the published offers among them (for `offerPublished`).
+    pub async fn changes(&self, events: &[&ChangeEvent]) -> Result<(Vec<Change>, Vec<Offer>), ServiceError> {
         let mut changes = Vec::new();
+        let mut published = Vec::new();
         let knowledge_ids: Vec<Uuid> = events
             .iter()
             .filter(|e| e.kind == Kind::Knowledge.as_str())
@@ -54,6 +60,7 @@ impl Sources {
                 let key = Document::key_for(Kind::Offer, &id.to_string());
                 changes.push(match found.get(&id) {
                     Some(offer) if offer.status == OfferStatus::Published => {
+                        published.push(offer.clone());
                         Change::Upsert(offer_document(offer))
                     }
                     _ => Change::Delete { key },
@@ -76,7 +83,7 @@ impl Sources {
                 });
             }
         }
-        Ok(changes)
+        Ok((changes, published))
     }
 
     /// Every requirement (the catalogue holds tens to hundreds).
