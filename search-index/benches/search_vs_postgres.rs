@@ -6,6 +6,7 @@
 //! # options: --docs 1000000  --rounds 30  --pg-rounds 5  --only tantivy|postgres
 //! #          --keep DIR (keep the index in DIR and the database)  --queries-only (reuse them)
 //! #          --show N (print N documents of the corpus and stop)
+//! #          --generate-only (time the corpus generator alone)
 //! # PostgreSQL: SUGIT_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 //! ```
 //!
@@ -59,7 +60,7 @@ const QUERIES: [Query; 12] = [
     Query { text: "municipio", filter: (Dimension::Department, "52") },
     Query { text: "presupuesto", filter: (Dimension::Topic, "finanzas públicas") },
     Query { text: "catastro", filter: (Dimension::Department, "05") },
-    Query { text: "manglares", filter: (Dimension::Topic, "ambiente y cambio climático") },
+    Query { text: "trapiches", filter: (Dimension::Topic, "desarrollo rural") },
     Query { text: "vivienda rural", filter: (Dimension::Topic, "vivienda") },
     Query { text: "actualización catastral", filter: (Dimension::Department, "25") },
     Query { text: "presupuesto participativo", filter: (Dimension::Topic, "participación ciudadana") },
@@ -79,6 +80,7 @@ struct Options {
     keep: Option<PathBuf>,
     queries_only: bool,
     show: Option<u64>,
+    generate_only: bool,
     url: String,
 }
 
@@ -98,6 +100,7 @@ fn options() -> Options {
         keep: value("--keep").map(PathBuf::from),
         queries_only: args.iter().any(|a| a == "--queries-only"),
         show: value("--show").map(|v| v.parse().expect("a number after --show")),
+        generate_only: args.iter().any(|a| a == "--generate-only"),
         url: std::env::var("SUGIT_BENCH_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_URL.into()),
     };
     assert!(
@@ -123,6 +126,18 @@ fn main() {
                 document.title, document.summary, document.body, document.facets, document.date
             );
         }
+        return;
+    }
+    if options.generate_only {
+        let start = Instant::now();
+        let bytes: usize = corpus.documents(0..options.docs).map(|d| black_box(d).body.len()).sum();
+        let elapsed = start.elapsed().as_secs_f64();
+        println!(
+            "{} documents generated in {elapsed:.2} s: {:.0} documents/s, {:.0} body bytes each",
+            options.docs,
+            options.docs as f64 / elapsed,
+            bytes as f64 / options.docs as f64
+        );
         return;
     }
     log(format!("search_vs_postgres: {} documents", options.docs));
@@ -169,6 +184,8 @@ fn main() {
         report.tantivy_facets = Some(measure_tantivy(&index, true, options.rounds));
         log("tantivy queries, facet counts off");
         report.tantivy_plain = Some(measure_tantivy(&index, false, options.rounds));
+        log("tantivy: where the time goes");
+        report.breakdown = breakdown(&dir, &index, options.rounds);
     }
     if options.postgres {
         runtime.block_on(async {
@@ -246,6 +263,10 @@ fn build_tantivy(dir: &Path, docs: &[Document]) -> TantivyBuild {
     }
     prepared.commit().expect("commit before merging");
     writer.wait_merging_threads().expect("merges");
+    // Files of the merges stopped by the drop: what a running writer deletes.
+    let writer: tantivy::IndexWriter = raw.writer_with_num_threads(1, 15_000_000).expect("a writer");
+    writer.garbage_collect_files().wait().expect("garbage collection");
+    drop(writer);
     let merged = start.elapsed();
     let segments =
         tantivy::Index::open_in_dir(dir).expect("reopen").searchable_segment_metas().expect("segments").len();
@@ -256,21 +277,36 @@ fn build_tantivy(dir: &Path, docs: &[Document]) -> TantivyBuild {
     TantivyBuild { staged, committed, merged, segments_after_commit, segments }
 }
 
-/// Bytes on disk by kind of file: postings, positions, terms, stored documents…
+/// Bytes on disk by kind of file (postings, positions, terms, stored
+/// documents…) for the live segments; files of no live segment apart.
 fn tantivy_size(dir: &Path) -> BTreeMap<String, u64> {
+    let live: Vec<String> = tantivy::Index::open_in_dir(dir)
+        .expect("open the index with tantivy")
+        .searchable_segment_ids()
+        .expect("segments")
+        .iter()
+        .map(|id| id.uuid_string())
+        .collect();
     let mut sizes = BTreeMap::new();
     for entry in std::fs::read_dir(dir).expect("list the index directory") {
         let entry = entry.expect("a directory entry");
         let meta = entry.metadata().expect("file metadata");
         if meta.is_file() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let kind = match name.rsplit_once('.') {
-                Some((_, "idx")) => "postings (.idx)",
-                Some((_, "pos")) => "positions (.pos)",
-                Some((_, "term")) => "term dictionary (.term)",
-                Some((_, "store")) => "stored documents (.store)",
-                Some((_, "fast")) => "fast fields (.fast)",
-                Some((_, "fieldnorm")) => "field norms (.fieldnorm)",
+            let (stem, extension) = name.rsplit_once('.').unwrap_or((name.as_str(), ""));
+            let kind = match extension {
+                _ if stem.len() == 32
+                    && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                    && !live.iter().any(|id| id == stem) =>
+                {
+                    "files of no live segment (not counted)"
+                }
+                "idx" => "postings (.idx)",
+                "pos" => "positions (.pos)",
+                "term" => "term dictionary (.term)",
+                "store" => "stored documents (.store)",
+                "fast" => "fast fields (.fast)",
+                "fieldnorm" => "field norms (.fieldnorm)",
                 _ => "other",
             };
             *sizes.entry(kind.to_owned()).or_insert(0) += meta.len();
@@ -309,6 +345,91 @@ fn measure_tantivy(index: &SearchIndex, facets: bool, rounds: usize) -> Samples 
         }
     }
     samples
+}
+
+/// For the unfiltered queries: p50 of tantivy's collectors alone, on the
+/// same index with the words only (no synonyms, no typo tolerance), to show
+/// what the latency of `SearchIndex::search` is made of.
+fn breakdown(dir: &Path, index_search: &SearchIndex, rounds: usize) -> Vec<(&'static str, [Duration; 6])> {
+    use tantivy::{
+        collector::{Count, FacetCollector, TopDocs},
+        query::{BooleanQuery, BoostQuery, Occur, Query as _, TermQuery},
+        schema::{Facet, IndexRecordOption},
+        Term,
+    };
+    let index = tantivy::Index::open_in_dir(dir).expect("open the index with tantivy");
+    let reader = index.reader().expect("a reader");
+    let searcher = reader.searcher();
+    let schema = index.schema();
+    let field = |name: &str| schema.get_field(name).expect("a field of the schema");
+    let fields = [(field("title"), 3.0), (field("summary"), 1.5), (field("body"), 1.0)];
+    let facets = || {
+        let mut collector = FacetCollector::for_field("facets");
+        for dimension in Dimension::ALL {
+            collector.add_facet(Facet::from_path([dimension.as_str()]));
+        }
+        collector
+    };
+    QUERIES
+        .iter()
+        .map(|q| {
+            let words = search_index::analyze(q.text)
+                .into_iter()
+                .map(|term| {
+                    let per_field = fields
+                        .iter()
+                        .map(|(field, boost)| {
+                            let term = TermQuery::new(
+                                Term::from_field_text(*field, &term),
+                                IndexRecordOption::WithFreqsAndPositions,
+                            );
+                            (
+                                Occur::Should,
+                                Box::new(BoostQuery::new(Box::new(term), *boost))
+                                    as Box<dyn tantivy::query::Query>,
+                            )
+                        })
+                        .collect();
+                    (Occur::Must, Box::new(BooleanQuery::new(per_field)) as Box<dyn tantivy::query::Query>)
+                })
+                .collect();
+            let query = BooleanQuery::new(words);
+            let time = |run: &dyn Fn()| {
+                let mut samples: Vec<Duration> = (0..TANTIVY_WARMUP + rounds)
+                    .map(|_| {
+                        let start = Instant::now();
+                        run();
+                        start.elapsed()
+                    })
+                    .skip(TANTIVY_WARMUP)
+                    .collect();
+                samples.sort_unstable();
+                percentile(&samples, 0.5)
+            };
+            let top = || TopDocs::with_limit(10).order_by_score();
+            let cells = [
+                time(&|| {
+                    black_box(searcher.search(&query, &top()).expect("top 10"));
+                }),
+                time(&|| {
+                    black_box(query.count(&searcher).expect("count"));
+                }),
+                time(&|| {
+                    black_box(searcher.search(&query, &(Count, top())).expect("count and top 10"));
+                }),
+                time(&|| {
+                    black_box(searcher.search(&query, &facets()).expect("facets"));
+                }),
+                time(&|| {
+                    black_box(searcher.search(&query, &(Count, top(), facets())).expect("all three"));
+                }),
+                time(&|| {
+                    black_box(index_search.search(&request(q, false, true)).expect("search"));
+                }),
+            ];
+            (q.text, cells)
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------- PostgreSQL
@@ -607,6 +728,7 @@ struct Report {
     tantivy_facets: Option<Samples>,
     tantivy_plain: Option<Samples>,
     pg: Option<Samples>,
+    breakdown: Vec<(&'static str, [Duration; 6])>,
 }
 
 fn ms(d: Duration) -> String {
@@ -744,11 +866,19 @@ impl Report {
         println!("\n### Size on disk\n");
         println!("| what | size |\n|---|---|");
         if let Some(sizes) = &self.tantivy_size {
-            let total: u64 = sizes.values().sum();
+            const STRAY: &str = "files of no live segment (not counted)";
+            let stray = sizes.get(STRAY).copied().unwrap_or(0);
+            let total: u64 = sizes.values().sum::<u64>() - stray;
             let store = sizes.get("stored documents (.store)").copied().unwrap_or(0);
-            println!("| **tantivy: index directory, everything** | **{}** |", mib(total as i64));
-            for (kind, size) in sizes {
+            println!(
+                "| **tantivy: index directory (live segments), everything** | **{}** |",
+                mib(total as i64)
+            );
+            for (kind, size) in sizes.iter().filter(|(kind, _)| kind.as_str() != STRAY) {
                 println!("| tantivy: {kind} | {} |", mib(*size as i64));
+            }
+            if stray > 0 {
+                println!("| tantivy: {STRAY} | {} |", mib(stray as i64));
             }
             println!("| tantivy: without stored documents | {} |", mib((total - store) as i64));
         }
@@ -804,6 +934,19 @@ impl Report {
                 _ => "– | –".into(),
             };
             println!("| {name} | {} | {} | {} | {ratio} |", two(f), two(p), two(g));
+        }
+
+        if !self.breakdown.is_empty() {
+            println!("\n### tantivy: where the time goes, p50 (milliseconds, unfiltered, words only)\n");
+            println!(
+                "| query | top 10 alone (block-max WAND) | count alone | count + top 10 | facet counts alone \
+                 | count + top 10 + facets | `SearchIndex::search` (facets on) |"
+            );
+            println!("|---|---|---|---|---|---|---|");
+            for (text, cells) in &self.breakdown {
+                let cells: Vec<String> = cells.iter().map(|d| ms(*d)).collect();
+                println!("| {text} | {} |", cells.join(" | "));
+            }
         }
 
         println!("\n### Per query, p50 / p99 (milliseconds)\n");

@@ -244,7 +244,7 @@ impl Rng {
     }
 }
 
-const ZIPF_BITS: u32 = 14;
+const ZIPF_BITS: u32 = 12;
 
 /// Slot → rank, so that rank `r` fills a share of slots proportional to `1 / r^s`.
 struct Zipf(Vec<u16>);
@@ -283,10 +283,76 @@ enum Number {
     Plural,
 }
 
+/// Words ready to write: a place in the vocabulary's text, and how many words
+/// they are (small and contiguous, so generating stays in the CPU's caches).
+#[derive(Debug, Clone, Copy, Default)]
+struct Phrase {
+    start: u32,
+    len: u16,
+    words: u16,
+}
+
+impl Phrase {
+    fn new(arena: &mut String, text: &str) -> Phrase {
+        let start = u32::try_from(arena.len()).expect("a small vocabulary");
+        arena.push_str(text);
+        let len = u16::try_from(text.len()).expect("a short phrase");
+        Phrase { start, len, words: text.split(' ').count() as u16 }
+    }
+}
+
+/// A noun with its determiners written out, per number (singular, plural) when
+/// it has that number: bare, definite ("la gestión"), indefinite ("una
+/// gestión"), and definite after "de" ("del municipio", "de las regalías").
 struct Noun {
-    singular: Option<String>,
-    plural: Option<String>,
+    forms: [[Phrase; 4]; 2],
+    /// Whether it has a singular, a plural.
+    numbers: [bool; 2],
     gender: Gender,
+    /// One word: it takes an adjective (expressions do not).
+    single: bool,
+}
+
+const BARE: usize = 0;
+const DEFINITE: usize = 1;
+const INDEFINITE: usize = 2;
+const OF_THE: usize = 3;
+
+impl Noun {
+    fn new(arena: &mut String, singular: Option<&str>, plural: Option<&str>, gender: Gender) -> Noun {
+        let mut forms = |word: Option<&str>, number: Number| {
+            let Some(word) = word else { return [Phrase::default(); 4] };
+            let (definite, indefinite) = match (number, gender) {
+                (Number::Singular, Gender::Feminine) => ("la", "una"),
+                (Number::Singular, _) => ("el", "un"),
+                (Number::Plural, Gender::Masculine) => ("los", "unos"),
+                (Number::Plural, _) => ("las", "unas"),
+            };
+            let of_the =
+                if definite == "el" { format!("del {word}") } else { format!("de {definite} {word}") };
+            [
+                Phrase::new(arena, word),
+                Phrase::new(arena, &format!("{definite} {word}")),
+                Phrase::new(arena, &format!("{indefinite} {word}")),
+                Phrase::new(arena, &of_the),
+            ]
+        };
+        let single = !singular.or(plural).unwrap_or_default().contains(' ');
+        Noun {
+            forms: [forms(singular, Number::Singular), forms(plural, Number::Plural)],
+            numbers: [singular.is_some(), plural.is_some()],
+            gender,
+            single,
+        }
+    }
+
+    /// The word itself, in its first number.
+    fn bare(&self) -> (Phrase, Number) {
+        match self.numbers {
+            [true, _] => (self.forms[0][BARE], Number::Singular),
+            _ => (self.forms[1][BARE], Number::Plural),
+        }
+    }
 }
 
 struct Adjective {
@@ -295,6 +361,8 @@ struct Adjective {
 }
 
 struct Vocabulary {
+    /// The text of every `Phrase`.
+    arena: String,
     nouns: Vec<Noun>,
     noun_zipf: Zipf,
     rare: Vec<Noun>,
@@ -323,7 +391,7 @@ fn vocabulary() -> &'static Vocabulary {
 /// `"word:g"` with `g` one of `m`, `f`, `a` (feminine with "el"); a third part
 /// gives the plural (`-` for none), `mp`/`fp` mark plural-only nouns; without
 /// a plural, Spanish rules make one (none for expressions of several words).
-fn noun(spec: &str) -> Noun {
+fn noun(arena: &mut String, spec: &str) -> Noun {
     let mut parts = spec.split(':');
     let word = parts.next().unwrap_or_default();
     let gender_spec = parts.next().unwrap_or("m");
@@ -334,7 +402,7 @@ fn noun(spec: &str) -> Noun {
         _ => Gender::Masculine,
     };
     if gender_spec.ends_with('p') {
-        return Noun { singular: None, plural: Some(word.to_owned()), gender };
+        return Noun::new(arena, None, Some(word), gender);
     }
     let plural = match plural_spec {
         Some("-") => None,
@@ -342,7 +410,7 @@ fn noun(spec: &str) -> Noun {
         None if word.contains(' ') => None,
         None => Some(plural_of(word)),
     };
-    Noun { singular: Some(word.to_owned()), plural, gender }
+    Noun::new(arena, Some(word), plural.as_deref(), gender)
 }
 
 /// `"masculine/feminine"` or one form for both; `=` at the end: no plural change.
@@ -1136,20 +1204,32 @@ impl Text {
         Text { text: String::with_capacity(capacity), words: 0, capital: false }
     }
 
-    fn word(&mut self, word: &str) {
+    /// One word.
+    fn single(&mut self, word: &str) {
+        self.put(word);
+        self.words += 1;
+    }
+
+    /// Any words.
+    fn word(&mut self, words: &str) {
+        self.put(words);
+        self.words += words.split(' ').count();
+    }
+
+    fn put(&mut self, text: &str) {
         if !self.text.is_empty() {
             self.text.push(' ');
         }
-        if std::mem::take(&mut self.capital) {
-            let mut chars = word.chars();
+        if self.capital {
+            self.capital = false;
+            let mut chars = text.chars();
             if let Some(first) = chars.next() {
                 self.text.extend(first.to_uppercase());
                 self.text.push_str(chars.as_str());
             }
         } else {
-            self.text.push_str(word);
+            self.text.push_str(text);
         }
-        self.words += 1 + word.bytes().filter(|&b| b == b' ').count();
     }
 
     fn stop(&mut self) {
@@ -1159,10 +1239,11 @@ impl Text {
 
 impl Vocabulary {
     fn build() -> Vocabulary {
-        let nouns: Vec<Noun> = NOUNS.iter().map(|s| noun(s)).collect();
-        let rare: Vec<Noun> = RARE_NOUNS.iter().map(|s| noun(s)).collect();
+        let mut arena = String::with_capacity(64 * 1024);
+        let nouns: Vec<Noun> = NOUNS.iter().map(|s| noun(&mut arena, s)).collect();
+        let rare: Vec<Noun> = RARE_NOUNS.iter().map(|s| noun(&mut arena, s)).collect();
         let topic_nouns: Vec<Vec<Noun>> =
-            TOPIC_NOUNS.iter().map(|words| words.iter().map(|s| noun(s)).collect()).collect();
+            TOPIC_NOUNS.iter().map(|words| words.iter().map(|s| noun(&mut arena, s)).collect()).collect();
         let adjectives: Vec<Adjective> = ADJECTIVES.iter().map(|s| adjective(s)).collect();
         Vocabulary {
             noun_zipf: Zipf::new(nouns.len(), 0.9),
@@ -1175,6 +1256,7 @@ impl Vocabulary {
             topic_nouns,
             adjectives,
             verbs: VERBS.to_vec(),
+            arena,
         }
     }
 
@@ -1202,72 +1284,48 @@ impl Vocabulary {
         prep: Option<&str>,
     ) -> Number {
         let noun = self.pick_noun(rng, context);
-        let (word, number) = match (&noun.singular, &noun.plural) {
-            (Some(s), Some(p)) => {
-                if rng.percent(30) {
-                    (p, Number::Plural)
-                } else {
-                    (s, Number::Singular)
-                }
-            }
-            (Some(s), None) => (s, Number::Singular),
-            (None, Some(p)) => (p, Number::Plural),
-            (None, None) => unreachable!("a noun has a form"),
+        let number = match noun.numbers {
+            [true, true] if rng.percent(30) => Number::Plural,
+            [true, _] => Number::Singular,
+            _ => Number::Plural,
         };
-        let feminine = noun.gender != Gender::Masculine;
-        let determiner = if rng.percent(article) {
-            let indefinite = rng.percent(15);
-            Some(match (number, noun.gender, indefinite) {
-                (Number::Singular, Gender::Masculine | Gender::FeminineEl, false) => "el",
-                (Number::Singular, Gender::Feminine, false) => "la",
-                (Number::Singular, Gender::Masculine | Gender::FeminineEl, true) => "un",
-                (Number::Singular, Gender::Feminine, true) => "una",
-                (Number::Plural, _, false) => {
-                    if feminine {
-                        "las"
-                    } else {
-                        "los"
-                    }
-                }
-                (Number::Plural, _, true) => {
-                    if feminine {
-                        "unas"
-                    } else {
-                        "unos"
-                    }
-                }
-            })
-        } else {
-            None
+        let forms = &noun.forms[number as usize];
+        let determiner = match rng.percent(article) {
+            true if rng.percent(15) => INDEFINITE,
+            true => DEFINITE,
+            false => BARE,
         };
-        match (prep, determiner) {
-            (Some("de"), Some("el")) => out.word("del"),
-            (Some(p), d) => {
-                out.word(p);
-                if let Some(d) = d {
-                    out.word(d);
-                }
+        match prep {
+            Some("de") if determiner == DEFINITE => self.say(out, forms[OF_THE]),
+            Some(prep) => {
+                out.single(prep);
+                self.say(out, forms[determiner]);
             }
-            (None, Some(d)) => out.word(d),
-            (None, None) => {}
+            None => self.say(out, forms[determiner]),
         }
-        out.word(word);
-        if !word.contains(' ') && rng.percent(45) {
-            let adjective = &self.adjectives[rng.zipf(&self.adjective_zipf)];
-            let form = match (number, feminine) {
-                (Number::Singular, false) => 0,
-                (Number::Singular, true) => 1,
-                (Number::Plural, false) => 2,
-                (Number::Plural, true) => 3,
-            };
-            out.word(&adjective.forms[form]);
+        if noun.single && rng.percent(45) {
+            self.adjective(rng, out, number, noun.gender);
         }
         number
     }
 
+    /// Words of the vocabulary, counted beforehand.
+    fn say(&self, out: &mut Text, phrase: Phrase) {
+        let start = phrase.start as usize;
+        out.put(&self.arena[start..start + usize::from(phrase.len)]);
+        out.words += usize::from(phrase.words);
+    }
+
+    fn adjective(&self, rng: &mut Rng, out: &mut Text, number: Number, gender: Gender) {
+        let adjective = &self.adjectives[rng.zipf(&self.adjective_zipf)];
+        let feminine = usize::from(gender != Gender::Masculine);
+        let plural = if number == Number::Plural { 2 } else { 0 };
+        out.single(&adjective.forms[plural + feminine]);
+    }
+
     fn verb(&self, rng: &mut Rng, out: &mut Text, number: Number) {
         let (singular, plural) = self.verbs[rng.zipf(&self.verb_zipf)];
-        out.word(if number == Number::Singular { singular } else { plural });
+        out.single(if number == Number::Singular { singular } else { plural });
     }
 
     fn sentence(&self, rng: &mut Rng, out: &mut Text, context: &Context) {
@@ -1276,7 +1334,7 @@ impl Vocabulary {
             0..=4 => out.word(OPENERS[rng.below(OPENERS.len())]),
             5 => {
                 out.word("con el apoyo del");
-                out.word(ORGANISATIONS[context.organisation]);
+                out.single(ORGANISATIONS[context.organisation]);
                 out.text.push(',');
             }
             _ => {}
@@ -1289,7 +1347,7 @@ impl Vocabulary {
         self.noun_phrase(rng, out, context, 85, None);
         for _ in 0..rng.below(3) {
             if rng.percent(10) {
-                out.word("en");
+                out.single("en");
                 out.word(DEPARTMENTS[context.department].1);
             } else {
                 let prep = PREPOSITIONS[rng.below(PREPOSITIONS.len())];
@@ -1297,7 +1355,7 @@ impl Vocabulary {
             }
         }
         if rng.percent(25) {
-            out.word("y");
+            out.single("y");
             self.verb(rng, out, number);
             self.noun_phrase(rng, out, context, 100, None);
         }
@@ -1313,30 +1371,23 @@ impl Vocabulary {
             let words = &self.topic_nouns[topic];
             // The head: a word of the main topic, with an adjective or a complement.
             let head = &words[rng.zipf(&self.topic_zipf[topic])];
-            let (word, number) = match (&head.singular, &head.plural) {
-                (Some(s), _) => (s, Number::Singular),
-                (None, Some(p)) => (p, Number::Plural),
-                (None, None) => unreachable!("a noun has a form"),
-            };
-            out.word(word);
-            if !word.contains(' ') && rng.percent(60) {
-                let adjective = &self.adjectives[rng.zipf(&self.adjective_zipf)];
-                let feminine = head.gender != Gender::Masculine;
-                let form = usize::from(feminine) + if number == Number::Plural { 2 } else { 0 };
-                out.word(&adjective.forms[form]);
+            let (word, number) = head.bare();
+            self.say(&mut out, word);
+            if head.single && rng.percent(60) {
+                self.adjective(rng, &mut out, number, head.gender);
             }
             if rng.percent(50) {
                 self.noun_phrase(rng, &mut out, context, 50, Some("de"));
             }
             if rng.percent(40) {
-                out.word("en");
+                out.single("en");
                 out.word(DEPARTMENTS[context.department].1);
             }
             if (4..=10).contains(&out.words) {
                 return out.text;
             }
             if out.words < 4 {
-                out.word("en");
+                out.single("en");
                 out.word(DEPARTMENTS[context.department].1);
                 if (4..=10).contains(&out.words) {
                     return out.text;
@@ -1347,13 +1398,13 @@ impl Vocabulary {
 
     fn summary(&self, rng: &mut Rng, context: &Context) -> String {
         let mut out = Text::with_capacity(200);
-        out.word(SUMMARY_VERBS[rng.below(SUMMARY_VERBS.len())]);
+        out.single(SUMMARY_VERBS[rng.below(SUMMARY_VERBS.len())]);
         self.noun_phrase(rng, &mut out, context, 100, None);
         self.noun_phrase(rng, &mut out, context, 100, Some("de"));
         let prep = ["para", "en", "con", "sobre"][rng.below(4)];
         self.noun_phrase(rng, &mut out, context, 100, Some(prep));
         if rng.percent(50) {
-            out.word("en");
+            out.single("en");
             out.word(DEPARTMENTS[context.department].1);
         }
         out.stop();
