@@ -40,27 +40,37 @@ pub struct SearchIndex {
     pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter>,
     pub(crate) fields: Fields,
+    /// The lock on the folder, held while the index is open.
+    _folder: Option<std::fs::File>,
 }
 
 impl SearchIndex {
     /// Opens the index in `dir`, or creates an empty one there when it is
     /// missing, unreadable or of another version.
+    ///
+    /// The folder is taken for this process first: a folder another process
+    /// holds is refused, never mistaken for a damaged index and cleared.
     pub fn open(dir: &Path) -> Result<(SearchIndex, Opened), SearchError> {
         let io = |source| SearchError::Io { path: dir.display().to_string(), source };
         std::fs::create_dir_all(dir).map_err(io)?;
-        if dir.join("meta.json").exists() {
+        let guard = take_folder(dir)?;
+        let (mut index, opened) = if dir.join("meta.json").exists() {
             match Self::open_existing(dir) {
-                Ok((index, cursor)) => return Ok((index, Opened::Current { cursor })),
+                Ok((index, cursor)) => (index, Opened::Current { cursor }),
                 Err(reason) => {
-                    std::fs::remove_dir_all(dir).map_err(io)?;
-                    std::fs::create_dir_all(dir).map_err(io)?;
-                    let index = Self::create(Index::create_in_dir(dir, schema().0)?)?;
-                    return Ok((index, Opened::Empty { reason }));
+                    clear_folder(dir).map_err(io)?;
+                    (Self::create(Index::create_in_dir(dir, schema().0)?)?, Opened::Empty { reason })
                 }
             }
-        }
-        let index = Self::create(Index::create_in_dir(dir, schema().0)?)?;
-        Ok((index, Opened::Empty { reason: "no existe".into() }))
+        } else {
+            clear_folder(dir).map_err(io)?;
+            (
+                Self::create(Index::create_in_dir(dir, schema().0)?)?,
+                Opened::Empty { reason: "no existe".into() },
+            )
+        };
+        index._folder = Some(guard);
+        Ok((index, opened))
     }
 
     /// An index that lives only in memory (tests, benchmarks).
@@ -95,7 +105,7 @@ impl SearchIndex {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_MEMORY)?;
         let (_, fields) = schema();
-        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields, _folder: None })
     }
 
     /// The outbox position the last commit reached, if any commit was made.
@@ -181,6 +191,37 @@ impl SearchIndex {
         doc.add_u64(f.order, key_order(&document.key));
         doc
     }
+}
+
+/// The file whose lock says which process uses the folder.
+const FOLDER_LOCK: &str = "sugit-index.lock";
+
+fn take_folder(dir: &Path) -> Result<std::fs::File, SearchError> {
+    let path = dir.join(FOLDER_LOCK);
+    let io = |source| SearchError::Io { path: path.display().to_string(), source };
+    let file =
+        std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(SearchError::InUse { path: dir.display().to_string() }),
+        Err(std::fs::TryLockError::Error(source)) => Err(io(source)),
+    }
+}
+
+/// Removes everything in the folder but its lock.
+fn clear_folder(dir: &Path) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.file_name().is_some_and(|name| name == FOLDER_LOCK) {
+            continue;
+        }
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path)?;
+        } else {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
 }
 
 fn parse_payload(payload: &str) -> Option<(u32, i64)> {

@@ -28,6 +28,8 @@ pub enum SearchError {
     Tantivy(#[from] tantivy::TantivyError),
     #[error("no se pudo usar el directorio del índice {path}: {source}")]
     Io { path: String, source: std::io::Error },
+    #[error("el índice de {path} está en uso por otro proceso (otra instancia o un servidor en marcha): cada instancia necesita su propia carpeta")]
+    InUse { path: String },
     #[error("el escritor del índice quedó inutilizable por un fallo anterior")]
     Poisoned,
 }

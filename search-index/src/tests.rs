@@ -227,6 +227,12 @@ fn a_directory_index_reopens_and_damaged_or_old_ones_start_empty() {
         assert_eq!(opened, Opened::Current { cursor: 42 });
         assert_eq!(keys(&index, "catastro"), ["conocimiento:a"]);
     }
+    // A folder another instance holds is refused and left alone.
+    {
+        let (holder, _) = SearchIndex::open(&dir).expect("first instance");
+        assert!(matches!(SearchIndex::open(&dir), Err(SearchError::InUse { .. })));
+        assert_eq!(keys(&holder, "catastro"), ["conocimiento:a"], "the holder's index is intact");
+    }
     // An older version's payload: rebuilt.
     let meta = dir.join("meta.json");
     let text = std::fs::read_to_string(&meta).expect("meta");

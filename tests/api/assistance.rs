@@ -252,10 +252,11 @@ async fn bad_offers_and_demands_are_refused_and_nothing_is_written(app: &TestApp
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{input}: {body}");
         assert!(!body["errors"][0]["message"].as_str().unwrap_or_default().is_empty());
     }
-    let (_, body) = app
-        .graphql_as(Some(&scene.dnp), CREATE_OFFER, json!({ "input": { "targetCategories": ["SEVENTH"] } }))
-        .await;
-    assert!(!error_codes(&body).is_empty(), "a category that does not exist: {body}");
+    let mut seventh = good.clone();
+    seventh["targetCategories"] = json!(["SEVENTH"]);
+    let (_, body) = app.graphql_as(Some(&scene.dnp), CREATE_OFFER, json!({ "input": seventh })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "a category that does not exist: {body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains("SEVENTH"), "{body}");
     let demand = json!({ "entityCode": "05002", "need": "Formular el plan de ordenamiento", "topic": "ordenamiento",
         "priority": "LOW", "capacityGap": "Sin cartografía", "desiredFrom": "2026-06-01", "desiredTo": "2026-01-01" });
     let (_, body) = app.graphql_as(Some(&scene.abejorral), CREATE_DEMAND, json!({ "input": demand })).await;

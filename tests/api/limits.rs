@@ -118,11 +118,9 @@ limited_tests!(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn instances_share_limits_through_redis() {
     let Some(first) = limited_app(Backend::PostgresRedis).await else { return };
-    let mut settings = first.settings.clone();
-    settings.listen = "127.0.0.1:0".parse().expect("address");
-    let second = sugit::Application::build(settings).await.expect("second instance");
-    let second_url = format!("http://{}/graphql", second.local_addr());
-    tokio::spawn(second.run_until(std::future::pending()));
+    // Same settings, its own address and search index folder, as behind a load balancer.
+    let second = first.spawn_sibling(None).await;
+    let second_url = second.url("/graphql");
     for _ in 0..3 {
         assert_eq!(first.graphql(QUERY, json!({})).await.0, StatusCode::OK);
     }

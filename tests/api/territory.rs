@@ -144,10 +144,8 @@ async fn departments_list_their_municipal_units(app: &TestApp) {
 }
 
 async fn restarting_on_the_same_database_keeps_the_register(app: &TestApp) {
-    let mut settings = app.settings.clone();
-    settings.listen = "127.0.0.1:0".parse().expect("address");
-    let again =
-        sugit::Application::build(settings).await.expect("a second start migrates nothing and reloads");
+    // A second start on the same database (its own index folder) migrates nothing and reloads.
+    let again = app.spawn_sibling(None).await;
     drop(again);
     assert_eq!(total(app, json!({})).await, 1_154);
 }

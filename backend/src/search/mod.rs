@@ -43,6 +43,7 @@ impl From<search_index::SearchError> for ServiceError {
             search_index::SearchError::QueryTooLong { max } => {
                 ServiceError::invalid(format!("la búsqueda admite hasta {max} caracteres"))
             }
+            in_use @ search_index::SearchError::InUse { .. } => ServiceError::Conflict(in_use.to_string()),
             other => ServiceError::Internal(other.into()),
         }
     }
