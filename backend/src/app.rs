@@ -111,16 +111,8 @@ impl AppState {
             );
         }
         let events = crate::events::EventBus::default();
-        let commission = CommissionService::new(db.clone(), events.clone());
-        commission.seed().await.map_err(StartError::Seed)?;
-        if settings.demo.unwrap_or(first_start)
-            && crate::commission::demo::load(&access, &commission).await.map_err(StartError::Demo)?
-        {
-            tracing::info!(
-                "datos de demostración de la Comisión cargados: sesiones de 2026, plan de trabajo y agenda"
-            );
-        }
         let outbox = Outbox::default();
+        // Before the commission's: its agendas cite these documents.
         let knowledge = KnowledgeService::new(db.clone(), territory.clone(), outbox.clone());
         if settings.demo.unwrap_or(first_start)
             && crate::knowledge::demo::load(&knowledge).await.map_err(StartError::Demo)?
@@ -129,12 +121,24 @@ impl AppState {
                 "base de conocimiento de demostración cargada: el decreto, la Misión y 40 documentos"
             );
         }
+        let commission = CommissionService::new(db.clone(), outbox.clone());
+        commission.seed().await.map_err(StartError::Seed)?;
+        if settings.demo.unwrap_or(first_start)
+            && crate::commission::demo::load(&access, &commission, &knowledge)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "datos de demostración de la Comisión cargados: sesiones de 2026, plan de trabajo y agenda"
+            );
+        }
         let assistance = AssistanceService::new(db.clone(), territory.clone(), outbox.clone());
         let sources = Sources {
             db: db.clone(),
             knowledge: knowledge.clone(),
             reporting: reporting.clone(),
             assistance: assistance.clone(),
+            commission: commission.clone(),
         };
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let schema = graphql::schema_builder(&settings.limits)
@@ -200,6 +204,7 @@ impl AppState {
             knowledge: self.knowledge.clone(),
             reporting: self.reporting.clone(),
             assistance: self.assistance.clone(),
+            commission: self.commission.clone(),
         }
     }
 }

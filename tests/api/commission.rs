@@ -220,6 +220,82 @@ async fn approved_minutes_close_the_record(app: &TestApp) {
     assert_eq!(missing.status(), sugit_tests::StatusCode::NOT_FOUND);
 }
 
+/// The agenda cites documents of the knowledge base: members read them before
+/// the session; an unknown or archived one is refused with nothing written.
+async fn agenda_items_cite_knowledge_documents(app: &TestApp) {
+    let scene = scene(app).await;
+    let add = "mutation($input: AddKnowledgeProductInput!) { addKnowledgeProduct(input: $input) { product { id } } }";
+    let mut documents = Vec::new();
+    for title in ["Propuesta de reglamento interno", "Borrador del plan de trabajo"] {
+        let content = format!(
+            "---\ntipo: memoria\nfuente: https://www.dnp.gov.co/{}\n---\n\n# {title}\n\nTexto para la sesión.\n",
+            documents.len()
+        );
+        let data =
+            ok(app, &scene.dnp, add, json!({ "input": { "format": "MARKDOWN", "content": content } })).await;
+        documents.push(data["addKnowledgeProduct"]["product"]["id"].as_str().expect("id").to_owned());
+    }
+    let input = |ids: Value| {
+        json!({ "input": { "kind": "ORDINARY", "date": "2026-03-05T14:00:00Z", "place": "DNP",
+            "agenda": [{ "title": "Reglamento", "presenter": "DNP", "documentIds": ids }] } })
+    };
+    let unknown = "0190f0e0-0000-7000-8000-000000000000";
+    let message =
+        refused(app, &scene.secretariat, CONVOKE, input(json!([documents[0], unknown])), "BAD_USER_INPUT")
+            .await;
+    assert!(message.contains(unknown) && message.contains("base de conocimiento"), "{message}");
+    refused(app, &scene.secretariat, CONVOKE, input(json!(["no-es-un-id"])), "BAD_USER_INPUT").await;
+    let sessions = app.query_ok("{ commissionSessions(year: 2026) { totalCount } }", json!({})).await;
+    assert_eq!(sessions["commissionSessions"]["totalCount"], 0, "nothing written");
+
+    let data = ok(app, &scene.secretariat, CONVOKE, input(json!(documents))).await;
+    let session = data["convokeSession"]["session"]["id"].as_str().expect("id").to_owned();
+    let view = app
+        .query_ok(
+            "query($id: ID!) { commissionSession(id: $id) { agenda { title documents { title sourceUrl } } } }",
+            json!({ "id": session }),
+        )
+        .await;
+    assert_eq!(
+        view["commissionSession"]["agenda"][0]["documents"],
+        json!([
+            { "title": "Propuesta de reglamento interno", "sourceUrl": "https://www.dnp.gov.co/0" },
+            { "title": "Borrador del plan de trabajo", "sourceUrl": "https://www.dnp.gov.co/1" },
+        ])
+    );
+    let page = app
+        .client
+        .get(app.url(&format!("/comision/sesiones/{session}/convocatoria")))
+        .send()
+        .await
+        .expect("page");
+    let html = page.text().await.expect("html");
+    assert!(
+        html.contains("<a href=\"https://www.dnp.gov.co/0\">Propuesta de reglamento interno</a>"),
+        "the printable convocation lists the documents: {html}"
+    );
+
+    // Archived after the convocation: no longer offered to readers.
+    ok(
+        app,
+        &scene.dnp,
+        "mutation($id: ID!) { archiveKnowledgeProduct(id: $id) { product { archivedAt } } }",
+        json!({ "id": documents[1] }),
+    )
+    .await;
+    let view = app
+        .query_ok(
+            "query($id: ID!) { commissionSession(id: $id) { agenda { documents { title } } } }",
+            json!({ "id": session }),
+        )
+        .await;
+    assert_eq!(
+        view["commissionSession"]["agenda"][0]["documents"],
+        json!([{ "title": "Propuesta de reglamento interno" }])
+    );
+    refused(app, &scene.secretariat, CONVOKE, input(json!([documents[1]])), "BAD_USER_INPUT").await;
+}
+
 async fn commitments_are_followed_and_overdue_is_computed(app: &TestApp) {
     let scene = scene(app).await;
     let session = convoke(app, &scene.secretariat, "ORDINARY", "2026-01-20T14:00:00Z").await;
@@ -400,6 +476,7 @@ async fn working_groups_plans_and_the_agenda(app: &TestApp) {
 }
 
 backend_tests!(
+    agenda_items_cite_knowledge_documents,
     working_groups_plans_and_the_agenda,
     the_quorum_and_the_majority_are_computed,
     approved_minutes_close_the_record,
@@ -417,7 +494,8 @@ async fn the_demo_shows_a_year_of_sessions() {
         return;
     };
     let data = app
-        .query_ok("{ commissionSessions(year: 2026) { totalCount edges { node { quorum { met } decisions { outcome } } } }
+        .query_ok("{ commissionSessions(year: 2026) { totalCount edges { node { quorum { met } decisions { outcome }
+            agenda { documents { title } } } } }
             commitments { edges { node { status } } } commissionCompliance(year: 2026) { minimumMet } }", json!({}))
         .await;
     assert_eq!(data["commissionSessions"]["totalCount"], 5);
@@ -442,4 +520,16 @@ async fn the_demo_shows_a_year_of_sessions() {
         assert!(statuses.iter().any(|s| s == status), "{status} in {statuses:?}");
     }
     assert_eq!(data["commissionCompliance"]["minimumMet"], true);
+    let cited: Vec<&str> = sessions
+        .iter()
+        .flat_map(|s| s["node"]["agenda"].as_array().into_iter().flatten())
+        .flat_map(|item| item["documents"].as_array().into_iter().flatten())
+        .filter_map(|d| d["title"].as_str())
+        .collect();
+    assert!(
+        cited.contains(
+            &"Decreto que crea la Comisión Intersectorial para la Cooperación y Asistencia Técnica Territorial"
+        ),
+        "the installation session cites the decree: {cited:?}"
+    );
 }

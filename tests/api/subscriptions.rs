@@ -42,15 +42,10 @@ async fn subscribe(app: &TestApp, query: &str) -> Socket {
     socket
 }
 
-async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
-    app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+/// The secretariat convenes a session on `app` and gives commitments to
+/// MINHACIENDA and then DNP.
+async fn commit_two_entities(app: &TestApp) {
     let secretariat = app.login("sec@funcionpublica.gov.co").await;
-    let mut socket = subscribe(
-        app,
-        "subscription { commitmentUpdated(responsibleCode: \"dnp\") { description status responsibleCode } }",
-    )
-    .await;
-
     let (_, body) = app
         .graphql_as(
             Some(&secretariat),
@@ -72,7 +67,13 @@ async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
             .await;
         assert!(body.get("errors").is_none(), "{body}");
     }
-    let event = next_json(&mut socket).await;
+}
+
+const DNP_COMMITMENTS: &str =
+    "subscription { commitmentUpdated(responsibleCode: \"dnp\") { description status responsibleCode } }";
+
+async fn assert_only_dnp_commitment_arrives(socket: &mut Socket) {
+    let event = next_json(socket).await;
     assert_eq!(event["type"], "next", "{event}");
     assert_eq!(
         event["payload"]["data"]["commitmentUpdated"],
@@ -81,7 +82,26 @@ async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
     );
 }
 
+async fn commitment_updates_reach_subscribers_of_that_entity(app: &TestApp) {
+    app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+    let mut socket = subscribe(app, DNP_COMMITMENTS).await;
+    commit_two_entities(app).await;
+    assert_only_dnp_commitment_arrives(&mut socket).await;
+}
+
 backend_tests!(commitment_updates_reach_subscribers_of_that_entity);
+
+/// An entity's dashboard connected to one instance hears the commitments the
+/// secretariat records through another.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commitment_updates_reach_subscribers_on_every_instance() {
+    let Some(app) = TestApp::spawn(sugit_tests::Backend::PostgresRedis).await else { return };
+    let other = app.spawn_sibling(None).await;
+    app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+    let mut socket = subscribe(&other, DNP_COMMITMENTS).await;
+    commit_two_entities(&app).await;
+    assert_only_dnp_commitment_arrives(&mut socket).await;
+}
 
 /// A mayor's team listening on one instance hears the offers published
 /// through another (the outbox carries them), filtered by topic and department.

@@ -95,6 +95,7 @@ mod tests {
             agenda: vec![AgendaItem {
                 title: "Plan de trabajo 2026, aprobación".repeat(3),
                 presenter: "Función Pública".into(),
+                documents: vec![],
             }],
             guest_requests: vec![],
             minutes: None,

@@ -19,6 +19,7 @@ use crate::{
     },
     error::ServiceError,
     pagination::{Page, PageRequest},
+    search::outbox,
 };
 
 /// A commitment filter, already validated.
@@ -97,8 +98,9 @@ impl CommissionService {
             Change::new("add_commitment", "commitment", &created.id.to_string()).after(&created),
         )
         .await?;
+        outbox::record_commitment(&transaction, created.id).await?;
         transaction.commit().await?;
-        self.events.publish(crate::events::Event::CommitmentUpdated(created.clone()));
+        self.outbox.committed();
         Ok(created)
     }
 
@@ -163,9 +165,22 @@ impl CommissionService {
             Change::new("update_commitment", "commitment", &id.to_string()).before(&before).after(&after),
         )
         .await?;
+        outbox::record_commitment(&transaction, id).await?;
         transaction.commit().await?;
-        self.events.publish(crate::events::Event::CommitmentUpdated(after.clone()));
+        self.outbox.committed();
         Ok(after)
+    }
+
+    /// Commitments by id, in one query (the outbox tail's announcements).
+    pub async fn commitments_by_id(&self, ids: &[Uuid]) -> Result<Vec<Commitment>, ServiceError> {
+        let today = today();
+        Ok(commitment::Entity::find()
+            .filter(commitment::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| commitment_from(row, today))
+            .collect())
     }
 
     /// Commitments, oldest due first, filtered; overdue is computed today.

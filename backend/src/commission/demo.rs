@@ -4,6 +4,7 @@
 //! a working group, the work plan and routes of the national ATT agenda.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
 
 use super::{
     model::{AgendaItem, CommitmentStatus, GuestRequest, SessionKind, VoteChoice},
@@ -13,6 +14,7 @@ use super::{
 use crate::{
     access::{service::NewUser, AccessService, Actor, AuthUser, Role},
     error::ServiceError,
+    knowledge::KnowledgeService,
     pagination::PageRequest,
     reporting::demo::DEMO_PASSWORD,
 };
@@ -21,12 +23,37 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
+/// Items without documents; the demo then attaches the ones it cites.
 fn agenda(items: &[(&str, &str)]) -> Vec<AgendaItem> {
     items
         .iter()
-        .map(|(title, presenter)| AgendaItem { title: title.to_string(), presenter: presenter.to_string() })
+        .map(|(title, presenter)| AgendaItem {
+            title: title.to_string(),
+            presenter: presenter.to_string(),
+            documents: Vec::new(),
+        })
         .collect()
 }
+
+/// The demo knowledge base's documents with these titles (those missing are skipped).
+async fn documents(knowledge: &KnowledgeService, titles: &[&str]) -> Result<Vec<Uuid>, ServiceError> {
+    let mut ids = Vec::new();
+    for title in titles {
+        if let Some(product) = knowledge.find_by_title(title).await? {
+            ids.push(product.id);
+        }
+    }
+    Ok(ids)
+}
+
+const DECREE: &str =
+    "Decreto que crea la Comisión Intersectorial para la Cooperación y Asistencia Técnica Territorial";
+const MISSION: &str = "Propuestas de la Misión de Descentralización sobre arquitectura institucional";
+const CONPES: &str = "Resumen del CONPES 4091 de 2022, política de asistencia técnica territorial";
+const OFFER_AND_DEMAND: &str = "Caracterización de la oferta y la demanda de asistencia técnica territorial";
+const RISK_GUIDE: &str = "Guía municipal de gestión del riesgo de desastres";
+const SELF_ASSESSMENT: &str =
+    "Herramienta de autodiagnóstico de necesidades de asistencia técnica territorial";
 
 async fn user(
     access: &AccessService,
@@ -57,7 +84,11 @@ async fn user(
 
 /// Loads the demo once: a database with sessions already is left alone.
 #[tracing::instrument(name = "commission.demo", skip_all)]
-pub async fn load(access: &AccessService, commission: &CommissionService) -> Result<bool, ServiceError> {
+pub async fn load(
+    access: &AccessService,
+    commission: &CommissionService,
+    knowledge: &KnowledgeService,
+) -> Result<bool, ServiceError> {
     if !commission.sessions(None, &PageRequest { first: 1, after: None }).await?.items.is_empty() {
         return Ok(false);
     }
@@ -140,20 +171,45 @@ pub async fn load(access: &AccessService, commission: &CommissionService) -> Res
 
     let full = ["DNP", "DAFP", "APC", "ESAP", "MINHACIENDA", "FCM"];
     let sessions = [
-        (SessionKind::Ordinary, (2026, 2, 12), &full[..], "Instalación de la Comisión y reglamento interno"),
-        (SessionKind::Ordinary, (2026, 5, 14), &full[..4], "Plan de trabajo 2026"),
-        (SessionKind::Ordinary, (2026, 8, 13), &full[..], "Agenda Nacional de ATT"),
+        (
+            SessionKind::Ordinary,
+            (2026, 2, 12),
+            &full[..],
+            "Instalación de la Comisión y reglamento interno",
+            &[DECREE, MISSION][..],
+        ),
+        (SessionKind::Ordinary, (2026, 5, 14), &full[..4], "Plan de trabajo 2026", &[CONPES][..]),
+        (
+            SessionKind::Ordinary,
+            (2026, 8, 13),
+            &full[..],
+            "Agenda Nacional de ATT",
+            &[OFFER_AND_DEMAND, MISSION][..],
+        ),
         (
             SessionKind::Extraordinary,
             (2026, 9, 24),
             &["DNP", "DAFP", "FCM"][..],
             "Respuesta a la emergencia invernal",
+            &[RISK_GUIDE][..],
         ),
-        (SessionKind::Ordinary, (2026, 11, 12), &full[..5], "Balance del año y criterios de demanda"),
+        (
+            SessionKind::Ordinary,
+            (2026, 11, 12),
+            &full[..5],
+            "Balance del año y criterios de demanda",
+            &[SELF_ASSESSMENT, OFFER_AND_DEMAND][..],
+        ),
     ];
     let mut ids = Vec::new();
-    for (kind, (y, m, d), attendees, topic) in sessions {
+    for (kind, (y, m, d), attendees, topic, cited) in sessions {
         let at = Utc.with_ymd_and_hms(y, m, d, 14, 0, 0).single().unwrap_or_else(Utc::now);
+        let mut items = agenda(&[
+            ("Verificación del quórum", "Secretaría técnica (Función Pública)"),
+            (topic, "Departamento Nacional de Planeación"),
+            ("Seguimiento a compromisos", "Secretaría técnica (Función Pública)"),
+        ]);
+        items[1].documents = documents(knowledge, cited).await?;
         let session = commission
             .convoke(
                 &secretariat,
@@ -161,11 +217,7 @@ pub async fn load(access: &AccessService, commission: &CommissionService) -> Res
                     kind,
                     scheduled_at: at,
                     place: "Departamento Nacional de Planeación, Bogotá, y enlace virtual".into(),
-                    agenda: agenda(&[
-                        ("Verificación del quórum", "Secretaría técnica (Función Pública)"),
-                        (topic, "Departamento Nacional de Planeación"),
-                        ("Seguimiento a compromisos", "Secretaría técnica (Función Pública)"),
-                    ]),
+                    agenda: items,
                     guest_requests: vec![GuestRequest {
                         name: "Delegada de la RAP Pacífico".into(),
                         organisation: Some("Región Administrativa y de Planificación del Pacífico".into()),

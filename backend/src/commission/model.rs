@@ -78,6 +78,10 @@ pub struct AgendaItem {
     pub title: String,
     /// Who presents the item (an entity or a person).
     pub presenter: String,
+    /// Knowledge-base documents the item refers to (sessions convened before
+    /// agendas cited documents have none).
+    #[serde(default)]
+    pub documents: Vec<Uuid>,
 }
 
 /// A special invitee requested for one session, with voice and no vote.

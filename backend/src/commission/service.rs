@@ -71,8 +71,12 @@ pub struct QuarterCompliance {
 #[derive(Clone)]
 pub struct CommissionService {
     pub(super) db: DatabaseConnection,
-    pub(super) events: crate::events::EventBus,
+    /// Woken after commitments change; every instance's tail announces them.
+    pub(super) outbox: crate::search::outbox::Outbox,
 }
+
+/// Documents one agenda item may cite: an agenda is read on one screen.
+const MAX_DOCUMENTS_PER_ITEM: usize = 10;
 
 pub(super) fn required_text(raw: &str, field: &str, max: usize) -> Result<String, ServiceError> {
     let value = raw.trim().to_owned();
@@ -109,8 +113,8 @@ fn delegate_from(row: delegate::Model) -> Delegate {
 }
 
 impl CommissionService {
-    pub fn new(db: DatabaseConnection, events: crate::events::EventBus) -> Self {
-        Self { db, events }
+    pub fn new(db: DatabaseConnection, outbox: crate::search::outbox::Outbox) -> Self {
+        Self { db, outbox }
     }
 
     /// The seven members with vote (DNP presides, DAFP holds the secretariat)
@@ -265,6 +269,12 @@ impl CommissionService {
             .into_iter()
             .enumerate()
             .map(|(index, item)| {
+                if item.documents.len() > MAX_DOCUMENTS_PER_ITEM {
+                    return Err(ServiceError::invalid(format!(
+                        "el punto {} de la agenda cita más de {MAX_DOCUMENTS_PER_ITEM} documentos",
+                        index + 1
+                    )));
+                }
                 Ok(AgendaItem {
                     title: required_text(&item.title, &format!("agenda[{}].title", index + 1), 300)?,
                     presenter: required_text(
@@ -272,6 +282,7 @@ impl CommissionService {
                         &format!("agenda[{}].presenter", index + 1),
                         200,
                     )?,
+                    documents: item.documents,
                 })
             })
             .collect::<Result<Vec<_>, ServiceError>>()?;
@@ -300,6 +311,12 @@ impl CommissionService {
         let agenda_json =
             serde_json::to_value(&agenda).map_err(|error| ServiceError::Internal(error.into()))?;
         let transaction = self.db.begin().await?;
+        let cited: Vec<Uuid> = agenda.iter().flat_map(|item| item.documents.iter().copied()).collect();
+        if let Some(missing) = crate::knowledge::service::unavailable(&transaction, &cited).await?.first() {
+            return Err(ServiceError::invalid(format!(
+                "el documento {missing} no está en la base de conocimiento (o está archivado)"
+            )));
+        }
         let row = session::ActiveModel {
             id: Set(Uuid::now_v7()),
             working_group_id: Set(working_group_id),

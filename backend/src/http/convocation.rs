@@ -42,11 +42,33 @@ pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Resp
         SessionKind::Ordinary => "ordinaria",
         SessionKind::Extraordinary => "extraordinaria",
     };
+    let cited: Vec<Uuid> = session.agenda.iter().flat_map(|item| item.documents.iter().copied()).collect();
+    let documents = if cited.is_empty() {
+        Default::default()
+    } else {
+        state.knowledge.find_many(&cited).await.unwrap_or_default()
+    };
     let agenda: String = session
         .agenda
         .iter()
         .map(|item| {
-            format!("<li>{} <span class=\"quien\">— {}</span></li>", html(&item.title), html(&item.presenter))
+            let listed: String = item
+                .documents
+                .iter()
+                .filter_map(|id| documents.get(id))
+                .filter(|product| product.archived_at.is_none())
+                .map(|product| match &product.source_url {
+                    Some(url) => format!("<li><a href=\"{}\">{}</a></li>", html(url), html(&product.title)),
+                    None => format!("<li>{}</li>", html(&product.title)),
+                })
+                .collect();
+            let listed =
+                if listed.is_empty() { listed } else { format!("<ul class=\"documentos\">{listed}</ul>") };
+            format!(
+                "<li>{} <span class=\"quien\">— {}</span>{listed}</li>",
+                html(&item.title),
+                html(&item.presenter)
+            )
         })
         .collect();
     let invited: String = participants

@@ -189,6 +189,15 @@ impl KnowledgeService {
         Ok(knowledge_product::Entity::find_by_id(id).one(&self.db).await?.map(Into::into))
     }
 
+    /// The product with exactly this title, if any (demo data cites documents by title).
+    pub async fn find_by_title(&self, title: &str) -> Result<Option<KnowledgeProduct>, ServiceError> {
+        Ok(knowledge_product::Entity::find()
+            .filter(knowledge_product::Column::Title.eq(title))
+            .one(&self.db)
+            .await?
+            .map(Into::into))
+    }
+
     /// Many products by id in one query (DataLoader batches, the indexer).
     pub async fn find_many(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, KnowledgeProduct>, ServiceError> {
         let rows = knowledge_product::Entity::find()
@@ -385,6 +394,25 @@ impl KnowledgeService {
             content_hash,
         })
     }
+}
+
+/// Of `ids`, those that are not in the knowledge base or are archived: a
+/// session's agenda may only cite documents a reader can open.
+pub async fn unavailable(
+    connection: &impl sea_orm::ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<Vec<Uuid>, ServiceError> {
+    let available: std::collections::HashSet<Uuid> = knowledge_product::Entity::find()
+        .select_only()
+        .column(knowledge_product::Column::Id)
+        .filter(knowledge_product::Column::Id.is_in(ids.iter().copied()))
+        .filter(knowledge_product::Column::ArchivedAt.is_null())
+        .into_tuple::<Uuid>()
+        .all(connection)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(ids.iter().copied().filter(|id| !available.contains(id)).collect())
 }
 
 /// Approved minutes of a commission session, published in the knowledge base in

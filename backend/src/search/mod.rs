@@ -135,6 +135,7 @@ impl SearchService {
     pub async fn catch_up(&self, tail: &mut Tail) -> Result<usize, ServiceError> {
         let mut applied = 0;
         let mut newly_published = Vec::new();
+        let mut updated_commitments = Vec::new();
         loop {
             let events = outbox::after(&self.db, tail.read_after(), BATCH).await?;
             let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
@@ -142,10 +143,11 @@ impl SearchService {
             let before = tail.cursor();
             if !fresh.is_empty() {
                 let wanted: Vec<_> = events.iter().filter(|e| fresh.contains(&e.id)).collect();
-                let (changes, published) = self.sources.changes(&wanted).await?;
+                let changes = self.sources.changes(&wanted).await?;
                 // New to this index: the offer has just been published.
                 let index = Arc::clone(&self.index);
-                let new: Vec<_> = published
+                let new: Vec<_> = changes
+                    .published
                     .into_iter()
                     .filter(|offer| {
                         !index.contains(&search_index::Document::key_for(
@@ -154,16 +156,21 @@ impl SearchService {
                         ))
                     })
                     .collect();
-                self.stage_changes(changes).await?;
+                self.stage_changes(changes.index).await?;
                 newly_published.extend(new);
+                updated_commitments.extend(changes.commitments);
             }
             tail.applied(&fresh, Instant::now());
             if !fresh.is_empty() || tail.cursor() != before {
                 let cursor = tail.cursor();
                 self.blocking(move |index| index.commit(cursor)).await?;
             }
+            // Announced once the index holds them: a subscriber can search them.
             for offer in newly_published.drain(..) {
                 self.events.publish(crate::events::Event::OfferPublished(offer));
+            }
+            for commitment in updated_commitments.drain(..) {
+                self.events.publish(crate::events::Event::CommitmentUpdated(commitment));
             }
             applied += fresh.len();
             if (events.len() as u64) < BATCH || fresh.is_empty() {

@@ -44,9 +44,25 @@ pub async fn record(
     kind: Kind,
     object_id: &str,
 ) -> Result<(), ServiceError> {
+    insert(connection, kind.as_str(), object_id).await
+}
+
+/// The kind of a commitment's change: not indexed, but every instance's tail
+/// announces it to its `commitmentUpdated` subscribers.
+pub const COMMITMENT: &str = "commitment";
+
+/// Adds a commitment's change to `connection`, the write's transaction.
+pub async fn record_commitment(
+    connection: &impl ConnectionTrait,
+    id: uuid::Uuid,
+) -> Result<(), ServiceError> {
+    insert(connection, COMMITMENT, &id.to_string()).await
+}
+
+async fn insert(connection: &impl ConnectionTrait, kind: &str, object_id: &str) -> Result<(), ServiceError> {
     change_event::ActiveModel {
         id: NotSet,
-        kind: Set(kind.as_str().to_owned()),
+        kind: Set(kind.to_owned()),
         object_id: Set(object_id.to_owned()),
         created_at: Set(Utc::now()),
     }

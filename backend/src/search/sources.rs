@@ -13,6 +13,7 @@ use crate::{
         model::{Offer, OfferStatus},
         AssistanceService,
     },
+    commission::{model::Commitment, CommissionService},
     error::ServiceError,
     knowledge::{document::search_document, KnowledgeService},
     reporting::{model::Requirement, ReportingService},
@@ -24,12 +25,22 @@ pub struct Sources {
     pub knowledge: KnowledgeService,
     pub reporting: ReportingService,
     pub assistance: AssistanceService,
+    pub commission: CommissionService,
+}
+
+/// What a batch of outbox events means: index changes, and what to announce.
+#[derive(Default)]
+pub struct Changes {
+    pub index: Vec<Change>,
+    /// Offers published now (announced if new to this index).
+    pub published: Vec<Offer>,
+    /// Commitments as they are now (announced to `commitmentUpdated`).
+    pub commitments: Vec<Commitment>,
 }
 
 impl Sources {
     /// The changes the events stand for: the object's current state, or its removal.
-    /// Also returns the published offers among them (for `offerPublished`).
-    pub async fn changes(&self, events: &[&ChangeEvent]) -> Result<(Vec<Change>, Vec<Offer>), ServiceError> {
+    pub async fn changes(&self, events: &[&ChangeEvent]) -> Result<Changes, ServiceError> {
         let mut changes = Vec::new();
         let mut published = Vec::new();
         let knowledge_ids: Vec<Uuid> = events
@@ -83,7 +94,17 @@ impl Sources {
                 });
             }
         }
-        Ok((changes, published))
+        let commitment_ids: Vec<Uuid> = events
+            .iter()
+            .filter(|e| e.kind == super::outbox::COMMITMENT)
+            .filter_map(|e| e.object_id.parse().ok())
+            .collect();
+        let commitments = if commitment_ids.is_empty() {
+            Vec::new()
+        } else {
+            self.commission.commitments_by_id(&commitment_ids).await?
+        };
+        Ok(Changes { index: changes, published, commitments })
     }
 
     /// Every requirement (the catalogue holds tens to hundreds).

@@ -26,6 +26,7 @@ use crate::{
     },
     error::{ApiResult, ServiceError},
     graphql::connection::{connection, CountedConnection},
+    knowledge::resolvers::{KnowledgeLoader, KnowledgeProductNode},
     pagination::PageRequest,
 };
 
@@ -218,8 +219,18 @@ impl CommissionMutation {
         let agenda = input
             .agenda
             .into_iter()
-            .map(|item| AgendaItem { title: item.title, presenter: item.presenter })
-            .collect();
+            .map(|item| {
+                Ok(AgendaItem {
+                    title: item.title,
+                    presenter: item.presenter,
+                    documents: item
+                        .document_ids
+                        .iter()
+                        .map(|id| parse_id(id, "documento de la agenda"))
+                        .collect::<Result<_, ServiceError>>()?,
+                })
+            })
+            .collect::<Result<_, ServiceError>>()?;
         let guest_requests = input
             .guest_requests
             .into_iter()

@@ -94,11 +94,7 @@ impl SessionNode {
             .collect()
     }
     async fn agenda(&self) -> Vec<AgendaItemNode> {
-        self.0
-            .agenda
-            .iter()
-            .map(|item| AgendaItemNode { title: item.title.clone(), presenter: item.presenter.clone() })
-            .collect()
+        self.0.agenda.iter().cloned().map(AgendaItemNode).collect()
     }
     async fn attendance(&self, ctx: &Context<'_>) -> ApiResult<Vec<AttendeeNode>> {
         let loader = ctx.data::<DataLoader<CommissionLoader>>()?;
@@ -156,11 +152,33 @@ pub struct GuestRequestNode {
     pub(super) reason: String,
 }
 
-#[derive(SimpleObject)]
-#[graphql(name = "AgendaItem")]
-pub struct AgendaItemNode {
-    pub(super) title: String,
-    pub(super) presenter: String,
+/// Punto de la agenda de una sesión.
+pub struct AgendaItemNode(AgendaItem);
+
+#[Object(name = "AgendaItem")]
+impl AgendaItemNode {
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Quién lo presenta.
+    async fn presenter(&self) -> &str {
+        &self.0.presenter
+    }
+    /// Documentos de la base de conocimiento que acompañan el punto; uno
+    /// archivado después de la convocatoria ya no aparece.
+    async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<KnowledgeProductNode>> {
+        let loader = ctx.data::<DataLoader<KnowledgeLoader>>()?;
+        let found = loader.load_many(self.0.documents.iter().copied()).await?;
+        Ok(self
+            .0
+            .documents
+            .iter()
+            .filter_map(|id| found.get(id))
+            .filter(|product| product.archived_at.is_none())
+            .cloned()
+            .map(KnowledgeProductNode)
+            .collect())
+    }
 }
 
 /// Asistente a una sesión.
@@ -278,6 +296,9 @@ pub struct AgendaItemInput {
     pub title: String,
     /// Quién lo presenta.
     pub presenter: String,
+    /// Documentos de la base de conocimiento que acompañan el punto (hasta 10).
+    #[graphql(default)]
+    pub document_ids: Vec<ID>,
 }
 
 /// Un invitado especial que la secretaría presenta con la convocatoria (voz, sin voto).
