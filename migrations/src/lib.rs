@@ -11,6 +11,16 @@ mod m20261122_000003_reporting;
 mod m20261122_000004_commission;
 mod m20261122_000005_knowledge_search;
 mod m20261122_000006_assistance;
+mod m20261201_000007_assistance_delivery;
+
+/// A named foreign key from `(table, column)` to `(table, column)`.
+fn foreign_key(
+    name: &str,
+    from: (impl IntoIden + 'static, impl IntoIden + 'static),
+    to: (impl IntoIden + 'static, impl IntoIden + 'static),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).to_owned()
+}
 
 pub struct Migrator;
 
@@ -24,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_commission::Migration),
             Box::new(m20261122_000005_knowledge_search::Migration),
             Box::new(m20261122_000006_assistance::Migration),
+            Box::new(m20261201_000007_assistance_delivery::Migration),
         ]
     }
 }

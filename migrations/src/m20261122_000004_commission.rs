@@ -3,6 +3,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::foreign_key;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -137,14 +139,6 @@ enum AgendaRoute {
 enum Organisation {
     Table,
     Code,
-}
-
-fn foreign_key(
-    name: &str,
-    from: (impl IntoIden + 'static, impl IntoIden + 'static),
-    to: (impl IntoIden + 'static, impl IntoIden + 'static),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create().name(name).from(from.0, from.1).to(to.0, to.1).to_owned()
 }
 
 #[async_trait::async_trait]

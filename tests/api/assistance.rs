@@ -292,7 +292,155 @@ async fn bad_offers_and_demands_are_refused_and_nothing_is_written(app: &TestApp
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
 }
 
+const RECORD_DELIVERY: &str =
+    "mutation($input: RecordDeliveryInput!) { recordDelivery(input: $input) { delivery { id hours } } }";
+const EVALUATE: &str = "mutation($id: ID!, $input: EvaluateDeliveryInput!) {
+    evaluateDelivery(deliveryId: $id, input: $input) { delivery { evaluation { satisfaction capacityInstalled } } } }";
+
+async fn refused(app: &TestApp, token: &str, query: &str, variables: Value, code: &str) -> String {
+    let (_, body) = app.graphql_as(Some(token), query, variables).await;
+    assert_eq!(error_codes(&body), [code], "{body}");
+    body["errors"][0]["message"].as_str().unwrap_or_default().to_owned()
+}
+
+/// After the assignment: the offering entity records what it delivered, the
+/// municipality evaluates it, and the indicators and the focalisation map say
+/// who was reached; every wrong step is refused and writes nothing.
+async fn deliveries_are_evaluated_and_counted(app: &TestApp) {
+    let scene = scene(app).await;
+    let offer_id =
+        published(app, &scene.dnp, offer("Regalías para acueductos", "regalías", &["05"], &[])).await;
+    let need = |entity: &str, topic: &str| {
+        json!({ "input": { "entityCode": entity, "need": "Formular un proyecto de acueducto con regalías",
+        "topic": topic, "priority": "HIGH", "capacityGap": "No hay profesional de proyectos" } })
+    };
+    let abejorral = ok(app, &scene.abejorral, CREATE_DEMAND, need("05002", "Regalías")).await["createDemand"]
+        ["demand"]["id"]
+        .clone();
+    let medellin = ok(app, &scene.medellin, CREATE_DEMAND, need("05001", "regalias")).await["createDemand"]
+        ["demand"]["id"]
+        .clone();
+    let delivery = |demand: &Value, on: &str, hours: f64| {
+        json!({ "input": { "offerId": offer_id, "demandId": demand, "deliveredOn": on, "hours": hours,
+            "participants": 6, "modality": "VIRTUAL", "notes": "Taller de formulación" } })
+    };
+    let message =
+        refused(app, &scene.dnp, RECORD_DELIVERY, delivery(&abejorral, "2026-03-02", 4.0), "BAD_USER_INPUT")
+            .await;
+    assert!(message.contains("no está asignada"), "{message}");
+    ok(
+        app,
+        &scene.dnp,
+        "mutation($o: ID!, $d: ID!) { assignOffer(offerId: $o, demandId: $d) { demand { status } } }",
+        json!({ "o": offer_id, "d": abejorral }),
+    )
+    .await;
+    refused(app, &scene.dnp, RECORD_DELIVERY, delivery(&abejorral, "2999-01-01", 4.0), "BAD_USER_INPUT")
+        .await;
+    refused(app, &scene.dnp, RECORD_DELIVERY, delivery(&abejorral, "2025-12-31", 4.0), "BAD_USER_INPUT")
+        .await;
+    refused(app, &scene.dnp, RECORD_DELIVERY, delivery(&abejorral, "2026-03-02", 0.0), "BAD_USER_INPUT")
+        .await;
+    refused(app, &scene.abejorral, RECORD_DELIVERY, delivery(&abejorral, "2026-03-02", 4.0), "FORBIDDEN")
+        .await;
+    let recorded = ok(app, &scene.dnp, RECORD_DELIVERY, delivery(&abejorral, "2026-03-02", 4.5)).await;
+    let delivery_id = recorded["recordDelivery"]["delivery"]["id"].clone();
+    assert_eq!(recorded["recordDelivery"]["delivery"]["hours"], 4.5);
+
+    let evaluation = |satisfaction: i32| {
+        json!({ "id": delivery_id,
+        "input": { "satisfaction": satisfaction, "capacityInstalled": true, "comments": "Quedamos con el proyecto formulado" } })
+    };
+    refused(app, &scene.abejorral, EVALUATE, evaluation(6), "BAD_USER_INPUT").await;
+    refused(app, &scene.medellin, EVALUATE, evaluation(5), "FORBIDDEN").await;
+    refused(app, &scene.dnp, EVALUATE, evaluation(5), "FORBIDDEN").await;
+    let data = ok(app, &scene.abejorral, EVALUATE, evaluation(4)).await;
+    assert_eq!(
+        data["evaluateDelivery"]["delivery"]["evaluation"],
+        json!({ "satisfaction": 4, "capacityInstalled": true })
+    );
+    refused(app, &scene.abejorral, EVALUATE, evaluation(2), "CONFLICT").await;
+
+    let view = ok(
+        app,
+        &scene.abejorral,
+        "query($d: ID!) { demand(id: $d) { status deliveries { deliveredOn participants evaluation { satisfaction } } } }",
+        json!({ "d": abejorral }),
+    )
+    .await;
+    assert_eq!(
+        view["demand"],
+        json!({ "status": "ATTENDED", "deliveries": [
+            { "deliveredOn": "2026-03-02", "participants": 6, "evaluation": { "satisfaction": 4 } }] }),
+        "one delivery: the refused ones wrote nothing"
+    );
+
+    let indicators = app
+        .query_ok(
+            "{ byDepartment: assistanceIndicators(groupBy: DEPARTMENT) { key demands demandsCovered coverage
+                 entitiesReached lowestCapacityReached deliveries hours averageSatisfaction }
+               byOrganisation: assistanceIndicators(groupBy: ORGANISATION) { key demands demandsCovered }
+               byTopic: assistanceIndicators(groupBy: TOPIC) { key demands }
+               demandFocalisation { departmentCode topic demands unmet attended } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        indicators["byDepartment"],
+        json!([{ "key": "05", "demands": 2, "demandsCovered": 1, "coverage": 0.5, "entitiesReached": 1,
+            "lowestCapacityReached": 1, "deliveries": 1, "hours": 4.5, "averageSatisfaction": 4.0 }]),
+        "Abejorral (group 5) was reached, Medellín still waits"
+    );
+    assert_eq!(indicators["byOrganisation"], json!([{ "key": "DNP", "demands": 1, "demandsCovered": 1 }]));
+    assert_eq!(indicators["byTopic"], json!([{ "key": "regalias", "demands": 2 }]), "case and accents fold");
+    assert_eq!(
+        indicators["demandFocalisation"],
+        json!([{ "departmentCode": "05", "topic": "regalias", "demands": 2, "unmet": 1, "attended": 1 }])
+    );
+    let csv = app.client.get(app.url("/att/focalizacion.csv?anio=2026")).send().await.expect("csv");
+    assert!(csv.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    let csv = app
+        .client
+        .get(app.url("/att/focalizacion.csv"))
+        .send()
+        .await
+        .expect("csv")
+        .text()
+        .await
+        .expect("text");
+    assert!(csv.contains("ANTIOQUIA,05,regalias,2,1,1"), "{csv}");
+    let bad = app.client.get(app.url("/att/focalizacion.csv?anio=dos")).send().await.expect("400");
+    assert_eq!(bad.status(), sugit_tests::StatusCode::BAD_REQUEST);
+
+    // The municipality closes its demand; a closed demand takes no more deliveries.
+    let closed = ok(
+        app,
+        &scene.abejorral,
+        "mutation($d: ID!) { closeDemand(id: $d) { demand { status } } }",
+        json!({ "d": abejorral }),
+    )
+    .await;
+    assert_eq!(closed["closeDemand"]["demand"]["status"], "CLOSED");
+    refused(app, &scene.dnp, RECORD_DELIVERY, delivery(&abejorral, "2026-03-09", 2.0), "BAD_USER_INPUT")
+        .await;
+    refused(
+        app,
+        &scene.medellin,
+        "mutation($d: ID!) { closeDemand(id: $d) { demand { status } } }",
+        json!({ "d": abejorral }),
+        "FORBIDDEN",
+    )
+    .await;
+    assert_eq!(
+        app.query_ok("{ demandFocalisation(year: 2001) { topic } }", json!({})).await["demandFocalisation"],
+        json!([]),
+        "a year without demands"
+    );
+    let _ = medellin;
+}
+
 backend_tests!(
+    deliveries_are_evaluated_and_counted,
     offers_are_searchable_once_published_and_gone_when_archived,
     matching_puts_the_least_capacity_first_and_explains_itself,
     bad_offers_and_demands_are_refused_and_nothing_is_written,

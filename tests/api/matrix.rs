@@ -127,6 +127,35 @@ impl Fixture<'_> {
         body["data"]["createDemand"]["demand"]["id"].as_str().expect("demand").to_owned()
     }
 
+    /// A published offer of `organisation` assigned to a new demand of `entity`, by the administrator.
+    async fn assignment(&self, organisation: &str, entity: &str) -> (String, String) {
+        let (offer, demand) = (self.offer(organisation, true).await, self.demand(entity).await);
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.admin_token().await),
+                "mutation($o: ID!, $d: ID!) { assignOffer(offerId: $o, demandId: $d) { demand { id } } }",
+                json!({ "o": offer, "d": demand }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        (offer, demand)
+    }
+
+    /// A delivery to a new demand of `entity`, recorded by the administrator.
+    async fn delivery(&self, entity: &str) -> String {
+        let (offer, demand) = self.assignment("DNP", entity).await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.admin_token().await),
+                "mutation($input: RecordDeliveryInput!) { recordDelivery(input: $input) { delivery { id } } }",
+                json!({ "input": delivery_input(&offer, &demand) }),
+            )
+            .await;
+        body["data"]["recordDelivery"]["delivery"]["id"].as_str().expect("delivery").to_owned()
+    }
+
     async fn admin_token(&self) -> String {
         self.app.login("admin@sugit.gov.co").await
     }
@@ -949,7 +978,67 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "recordDelivery",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: offer_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let (offer, demand) = fx.assignment(offer_owner(scope), "05001").await;
+                Case {
+                    query: "mutation($input: RecordDeliveryInput!) { recordDelivery(input: $input) { delivery { id } } }",
+                    variables: json!({ "input": delivery_input(&offer, &demand) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "evaluateDelivery",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let delivery = fx.delivery(if scope == Scope::Own { "05001" } else { "05266" }).await;
+                Case {
+                    query: "mutation($id: ID!, $input: EvaluateDeliveryInput!) { evaluateDelivery(deliveryId: $id, input: $input) { delivery { id } } }",
+                    variables: json!({ "id": delivery, "input": { "satisfaction": 4, "capacityInstalled": true } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "closeDemand",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.demand(if scope == Scope::Own { "05001" } else { "05266" }).await;
+                Case {
+                    query: "mutation($id: ID!) { closeDemand(id: $id) { demand { status } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
+
+/// Only the receiving entity's teams evaluate what they received: not the
+/// offering side, not an administrator on their behalf.
+fn evaluation_rule(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Territorial, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+fn delivery_input(offer: &str, demand: &str) -> Value {
+    json!({ "offerId": offer, "demandId": demand, "deliveredOn": "2026-03-02", "hours": 3.0,
+            "participants": 4, "modality": "VIRTUAL" })
+}
 
 /// Offers are their organisation's (a national user's); the administrator manages any.
 fn offer_rule(who: Who, scope: Scope) -> Expect {
@@ -1055,6 +1144,8 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "att_offer",
         "att_demand",
         "att_assignment",
+        "att_delivery",
+        "att_evaluation",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

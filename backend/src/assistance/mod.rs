@@ -2,7 +2,9 @@
 //! the demands of territorial entities, and the matching between them with the
 //! differential approach (CONPES 4091; decree art. 2.2.11.4.4).
 
+pub mod delivery;
 pub mod document;
+pub mod indicators;
 pub mod matching;
 pub mod model;
 pub mod resolvers;

@@ -260,3 +260,85 @@ impl From<demand::Model> for Demand {
         }
     }
 }
+
+sea_table!(delivery, "att_delivery", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub assignment_id: Uuid,
+    pub delivered_on: Date,
+    pub hours: f64,
+    pub participants: i32,
+    pub modality: String,
+    pub notes: String,
+    pub recorded_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+});
+
+sea_table!(evaluation, "att_evaluation", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub delivery_id: Uuid,
+    pub satisfaction: i16,
+    pub capacity_installed: bool,
+    pub comments: String,
+    pub evaluated_by: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+});
+
+/// One delivery of assigned assistance: a session, a workshop, a visit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delivery {
+    pub id: Uuid,
+    pub offer_id: Uuid,
+    pub demand_id: Uuid,
+    pub delivered_on: NaiveDate,
+    pub hours: f64,
+    pub participants: i32,
+    pub modality: Modality,
+    pub notes: String,
+    pub created_at: DateTime<Utc>,
+    /// The receiving entity's evaluation, once given.
+    pub evaluation: Option<Evaluation>,
+}
+
+/// What the territorial entity says of a delivery.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// 1 (nada satisfecha) to 5 (muy satisfecha).
+    pub satisfaction: i16,
+    /// Whether the entity can now do alone what the assistance taught.
+    pub capacity_installed: bool,
+    pub comments: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<evaluation::Model> for Evaluation {
+    fn from(row: evaluation::Model) -> Self {
+        Self {
+            satisfaction: row.satisfaction,
+            capacity_installed: row.capacity_installed,
+            comments: row.comments,
+            created_at: row.created_at,
+        }
+    }
+}
+
+impl Delivery {
+    pub fn from_rows(
+        row: delivery::Model,
+        assignment: &assignment::Model,
+        evaluation: Option<evaluation::Model>,
+    ) -> Self {
+        Self {
+            id: row.id,
+            offer_id: assignment.offer_id,
+            demand_id: assignment.demand_id,
+            delivered_on: row.delivered_on,
+            hours: row.hours,
+            participants: row.participants,
+            modality: Modality::from_db(&row.modality),
+            notes: row.notes,
+            created_at: row.created_at,
+            evaluation: evaluation.map(Into::into),
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! Who may do what in the assistance market: plain functions.
 
+use chrono::NaiveDate;
+
 use crate::{
     access::{rules, AuthUser, Role},
     error::ServiceError,
@@ -36,9 +38,79 @@ pub fn may_manage_demand(user: &AuthUser, entity_code: &str, entity_department: 
     user.role == Role::Admin || rules::may_write_for_entity(user, entity_code, entity_department)
 }
 
+/// Only the receiving entity's own teams (a department's also for its
+/// municipalities) say how the assistance went: not the offering side, not an
+/// administrator on their behalf.
+pub fn may_evaluate_delivery(user: &AuthUser, entity_code: &str, entity_department: Option<&str>) -> bool {
+    user.role == Role::Territorial && rules::may_write_for_entity(user, entity_code, entity_department)
+}
+
+/// Hours one delivery may last: a long workshop, not a contract.
+pub const MAX_DELIVERY_HOURS: f64 = 500.0;
+
+/// A delivery's facts as reported: a real date in the offer's time, a
+/// positive duration and at least one participant.
+pub fn check_delivery(
+    delivered_on: NaiveDate,
+    hours: f64,
+    participants: i32,
+    offer_starts_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), ServiceError> {
+    if delivered_on > today {
+        return Err(ServiceError::invalid(format!(
+            "la fecha de la entrega ({delivered_on}) es futura: se registra lo ya realizado"
+        )));
+    }
+    if delivered_on < offer_starts_on {
+        return Err(ServiceError::invalid(format!(
+            "la fecha de la entrega ({delivered_on}) es anterior al inicio de la oferta ({offer_starts_on})"
+        )));
+    }
+    if !hours.is_finite() || hours <= 0.0 || hours > MAX_DELIVERY_HOURS {
+        return Err(ServiceError::invalid(format!(
+            "las horas («hours») deben ser más de 0 y hasta {MAX_DELIVERY_HOURS}"
+        )));
+    }
+    if !(1..=100_000).contains(&participants) {
+        return Err(ServiceError::invalid("los participantes («participants») van de 1 a 100.000"));
+    }
+    Ok(())
+}
+
+/// Satisfaction is a 1–5 scale.
+pub fn check_satisfaction(satisfaction: i32) -> Result<i16, ServiceError> {
+    match i16::try_from(satisfaction) {
+        Ok(value) if (1..=5).contains(&value) => Ok(value),
+        _ => Err(ServiceError::invalid(format!(
+            "la satisfacción va de 1 (nada satisfecha) a 5 (muy satisfecha), no {satisfaction}"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("date")
+    }
+
+    #[test]
+    fn deliveries_are_real_and_evaluations_on_the_scale() {
+        let (start, today) = (day(2026, 1, 1), day(2026, 6, 1));
+        assert!(check_delivery(day(2026, 3, 1), 4.0, 12, start, today).is_ok());
+        assert!(check_delivery(day(2026, 7, 1), 4.0, 12, start, today).is_err(), "future");
+        assert!(check_delivery(day(2025, 12, 31), 4.0, 12, start, today).is_err(), "before the offer");
+        for hours in [0.0, -1.0, f64::NAN, 501.0] {
+            assert!(check_delivery(day(2026, 3, 1), hours, 12, start, today).is_err(), "{hours}");
+        }
+        assert!(check_delivery(day(2026, 3, 1), 4.0, 0, start, today).is_err());
+        assert_eq!(check_satisfaction(5).expect("ok"), 5);
+        for wrong in [0, 6, -3, 70_000] {
+            assert!(check_satisfaction(wrong).is_err(), "{wrong}");
+        }
+    }
 
     fn user(role: Role, entity: Option<&str>, organisation: Option<&str>) -> AuthUser {
         AuthUser {

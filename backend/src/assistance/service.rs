@@ -28,8 +28,8 @@ use crate::{
 
 #[derive(Clone)]
 pub struct AssistanceService {
-    db: DatabaseConnection,
-    territory: TerritoryService,
+    pub(super) db: DatabaseConnection,
+    pub(super) territory: TerritoryService,
     outbox: Outbox,
 }
 
@@ -81,7 +81,7 @@ pub trait OfferRelevance {
     ) -> impl std::future::Future<Output = Result<HashMap<Uuid, f64>, ServiceError>> + Send;
 }
 
-fn text(raw: &str, field: &str, min: usize, max: usize) -> Result<String, ServiceError> {
+pub(super) fn text(raw: &str, field: &str, min: usize, max: usize) -> Result<String, ServiceError> {
     let value = raw.trim().to_owned();
     let length = value.chars().count();
     if length < min || length > max {
@@ -218,7 +218,7 @@ impl AssistanceService {
         Ok(after)
     }
 
-    async fn offer_for_change(
+    pub(super) async fn offer_for_change(
         &self,
         actor: &Actor,
         id: Uuid,
@@ -363,7 +363,7 @@ impl AssistanceService {
         Ok((row, entity))
     }
 
-    async fn department_of(&self, entity_code: &str) -> Result<Option<String>, ServiceError> {
+    pub(super) async fn department_of(&self, entity_code: &str) -> Result<Option<String>, ServiceError> {
         let code = DivipolaCode::parse(entity_code)?;
         Ok(self.territory.find(&code).await?.and_then(|e| e.department_code))
     }

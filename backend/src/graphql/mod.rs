@@ -8,7 +8,10 @@ use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 
 use crate::{
     access::resolvers::{AccessMutation, AccessQuery},
-    assistance::resolvers::{AssistanceMutation, AssistanceQuery, AssistanceSubscription},
+    assistance::resolvers::{
+        AssistanceMutation, AssistanceOutcomeMutation, AssistanceOutcomeQuery, AssistanceQuery,
+        AssistanceSubscription,
+    },
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
@@ -28,6 +31,7 @@ pub struct QueryRoot(
     SearchQuery,
     KnowledgeQuery,
     AssistanceQuery,
+    AssistanceOutcomeQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -40,6 +44,7 @@ pub struct MutationRoot(
     CommissionMutation,
     KnowledgeMutation,
     AssistanceMutation,
+    AssistanceOutcomeMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

@@ -214,6 +214,10 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
     data.insert(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
     data.insert(DataLoader::new(AssistanceLoader(state.assistance.clone()), tokio::spawn));
     data.insert(DataLoader::new(
+        crate::assistance::resolvers::DeliveryLoader(state.assistance.clone()),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
         crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
         tokio::spawn,
     ));

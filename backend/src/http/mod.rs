@@ -3,6 +3,7 @@
 mod calendar;
 mod caller;
 mod convocation;
+mod focalisation;
 mod frontend;
 mod graphql;
 mod health;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
         .route("/comision/sesiones.ics", get(calendar::sessions))
+        .route("/att/focalizacion.csv", get(focalisation::csv))
         .route("/comision/sesiones/{id}/convocatoria", get(convocation::page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

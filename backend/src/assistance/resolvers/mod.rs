@@ -27,6 +27,10 @@ use crate::{
     },
 };
 
+mod outcomes;
+
+pub use outcomes::{AssistanceOutcomeMutation, AssistanceOutcomeQuery, DeliveryLoader};
+
 fn service<'a>(ctx: &Context<'a>) -> ApiResult<&'a AssistanceService> {
     Ok(ctx.data::<AssistanceService>()?)
 }
@@ -358,6 +362,17 @@ impl DemandNode {
     }
     async fn status(&self) -> DemandStatus {
         self.0.status
+    }
+    /// Las entregas de asistencia recibidas, de la más antigua a la más reciente, con su evaluación.
+    async fn deliveries(&self, ctx: &Context<'_>) -> ApiResult<Vec<outcomes::DeliveryNode>> {
+        let loader = ctx.data::<DataLoader<DeliveryLoader>>()?;
+        Ok(loader
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(outcomes::DeliveryNode)
+            .collect())
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
