@@ -11,6 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::{
     analysis::{spanish_analyzer, SPANISH},
     document::{key_order, schema, Document, Fields, INDEX_VERSION},
+    search::FacetSampling,
     SearchError,
 };
 
@@ -40,6 +41,9 @@ pub struct SearchIndex {
     pub(crate) reader: IndexReader,
     writer: Mutex<IndexWriter>,
     pub(crate) fields: Fields,
+    /// Expected matches up to which facets are counted exactly, and the size of
+    /// the sample beyond (see `search`); fields so that tests can shrink them.
+    pub(crate) facet_sampling: FacetSampling,
     /// The lock on the folder, held while the index is open.
     _folder: Option<std::fs::File>,
 }
@@ -105,7 +109,14 @@ impl SearchIndex {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let writer = index.writer(WRITER_MEMORY)?;
         let (_, fields) = schema();
-        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields, _folder: None })
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            facet_sampling: FacetSampling::default(),
+            _folder: None,
+        })
     }
 
     /// The outbox position the last commit reached, if any commit was made.

@@ -210,9 +210,10 @@ fn expression_query(expr: &[(usize, String)], fields: &Fields) -> Box<dyn Query>
         .into_iter()
         .map(|(field, weight)| {
             let query: Box<dyn Query> = if expr.len() == 1 {
+                // Scoring reads frequencies only; positions are for phrases.
                 Box::new(TermQuery::new(
                     Term::from_field_text(field, &expr[0].1),
-                    IndexRecordOption::WithFreqsAndPositions,
+                    IndexRecordOption::WithFreqs,
                 ))
             } else {
                 let terms = expr.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
@@ -229,6 +230,38 @@ fn boosted(query: Box<dyn Query>, weight: f32) -> Box<dyn Query> {
         query
     } else {
         Box::new(BoostQuery::new(query, weight))
+    }
+}
+
+impl Plan {
+    /// About how many documents match, from the terms' document frequencies
+    /// alone (no posting list is read): enough to choose how to count facets.
+    pub fn estimated_matches(&self, searcher: &Searcher, fields: &Fields, all: bool) -> u64 {
+        let total = searcher.num_docs();
+        // The field where the expression is most frequent: a union is at least that.
+        let expression = |expr: &[(usize, String)]| -> u64 {
+            weighted_fields(fields)
+                .into_iter()
+                .map(|(field, _)| {
+                    expr.iter()
+                        .map(|(_, term)| searcher.doc_freq(&Term::from_field_text(field, term)).unwrap_or(0))
+                        .min()
+                        .unwrap_or(0)
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        let units = self.units.iter().map(|unit| match unit {
+            // A misspelt word's matches are unknown until its variants are read.
+            Unit::Word { term, typo_ok } if *typo_ok && document_frequency(searcher, fields, term) == 0 => {
+                total
+            }
+            Unit::Word { term, .. } => expression(&[(0, term.clone())]),
+            Unit::Phrase(phrase) => expression(phrase),
+            Unit::Synonyms(alternatives) => alternatives.iter().map(|expr| expression(expr)).sum(),
+        });
+        let estimate = if all { units.min().unwrap_or(0) } else { units.sum() };
+        estimate.min(total)
     }
 }
 

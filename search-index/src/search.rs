@@ -4,11 +4,11 @@
 use std::cmp::Reverse;
 
 use tantivy::{
-    collector::{Count, FacetCollector, FacetCounts, TopDocs},
+    collector::{Collector, FacetCollector, FacetCounts, SegmentCollector, TopDocs},
     query::{AllQuery, BooleanQuery, Occur, Query, TermQuery},
     schema::{IndexRecordOption, Value},
     snippet::SnippetGenerator,
-    DocAddress, Score, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
 };
 
 use crate::{
@@ -22,6 +22,22 @@ use crate::{
 const SNIPPET_CHARS: usize = 220;
 /// Values listed per facet dimension.
 const FACET_VALUES: usize = 50;
+
+/// When facet counts are estimated: beyond `exact_up_to` expected matches,
+/// they are counted on a regular sample of about `sample` matches and scaled.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FacetSampling {
+    pub exact_up_to: u64,
+    pub sample: u64,
+}
+
+impl Default for FacetSampling {
+    fn default() -> Self {
+        FacetSampling { exact_up_to: 100_000, sample: 50_000 }
+    }
+}
+/// Hits read past a first page to see whether equal scores straddle its edge.
+const TIE_SLACK: usize = 8;
 
 /// What to search for.
 #[derive(Debug, Clone, Default)]
@@ -97,11 +113,17 @@ pub struct SearchPage {
     pub total: usize,
     pub has_next: bool,
     pub facets: Vec<FacetValues>,
+    /// The facet counts were estimated from a sample of the matches (a broad
+    /// query on a large index); `total` is always exact.
+    pub facets_approximate: bool,
 }
 
 /// Sort key: after the cursor first (`true`), then by the primary key
 /// descending and the stable order ascending.
 type Rank<T> = (bool, T, Reverse<u64>);
+
+/// A ranked hit before its document is read.
+type Ranked = (Score, Cursor, DocAddress);
 
 impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
@@ -117,20 +139,25 @@ impl SearchIndex {
             Box::new(BooleanQuery::new(clauses))
         };
         let limit = request.limit.max(1);
+        let filtered = self.estimated_filter_matches(&searcher, request);
 
-        let (query, total, ranked, facet_counts) = if plan.is_empty() {
+        let (query, totals, ranked) = if plan.is_empty() {
             let query = with_filters(Box::new(AllQuery));
-            let (total, ranked, facets) = self.collect_by_date(&searcher, &*query, request, limit)?;
-            (query, total, ranked, facets)
+            let totals = self.totals(&searcher, &*query, request, filtered)?;
+            let ranked = self.top_by_date(&searcher, &*query, request, limit)?;
+            (query, totals, ranked)
         } else {
-            let mut query = with_filters(plan.to_query(&searcher, &self.fields, !request.any_word));
-            let mut found = self.collect_by_score(&searcher, &*query, request, limit)?;
-            if found.0 == 0 && plan.units.len() > 1 && !request.any_word {
+            let all_words = !request.any_word;
+            let estimate = |all| plan.estimated_matches(&searcher, &self.fields, all).min(filtered);
+            let mut query = with_filters(plan.to_query(&searcher, &self.fields, all_words));
+            let mut totals = self.totals(&searcher, &*query, request, estimate(all_words))?;
+            if totals.total == 0 && plan.units.len() > 1 && all_words {
                 // Nothing has every word: rank what has some of them.
                 query = with_filters(plan.to_query(&searcher, &self.fields, false));
-                found = self.collect_by_score(&searcher, &*query, request, limit)?;
+                totals = self.totals(&searcher, &*query, request, estimate(false))?;
             }
-            (query, found.0, found.1, found.2)
+            let ranked = self.top_by_score(&searcher, &*query, request, limit)?;
+            (query, totals, ranked)
         };
 
         let has_next = ranked.len() > limit;
@@ -143,58 +170,118 @@ impl SearchIndex {
                 Ok(self.hit(&doc, score, cursor, &snippets))
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
-        let facets = facet_counts.map(|counts| facet_values(&counts)).unwrap_or_default();
-        Ok(SearchPage { hits, total, has_next, facets })
+        let facets = totals
+            .facets
+            .as_ref()
+            .map(|counts| facet_values(counts, totals.sample_stride))
+            .unwrap_or_default();
+        Ok(SearchPage {
+            hits,
+            total: totals.total,
+            has_next,
+            facets,
+            facets_approximate: totals.facets.is_some() && totals.sample_stride > 1,
+        })
     }
 
     fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
-        let mut filters: Vec<Box<dyn Query>> = Vec::new();
+        self.filter_terms(request)
+            .into_iter()
+            .map(|terms| {
+                let alternatives = terms
+                    .into_iter()
+                    .map(|term| {
+                        (
+                            Occur::Should,
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                Box::new(BooleanQuery::new(alternatives)) as Box<dyn Query>
+            })
+            .collect()
+    }
+
+    /// The filters as terms: one list of alternatives per filtered dimension.
+    fn filter_terms(&self, request: &SearchRequest) -> Vec<Vec<Term>> {
+        let mut filters = Vec::new();
         if !request.kinds.is_empty() {
-            let kinds = request
-                .kinds
-                .iter()
-                .map(|kind| {
-                    let term = Term::from_field_text(self.fields.kind, kind.as_str());
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            filters.push(Box::new(BooleanQuery::new(kinds)));
+            filters.push(
+                request
+                    .kinds
+                    .iter()
+                    .map(|kind| Term::from_field_text(self.fields.kind, kind.as_str()))
+                    .collect(),
+            );
         }
         for dimension in Dimension::ALL {
-            let values: Vec<(Occur, Box<dyn Query>)> = request
+            let values: Vec<Term> = request
                 .filters
                 .iter()
                 .filter(|(d, _)| *d == dimension)
-                .map(|(_, value)| {
-                    let term = Term::from_facet(self.fields.facets, &dimension.facet(value.trim()));
-                    (
-                        Occur::Should,
-                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
-                    )
-                })
+                .map(|(_, value)| Term::from_facet(self.fields.facets, &dimension.facet(value.trim())))
                 .collect();
             if !values.is_empty() {
-                filters.push(Box::new(BooleanQuery::new(values)));
+                filters.push(values);
             }
         }
         filters
     }
 
-    #[allow(clippy::type_complexity)]
-    fn collect_by_score(
+    /// At most how many documents pass the filters (all of them without any).
+    fn estimated_filter_matches(&self, searcher: &tantivy::Searcher, request: &SearchRequest) -> u64 {
+        self.filter_terms(request)
+            .iter()
+            .map(|alternatives| alternatives.iter().map(|term| searcher.doc_freq(term).unwrap_or(0)).sum())
+            .min()
+            .unwrap_or_else(|| searcher.num_docs())
+    }
+
+    /// The number of matches and, when asked, their facet counts: exact up to
+    /// `facet_sampling.exact_up_to` expected matches, beyond that from a regular
+    /// sample of the matches, scaled (a broad word on a large index would
+    /// otherwise spend most of the request counting).
+    fn totals(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        request: &SearchRequest,
+        estimate: u64,
+    ) -> Result<Totals, SearchError> {
+        if !request.facets {
+            return Ok(Totals { total: query.count(searcher)?, facets: None, sample_stride: 1 });
+        }
+        let FacetSampling { exact_up_to, sample } = self.facet_sampling;
+        let sample_stride = if estimate <= exact_up_to {
+            1
+        } else {
+            u32::try_from(estimate.div_ceil(sample.max(1))).unwrap_or(u32::MAX)
+        };
+        let mut facets = FacetCollector::for_field("facets");
+        for dimension in Dimension::ALL {
+            facets.add_facet(dimension.root());
+        }
+        let (total, counts) = searcher.search(query, &SampledFacets { facets, stride: sample_stride })?;
+        Ok(Totals { total, facets: Some(counts), sample_stride })
+    }
+
+    /// The page after `request.after` by descending score, ties by the stable order.
+    fn top_by_score(
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn Query,
         request: &SearchRequest,
         limit: usize,
-    ) -> Result<(usize, Vec<(Score, Cursor, DocAddress)>, Option<FacetCounts>), SearchError> {
+    ) -> Result<Vec<Ranked>, SearchError> {
         let after = match request.after {
             Some(Cursor::Score { score, order }) => Some((score, order)),
             _ => None,
         };
+        if after.is_none() {
+            if let Some(page) = self.first_page_by_score(searcher, query, limit)? {
+                return Ok(page);
+            }
+        }
         let top = TopDocs::with_limit(limit + 1).tweak_score(move |segment: &SegmentReader| {
             let orders = order_column(segment);
             move |doc, score: Score| -> Rank<Score> {
@@ -203,23 +290,54 @@ impl SearchIndex {
                 (fresh, score, Reverse(order))
             }
         });
-        let (total, ranked, counts) = self.run(searcher, query, top, request.facets)?;
-        let ranked = ranked
+        Ok(searcher
+            .search(query, &top)?
             .into_iter()
             .filter(|((fresh, _, _), _)| *fresh)
             .map(|((_, score, Reverse(order)), address)| (score, Cursor::Score { score, order }, address))
-            .collect();
-        Ok((total, ranked, counts))
+            .collect())
     }
 
-    #[allow(clippy::type_complexity)]
-    fn collect_by_date(
+    /// The first page by score alone, which lets tantivy skip whole blocks of
+    /// postings that cannot reach it (block-max WAND); `None` when equal scores
+    /// may continue past what was read, so only the full ranking can order them.
+    fn first_page_by_score(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        limit: usize,
+    ) -> Result<Option<Vec<Ranked>>, SearchError> {
+        let wanted = limit + 1 + TIE_SLACK;
+        let top = searcher.search(query, &TopDocs::with_limit(wanted).order_by_score())?;
+        if top.len() == wanted && top[wanted - 1].0 >= top[limit].0 {
+            return Ok(None);
+        }
+        let mut ranked: Vec<Ranked> = top
+            .into_iter()
+            .map(|(score, address)| {
+                let order =
+                    order_column(searcher.segment_reader(address.segment_ord)).get_val(address.doc_id);
+                (score, Cursor::Score { score, order }, address)
+            })
+            .collect();
+        ranked.sort_by(|a, b| {
+            let order = |cursor: &Cursor| match cursor {
+                Cursor::Score { order, .. } | Cursor::Date { order, .. } => *order,
+            };
+            b.0.total_cmp(&a.0).then_with(|| order(&a.1).cmp(&order(&b.1)))
+        });
+        ranked.truncate(limit + 1);
+        Ok(Some(ranked))
+    }
+
+    /// The page after `request.after`, newest first (an empty query lists by date).
+    fn top_by_date(
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn Query,
         request: &SearchRequest,
         limit: usize,
-    ) -> Result<(usize, Vec<(Score, Cursor, DocAddress)>, Option<FacetCounts>), SearchError> {
+    ) -> Result<Vec<Ranked>, SearchError> {
         let after = match request.after {
             Some(Cursor::Date { date, order }) => Some((date, order)),
             _ => None,
@@ -237,37 +355,12 @@ impl SearchIndex {
                 (fresh, date, Reverse(order))
             }
         });
-        let (total, ranked, counts) = self.run(searcher, query, top, request.facets)?;
-        let ranked = ranked
+        Ok(searcher
+            .search(query, &top)?
             .into_iter()
             .filter(|((fresh, _, _), _)| *fresh)
             .map(|((_, date, Reverse(order)), address)| (0.0, Cursor::Date { date, order }, address))
-            .collect();
-        Ok((total, ranked, counts))
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn run<C: tantivy::collector::Collector>(
-        &self,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-        top: C,
-        with_facets: bool,
-    ) -> Result<(usize, C::Fruit, Option<FacetCounts>), SearchError> {
-        Ok(match with_facets {
-            true => {
-                let mut facets = FacetCollector::for_field("facets");
-                for dimension in Dimension::ALL {
-                    facets.add_facet(dimension.root());
-                }
-                let (total, ranked, counts) = searcher.search(query, &(Count, top, facets))?;
-                (total, ranked, Some(counts))
-            }
-            false => {
-                let (total, ranked) = searcher.search(query, &(Count, top))?;
-                (total, ranked, None)
-            }
-        })
+            .collect())
     }
 
     fn hit(&self, doc: &TantivyDocument, score: Score, cursor: Cursor, snippets: &Snippets) -> Hit {
@@ -294,13 +387,80 @@ fn order_column(segment: &SegmentReader) -> std::sync::Arc<dyn tantivy::columnar
         .unwrap_or_else(|_| std::sync::Arc::new(tantivy::columnar::column_values::EmptyColumnValues))
 }
 
-fn facet_values(counts: &FacetCounts) -> Vec<FacetValues> {
+/// The count of matches and their facet counts.
+struct Totals {
+    total: usize,
+    facets: Option<FacetCounts>,
+    /// 1 when the facets counted every match; `n` when they counted one in `n`.
+    sample_stride: u32,
+}
+
+/// Counts every match, and the facets of about one match in `stride`, chosen
+/// by a scramble of the document number. Scores are not needed, so none is computed.
+struct SampledFacets {
+    facets: FacetCollector,
+    stride: u32,
+}
+
+type FacetChild = <FacetCollector as Collector>::Child;
+
+struct SampledFacetsSegment {
+    facets: FacetChild,
+    stride: u32,
+    count: usize,
+}
+
+impl Collector for SampledFacets {
+    type Fruit = (usize, FacetCounts);
+    type Child = SampledFacetsSegment;
+
+    fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+        Ok(SampledFacetsSegment {
+            facets: self.facets.for_segment(ord, reader)?,
+            stride: self.stride,
+            count: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<(usize, <FacetChild as SegmentCollector>::Fruit)>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let total = fruits.iter().map(|(count, _)| count).sum();
+        let counts = self.facets.merge_fruits(fruits.into_iter().map(|(_, facets)| facets).collect())?;
+        Ok((total, counts))
+    }
+}
+
+impl SegmentCollector for SampledFacetsSegment {
+    type Fruit = (usize, <FacetChild as SegmentCollector>::Fruit);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.count += 1;
+        // Scrambled so that a pattern in insertion order cannot line up with the stride.
+        if doc.wrapping_mul(0x9E37_79B1).rotate_right(16).is_multiple_of(self.stride) {
+            self.facets.collect(doc, score);
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        (self.count, self.facets.harvest())
+    }
+}
+
+fn facet_values(counts: &FacetCounts, stride: u32) -> Vec<FacetValues> {
     Dimension::ALL
         .into_iter()
         .map(|dimension| {
             let mut values: Vec<(String, u64)> = counts
                 .get(dimension.root())
-                .filter_map(|(facet, count)| facet.to_path().last().map(|v| ((*v).to_owned(), count)))
+                .filter_map(|(facet, count)| {
+                    facet.to_path().last().map(|v| ((*v).to_owned(), count * u64::from(stride)))
+                })
                 .collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             values.truncate(FACET_VALUES);

@@ -187,6 +187,58 @@ fn cursor_pages_neither_repeat_nor_skip() {
 }
 
 #[test]
+fn the_first_page_agrees_with_the_pages_that_follow() {
+    let index = SearchIndex::in_memory().expect("index");
+    // Five score levels of eight documents each: ties within, order across.
+    let docs = (0..40).map(|i| {
+        let body = "informe ".repeat(i % 5 + 1) + "de la alcaldía";
+        doc(&i.to_string(), Kind::Knowledge, "Documento", &body, &[], 0)
+    });
+    index.apply(docs.map(Change::Upsert), 1).expect("indexed");
+    let all = walk(&index, "informe", 100);
+    assert_eq!(all.len(), 40);
+    for size in [1, 3, 8, 9, 10] {
+        assert_eq!(walk(&index, "informe", size), all, "pages of {size}");
+    }
+}
+
+#[test]
+fn facets_of_a_broad_query_are_estimated_from_a_sample() {
+    let mut index = SearchIndex::in_memory().expect("index");
+    let docs = (0..400).map(|i| {
+        let department = if i % 4 == 0 { "05" } else { "52" };
+        doc(
+            &i.to_string(),
+            Kind::Knowledge,
+            "Informe municipal",
+            "texto",
+            &[(Dimension::Department, department)],
+            0,
+        )
+    });
+    index.apply(docs.map(Change::Upsert), 1).expect("indexed");
+    let request = SearchRequest { text: "informe".into(), limit: 5, facets: true, ..Default::default() };
+    let exact = index.search(&request).expect("ok");
+    assert!(!exact.facets_approximate);
+    let departments = |page: &SearchPage| {
+        page.facets.iter().find(|f| f.dimension == Dimension::Department).expect("facet").values.clone()
+    };
+    assert_eq!(departments(&exact), [("52".to_owned(), 300), ("05".to_owned(), 100)]);
+
+    index.facet_sampling = crate::search::FacetSampling { exact_up_to: 100, sample: 50 };
+    let sampled = index.search(&request).expect("ok");
+    assert!(sampled.facets_approximate);
+    assert_eq!(sampled.total, 400, "the total stays exact");
+    let estimated = departments(&sampled);
+    assert_eq!(estimated.len(), 2);
+    for ((value, count), (_, truth)) in estimated.iter().zip(departments(&exact)) {
+        assert!(count.abs_diff(truth) <= truth / 4, "{value}: {count} for {truth}");
+    }
+    let filtered = SearchRequest { filters: vec![(Dimension::Department, "05".into())], ..request };
+    assert!(!index.search(&filtered).expect("ok").facets_approximate, "a narrow filter counts exactly");
+}
+
+#[test]
 fn upserts_replace_and_deletes_remove() {
     let index = corpus();
     let mut changed = doc("plan", Kind::Knowledge, "Presupuesto participativo", "otro texto", &[], 1);

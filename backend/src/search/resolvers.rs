@@ -97,6 +97,10 @@ pub struct SearchTotals {
     pub total_count: i64,
     /// Facetas (tipo, tema, año, departamento, organización, modalidad); se calculan solo si se piden.
     pub facets: Vec<SearchFacet>,
+    /// Los conteos de las facetas son una estimación: una búsqueda muy amplia
+    /// (más de unas 100.000 coincidencias) los cuenta sobre una muestra.
+    /// `totalCount` es siempre exacto.
+    pub facets_approximate: bool,
 }
 
 /// Lo que encuentra la búsqueda.
@@ -301,6 +305,7 @@ async fn run(
 fn to_connection(page: SearchPage, has_previous: bool) -> SearchConnection {
     let totals = SearchTotals {
         total_count: i64::try_from(page.total).unwrap_or(i64::MAX),
+        facets_approximate: page.facets_approximate,
         facets: page
             .facets
             .into_iter()
