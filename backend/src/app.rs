@@ -12,6 +12,7 @@ use crate::{
     cache::Cache,
     commission::CommissionService,
     config::Settings,
+    consultation::ConsultationService,
     db,
     graphql::{self, SugitSchema},
     http,
@@ -35,6 +36,7 @@ pub struct AppState {
     pub commission: CommissionService,
     pub knowledge: KnowledgeService,
     pub assistance: AssistanceService,
+    pub consultation: ConsultationService,
     pub search: SearchService,
     pub limiter: RateLimiter,
 }
@@ -133,17 +135,27 @@ impl AppState {
             );
         }
         let assistance = AssistanceService::new(db.clone(), territory.clone(), outbox.clone());
+        let consultation = ConsultationService::new(
+            db.clone(),
+            territory.clone(),
+            assistance.clone(),
+            reporting.clone(),
+            commission.clone(),
+            outbox.clone(),
+        );
         let sources = Sources {
             db: db.clone(),
             knowledge: knowledge.clone(),
             reporting: reporting.clone(),
             assistance: assistance.clone(),
             commission: commission.clone(),
+            consultation: consultation.clone(),
         };
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let schema = graphql::schema_builder(&settings.limits)
             .data(knowledge.clone())
             .data(assistance.clone())
+            .data(consultation.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.clone())
@@ -163,6 +175,7 @@ impl AppState {
             commission,
             knowledge,
             assistance,
+            consultation,
             search,
             limiter,
         })
@@ -205,6 +218,7 @@ impl AppState {
             reporting: self.reporting.clone(),
             assistance: self.assistance.clone(),
             commission: self.commission.clone(),
+            consultation: self.consultation.clone(),
         }
     }
 }

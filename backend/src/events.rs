@@ -7,7 +7,7 @@
 
 use tokio::sync::broadcast;
 
-use crate::{assistance::model::Offer, commission::model::Commitment};
+use crate::{assistance::model::Offer, commission::model::Commitment, consultation::model::PostedMessage};
 
 /// Events a slow subscriber may fall behind by before it skips ahead.
 const CAPACITY: usize = 1_024;
@@ -18,6 +18,8 @@ pub enum Event {
     /// An offer entered the public catalogue. Raised by every instance's outbox
     /// tail, so subscribers hear it whichever instance they are connected to.
     OfferPublished(Offer),
+    /// A message in the consultation room, for the thread's parties.
+    MessagePosted(Box<PostedMessage>),
 }
 
 #[derive(Clone)]

@@ -29,6 +29,7 @@ pub mod assistance;
 pub mod cache;
 pub mod commission;
 pub mod config;
+pub mod consultation;
 pub mod db;
 pub mod error;
 pub mod events;

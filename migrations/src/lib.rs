@@ -12,6 +12,7 @@ mod m20261122_000004_commission;
 mod m20261122_000005_knowledge_search;
 mod m20261122_000006_assistance;
 mod m20261201_000007_assistance_delivery;
+mod m20261201_000008_consultation;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_knowledge_search::Migration),
             Box::new(m20261122_000006_assistance::Migration),
             Box::new(m20261201_000007_assistance_delivery::Migration),
+            Box::new(m20261201_000008_consultation::Migration),
         ]
     }
 }

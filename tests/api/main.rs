@@ -4,6 +4,7 @@
 mod access;
 mod assistance;
 mod commission;
+mod consultation;
 mod http;
 mod limits;
 mod matrix;

@@ -156,6 +156,22 @@ impl Fixture<'_> {
         body["data"]["recordDelivery"]["delivery"]["id"].as_str().expect("delivery").to_owned()
     }
 
+    /// A consultation between the territorial user of `scope` and the
+    /// organisation of `scope`'s offer, opened by that territorial user.
+    async fn thread(&self, scope: Scope) -> String {
+        let offer = self.offer(offer_owner(scope), true).await;
+        let asker = self.app.login(email(Who::Territorial, scope)).await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&asker),
+                "mutation($input: OpenConsultationInput!) { openConsultation(input: $input) { thread { id } } }",
+                json!({ "input": consultation_input(&offer, consultation_entity(scope)) }),
+            )
+            .await;
+        body["data"]["openConsultation"]["thread"]["id"].as_str().expect("thread").to_owned()
+    }
+
     async fn admin_token(&self) -> String {
         self.app.login("admin@sugit.gov.co").await
     }
@@ -1023,7 +1039,75 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "openConsultation",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: consultation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let offer = fx.offer(offer_owner(scope), true).await;
+                Case {
+                    query: "mutation($input: OpenConsultationInput!) { openConsultation(input: $input) { thread { id } } }",
+                    variables: json!({ "input": consultation_input(&offer, consultation_entity(scope)) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "postConsultationMessage",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: consultation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let thread = fx.thread(scope).await;
+                Case {
+                    query: "mutation($t: ID!) { postConsultationMessage(threadId: $t, body: \"Una respuesta\") { message { id } } }",
+                    variables: json!({ "t": thread }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "markConsultationRead",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: consultation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let thread = fx.thread(scope).await;
+                Case {
+                    query: "mutation($t: ID!) { markConsultationRead(threadId: $t) { thread { id } } }",
+                    variables: json!({ "t": thread }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
+
+/// A consultation's parties are the territorial entity and the organisation
+/// behind the subject; nobody else writes in it, not even an administrator.
+fn consultation_rule(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Territorial | Who::National, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+fn consultation_entity(scope: Scope) -> &'static str {
+    if scope == Scope::Own {
+        "05001"
+    } else {
+        "05266"
+    }
+}
+
+fn consultation_input(offer: &str, entity: &str) -> Value {
+    json!({ "subjectKind": "OFFER", "subjectId": offer, "entityCode": entity,
+            "title": "Pregunta de la matriz", "body": "¿A quién cubre la oferta?" })
+}
 
 /// Only the receiving entity's teams evaluate what they received: not the
 /// offering side, not an administrator on their behalf.
@@ -1146,6 +1230,9 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "att_assignment",
         "att_delivery",
         "att_evaluation",
+        "consultation_thread",
+        "consultation_message",
+        "consultation_read",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

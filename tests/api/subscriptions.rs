@@ -28,12 +28,18 @@ type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStre
 
 /// Opens a graphql-transport-ws connection to `app` and subscribes with `query`.
 async fn subscribe(app: &TestApp, query: &str) -> Socket {
+    subscribe_with(app, query, json!({})).await
+}
+
+/// The same, with a `connection_init` payload (a browser's token goes there).
+async fn subscribe_with(app: &TestApp, query: &str, init: Value) -> Socket {
     let url = format!("{}/graphql", app.address.replacen("http", "ws", 1));
     let mut request = url.into_client_request().expect("request");
     request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
     let (mut socket, response) = tokio_tungstenite::connect_async(request).await.expect("websocket");
     assert_eq!(response.headers()["sec-websocket-protocol"], "graphql-transport-ws");
-    socket.send(Message::text(json!({ "type": "connection_init" }).to_string())).await.expect("init");
+    let init = json!({ "type": "connection_init", "payload": init });
+    socket.send(Message::text(init.to_string())).await.expect("init");
     assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
     let subscribe = json!({ "id": "1", "type": "subscribe", "payload": { "query": query } });
     socket.send(Message::text(subscribe.to_string())).await.expect("subscribe");
@@ -148,4 +154,46 @@ async fn published_offers_reach_subscribers_on_every_instance() {
         json!({ "title": "Regalías en Antioquia", "departmentCodes": ["05", "52"] }),
         "only the offers of the topic that cover the department arrive"
     );
+}
+
+/// A national entity's team hears the territories' questions as they arrive,
+/// on another instance, with the token in `connection_init` as a browser sends it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn consultation_messages_reach_the_other_party_on_every_instance() {
+    let Some(app) = TestApp::spawn(sugit_tests::Backend::PostgresRedis).await else { return };
+    let other = app.spawn_sibling(None).await;
+    app.create_user("att@dnp.gov.co", Role::National, None, Some("DNP")).await;
+    app.create_user("marta@minhacienda.gov.co", Role::National, None, Some("MINHACIENDA")).await;
+    app.create_user("planeacion@abejorral.gov.co", Role::Territorial, Some("05002"), None).await;
+    let dnp = app.login("att@dnp.gov.co").await;
+    let hacienda = app.login("marta@minhacienda.gov.co").await;
+    let abejorral = app.login("planeacion@abejorral.gov.co").await;
+    let offer = crate::consultation::dnp_offer(&app, &dnp, true).await;
+    let query = "subscription { consultationMessage { side body } }";
+    let mut national =
+        subscribe_with(&other, query, json!({ "authorization": format!("Bearer {dnp}") })).await;
+    let mut stranger =
+        subscribe_with(&other, query, json!({ "authorization": format!("Bearer {hacienda}") })).await;
+    let (_, body) = app
+        .graphql_as(
+            Some(&abejorral),
+            crate::consultation::OPEN,
+            json!({ "input": { "subjectKind": "OFFER", "subjectId": offer, "title": "Una pregunta",
+                "body": "¿Cubre acueductos veredales?" } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let event = next_json(&mut national).await;
+    assert_eq!(
+        event["payload"]["data"]["consultationMessage"],
+        json!({ "side": "TERRITORIAL", "body": "¿Cubre acueductos veredales?" }),
+        "{event}"
+    );
+    let silence = tokio::time::timeout(Duration::from_millis(700), stranger.next()).await;
+    assert!(silence.is_err(), "another organisation hears nothing: {silence:?}");
+
+    // Without a session the subscription is refused with its code.
+    let mut anonymous = subscribe(&other, query).await;
+    let refused = next_json(&mut anonymous).await;
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
 }

@@ -14,6 +14,7 @@ use crate::{
     },
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
+    consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     search::resolvers::SearchQuery,
@@ -32,6 +33,7 @@ pub struct QueryRoot(
     KnowledgeQuery,
     AssistanceQuery,
     AssistanceOutcomeQuery,
+    ConsultationQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -45,12 +47,13 @@ pub struct MutationRoot(
     KnowledgeMutation,
     AssistanceMutation,
     AssistanceOutcomeMutation,
+    ConsultationMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).
 #[derive(MergedSubscription, Default)]
 #[graphql(name = "Subscription")]
-pub struct SubscriptionRoot(CommissionSubscription, AssistanceSubscription);
+pub struct SubscriptionRoot(CommissionSubscription, AssistanceSubscription, ConsultationSubscription);
 
 pub type SugitSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 

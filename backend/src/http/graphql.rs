@@ -199,9 +199,41 @@ async fn subscribe(state: &AppState, caller: Caller, parts: &mut axum::http::req
         Err(rejection) => return rejection.into_response(),
     };
     let (schema, data) = (state.schema.clone(), connection_data(state, &caller));
+    let access = state.access.clone();
     upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
-        async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol).with_data(data).serve()
+        async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
+            .with_data(data)
+            .on_connection_init(move |payload| actor_from_init(access, payload))
+            .serve()
     })
+}
+
+/// Browsers cannot set headers on a WebSocket: the token may come in the
+/// `connection_init` payload instead (`{"authorization": "Bearer …"}`). A bad
+/// token closes the connection; none keeps the caller of the upgrade request.
+async fn actor_from_init(
+    access: crate::access::AccessService,
+    payload: serde_json::Value,
+) -> async_graphql::Result<async_graphql::Data> {
+    let mut data = async_graphql::Data::default();
+    let given = ["authorization", "Authorization", "token"]
+        .iter()
+        .find_map(|key| payload.get(*key).and_then(|value| value.as_str()))
+        .map(|value| {
+            let value = value.trim();
+            value
+                .split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map_or(value, |(_, t)| t.trim())
+        })
+        .filter(|token| !token.is_empty());
+    if let Some(token) = given {
+        match access.authenticate(token).await {
+            Ok(actor) => data.insert(actor),
+            Err(error) => return Err(async_graphql::Error::new(error.to_string())),
+        }
+    }
+    Ok(data)
 }
 
 fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {

@@ -136,6 +136,7 @@ impl SearchService {
         let mut applied = 0;
         let mut newly_published = Vec::new();
         let mut updated_commitments = Vec::new();
+        let mut messages = Vec::new();
         loop {
             let events = outbox::after(&self.db, tail.read_after(), BATCH).await?;
             let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
@@ -159,6 +160,7 @@ impl SearchService {
                 self.stage_changes(changes.index).await?;
                 newly_published.extend(new);
                 updated_commitments.extend(changes.commitments);
+                messages.extend(changes.messages);
             }
             tail.applied(&fresh, Instant::now());
             if !fresh.is_empty() || tail.cursor() != before {
@@ -171,6 +173,9 @@ impl SearchService {
             }
             for commitment in updated_commitments.drain(..) {
                 self.events.publish(crate::events::Event::CommitmentUpdated(commitment));
+            }
+            for message in messages.drain(..) {
+                self.events.publish(crate::events::Event::MessagePosted(Box::new(message)));
             }
             applied += fresh.len();
             if (events.len() as u64) < BATCH || fresh.is_empty() {

@@ -51,6 +51,14 @@ pub async fn record(
 /// announces it to its `commitmentUpdated` subscribers.
 pub const COMMITMENT: &str = "commitment";
 
+/// The kind of a new consultation message: announced to the thread's parties.
+pub const MESSAGE: &str = "consultation_message";
+
+/// Adds a new consultation message to `connection`, the write's transaction.
+pub async fn record_message(connection: &impl ConnectionTrait, id: uuid::Uuid) -> Result<(), ServiceError> {
+    insert(connection, MESSAGE, &id.to_string()).await
+}
+
 /// Adds a commitment's change to `connection`, the write's transaction.
 pub async fn record_commitment(
     connection: &impl ConnectionTrait,

@@ -14,6 +14,7 @@ use crate::{
         AssistanceService,
     },
     commission::{model::Commitment, CommissionService},
+    consultation::{model::PostedMessage, ConsultationService},
     error::ServiceError,
     knowledge::{document::search_document, KnowledgeService},
     reporting::{model::Requirement, ReportingService},
@@ -26,6 +27,7 @@ pub struct Sources {
     pub reporting: ReportingService,
     pub assistance: AssistanceService,
     pub commission: CommissionService,
+    pub consultation: ConsultationService,
 }
 
 /// What a batch of outbox events means: index changes, and what to announce.
@@ -36,6 +38,8 @@ pub struct Changes {
     pub published: Vec<Offer>,
     /// Commitments as they are now (announced to `commitmentUpdated`).
     pub commitments: Vec<Commitment>,
+    /// New consultation messages (announced to the thread's parties).
+    pub messages: Vec<PostedMessage>,
 }
 
 impl Sources {
@@ -104,7 +108,14 @@ impl Sources {
         } else {
             self.commission.commitments_by_id(&commitment_ids).await?
         };
-        Ok(Changes { index: changes, published, commitments })
+        let message_ids: Vec<Uuid> = events
+            .iter()
+            .filter(|e| e.kind == super::outbox::MESSAGE)
+            .filter_map(|e| e.object_id.parse().ok())
+            .collect();
+        let messages =
+            if message_ids.is_empty() { Vec::new() } else { self.consultation.posted(&message_ids).await? };
+        Ok(Changes { index: changes, published, commitments, messages })
     }
 
     /// Every requirement (the catalogue holds tens to hundreds).
