@@ -135,6 +135,15 @@ impl AppState {
             );
         }
         let assistance = AssistanceService::new(db.clone(), territory.clone(), outbox.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::assistance::demo::load(&access, &territory, &assistance)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "oferta y demanda de asistencia técnica de demostración cargadas: 24 ofertas, 12 demandas, entregas y evaluaciones"
+            );
+        }
         let consultation = ConsultationService::new(
             db.clone(),
             territory.clone(),

@@ -445,3 +445,52 @@ backend_tests!(
     matching_puts_the_least_capacity_first_and_explains_itself,
     bad_offers_and_demands_are_refused_and_nothing_is_written,
 );
+
+/// On first start the market has offers, demands and a year of follow-up:
+/// the catalogue is searchable and the indicators say who was reached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_market_shows_offers_demands_and_outcomes() {
+    let Some(app) =
+        TestApp::spawn_with(sugit_tests::Backend::Sqlite, |settings| settings.demo = Some(true)).await
+    else {
+        return;
+    };
+    let found = offers_found(&app, "regalias").await;
+    assert!(found.iter().any(|t| t.contains("regalías")), "{found:?}");
+    let data = app
+        .query_ok(
+            "{ assistanceIndicators(groupBy: ORGANISATION) { key demandsCovered lowestCapacityReached averageSatisfaction }
+               demandFocalisation { departmentCode unmet } }",
+            json!({}),
+        )
+        .await;
+    let rows = data["assistanceIndicators"].as_array().expect("rows");
+    assert!(rows.len() >= 6, "{data}");
+    let reached: i64 = rows.iter().filter_map(|r| r["lowestCapacityReached"].as_i64()).sum();
+    assert!(reached >= 3, "municipalities of group 5 were reached: {data}");
+    assert!(rows.iter().any(|r| r["averageSatisfaction"].as_f64() == Some(5.0)));
+    let unmet: i64 = data["demandFocalisation"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .filter_map(|c| c["unmet"].as_i64())
+        .sum();
+    assert_eq!(unmet, 4, "four demands still wait for an offer: {data}");
+
+    let login = app
+        .query_ok(
+            "mutation { login(email: \"att@05002.demo.gov.co\", password: \"demo-sugit-2025\") { token } }",
+            json!({}),
+        )
+        .await;
+    let abejorral = login["login"]["token"].as_str().expect("token").to_owned();
+    let demands = app
+        .graphql_as(
+            Some(&abejorral),
+            "{ demands(first: 10) { totalCount edges { node { topic status } } } }",
+            json!({}),
+        )
+        .await
+        .1;
+    assert_eq!(demands["data"]["demands"]["totalCount"], 2, "{demands}");
+}

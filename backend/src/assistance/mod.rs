@@ -3,6 +3,7 @@
 //! differential approach (CONPES 4091; decree art. 2.2.11.4.4).
 
 pub mod delivery;
+pub mod demo;
 pub mod document;
 pub mod indicators;
 pub mod matching;

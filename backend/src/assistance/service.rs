@@ -22,6 +22,7 @@ use crate::{
         rules as access_rules, Actor, AuthUser,
     },
     error::ServiceError,
+    pagination::{Page, PageRequest},
     search::outbox::{self, Outbox},
     territory::{DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryService},
 };
@@ -79,6 +80,27 @@ pub trait OfferRelevance {
         &self,
         text: &str,
     ) -> impl std::future::Future<Output = Result<HashMap<Uuid, f64>, ServiceError>> + Send;
+}
+
+/// The sort key that lists the newest first.
+pub fn newest_key(created_at: chrono::DateTime<Utc>, id: Uuid) -> String {
+    format!("{:020}|{id}", i64::MAX - created_at.timestamp_micros())
+}
+
+fn newest_first<T>(
+    items: Vec<T>,
+    page: &PageRequest,
+    key: impl Fn(&T) -> (chrono::DateTime<Utc>, Uuid),
+) -> Page<T> {
+    let mut keyed: Vec<(String, T)> = items
+        .into_iter()
+        .map(|item| {
+            let (at, id) = key(&item);
+            (newest_key(at, id), item)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Page::from_sorted(keyed, page, |(key, _)| key.as_str()).map(|(_, item)| item)
 }
 
 pub(super) fn text(raw: &str, field: &str, min: usize, max: usize) -> Result<String, ServiceError> {
@@ -254,6 +276,75 @@ impl AssistanceService {
         transaction.commit().await?;
         self.outbox.committed();
         Ok(())
+    }
+
+    /// Offers, newest first: published and closed ones for everyone, and
+    /// `own_organisation`'s drafts and archived ones for its users.
+    #[tracing::instrument(name = "assistance.offers", skip_all)]
+    pub async fn offers(
+        &self,
+        organisation_code: Option<&str>,
+        status: Option<OfferStatus>,
+        own_organisation: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<Offer>, ServiceError> {
+        let mut query = offer::Entity::find();
+        if let Some(code) = organisation_code {
+            query = query.filter(offer::Column::OrganisationCode.eq(code.trim().to_uppercase()));
+        }
+        if let Some(status) = status {
+            query = query.filter(offer::Column::Status.eq(status.as_db()));
+        }
+        let offers: Vec<Offer> = query
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(Offer::from)
+            .filter(|o| {
+                matches!(o.status, OfferStatus::Published | OfferStatus::Closed)
+                    || own_organisation == Some(o.organisation_code.as_str())
+            })
+            .collect();
+        Ok(newest_first(offers, page, |o| (o.created_at, o.id)))
+    }
+
+    /// Demands, newest first: a territorial user's jurisdiction only; the
+    /// national side, the secretariat and administrators see all of them.
+    #[tracing::instrument(name = "assistance.demands", skip_all)]
+    pub async fn demands(
+        &self,
+        actor: &Actor,
+        entity_code: Option<&str>,
+        status: Option<DemandStatus>,
+        page: &PageRequest,
+    ) -> Result<Page<Demand>, ServiceError> {
+        let user = access_rules::require_user(actor, "consultar demandas")?;
+        let mut query = demand::Entity::find();
+        if let Some(code) = entity_code {
+            query = query.filter(demand::Column::EntityCode.eq(DivipolaCode::parse(code)?.as_str()));
+        }
+        if let Some(status) = status {
+            query = query.filter(demand::Column::Status.eq(status.as_db()));
+        }
+        let rows: Vec<Demand> = query.all(&self.db).await?.into_iter().map(Demand::from).collect();
+        let visible = if user.role == crate::access::Role::Territorial {
+            let codes: Vec<String> = rows.iter().map(|d| d.entity_code.clone()).collect();
+            let entities = self.territory.find_many(&codes).await?;
+            rows.into_iter()
+                .filter(|d| {
+                    let department = entities.get(&d.entity_code).and_then(|e| e.department_code.as_deref());
+                    rules::may_manage_demand(user, &d.entity_code, department)
+                })
+                .collect()
+        } else {
+            rows
+        };
+        Ok(newest_first(visible, page, |d| (d.created_at, d.id)))
+    }
+
+    /// Whether any offer exists (the demo loads only into an empty market).
+    pub async fn has_offers(&self) -> Result<bool, ServiceError> {
+        Ok(offer::Entity::find().one(&self.db).await?.is_some())
     }
 
     pub async fn offer(&self, id: Uuid) -> Result<Option<Offer>, ServiceError> {

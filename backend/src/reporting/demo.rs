@@ -302,7 +302,7 @@ fn actor_for(user: crate::access::model::User) -> Actor {
     })
 }
 
-async fn demo_user(
+pub(crate) async fn demo_user(
     access: &AccessService,
     email: &str,
     role: Role,

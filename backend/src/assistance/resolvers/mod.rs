@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{
     matching::{Factor, Reason},
     model::{Demand, DemandStatus, Modality, Offer, OfferStatus, Priority},
-    service::{DemandInput, OfferInput, Recommendation},
+    service::{newest_key, DemandInput, OfferInput, Recommendation},
     AssistanceService,
 };
 use crate::{
@@ -21,6 +21,8 @@ use crate::{
         rules as access_rules, Actor, Role,
     },
     error::{ApiResult, ServiceError},
+    graphql::connection::{connection, CountedConnection},
+    pagination::PageRequest,
     search::SearchService,
     territory::{
         loader::TerritoryLoader, resolvers::TerritorialEntityNode, MunicipalCategory, TerritorialKind,
@@ -56,6 +58,41 @@ impl AssistanceQuery {
         let offer = service(ctx)?.offer(id).await?;
         let actor = ctx.data::<Actor>()?;
         Ok(offer.filter(|o| visible(actor, o)).map(OfferNode))
+    }
+
+    /// Ofertas, la más reciente primero: las publicadas y cerradas para todos; los borradores,
+    /// también para su organización.
+    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    async fn offers(
+        &self,
+        ctx: &Context<'_>,
+        organisation_code: Option<String>,
+        status: Option<OfferStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<CountedConnection<OfferNode>> {
+        let page = PageRequest::parse(first, after)?;
+        let actor = ctx.data::<Actor>()?;
+        let own = actor.user().and_then(|u| u.organisation_code.as_deref());
+        let found = service(ctx)?.offers(organisation_code.as_deref(), status, own, &page).await?;
+        Ok(connection(found, &page, |o| newest_key(o.created_at, o.id), OfferNode))
+    }
+
+    /// Demandas, la más reciente primero (con sesión): un equipo territorial ve las de su
+    /// jurisdicción; las entidades nacionales, todas.
+    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    async fn demands(
+        &self,
+        ctx: &Context<'_>,
+        entity_code: Option<String>,
+        status: Option<DemandStatus>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<CountedConnection<DemandNode>> {
+        let page = PageRequest::parse(first, after)?;
+        let found =
+            service(ctx)?.demands(ctx.data::<Actor>()?, entity_code.as_deref(), status, &page).await?;
+        Ok(connection(found, &page, |d| newest_key(d.created_at, d.id), DemandNode))
     }
 
     /// Una demanda de asistencia técnica (con sesión).
