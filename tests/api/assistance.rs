@@ -242,6 +242,7 @@ async fn bad_offers_and_demands_are_refused_and_nothing_is_written(app: &TestApp
         ("departmentCodes", json!(["98"])),
         ("targetKinds", json!([])),
         ("title", json!("")),
+        ("competency", json!("ASTROLOGIA")),
     ] {
         let mut input = good.clone();
         input[field] = value;

@@ -140,16 +140,23 @@ impl AssistanceService {
                 departments.push(code.as_str().to_owned());
             }
         }
+        let competency =
+            input.competency.as_deref().map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
+        if let Some(code) = &competency {
+            let known = crate::reporting::catalogue::competencies(&self.db).await?;
+            if !known.contains(code) {
+                return Err(ServiceError::invalid(format!(
+                    "la competencia «{code}» no está en el catálogo de datos; use una de: {}",
+                    known.join(", ")
+                )));
+            }
+        }
         let join = |values: Vec<&str>| values.join(",");
         Ok(offer::ActiveModel {
             title: Set(text(&input.title, "title", 5, 200)?),
             description: Set(text(&input.description, "description", 20, 5_000)?),
             topic: Set(text(&input.topic, "topic", 2, 80)?),
-            competency: Set(input
-                .competency
-                .as_deref()
-                .map(|c| c.trim().to_uppercase())
-                .filter(|c| !c.is_empty())),
+            competency: Set(competency),
             modality: Set(input.modality.as_str().to_owned()),
             target_kinds: Set(join(input.target_kinds.iter().map(|k| k.as_db()).collect())),
             target_categories: Set(join(input.target_categories.iter().map(|c| c.as_db()).collect())),

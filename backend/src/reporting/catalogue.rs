@@ -579,3 +579,18 @@ fn similar_requirements(existing: &[Requirement], name: &str, legal_basis: &str)
         })
         .collect()
 }
+
+/// The competencies the catalogue classifies its data elements by, sorted:
+/// other modules (an ATT offer's competency) take their values from here.
+pub async fn competencies(connection: &impl ConnectionTrait) -> Result<Vec<String>, ServiceError> {
+    use sea_orm::QuerySelect;
+    let mut codes: Vec<String> = data_element::Entity::find()
+        .select_only()
+        .column(data_element::Column::Competency)
+        .distinct()
+        .into_tuple::<String>()
+        .all(connection)
+        .await?;
+    codes.sort();
+    Ok(codes)
+}
