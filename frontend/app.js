@@ -1,108 +1,107 @@
-// SUGIT: búsqueda de entidades territoriales sobre la API GraphQL.
-// Sin dependencias ni paso de compilación: un módulo que el servidor entrega tal cual.
+// SUGIT's web interface: a router over the hash (#/conocimiento, #/oferta/ID…),
+// one module per page under pages/, and the session shown in the banner.
+// Plain ES modules served by the binary: no build step, no dependency.
 
-const QUERY = `query Buscar($filter: TerritorialEntityFilter, $first: Int, $after: String) {
-  territorialEntities(filter: $filter, first: $first, after: $after) {
-    totalCount
-    edges { node { code name kind department { name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
+import { call } from "./api.js";
+import { errorMessage, h } from "./dom.js";
+import { label, ROLE } from "./labels.js";
+import * as session from "./session.js";
 
-const KIND_LABELS = {
-  DEPARTMENT: "Departamento",
-  DISTRICT: "Distrito",
-  MUNICIPALITY: "Municipio",
-  NON_MUNICIPALIZED_AREA: "Área no municipalizada",
+const PAGES = {
+  "": "inicio",
+  conocimiento: "conocimiento",
+  oferta: "oferta",
+  territorio: "territorio",
+  comision: "comision",
+  entidades: "entidades",
+  ingresar: "ingresar",
 };
 
-const PAGE_SIZE = 25;
-const form = document.querySelector("#busqueda");
-const nameInput = document.querySelector("#nombre");
-const kindSelect = document.querySelector("#tipo");
-const status = document.querySelector("#estado");
-const table = document.querySelector("#resultados");
-const rows = table.querySelector("tbody");
-const moreButton = document.querySelector("#mas");
+const main = document.querySelector("#contenido");
+let cleanup = null;
+let visit = 0;
 
-let current = { filter: {}, after: null, shown: 0, request: 0 };
+function parseHash() {
+  const [path, search] = location.hash.replace(/^#\/?/, "").split("?");
+  const [section = "", ...params] = path.split("/").filter(Boolean).map(decodeURIComponent);
+  return { section, params, query: new URLSearchParams(search ?? "") };
+}
 
-export async function graphql(query, variables) {
-  const response = await fetch("/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  if (body.errors && body.errors.length) {
-    throw new Error(body.errors.map((error) => error.message).join("; "));
+async function show() {
+  const current = ++visit;
+  cleanup?.();
+  cleanup = null;
+  const route = parseHash();
+  const page = PAGES[route.section];
+  markMenu(route.section);
+  if (!page) {
+    main.replaceChildren(h("h1", {}, "Página no encontrada"), h("p", {}, h("a", { href: "#/" }, "Volver al inicio")));
+    return;
   }
-  return body.data;
-}
-
-function cell(text) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  return td;
-}
-
-function render(edges, append) {
-  if (!append) rows.replaceChildren();
-  for (const { node } of edges) {
-    const tr = document.createElement("tr");
-    tr.append(
-      cell(node.code),
-      cell(node.name),
-      cell(KIND_LABELS[node.kind] ?? node.kind),
-      cell(node.department ? node.department.name : "—"),
-    );
-    rows.append(tr);
-  }
-}
-
-async function search(append) {
-  const request = ++current.request;
-  status.textContent = "Buscando…";
-  moreButton.disabled = true;
   try {
-    const data = await graphql(QUERY, { filter: current.filter, first: PAGE_SIZE, after: current.after });
-    if (request !== current.request) return; // a newer search replaced this one
-    const connection = data.territorialEntities;
-    render(connection.edges, append);
-    current.shown = (append ? current.shown : 0) + connection.edges.length;
-    current.after = connection.pageInfo.endCursor;
-    table.hidden = connection.totalCount === 0;
-    moreButton.hidden = !connection.pageInfo.hasNextPage;
-    status.textContent = connection.totalCount === 0
-      ? "No se encontraron entidades con ese nombre."
-      : `Mostrando ${current.shown} de ${connection.totalCount} entidades.`;
+    const module = await import(`./pages/${page}.js`);
+    if (current !== visit) return;
+    const container = h("div", { class: "pagina" });
+    main.replaceChildren(container);
+    const result = await module.render(container, { ...route, isCurrent: () => current === visit });
+    if (current === visit && typeof result === "function") cleanup = result;
+    else if (typeof result === "function") result();
+    if (current === visit && document.activeElement?.closest?.(".pagina") == null) {
+      container.querySelector(".titulo-pagina")?.focus({ preventScroll: false });
+    }
   } catch (error) {
-    if (request !== current.request) return;
-    status.textContent = `No se pudo completar la búsqueda: ${error.message}`;
-  } finally {
-    moreButton.disabled = false;
+    if (current === visit) main.replaceChildren(errorMessage(error, "No se pudo abrir la página"));
   }
 }
 
-function newSearch() {
-  const filter = {};
-  const name = nameInput.value.trim();
-  if (name) filter.nameContains = name;
-  if (kindSelect.value) filter.kind = kindSelect.value;
-  current = { ...current, filter, after: null, shown: 0 };
-  search(false);
+function markMenu(section) {
+  for (const link of document.querySelectorAll("#menu a")) {
+    const target = link.getAttribute("href").replace(/^#\/?/, "");
+    if (target === section) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
 }
 
-let debounce;
-form.addEventListener("submit", (event) => {
+function renderSession(user) {
+  const box = document.querySelector("#sesion");
+  if (!user) {
+    box.replaceChildren(h("a", { href: "#/ingresar", class: "boton-claro" }, "Ingresar"));
+    return;
+  }
+  const who = user.entity?.name ?? user.organisation?.name ?? "";
+  box.replaceChildren(
+    h("span", { class: "usuario" }, `${user.name} — ${label(ROLE, user.role)}${who ? ` (${who})` : ""}`),
+    h("button", { type: "button", class: "boton-claro", onclick: logout }, "Salir"),
+  );
+}
+
+async function logout() {
+  try {
+    await call("access", "Logout");
+  } catch {
+    // The session ends here either way: a token the server no longer knows is useless.
+  }
+  session.end();
+}
+
+// The banner's search box leads to Inicio with the words typed (a plain GET form without JavaScript).
+document.querySelector("#buscar-todo").addEventListener("submit", (event) => {
   event.preventDefault();
-  clearTimeout(debounce);
-  newSearch();
+  const words = event.target.elements.q.value.trim();
+  event.target.reset();
+  const target = `#/?q=${encodeURIComponent(words)}`;
+  if (location.hash === target) show();
+  else location.hash = target;
 });
-// Wait for a pause in typing: one request per word, not per key, on a slow connection.
-nameInput.addEventListener("input", () => {
-  clearTimeout(debounce);
-  debounce = setTimeout(newSearch, 350);
+
+// Arriving from that form sent without JavaScript (/?q=…): the same search, in the page.
+const sent = new URLSearchParams(location.search).get("q");
+if (sent !== null && !location.hash) history.replaceState(null, "", `/#/?q=${encodeURIComponent(sent)}`);
+
+session.onChange((user) => {
+  renderSession(user);
+  show();
 });
-kindSelect.addEventListener("change", newSearch);
-moreButton.addEventListener("click", () => search(true));
+renderSession(session.user());
+window.addEventListener("hashchange", show);
+show();

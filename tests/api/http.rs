@@ -185,7 +185,12 @@ async fn the_home_page_is_spanish_and_searches_municipalities(app: &TestApp) {
     assert!(html.contains("type=\"search\""), "a search box");
     let script = app.client.get(app.url("/app.js")).send().await.expect("app.js");
     assert!(content_type(&script).starts_with("text/javascript"));
-    assert!(script.text().await.expect("js").contains("territorialEntities"), "the page queries the API");
+    let operations =
+        app.client.get(app.url("/operaciones/territory.graphql")).send().await.expect("operations");
+    assert!(
+        operations.text().await.expect("graphql").contains("territorialEntities"),
+        "the page queries the API"
+    );
     let missing = app.client.get(app.url("/no-existe")).send().await.expect("404");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 }

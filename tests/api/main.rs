@@ -3,11 +3,13 @@
 
 mod access;
 mod assistance;
+mod browser;
 mod commission;
 mod consultation;
 mod http;
 mod limits;
 mod matrix;
+mod operations;
 mod reporting;
 mod schema;
 mod search;

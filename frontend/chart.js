@@ -1,0 +1,66 @@
+// Charts drawn here as inline SVG: readable without any library, scaled by the browser,
+// described in text for screen readers.
+
+import { h } from "./dom.js";
+
+const WIDTH = 640;
+const ROW = 30;
+const LABEL = 210;
+/** Characters of a label that fit left of the bars; longer ones are cut and shown whole on hover. */
+const LABEL_CHARS = 24;
+
+function svg(tag, attributes, ...children) {
+  return h(`svg:${tag}`, attributes, ...children);
+}
+
+/**
+ * Horizontal bars: rows of { label, value, tone } (tone: a CSS class for the colour).
+ * `format(value, row)` writes each value beside its bar.
+ */
+export function barChart({ title, rows, format = String, max }) {
+  const top = Math.max(max ?? 0, ...rows.map((row) => row.value), 1);
+  const height = rows.length * ROW + 10;
+  const room = WIDTH - LABEL - 70;
+  const description = rows.map((row) => `${row.label}: ${format(row.value, row)}`).join("; ");
+  const chart = svg(
+    "svg",
+    { viewBox: `0 0 ${WIDTH} ${height}`, role: "img", "aria-label": `${title}. ${description}`, class: "grafica" },
+    rows.map((row, index) => {
+      const y = index * ROW + 5;
+      const width = Math.max(row.value > 0 ? 2 : 0, (row.value / top) * room);
+      const short = row.label.length > LABEL_CHARS ? `${row.label.slice(0, LABEL_CHARS - 1)}…` : row.label;
+      return svg(
+        "g",
+        {},
+        svg("title", {}, `${row.label}: ${format(row.value, row)}`),
+        svg("text", { x: LABEL - 8, y: y + 18, "text-anchor": "end", class: "grafica-etiqueta" }, short),
+        svg("rect", { x: LABEL, y: y + 3, width: width.toFixed(1), height: ROW - 10, rx: 3, class: `barra ${row.tone ?? ""}` }),
+        svg("text", { x: LABEL + width + 6, y: y + 18, class: "grafica-valor" }, format(row.value, row)),
+      );
+    }),
+  );
+  return h("figure", { class: "figura" }, h("figcaption", {}, title), chart);
+}
+
+/** One bar split in parts ({ label, value, tone }), with a legend: e.g. how a burden is covered. */
+export function stackedBar({ title, parts, format = String }) {
+  const total = parts.reduce((sum, part) => sum + part.value, 0) || 1;
+  let x = 0;
+  const description = parts.map((part) => `${part.label}: ${format(part.value)}`).join("; ");
+  const chart = svg(
+    "svg",
+    { viewBox: `0 0 ${WIDTH} 40`, role: "img", "aria-label": `${title}. ${description}`, class: "grafica" },
+    parts.map((part) => {
+      const width = (part.value / total) * WIDTH;
+      const rect = svg("rect", { x: x.toFixed(1), y: 4, width: width.toFixed(1), height: 32, class: `barra ${part.tone ?? ""}` });
+      x += width;
+      return rect;
+    }),
+  );
+  const legend = h(
+    "ul",
+    { class: "leyenda" },
+    parts.map((part) => h("li", {}, h("span", { class: `muestra ${part.tone ?? ""}`, "aria-hidden": "true" }), `${part.label}: ${format(part.value)}`)),
+  );
+  return h("figure", { class: "figura" }, h("figcaption", {}, title), chart, legend);
+}

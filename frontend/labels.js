@@ -1,0 +1,85 @@
+// Spanish words for the API's English enumerations.
+
+export const KIND = { OFFER: "Oferta", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimiento" };
+export const KIND_PLURAL = { OFFER: "Ofertas de ATT", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimientos de información" };
+
+export const PRODUCT_TYPE = {
+  GUIDE: "Guía",
+  STUDY: "Estudio",
+  LESSON_LEARNED: "Lección aprendida",
+  MEMOIR: "Memoria",
+  NORM: "Norma",
+  TOOL: "Herramienta",
+  MINUTES: "Acta",
+};
+/** The search index names types in Spanish (its facet values); the filter takes the enumeration. */
+export const PRODUCT_TYPE_BY_FACET = {
+  "guía": "GUIDE",
+  estudio: "STUDY",
+  "lección aprendida": "LESSON_LEARNED",
+  memoria: "MEMOIR",
+  norma: "NORM",
+  herramienta: "TOOL",
+  acta: "MINUTES",
+};
+
+export const FACET = {
+  TYPE: "Tipo",
+  TOPIC: "Tema",
+  YEAR: "Año",
+  DEPARTMENT: "Departamento",
+  ORGANISATION: "Organización",
+  MODALITY: "Modalidad",
+};
+
+export const MODALITY = { IN_PERSON: "Presencial", VIRTUAL: "Virtual", MIXED: "Mixta" };
+export const OFFER_STATUS = { DRAFT: "Borrador", PUBLISHED: "Publicada", CLOSED: "Cerrada", ARCHIVED: "Archivada" };
+export const TERRITORIAL_KIND = {
+  DEPARTMENT: "Departamento",
+  DISTRICT: "Distrito",
+  MUNICIPALITY: "Municipio",
+  NON_MUNICIPALIZED_AREA: "Área no municipalizada",
+};
+export const CATEGORY = {
+  SPECIAL: "Especial",
+  FIRST: "Primera",
+  SECOND: "Segunda",
+  THIRD: "Tercera",
+  FOURTH: "Cuarta",
+  FIFTH: "Quinta",
+  SIXTH: "Sexta",
+};
+export const ELEMENT_STATE = {
+  REPORTED: "Reportado",
+  REUSED: "Reutilizado",
+  IN_CONFLICT: "En conflicto",
+  MISSING: "Faltante",
+};
+export const PRIORITY = { HIGH: "Alta", MEDIUM: "Media", LOW: "Baja" };
+export const DEMAND_STATUS = { OPEN: "Abierta", MATCHED: "Con oferta", ATTENDED: "Atendida", CLOSED: "Cerrada" };
+export const FACTOR = {
+  TEXT: "Texto",
+  TOPIC: "Tema",
+  CAPACITY: "Capacidad (enfoque diferencial)",
+  PRIORITY: "Prioridad",
+  DATES: "Fechas",
+};
+export const SESSION_KIND = { ORDINARY: "Ordinaria", EXTRAORDINARY: "Extraordinaria" };
+export const SESSION_STATUS = { CONVOKED: "Convocada", HELD: "Realizada", CLOSED: "Cerrada (actas aprobadas)" };
+export const OUTCOME = { PENDING: "Pendiente", ADOPTED: "Aprobada", REJECTED: "Negada" };
+export const COMMITMENT_STATUS = { PENDING: "Pendiente", IN_PROGRESS: "En curso", DONE: "Cumplido", OVERDUE: "Vencido" };
+export const ROLE = {
+  PUBLIC: "Público",
+  TERRITORIAL: "Equipo territorial",
+  NATIONAL: "Entidad nacional",
+  SECRETARIAT: "Secretaría técnica",
+  ADMIN: "Administración",
+};
+export const PARTICIPANT_ROLE = { MEMBER: "Miembro con voto", INVITEE: "Invitado (voz sin voto)" };
+export const ROUTE_STATUS = { PLANNED: "Planeada", IN_PROGRESS: "En ejecución", COMPLETED: "Terminada" };
+export const VOTE = { FOR: "A favor", AGAINST: "En contra", ABSTAIN: "Abstención" };
+
+/** The label of `value` in `table`, or the value itself. */
+export function label(table, value) {
+  return table[value] ?? value;
+}

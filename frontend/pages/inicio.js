@@ -1,0 +1,124 @@
+// Inicio: one box over offers, knowledge and requirements, the results grouped by kind.
+
+import { call } from "../api.js";
+import { errorMessage, h, highlighted, loading, pageTitle } from "../dom.js";
+import { FACET, KIND_PLURAL, label, PRODUCT_TYPE } from "../labels.js";
+import * as session from "../session.js";
+
+/** Where each kind of user starts their work. */
+const SHORTCUTS = {
+  TERRITORIAL: ["#/territorio", "Vea lo que su entidad debe reportar y lo que ya está cubierto"],
+  NATIONAL: ["#/oferta", "Registre y publique la oferta de asistencia técnica de su entidad"],
+  SECRETARIAT: ["#/comision", "Convoque sesiones y haga seguimiento a los compromisos"],
+};
+
+const KINDS = ["KNOWLEDGE", "OFFER", "REQUIREMENT"];
+const LINKED_FACETS = { TOPIC: "tema", TYPE: "tipo", YEAR: "anio" };
+
+function link(hit) {
+  const object = hit.object;
+  if (!object) return null;
+  if (object.__typename === "KnowledgeProduct") return `#/conocimiento/${encodeURIComponent(object.id)}`;
+  if (object.__typename === "Offer") return `#/oferta/${encodeURIComponent(object.id)}`;
+  return null;
+}
+
+function detail(object) {
+  if (!object) return "";
+  if (object.__typename === "KnowledgeProduct") {
+    return [label(PRODUCT_TYPE, object.type), object.organisation?.name, object.publishedOn?.slice(0, 4)].filter(Boolean).join(" · ");
+  }
+  if (object.__typename === "Offer") return [object.organisation?.name, object.topic].filter(Boolean).join(" · ");
+  return [object.issuer?.name, object.code].filter(Boolean).join(" · ");
+}
+
+function hitItem(hit) {
+  const href = link(hit);
+  const title = href ? h("a", { href }, hit.title) : hit.title;
+  return h(
+    "li",
+    { class: "resultado" },
+    h("h3", {}, title),
+    h("p", { class: "meta" }, detail(hit.object)),
+    h("p", { class: "fragmento" }, highlighted(hit.snippet)),
+  );
+}
+
+function grouped(edges) {
+  return KINDS.map((kind) => {
+    const hits = edges.filter((edge) => edge.node.kind === kind).map((edge) => edge.node);
+    if (!hits.length) return null;
+    return h("section", { class: "grupo", "aria-label": KIND_PLURAL[kind] }, h("h2", {}, `${KIND_PLURAL[kind]} (${hits.length})`), h("ul", { class: "resultados" }, hits.map(hitItem)));
+  });
+}
+
+function facetLinks(facets) {
+  const useful = facets.filter((facet) => LINKED_FACETS[facet.field] && facet.values.length);
+  if (!useful.length) return null;
+  return h(
+    "aside",
+    { class: "facetas-inicio", "aria-label": "Refinar en la base de conocimiento" },
+    h("h2", {}, "Refinar"),
+    useful.map((facet) =>
+      h(
+        "div",
+        {},
+        h("h3", {}, label(FACET, facet.field)),
+        h(
+          "ul",
+          {},
+          facet.values.slice(0, 8).map((entry) =>
+            h("li", {}, h("a", { href: `#/conocimiento?${LINKED_FACETS[facet.field]}=${encodeURIComponent(entry.value)}` }, entry.value), ` (${entry.count})`),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function render(container, { query, isCurrent }) {
+  const input = h("input", { id: "q-inicio", name: "q", type: "search", maxlength: 512, value: query.get("q") ?? "", placeholder: "Por ejemplo: regalías, catastro, agua potable" });
+  const kindBoxes = KINDS.map((kind) => h("label", { class: "opcion" }, h("input", { type: "checkbox", name: "tipo", value: kind, checked: true }), ` ${KIND_PLURAL[kind]}`));
+  const results = h("div", { class: "resultados-inicio" });
+  const form = h(
+    "form",
+    { role: "search", class: "buscador" },
+    h("label", { for: "q-inicio" }, "¿Qué busca?"),
+    h("div", { class: "fila" }, input, h("button", { type: "submit" }, "Buscar")),
+    h("fieldset", { class: "tipos" }, h("legend", {}, "Buscar en"), kindBoxes),
+    h("p", { class: "ayuda" }, "Sin importar tildes, plurales ni un error de tecleo; una frase exacta va entre comillas."),
+  );
+
+  let latest = 0;
+  async function run() {
+    const request = ++latest;
+    const kinds = kindBoxes.map((box) => box.querySelector("input")).filter((box) => box.checked).map((box) => box.value);
+    loading(results, "Buscando…");
+    try {
+      const data = await call("search", "Search", { query: input.value.trim(), kinds: kinds.length ? kinds : null, first: 30 });
+      // A newer search (or another page) replaced this one: its answer is stale.
+      if (!isCurrent() || request !== latest) return;
+      const connection = data.search;
+      const summary = h("p", { role: "status" }, connection.totalCount === 0 ? "No hay resultados. Pruebe con otras palabras." : `${connection.totalCount} resultados${input.value.trim() ? "" : " (lo más reciente)"}.`);
+      results.replaceChildren(summary, h("div", { class: "con-facetas" }, h("div", {}, grouped(connection.edges)), facetLinks(connection.facets)));
+    } catch (error) {
+      if (isCurrent() && request === latest) results.replaceChildren(errorMessage(error, "No se pudo buscar"));
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    history.replaceState(null, "", `#/?q=${encodeURIComponent(input.value.trim())}`);
+    run();
+  });
+  form.addEventListener("change", (event) => event.target.name === "tipo" && run());
+  const shortcut = SHORTCUTS[session.user()?.role];
+  container.append(
+    pageTitle("Información territorial en un solo lugar"),
+    shortcut && h("p", { class: "atajo" }, h("a", { href: shortcut[0], class: "boton" }, shortcut[1])),
+    h("p", { class: "lema" }, "Busque guías, estudios y normas, la oferta de asistencia técnica territorial (ATT) y los requerimientos de información de las entidades nacionales."),
+    form,
+    results,
+  );
+  run();
+}

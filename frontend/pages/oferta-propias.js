@@ -1,0 +1,131 @@
+// A national entity's own offers: create, edit and publish. The API lists only published
+// offers (searchOffers); drafts are remembered by this browser until they are published.
+
+import { call } from "../api.js";
+import { busy, errorMessage, field, formatDate, h, loading, select } from "../dom.js";
+import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
+import { remember, remembered } from "../session.js";
+
+const draftsKey = (user) => `sugit.borradores.${user.organisation?.code ?? user.id}`;
+
+function checkboxes(name, legend, table, chosen) {
+  return h(
+    "fieldset",
+    { class: "casillas" },
+    h("legend", {}, legend),
+    Object.entries(table).map(([value, text]) => h("label", { class: "opcion" }, h("input", { type: "checkbox", name, value, checked: chosen.includes(value) }), ` ${text}`)),
+  );
+}
+
+function offerForm(offer, names, onSaved) {
+  const o = offer ?? { targetKinds: ["MUNICIPALITY"], targetCategories: [], departmentCodes: [], modality: "VIRTUAL", capacity: 10, costToEntity: 0 };
+  const departments = h(
+    "select",
+    { name: "departmentCodes", multiple: true, size: 6 },
+    [...names].map(([code, name]) => h("option", { value: code, selected: o.departmentCodes.includes(code) }, name)),
+  );
+  const form = h(
+    "form",
+    { class: "formulario", id: "formulario-oferta" },
+    field("Título", h("input", { name: "title", required: true, maxlength: 200, value: o.title ?? "" })),
+    field("Descripción", h("textarea", { name: "description", required: true, rows: 4, text: o.description ?? "" })),
+    field("Tema", h("input", { name: "topic", required: true, value: o.topic ?? "" }), "Por ejemplo: catastro, regalías, planeación territorial."),
+    field("Competencia", h("input", { name: "competency", value: o.competency ?? "" })),
+    field("Modalidad", select("modality", Object.entries(MODALITY), o.modality)),
+    checkboxes("targetKinds", "Para qué entidades", TERRITORIAL_KIND, o.targetKinds),
+    checkboxes("targetCategories", "Categorías municipales (ninguna: todas)", CATEGORY, o.targetCategories),
+    field("Departamentos", departments, "Ninguno seleccionado: todo el país. Use Ctrl o Mayús para elegir varios."),
+    h("div", { class: "fila" }, field("Desde", h("input", { name: "startsOn", type: "date", required: true, value: o.startsOn ?? "" })), field("Hasta", h("input", { name: "endsOn", type: "date", required: true, value: o.endsOn ?? "" }))),
+    h("div", { class: "fila" }, field("Cupos", h("input", { name: "capacity", type: "number", min: 1, required: true, value: o.capacity })), field("Costo para la entidad (pesos)", h("input", { name: "costToEntity", type: "number", min: 0, value: o.costToEntity }))),
+    field("Contacto", h("input", { name: "contact", required: true, value: o.contact ?? "" })),
+  );
+  const problem = h("div", { class: "mensajes" });
+  const submit = h("button", { type: "submit" }, offer ? "Guardar cambios" : "Guardar como borrador");
+  form.append(h("div", { class: "acciones" }, submit, offer && h("button", { type: "button", class: "secundario", onclick: () => onSaved(null) }, "Cancelar")), problem);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(submit, "Guardando…", problem, async () => {
+      const values = form.elements;
+      const checked = (name) => [...form.querySelectorAll(`input[name="${name}"]:checked`)].map((box) => box.value);
+      const input = {
+        title: values.title.value.trim(),
+        description: values.description.value.trim(),
+        topic: values.topic.value.trim(),
+        competency: values.competency.value.trim() || null,
+        modality: values.modality.value,
+        targetKinds: checked("targetKinds"),
+        targetCategories: checked("targetCategories"),
+        departmentCodes: [...departments.selectedOptions].map((option) => option.value),
+        startsOn: values.startsOn.value,
+        endsOn: values.endsOn.value,
+        capacity: Number(values.capacity.value),
+        costToEntity: Number(values.costToEntity.value || 0),
+        contact: values.contact.value.trim(),
+      };
+      const data = offer ? await call("assistance", "UpdateOffer", { id: offer.id, input }) : await call("assistance", "CreateOffer", { input });
+      onSaved((data.createOffer ?? data.updateOffer).offer);
+    });
+  });
+  return form;
+}
+
+export function ownOffers(user, names) {
+  const section = h("section", { class: "panel", id: "mis-ofertas" });
+  const notice = h("div", { role: "status" });
+  const list = h("ul", { class: "resultados" });
+  const editor = h("div", {});
+
+  async function refresh() {
+    loading(list, "Cargando sus ofertas…");
+    try {
+      const published = await call("assistance", "SearchOffers", { filter: { organisationCodes: [user.organisation?.code].filter(Boolean) }, first: 50 });
+      const offers = new Map(published.searchOffers.edges.map(({ node }) => [node.object.id, node.object]));
+      const drafts = remembered(draftsKey(user));
+      const found = await Promise.all(drafts.filter((id) => !offers.has(id)).map((id) => call("assistance", "Offer", { id }).then((data) => data.offer, () => null)));
+      for (const offer of found.filter(Boolean)) offers.set(offer.id, offer);
+      remember(draftsKey(user), [...offers.values()].filter((offer) => offer.status === "DRAFT").map((offer) => offer.id));
+      list.replaceChildren(...[...offers.values()].map(item));
+      if (!offers.size) list.append(h("li", {}, "Todavía no tiene ofertas. Registre la primera con el formulario."));
+    } catch (error) {
+      list.replaceChildren(h("li", {}, errorMessage(error, "No se pudieron cargar sus ofertas")));
+    }
+  }
+
+  function edit(offer) {
+    notice.replaceChildren();
+    editor.replaceChildren(h("h3", {}, offer ? `Editar: ${offer.title}` : "Nueva oferta"), offerForm(offer, names, saved));
+    editor.querySelector("input")?.focus();
+  }
+
+  function saved(offer) {
+    if (offer?.status === "DRAFT") remember(draftsKey(user), [...remembered(draftsKey(user)), offer.id]);
+    edit(null);
+    notice.replaceChildren(offer ? h("p", { class: "exito" }, `Oferta «${offer.title}» guardada (${label(OFFER_STATUS, offer.status).toLowerCase()}).`) : "");
+    refresh();
+  }
+
+  function item(offer) {
+    const problem = h("div", { class: "mensajes" });
+    const publish = h("button", { type: "button" }, "Publicar");
+    publish.addEventListener("click", () =>
+      busy(publish, "Publicando…", problem, async () => {
+        await call("assistance", "PublishOffer", { id: offer.id });
+        notice.replaceChildren(h("p", { class: "exito" }, `Oferta «${offer.title}» publicada: ya está en el catálogo.`));
+        refresh();
+      }),
+    );
+    return h(
+      "li",
+      { class: "resultado" },
+      h("h3", {}, h("a", { href: `#/oferta/${encodeURIComponent(offer.id)}` }, offer.title)),
+      h("p", { class: "meta" }, `${label(OFFER_STATUS, offer.status)} · ${offer.topic} · ${formatDate(offer.startsOn)} a ${formatDate(offer.endsOn)}`),
+      h("div", { class: "acciones" }, offer.status === "DRAFT" && publish, ["DRAFT", "PUBLISHED"].includes(offer.status) && h("button", { type: "button", class: "secundario", onclick: () => edit(offer) }, "Editar")),
+      problem,
+    );
+  }
+
+  section.append(h("h2", {}, `Ofertas de ${user.organisation?.name ?? "su organización"}`), notice, list, editor);
+  edit(null);
+  refresh();
+  return section;
+}

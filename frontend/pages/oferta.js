@@ -1,0 +1,127 @@
+// Oferta ATT: the public catalogue with filters, the offer's page, new offers arriving
+// live, and for a national entity its own offers (pages/oferta-propias.js).
+
+import { call } from "../api.js";
+import { errorMessage, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
+import { departmentNames, facetedSearch } from "../facets.js";
+import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
+import { subscribe } from "../live.js";
+import * as session from "../session.js";
+import { ownOffers } from "./oferta-propias.js";
+
+const PAGE = 20;
+
+function filterFrom(selected) {
+  const values = (field) => [...(selected[field] ?? [])];
+  return {
+    topics: values("TOPIC"),
+    departmentCodes: values("DEPARTMENT"),
+    organisationCodes: values("ORGANISATION"),
+    modalities: values("MODALITY"),
+    years: values("YEAR").map(Number),
+  };
+}
+
+export function offerSummary(offer, names) {
+  const places = offer.departmentCodes.length ? offer.departmentCodes.map((code) => names.get(code) ?? code).join(", ") : "Todo el país";
+  return [
+    ["Entidad oferente", offer.organisation?.name ?? "—"],
+    ["Tema", offer.topic],
+    ["Modalidad", label(MODALITY, offer.modality)],
+    ["Para", offer.targetKinds.map((kind) => label(TERRITORIAL_KIND, kind)).join(", ")],
+    ["Categorías", offer.targetCategories.length ? offer.targetCategories.map((c) => label(CATEGORY, c)).join(", ") : "Todas"],
+    ["Departamentos", places],
+    ["Fechas", `${formatDate(offer.startsOn)} a ${formatDate(offer.endsOn)}`],
+    ["Cupos", formatNumber(offer.capacity)],
+    ["Costo para la entidad", offer.costToEntity ? `$ ${formatNumber(offer.costToEntity)}` : "Sin costo"],
+    ["Contacto", offer.contact],
+  ];
+}
+
+function facts(rows) {
+  return h("dl", { class: "datos" }, rows.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)]));
+}
+
+function offerItem(node, names) {
+  const offer = node.object ?? {};
+  return h(
+    "li",
+    { class: "resultado" },
+    h("h3", {}, offer.id ? h("a", { href: `#/oferta/${encodeURIComponent(offer.id)}` }, node.title) : node.title),
+    h("p", { class: "meta" }, [offer.organisation?.name, offer.topic, label(MODALITY, offer.modality), offer.endsOn && `hasta ${formatDate(offer.endsOn)}`].filter(Boolean).join(" · ")),
+    h("p", { class: "fragmento" }, highlighted(node.snippet)),
+    offer.departmentCodes && h("p", { class: "meta" }, offer.departmentCodes.length ? `Departamentos: ${offer.departmentCodes.map((c) => names.get(c) ?? c).join(", ")}` : "Todo el país"),
+  );
+}
+
+async function renderCatalogue(container, { query, isCurrent }) {
+  const names = await departmentNames(call);
+  const input = h("input", { id: "q-oferta", type: "search", maxlength: 512, value: query.get("q") ?? "", placeholder: "Por ejemplo: catastro, regalías, planeación" });
+  const form = h("form", { role: "search", class: "buscador" }, h("label", { for: "q-oferta" }, "Buscar en la oferta de asistencia técnica"), h("div", { class: "fila" }, input, h("button", { type: "submit" }, "Buscar")));
+  const live = h("div", { class: "en-vivo", "aria-live": "polite" });
+  const liveState = h("p", { class: "ayuda", id: "estado-en-vivo" });
+  const search = facetedSearch({
+    isCurrent,
+    listId: "lista-ofertas",
+    fetchPage: async (selected, after) => {
+      const data = await call("assistance", "SearchOffers", { query: input.value.trim() || null, filter: filterFrom(selected), first: PAGE, after });
+      return data.searchOffers;
+    },
+    item: ({ node }) => offerItem(node, names),
+    describe: (total) => (total === 0 ? "No hay ofertas publicadas que coincidan." : `${total} ofertas publicadas.`),
+    name: (field, value) => (field === "DEPARTMENT" ? names.get(value) ?? value : value),
+  });
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    search.run(false);
+  });
+  const stop = subscribe(
+    "assistance",
+    "OfferPublished",
+    {},
+    ({ offerPublished: offer }) => {
+      live.prepend(h("p", { class: "nueva" }, "Nueva oferta publicada: ", h("a", { href: `#/oferta/${encodeURIComponent(offer.id)}` }, offer.title), ` (${offer.organisation?.name ?? offer.topic})`));
+      search.run(false);
+    },
+    (state) => {
+      liveState.textContent = state === "open" ? "Las ofertas nuevas aparecen aquí en cuanto se publican." : "Sin conexión en vivo; reintentando…";
+    },
+  );
+  const user = session.user();
+  container.append(
+    pageTitle("Oferta de asistencia técnica territorial"),
+    h("p", {}, "La oferta de las entidades nacionales y la cooperación para alcaldías y gobernaciones."),
+    form,
+    liveState,
+    live,
+    search.element,
+  );
+  if (user?.role === "NATIONAL" || user?.role === "ADMIN") container.append(ownOffers(user, names));
+  else if (!user) container.append(h("p", { class: "ayuda" }, "¿Es una entidad nacional o de cooperación? ", h("a", { href: "#/ingresar?volver=%23%2Foferta" }, "Ingrese"), " para registrar y publicar sus ofertas."));
+  search.run(false);
+  return stop;
+}
+
+async function renderOffer(container, id, isCurrent) {
+  loading(container, "Cargando la oferta…");
+  try {
+    const [{ offer }, names] = await Promise.all([call("assistance", "Offer", { id }), departmentNames(call)]);
+    if (!isCurrent()) return;
+    if (!offer) {
+      container.replaceChildren(pageTitle("Oferta no encontrada"), h("p", {}, h("a", { href: "#/oferta" }, "Volver a la oferta")));
+      return;
+    }
+    container.replaceChildren(
+      h("p", {}, h("a", { href: "#/oferta" }, "← Volver a la oferta")),
+      h("article", { class: "documento" }, pageTitle(offer.title), h("p", { class: "etiqueta" }, label(OFFER_STATUS, offer.status)), h("p", {}, offer.description), facts(offerSummary(offer, names))),
+      session.user()?.role === "TERRITORIAL" && h("p", {}, "¿Le sirve a su entidad? ", h("a", { href: "#/territorio" }, "Registre su demanda de asistencia técnica"), ": las ofertas recomendadas aparecen con sus razones."),
+    );
+  } catch (error) {
+    if (isCurrent()) container.replaceChildren(errorMessage(error, "No se pudo abrir la oferta"));
+  }
+}
+
+export function render(container, context) {
+  return context.params[0] ? renderOffer(container, context.params[0], context.isCurrent) : renderCatalogue(container, context);
+}
