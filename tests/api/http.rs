@@ -99,6 +99,17 @@ async fn malformed_requests_get_spanish_coded_errors(app: &TestApp) {
 
     let response = app.client.get(app.url("/graphql")).send().await.expect("GET");
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // A person opening /graphql in a browser gets the explorer, allowed its CDN assets.
+    let page = app.client.get(app.url("/graphql")).header("accept", "text/html").send().await.expect("GET");
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(content_type(&page).starts_with("text/html"));
+    let policy = page.headers()["content-security-policy"].to_str().unwrap_or_default().to_owned();
+    assert!(
+        policy.contains("https://cdn.jsdelivr.net") && policy.contains("frame-ancestors 'none'"),
+        "{policy}"
+    );
+    assert!(page.text().await.expect("html").contains("GraphQLPlayground"), "the explorer");
 }
 
 async fn oversized_bodies_are_refused(app: &TestApp) {

@@ -153,6 +153,9 @@ pub async fn get_handler(
         return subscribe(&state, caller, &mut parts).await;
     }
     let query = parts.uri.query().unwrap_or_default().to_owned();
+    if query.is_empty() && wants_html(&headers) {
+        return explorer();
+    }
     if query.len() > state.settings.limits.max_body_bytes {
         return refuse(
             format,
@@ -184,6 +187,36 @@ pub async fn get_handler(
     }
     let response = execute(&state, &caller, request).await;
     respond(format, BatchResponse::Single(response))
+}
+
+/// A browser opening `/graphql` itself, as a person does.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// The API explorer for other systems' engineers: async-graphql's GraphQL
+/// Playground, whose scripts, styles and fonts come from public CDNs, so this
+/// page alone gets a policy that lets the browser fetch them.
+fn explorer() -> Response {
+    let config = async_graphql::http::GraphQLPlaygroundConfig::new("/graphql")
+        .subscription_endpoint("/graphql")
+        .title("SUGIT — explorador de la API GraphQL");
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; font-src https://fonts.gstatic.com https://cdn.jsdelivr.net; img-src 'self' data: https://cdn.jsdelivr.net; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+                ),
+            ),
+        ],
+        async_graphql::http::playground_source(config),
+    )
+        .into_response()
 }
 
 /// Serves subscriptions over graphql-transport-ws (and the older graphql-ws),
