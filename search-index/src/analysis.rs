@@ -1,8 +1,13 @@
 //! Spanish analysis: how text becomes terms, on both sides of the index.
 
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::OnceLock,
+};
+
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
-    TextAnalyzer,
+    TextAnalyzer, TextAnalyzerBuilder, Token as TantivyToken, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Name under which the Spanish analyzer is registered on an index.
@@ -21,14 +26,25 @@ const STOP_WORDS: &[&str] = &[
 
 /// Spanish analysis: words, lower case, stop words out, accents folded (users type
 /// "tecnica" for "técnica"), and Snowball stemming ("territoriales" ~ "territorial").
-pub fn spanish_analyzer() -> TextAnalyzer {
+fn words() -> TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(60))
         .filter(LowerCaser)
         .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| (*w).to_owned())))
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(Language::Spanish))
-        .build()
+}
+
+fn word_analyzer() -> TextAnalyzer {
+    words().build()
+}
+
+/// The analyzer of the indexed text fields: the words of `words`, plus one
+/// joined term for each multi-word expression of `SYNONYMS` (see
+/// `SynonymJoiner`), so that a query asks for the expression with one term
+/// instead of a phrase.
+pub fn spanish_analyzer() -> TextAnalyzer {
+    words().filter(SynonymJoiner).build()
 }
 
 /// A term and its position in the analysed text (positions keep the gaps left
@@ -39,9 +55,10 @@ pub struct Token {
     pub position: usize,
 }
 
-/// The tokens the analyzer makes of `text`, in order.
+/// The word tokens the analyzer makes of `text`, in order (without the joined
+/// terms of synonym expressions, which only the index holds).
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut analyzer = spanish_analyzer();
+    let mut analyzer = word_analyzer();
     let mut stream = analyzer.token_stream(text);
     let mut out = Vec::new();
     while stream.advance() {
@@ -51,7 +68,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// The terms the analyzer makes of `text`, in order.
+/// The word terms the analyzer makes of `text`, in order.
 pub fn analyze(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|t| t.term).collect()
 }
@@ -101,6 +118,186 @@ pub const SYNONYMS: &[&[&str]] = &[
     &["rendición de cuentas", "control social"],
 ];
 
+/// Joins the words of an expression into its index term. The tokenizer splits
+/// on anything but letters and digits, so no analysed word contains it: a
+/// joined term never collides with a word of a text or of a query.
+const JOIN: char = '_';
+
+/// The single index term of the analysed words of a multi-word expression,
+/// e.g. `administr_municipal`.
+pub(crate) fn joined_term(words: &[String]) -> String {
+    let mut term = String::new();
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            term.push(JOIN);
+        }
+        term.push_str(word);
+    }
+    term
+}
+
+/// The multi-word expressions of `SYNONYMS`, analysed, by first word; longest
+/// first. Built once.
+fn multi_word_expressions() -> &'static HashMap<String, Vec<Vec<String>>> {
+    static TABLE: OnceLock<HashMap<String, Vec<Vec<String>>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+        for expression in SYNONYMS.iter().flat_map(|group| group.iter()).map(|e| analyze(e)) {
+            if expression.len() > 1 {
+                let alternatives = table.entry(expression[0].clone()).or_default();
+                if !alternatives.contains(&expression) {
+                    alternatives.push(expression);
+                }
+            }
+        }
+        for alternatives in table.values_mut() {
+            alternatives.sort_by_key(|e| std::cmp::Reverse(e.len()));
+        }
+        table
+    })
+}
+
+/// Whether `words` (analysed) are a multi-word expression of `SYNONYMS`: the
+/// index holds its joined term.
+pub(crate) fn is_synonym_expression(words: &[String]) -> bool {
+    words.len() > 1
+        && multi_word_expressions().get(&words[0]).is_some_and(|all| all.iter().any(|e| e == words))
+}
+
+/// At most this many positions from one word of an expression to the next:
+/// two stop words between them ("sistema general de las regalías").
+const MAX_EXPRESSION_GAP: usize = 3;
+/// At most this many bytes from an expression's first character to its last.
+/// The joined term spans them, and a snippet fragment must hold a whole
+/// highlighted token: tantivy panics on one longer than the fragment (see
+/// `search::SNIPPET_CHARS`). The longest expression of the table is 47 characters.
+pub(crate) const MAX_EXPRESSION_BYTES: usize = 120;
+
+/// Token filter: where the words of a multi-word synonym expression follow one
+/// another, also emits their joined term, at the first word's position and
+/// spanning the expression's characters (so a snippet marks the expression).
+///
+/// "Follow one another" means consecutive in the analysed stream: stop words
+/// and punctuation between them do not count ("plan de ordenamiento
+/// territorial" and "plan ordenamiento territorial" both are the expression),
+/// which is also how the query side recognises expressions in what users
+/// type; any other word between them breaks the expression, and so do more
+/// than two stop words or a span longer than `MAX_EXPRESSION_BYTES`. The
+/// words keep their own positions, so phrase queries are unchanged.
+#[derive(Clone, Copy)]
+struct SynonymJoiner;
+
+impl TokenFilter for SynonymJoiner {
+    type Tokenizer<T: Tokenizer> = SynonymJoinerTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> SynonymJoinerTokenizer<T> {
+        SynonymJoinerTokenizer(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct SynonymJoinerTokenizer<T>(T);
+
+impl<T: Tokenizer> Tokenizer for SynonymJoinerTokenizer<T> {
+    type TokenStream<'a> = SynonymJoinerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        SynonymJoinerStream {
+            inner: self.0.token_stream(text),
+            expressions: multi_word_expressions(),
+            lookahead: VecDeque::new(),
+            ready: VecDeque::new(),
+            current: None,
+        }
+    }
+}
+
+struct SynonymJoinerStream<S> {
+    inner: S,
+    expressions: &'static HashMap<String, Vec<Vec<String>>>,
+    /// Words read ahead from `inner` and not emitted yet.
+    lookahead: VecDeque<TantivyToken>,
+    /// Tokens to emit before reading on: joined terms, then their first word.
+    ready: VecDeque<TantivyToken>,
+    /// The token emitted; `None` when it is `inner`'s own (no copy for the
+    /// words that start no expression, nearly all of them).
+    current: Option<TantivyToken>,
+}
+
+impl<S: TokenStream> SynonymJoinerStream<S> {
+    /// Queues the joined term of every expression that starts at `first`,
+    /// longest first: a snippet fragment then takes the whole expression.
+    fn join_from(&mut self, first: &TantivyToken, candidates: &[Vec<String>]) {
+        for expression in candidates {
+            let rest = expression.len() - 1;
+            while self.lookahead.len() < rest && self.inner.advance() {
+                self.lookahead.push_back(self.inner.token().clone());
+            }
+            let matches = self.lookahead.len() >= rest
+                && expression[1..].iter().zip(&self.lookahead).all(|(word, token)| *word == token.text)
+                && (0..rest).all(|i| {
+                    let before = if i == 0 { first } else { &self.lookahead[i - 1] };
+                    self.lookahead[i].position - before.position <= MAX_EXPRESSION_GAP
+                })
+                && self.lookahead[rest - 1].offset_to - first.offset_from <= MAX_EXPRESSION_BYTES;
+            if matches {
+                let last = &self.lookahead[rest - 1];
+                self.ready.push_back(TantivyToken {
+                    offset_from: first.offset_from,
+                    offset_to: last.offset_to,
+                    position: first.position,
+                    position_length: last.position + last.position_length - first.position,
+                    text: joined_term(expression),
+                });
+            }
+        }
+    }
+}
+
+impl<S: TokenStream> TokenStream for SynonymJoinerStream<S> {
+    fn advance(&mut self) -> bool {
+        if let Some(token) = self.ready.pop_front() {
+            self.current = Some(token);
+            return true;
+        }
+        let token = match self.lookahead.pop_front() {
+            Some(token) => token,
+            None => {
+                if !self.inner.advance() {
+                    return false;
+                }
+                if !self.expressions.contains_key(&self.inner.token().text) {
+                    self.current = None;
+                    return true;
+                }
+                self.inner.token().clone()
+            }
+        };
+        let expressions = self.expressions;
+        if let Some(candidates) = expressions.get(&token.text) {
+            self.join_from(&token, candidates);
+        }
+        if self.ready.is_empty() {
+            self.current = Some(token);
+        } else {
+            self.ready.push_back(token);
+            self.current = self.ready.pop_front();
+        }
+        true
+    }
+
+    fn token(&self) -> &TantivyToken {
+        self.current.as_ref().unwrap_or_else(|| self.inner.token())
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        match &mut self.current {
+            Some(token) => token,
+            None => self.inner.token_mut(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +321,69 @@ mod tests {
         assert_eq!(plan[1].position - plan[0].position, 2);
         // "Estado" is a noun here, not a form of "estar".
         assert_eq!(analyze("el Estado").len(), 1);
+    }
+
+    /// What the index holds for `text`: (term, position, marked characters).
+    fn indexed(text: &str) -> Vec<(String, usize, String)> {
+        let mut analyzer = spanish_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((
+                token.text.clone(),
+                token.position,
+                text[token.offset_from..token.offset_to].to_owned(),
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn synonym_expressions_are_also_indexed_as_one_term() {
+        let text = "La Administración Municipal de Mitú";
+        let found = indexed(text);
+        let words: Vec<_> = tokens(text).into_iter().map(|t| (t.term, t.position)).collect();
+        let joined = joined_term(&analyze("administración municipal"));
+        assert_eq!(joined, "administr_municipal");
+        // The joined term first, at the first word's place, over the whole expression.
+        assert_eq!(found[0], (joined, words[0].1, "Administración Municipal".to_owned()));
+        // The words keep their terms and places: phrases still match.
+        let rest: Vec<_> = found[1..].iter().map(|(t, p, _)| (t.clone(), *p)).collect();
+        assert_eq!(rest, words);
+    }
+
+    #[test]
+    fn stop_words_between_the_words_do_not_break_an_expression_other_words_do() {
+        let pot = joined_term(&analyze("plan de ordenamiento territorial"));
+        let has = |text: &str, term: &str| indexed(text).iter().any(|(t, _, _)| t == term);
+        assert!(has("el plan de ordenamiento territorial", &pot));
+        assert!(has("los planes del ordenamiento territorial", &pot), "stems and other stop words");
+        assert!(has("plan ordenamiento territorial", &pot), "as a query without «de» reads it");
+        assert!(!has("plan de ordenamiento y desarrollo territorial", &pot));
+        assert!(!has("ordenamiento territorial del plan", &pot));
+        let municipal = joined_term(&analyze("administración municipal"));
+        assert!(!has("la administración del acueducto municipal", &municipal));
+        assert!(!has("administración", &municipal), "the text ends before the expression does");
+        let sgr = joined_term(&analyze("sistema general de regalías"));
+        assert!(has("el sistema general de las regalías", &sgr), "two stop words between");
+        assert!(!has("administración de la y municipal", &municipal), "three are too many");
+        let far = format!("administración {} municipal", ".".repeat(MAX_EXPRESSION_BYTES));
+        assert!(!has(&far, &municipal), "too long to highlight whole");
+        assert!(has("administración, municipal", &municipal), "punctuation is no word");
+        // Two expressions that follow one another are both found.
+        let both = indexed("agua potable saneamiento básico");
+        assert_eq!(both.iter().filter(|(t, _, _)| t.contains(JOIN)).count(), 2, "{both:?}");
+    }
+
+    #[test]
+    fn joined_terms_never_collide_with_words() {
+        // The separator splits words: no word is a joined term, and text that
+        // spells one out is read as the expression's words (so it is the expression).
+        assert_eq!(analyze("administr_municipal"), ["administr", "municipal"]);
+        assert!(indexed("administr_municipal").iter().any(|(t, _, _)| t == "administr_municipal"));
+        assert!(is_synonym_expression(&analyze("sistema general de regalías")));
+        assert!(!is_synonym_expression(&analyze("plan de desarrollo")));
+        assert!(!is_synonym_expression(&analyze("regalías")));
     }
 
     #[test]

@@ -109,8 +109,9 @@ pub(crate) struct Fields {
 }
 
 /// Bumped whenever the schema or the analysis changes: an index of another
-/// version is rebuilt from the database at start.
-pub const INDEX_VERSION: u32 = 1;
+/// version is rebuilt from the database at start. 2: multi-word synonym
+/// expressions are also indexed as one joined term.
+pub const INDEX_VERSION: u32 = 2;
 
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();

@@ -1,7 +1,7 @@
 //! From what a user types to a tantivy query. Nothing typed is an error but
 //! length: unbalanced quotes and operators read as plain words.
 
-use std::sync::OnceLock;
+use std::{borrow::Cow, sync::OnceLock};
 
 use tantivy::{
     query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery},
@@ -10,7 +10,7 @@ use tantivy::{
 };
 
 use crate::{
-    analysis::{analyze, fold, SYNONYMS},
+    analysis::{analyze, fold, is_synonym_expression, joined_term, SYNONYMS},
     document::Fields,
     SearchError,
 };
@@ -204,8 +204,26 @@ fn unit_query(unit: &Unit, searcher: &Searcher, fields: &Fields) -> Box<dyn Quer
     }
 }
 
+/// A multi-word expression of the synonym table as the index holds it: its
+/// joined term (see `analysis::SynonymJoiner`), one posting list instead of a
+/// phrase to verify. The index joins the words with stop words between them
+/// or not, so a phrase typed with other stop words (or none) is the same
+/// expression. Anything else is left as it is.
+fn indexed_expression(expr: &[(usize, String)]) -> Cow<'_, [(usize, String)]> {
+    if expr.len() < 2 {
+        return Cow::Borrowed(expr);
+    }
+    let words: Vec<String> = expr.iter().map(|(_, term)| term.clone()).collect();
+    if is_synonym_expression(&words) {
+        Cow::Owned(vec![(0, joined_term(&words))])
+    } else {
+        Cow::Borrowed(expr)
+    }
+}
+
 /// One term or one phrase, in any of the text fields, weighted by field.
 fn expression_query(expr: &[(usize, String)], fields: &Fields) -> Box<dyn Query> {
+    let expr = indexed_expression(expr);
     let clauses = weighted_fields(fields)
         .into_iter()
         .map(|(field, weight)| {
@@ -240,6 +258,7 @@ impl Plan {
         let total = searcher.num_docs();
         // The field where the expression is most frequent: a union is at least that.
         let expression = |expr: &[(usize, String)]| -> u64 {
+            let expr = indexed_expression(expr);
             weighted_fields(fields)
                 .into_iter()
                 .map(|(field, _)| {
@@ -315,6 +334,18 @@ mod tests {
         let Unit::Synonyms(att) = &plan("asistencia técnica")[0] else { panic!() };
         assert_eq!(att[0].len(), 2, "the typed expression comes first");
         assert!(att.iter().any(|a| a.len() == 1 && a[0].1 == "att"));
+    }
+
+    #[test]
+    fn synonym_expressions_are_asked_for_by_their_joined_term_other_phrases_stay_phrases() {
+        let Unit::Synonyms(alternatives) = &plan("municipio")[0] else { panic!() };
+        let resolved: Vec<_> = alternatives.iter().map(|a| indexed_expression(a).into_owned()).collect();
+        assert!(resolved.iter().all(|a| a.len() == 1), "{resolved:?}");
+        assert!(resolved.contains(&vec![(0, "administr_municipal".to_owned())]), "{resolved:?}");
+        let Unit::Phrase(quoted) = &plan("\"Sistema General de Regalías\"")[0] else { panic!() };
+        assert_eq!(indexed_expression(quoted).len(), 1);
+        let Unit::Phrase(phrase) = &plan("\"plan de desarrollo\"")[0] else { panic!() };
+        assert_eq!(indexed_expression(phrase).as_ref(), phrase.as_slice());
     }
 
     #[test]

@@ -20,6 +20,8 @@ use crate::{
 
 /// Characters of a snippet.
 const SNIPPET_CHARS: usize = 220;
+// A joined synonym term is highlighted whole: it must fit in a fragment.
+const _: () = assert!(crate::analysis::MAX_EXPRESSION_BYTES < SNIPPET_CHARS);
 /// Values listed per facet dimension.
 const FACET_VALUES: usize = 50;
 

@@ -125,6 +125,53 @@ fn snippets_mark_the_words_found_and_escape_the_rest() {
     assert!(snippet.contains("&lt;riesgo&gt;"), "{snippet}");
 }
 
+/// Documents about the municipal administration, written three ways.
+fn administration() -> SearchIndex {
+    let index = SearchIndex::in_memory().expect("index");
+    let docs = [
+        doc("joined", Kind::Knowledge, "Informe", "Informe de la administración municipal de Mitú", &[], 3),
+        doc("apart", Kind::Knowledge, "Informe", "La administración del acueducto municipal de Mitú", &[], 2),
+        doc("other", Kind::Knowledge, "Informe", "Informe del acueducto de Mitú", &[], 1),
+    ];
+    index.apply(docs.into_iter().map(Change::Upsert), 1).expect("indexed");
+    index
+}
+
+#[test]
+fn a_multi_word_synonym_is_found_by_the_other_words_only_where_its_words_follow() {
+    let index = administration();
+    assert_eq!(keys(&index, "municipio"), ["conocimiento:joined"]);
+    assert_eq!(keys(&index, "alcaldía"), ["conocimiento:joined"]);
+    assert_eq!(keys(&index, "alcaldía de Mitú")[0], "conocimiento:joined");
+    assert_eq!(keys(&index, "\"administración municipal\""), ["conocimiento:joined"]);
+    // As words, both documents have them.
+    assert_eq!(keys(&index, "\"administración\" \"municipal\"").len(), 2);
+    // A phrase that is no synonym is still a phrase.
+    assert_eq!(keys(&index, "\"acueducto municipal\""), ["conocimiento:apart"]);
+    assert_eq!(keys(&index, "\"municipal acueducto\""), Vec::<String>::new());
+}
+
+#[test]
+fn snippets_mark_a_synonym_expression_whole_and_its_words_alone() {
+    let index = administration();
+    let snippet = |text: &str, key: &str| {
+        let request = SearchRequest { text: text.into(), limit: 5, ..Default::default() };
+        let page = index.search(&request).expect("ok");
+        page.hits.into_iter().find(|h| h.key == key).map(|h| h.snippet).expect("found")
+    };
+    let joined = "conocimiento:joined";
+    let found = snippet("municipio", joined);
+    assert!(found.contains("la <mark>administración municipal</mark> de Mitú"), "{found}");
+    let word = snippet("\"administración\"", joined);
+    assert!(word.contains("la <mark>administración</mark> municipal de"), "{word}");
+    // The expression and one of its words both asked for: one mark, not nested.
+    let both = snippet("\"administración municipal\" \"municipal\"", joined);
+    assert!(both.contains("la <mark>administración municipal</mark> de"), "{both}");
+    assert_eq!(both.matches("<mark>").count(), both.matches("</mark>").count(), "{both}");
+    let apart = snippet("\"administración\" \"municipal\"", "conocimiento:apart");
+    assert!(apart.contains("<mark>administración</mark> del acueducto <mark>municipal</mark>"), "{apart}");
+}
+
 #[test]
 fn filters_and_facets_count_the_matches() {
     let index = corpus();
@@ -299,4 +346,16 @@ fn a_directory_index_reopens_and_damaged_or_old_ones_start_empty() {
     let (_, opened) = SearchIndex::open(&dir).expect("reopened");
     assert!(matches!(opened, Opened::Empty { .. }));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_synonym_expression_stretched_over_a_long_span_is_not_joined() {
+    let index = SearchIndex::in_memory().expect("index");
+    let body = format!("Informe de la administración {} municipal de Mitú", "-".repeat(300));
+    let d = doc("long", Kind::Knowledge, "Informe", &body, &[], 1);
+    index.apply([Change::Upsert(d)], 1).expect("indexed");
+    assert!(keys(&index, "municipio").is_empty());
+    let request = SearchRequest { text: "\"administración\"".into(), limit: 5, ..Default::default() };
+    let page = index.search(&request).expect("ok");
+    assert!(page.hits[0].snippet.contains("<mark>administración</mark>"), "{}", page.hits[0].snippet);
 }
