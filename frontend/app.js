@@ -12,6 +12,7 @@ const PAGES = {
   conocimiento: "conocimiento",
   oferta: "oferta",
   territorio: "territorio",
+  consultas: "consulta",
   comision: "comision",
   entidades: "entidades",
   ingresar: "ingresar",
@@ -75,6 +76,27 @@ function renderSession(user) {
   );
 }
 
+// The menu says how many consultation messages wait unread; the Sala page asks to recount
+// (event "sugit:consultas") when it marks a thread read or a message arrives.
+const consultations = document.querySelector('#menu a[href="#/consultas"]');
+let counting = 0;
+
+async function countUnread() {
+  const current = ++counting;
+  let unread = 0;
+  if (session.user()) {
+    try {
+      const { consultationThreads } = await call("consultation", "ConsultationThreads", { first: 100 });
+      unread = consultationThreads.edges.reduce((sum, { node }) => sum + node.unreadCount, 0);
+    } catch {
+      // Only the badge depends on it: the Sala page shows the same figures and any error.
+    }
+  }
+  if (current !== counting) return;
+  consultations.querySelector(".no-leidos")?.remove();
+  if (unread > 0) consultations.append(" ", h("span", { class: "no-leidos" }, String(unread), h("span", { class: "solo-lectores" }, " sin leer")));
+}
+
 async function logout() {
   try {
     await call("access", "Logout");
@@ -100,8 +122,11 @@ if (sent !== null && !location.hash) history.replaceState(null, "", `/#/?q=${enc
 
 session.onChange((user) => {
   renderSession(user);
+  countUnread();
   show();
 });
+window.addEventListener("sugit:consultas", countUnread);
 renderSession(session.user());
+countUnread();
 window.addEventListener("hashchange", show);
 show();

@@ -15,12 +15,12 @@ function svg(tag, attributes, ...children) {
 
 /**
  * Horizontal bars: rows of { label, value, tone } (tone: a CSS class for the colour).
- * `format(value, row)` writes each value beside its bar.
+ * `format(value, row)` writes each value beside its bar, in `valueWidth` units of the 640 wide drawing.
  */
-export function barChart({ title, rows, format = String, max }) {
+export function barChart({ title, rows, format = String, max, valueWidth = 70 }) {
   const top = Math.max(max ?? 0, ...rows.map((row) => row.value), 1);
   const height = rows.length * ROW + 10;
-  const room = WIDTH - LABEL - 70;
+  const room = WIDTH - LABEL - valueWidth;
   const description = rows.map((row) => `${row.label}: ${format(row.value, row)}`).join("; ");
   const chart = svg(
     "svg",

@@ -77,6 +77,8 @@ export const ROLE = {
 };
 export const PARTICIPANT_ROLE = { MEMBER: "Miembro con voto", INVITEE: "Invitado (voz sin voto)" };
 export const ROUTE_STATUS = { PLANNED: "Planeada", IN_PROGRESS: "En ejecución", COMPLETED: "Terminada" };
+export const SIDE = { TERRITORIAL: "Entidad territorial", NATIONAL: "Entidad nacional" };
+export const SUBJECT_KIND = { OFFER: "Oferta de ATT", REQUIREMENT: "Requerimiento de información", COMMITMENT: "Compromiso de la Comisión" };
 export const VOTE = { FOR: "A favor", AGAINST: "En contra", ABSTAIN: "Abstención" };
 
 /** The label of `value` in `table`, or the value itself. */

@@ -1,5 +1,4 @@
-// The logged-in user and the token, kept in sessionStorage (closing the tab ends the session),
-// and the ids this browser remembers in localStorage for lists the API does not offer.
+// The logged-in user and the token, kept in sessionStorage (closing the tab ends the session).
 
 const TOKEN = "sugit.token";
 const USER = "sugit.user";
@@ -32,17 +31,4 @@ export function end() {
 
 export function onChange(listener) {
   listeners.add(listener);
-}
-
-/** Ids this browser keeps under `key` across sessions, for lists the API does not offer yet. */
-export function remembered(key) {
-  try {
-    return JSON.parse(localStorage.getItem(key) ?? "[]");
-  } catch {
-    return [];
-  }
-}
-
-export function remember(key, ids) {
-  localStorage.setItem(key, JSON.stringify([...new Set(ids)]));
 }

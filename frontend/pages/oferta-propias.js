@@ -1,12 +1,11 @@
-// A national entity's own offers: create, edit and publish. The API lists only published
-// offers (searchOffers); drafts are remembered by this browser until they are published.
+// A national entity's own offers, drafts included (the `offers` list shows them to their own
+// organisation): create, edit and publish.
 
 import { call } from "../api.js";
 import { busy, errorMessage, field, formatDate, h, loading, select } from "../dom.js";
 import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
-import { remember, remembered } from "../session.js";
 
-const draftsKey = (user) => `sugit.borradores.${user.organisation?.code ?? user.id}`;
+const PAGE = 50;
 
 function checkboxes(name, legend, table, chosen) {
   return h(
@@ -78,14 +77,10 @@ export function ownOffers(user, names) {
   async function refresh() {
     loading(list, "Cargando sus ofertas…");
     try {
-      const published = await call("assistance", "SearchOffers", { filter: { organisationCodes: [user.organisation?.code].filter(Boolean) }, first: 50 });
-      const offers = new Map(published.searchOffers.edges.map(({ node }) => [node.object.id, node.object]));
-      const drafts = remembered(draftsKey(user));
-      const found = await Promise.all(drafts.filter((id) => !offers.has(id)).map((id) => call("assistance", "Offer", { id }).then((data) => data.offer, () => null)));
-      for (const offer of found.filter(Boolean)) offers.set(offer.id, offer);
-      remember(draftsKey(user), [...offers.values()].filter((offer) => offer.status === "DRAFT").map((offer) => offer.id));
-      list.replaceChildren(...[...offers.values()].map(item));
-      if (!offers.size) list.append(h("li", {}, "Todavía no tiene ofertas. Registre la primera con el formulario."));
+      const { offers } = await call("assistance", "Offers", { organisationCode: user.organisation?.code ?? null, first: PAGE });
+      list.replaceChildren(...offers.edges.map(({ node }) => item(node)));
+      if (!offers.totalCount) list.append(h("li", {}, "Todavía no tiene ofertas. Registre la primera con el formulario."));
+      else if (offers.totalCount > offers.edges.length) list.append(h("li", { class: "ayuda" }, `Se muestran las ${offers.edges.length} más recientes de ${offers.totalCount}.`));
     } catch (error) {
       list.replaceChildren(h("li", {}, errorMessage(error, "No se pudieron cargar sus ofertas")));
     }
@@ -98,7 +93,6 @@ export function ownOffers(user, names) {
   }
 
   function saved(offer) {
-    if (offer?.status === "DRAFT") remember(draftsKey(user), [...remembered(draftsKey(user)), offer.id]);
     edit(null);
     notice.replaceChildren(offer ? h("p", { class: "exito" }, `Oferta «${offer.title}» guardada (${label(OFFER_STATUS, offer.status).toLowerCase()}).`) : "");
     refresh();

@@ -1,12 +1,15 @@
-// Oferta ATT: the public catalogue with filters, the offer's page, new offers arriving
-// live, and for a national entity its own offers (pages/oferta-propias.js).
+// Oferta ATT: the public catalogue with filters, the offer's page (where a territorial team
+// can ask the offering entity in the consultation room), new offers arriving live, the
+// coverage of the demand (pages/oferta-cobertura.js), and for a national entity its own
+// offers (pages/oferta-propias.js).
 
 import { call } from "../api.js";
-import { errorMessage, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
+import { busy, errorMessage, field, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
 import { departmentNames, facetedSearch } from "../facets.js";
 import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
 import { subscribe } from "../live.js";
 import * as session from "../session.js";
+import { coveragePanel } from "./oferta-cobertura.js";
 import { ownOffers } from "./oferta-propias.js";
 
 const PAGE = 20;
@@ -99,6 +102,7 @@ async function renderCatalogue(container, { query, isCurrent }) {
   );
   if (user?.role === "NATIONAL" || user?.role === "ADMIN") container.append(ownOffers(user, names));
   else if (!user) container.append(h("p", { class: "ayuda" }, "¿Es una entidad nacional o de cooperación? ", h("a", { href: "#/ingresar?volver=%23%2Foferta" }, "Ingrese"), " para registrar y publicar sus ofertas."));
+  container.append(coveragePanel());
   search.run(false);
   return stop;
 }
@@ -116,10 +120,43 @@ async function renderOffer(container, id, isCurrent) {
       h("p", {}, h("a", { href: "#/oferta" }, "← Volver a la oferta")),
       h("article", { class: "documento" }, pageTitle(offer.title), h("p", { class: "etiqueta" }, label(OFFER_STATUS, offer.status)), h("p", {}, offer.description), facts(offerSummary(offer, names))),
       session.user()?.role === "TERRITORIAL" && h("p", {}, "¿Le sirve a su entidad? ", h("a", { href: "#/territorio" }, "Registre su demanda de asistencia técnica"), ": las ofertas recomendadas aparecen con sus razones."),
+      session.user()?.role === "TERRITORIAL" && offer.status === "PUBLISHED" && consultForm(offer),
     );
   } catch (error) {
     if (isCurrent()) container.replaceChildren(errorMessage(error, "No se pudo abrir la oferta"));
   }
+}
+
+/** A territorial team asks the offering entity about this offer: a thread of the consultation room. */
+function consultForm(offer) {
+  const form = h(
+    "form",
+    { class: "formulario", id: "formulario-consulta", hidden: true, "aria-labelledby": "titulo-consulta" },
+    h("h2", { id: "titulo-consulta" }, `Consultar a ${offer.organisation?.name ?? "la entidad oferente"}`),
+    field("Asunto", h("input", { name: "title", required: true, maxlength: 200, value: `Consulta sobre «${offer.title}»` })),
+    field("Su pregunta", h("textarea", { name: "body", required: true, rows: 4 }), "La respuesta llega a la Sala de consulta de su entidad."),
+  );
+  const problem = h("div", { class: "mensajes" });
+  const submit = h("button", { type: "submit" }, "Enviar consulta");
+  form.append(h("div", { class: "acciones" }, submit, h("button", { type: "button", class: "secundario", onclick: () => toggle(false) }, "Cancelar")), problem);
+  const open = h("button", { type: "button", "aria-controls": "formulario-consulta", "aria-expanded": "false" }, "Consultar a la entidad");
+  function toggle(show) {
+    form.hidden = !show;
+    open.hidden = show;
+    open.setAttribute("aria-expanded", String(show));
+    if (show) form.elements.body.focus();
+    else open.focus();
+  }
+  open.addEventListener("click", () => toggle(true));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    busy(submit, "Enviando…", problem, async () => {
+      const input = { subjectKind: "OFFER", subjectId: offer.id, title: form.elements.title.value.trim(), body: form.elements.body.value.trim() };
+      const { openConsultation } = await call("consultation", "OpenConsultation", { input });
+      location.hash = `#/consultas/${encodeURIComponent(openConsultation.thread.id)}`;
+    });
+  });
+  return h("section", { class: "consultar" }, open, form);
 }
 
 export function render(container, context) {

@@ -7,7 +7,7 @@
 // (defaults: http://127.0.0.1:8080 and the workspace's target/screenshots). JOURNEY=word runs
 // only the journeys whose name contains it; CHROMIUM points to another browser binary.
 // The journeys run in order and build on each other: the territorial team is recommended the
-// offer the national entity published. Exits 0 when every journey passes; prints what failed.
+// offer the national entity published. Each can also run again against the same server. Exits 0 when every journey passes; prints what failed.
 
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
@@ -21,6 +21,9 @@ const USERS = {
   territorial: "alcaldia@abejorral.demo.gov.co",
   secretariat: "secretaria@funcionpublica.demo.gov.co",
   department: "gobernacion@antioquia.demo.gov.co",
+  // The assistance market's demo users: Abejorral's ATT team and DNP's offering team.
+  territorialAtt: "att@05002.demo.gov.co",
+  offerer: "att@dnp.demo.gov.co",
 };
 // Generous: in CI the browser shares the machine with the whole test suite.
 const TIMEOUT = 30_000;
@@ -244,16 +247,157 @@ const journeys = {
 
     await page.getByText("Registrar una nueva demanda").click();
     const demand = page.locator("#formulario-demanda");
-    await demand.getByLabel("¿Qué necesita?").fill("Actualizar el catastro del municipio para mejorar el recaudo predial.");
+    // The list comes from the API and keeps earlier runs' demands: this one carries the run's stamp.
+    const need = `Actualizar el catastro del municipio para mejorar el recaudo predial (${stamp}).`;
+    await demand.getByLabel("¿Qué necesita?").fill(need);
     await demand.getByLabel("Tema").fill("catastro");
     await demand.getByLabel("Capacidad que falta").fill("No tenemos equipo técnico de catastro.");
     await demand.getByRole("button", { name: "Registrar la demanda" }).click();
-    const item = page.locator(".demanda", { hasText: "Actualizar el catastro" });
+    const item = page.locator(".demanda", { hasText: need });
     await item.locator("h4", { hasText: "Ofertas recomendadas" }).waitFor();
     await item.locator(".resultado", { hasText: offerTitle }).waitFor();
     check((await item.locator(".razones li").count()) > 0, "las recomendaciones no explican sus razones");
     await shot(page, "territorial-demanda-recomendaciones");
     done(page, "equipo territorial");
+  },
+
+  async "equipo territorial de ATT: ve sus demandas, evalúa una entrega y cierra una demanda"() {
+    const page = await newPage();
+    await login(page, USERS.territorialAtt);
+    await page.locator("h1", { hasText: "Mi territorio" }).waitFor();
+    // The demo's demand of Abejorral with two deliveries: the first evaluated, the second not.
+    const demand = page.locator("#lista-demandas .demanda", { hasText: "acueducto veredal" });
+    await demand.locator("h4", { hasText: "Entregas recibidas (2)" }).waitFor();
+    check((await demand.locator(".evaluacion-dada", { hasText: "satisfacción 5 de 5" }).count()) === 1, "no se ve la evaluación de la primera entrega");
+    await assertLabelled(page, "Mi territorio (demandas)");
+    const pending = demand.locator(".entrega", { has: page.locator("summary", { hasText: "Evaluar esta entrega" }) });
+    if (await pending.count()) {
+      // Two tabs with the same form: the second evaluation is refused, in Spanish, beside its form.
+      const other = await newPage();
+      await login(other, USERS.territorialAtt);
+      const otherPending = other.locator("#lista-demandas .demanda", { hasText: "acueducto veredal" }).locator(".entrega", { has: other.locator("summary", { hasText: "Evaluar esta entrega" }) });
+      await otherPending.locator("summary").click();
+
+      await pending.locator("summary").click();
+      await assertLabelled(page, "evaluación de una entrega");
+      await pending.getByLabel("Satisfacción").selectOption("4");
+      await pending.getByLabel(/capacidad quedó instalada/).check();
+      await pending.getByLabel("Comentarios").fill(`El equipo ya formula proyectos por sí mismo ${stamp}`);
+      await pending.getByRole("button", { name: "Enviar evaluación" }).click();
+      await demand.locator(".exito", { hasText: "Evaluación registrada" }).waitFor();
+      await demand.locator(".evaluacion-dada", { hasText: "satisfacción 4 de 5" }).waitFor();
+      await shot(page, "territorial-att-evaluacion");
+
+      await otherPending.getByRole("button", { name: "Enviar evaluación" }).click();
+      const refused = otherPending.locator("[role=alert]");
+      await refused.waitFor();
+      const text = await refused.textContent();
+      check(/ya fue evaluada/i.test(text), `el rechazo de una segunda evaluación no se explica en español: ${text}`);
+      done(other, "equipo territorial de ATT (segunda pestaña)");
+    } else {
+      // A second run against the same server: every delivery of the demand is evaluated.
+      check((await demand.locator(".evaluacion-dada", { hasText: "Evaluada" }).count()) === 2, "una entrega quedó sin evaluar ni formulario");
+    }
+
+    // A demand registered and then closed: it leaves the open ones, marked closed.
+    const need = `Organizar el archivo de gestión documental ${stamp}`;
+    await page.getByText("Registrar una nueva demanda").click();
+    const form = page.locator("#formulario-demanda");
+    await form.getByLabel("¿Qué necesita?").fill(need);
+    await form.getByLabel("Tema").fill("gestión documental");
+    await form.getByLabel("Capacidad que falta").fill("Nadie en la alcaldía conoce las tablas de retención.");
+    await form.getByRole("button", { name: "Registrar la demanda" }).click();
+    const mine = page.locator("#lista-demandas .demanda", { hasText: need });
+    await mine.getByRole("button", { name: "Cerrar demanda" }).click();
+    await page.locator("#demandas .exito", { hasText: "cerrada" }).waitFor();
+    await page.locator("#lista-demandas .demanda", { hasText: need }).locator(".estado-demanda", { hasText: "Cerrada" }).waitFor();
+    check((await page.locator("#lista-demandas .demanda", { hasText: need }).getByRole("button", { name: "Cerrar demanda" }).count()) === 0, "una demanda cerrada todavía se puede cerrar");
+    await shot(page, "territorial-att-demanda-cerrada");
+    done(page, "equipo territorial de ATT");
+  },
+
+  async "cobertura: la demanda cubierta por departamento y la focalización, también en pantalla pequeña"() {
+    const page = await newPage();
+    await page.goto(`${base}/#/oferta`);
+    const chart = page.locator("#cobertura figure", { hasText: "Demanda cubierta por departamento" });
+    await chart.waitFor();
+    check((await chart.locator("rect").count()) >= 3, "faltan departamentos en la gráfica de cobertura");
+    check(/ANTIOQUIA/i.test(await chart.locator("svg").getAttribute("aria-label")), "la gráfica no describe Antioquia");
+    check((await page.locator("#tabla-focalizacion tbody tr").count()) >= 3, "falta la tabla de focalización");
+    const link = page.getByRole("link", { name: /focalización completa/ });
+    check((await link.getAttribute("href")) === "/att/focalizacion.csv", "el enlace al CSV no apunta a /att/focalizacion.csv");
+    const csv = await page.request.get(`${base}/att/focalizacion.csv`);
+    check(csv.ok() && /csv/.test(csv.headers()["content-type"] ?? ""), `el CSV de focalización no responde: ${csv.status()}`);
+    await assertLabelled(page, "Oferta ATT (cobertura)");
+    await page.locator("#cobertura").screenshot({ path: join(shots, "publico-cobertura.png") });
+
+    const phone = await newPage({ width: 360, height: 740 });
+    await phone.goto(`${base}/#/oferta`);
+    await phone.locator("#tabla-focalizacion").waitFor();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `en pantalla pequeña la oferta se desborda ${overflow} px`);
+    await shot(phone, "publico-cobertura-movil");
+    done(page, "cobertura");
+    done(phone, "cobertura (móvil)");
+  },
+
+  async "sala de consulta: un municipio pregunta por una oferta y la entidad nacional responde"() {
+    const asker = await newPage();
+    await login(asker, USERS.territorialAtt);
+    await asker.locator("h1", { hasText: "Mi territorio" }).waitFor();
+    await asker.goto(`${base}/#/oferta`);
+    await asker.getByLabel("Buscar en la oferta de asistencia técnica").fill("formulación de proyectos regalías");
+    await asker.locator("form.buscador").getByRole("button", { name: "Buscar" }).click();
+    await asker.getByRole("link", { name: "Formulación de proyectos de inversión con regalías" }).first().click();
+    await asker.locator("article.documento h1", { hasText: "Formulación de proyectos" }).waitFor();
+    await asker.getByRole("button", { name: "Consultar a la entidad" }).click();
+    const form = asker.locator("#formulario-consulta");
+    await assertLabelled(asker, "Consultar a la entidad");
+    const title = `¿Sirve para un acueducto veredal? ${stamp}`;
+    await form.getByLabel("Asunto").fill(title);
+    await form.getByLabel("Su pregunta").fill("Queremos saber si la oferta acompaña proyectos de acueductos veredales con regalías.");
+    await form.getByRole("button", { name: "Enviar consulta" }).click();
+    await asker.locator("article.hilo-abierto h1", { hasText: title }).waitFor();
+    await asker.locator("#mensajes .mensaje", { hasText: "acueductos veredales" }).waitFor();
+    await asker.locator("#estado-consultas", { hasText: "aparecen aquí" }).waitFor();
+    await assertLabelled(asker, "Sala de consulta (conversación)");
+
+    const dnp = await newPage();
+    await login(dnp, USERS.offerer);
+    await dnp.locator("#mis-ofertas").waitFor();
+    // The menu tells the national entity that something waits unread.
+    await dnp.locator("#menu .no-leidos").waitFor();
+    await dnp.locator("#menu").getByRole("link", { name: "Sala de consulta" }).click();
+    const thread = dnp.locator("#lista-consultas .hilo", { hasText: title });
+    await thread.waitFor();
+    const badge = (await thread.locator(".no-leidos").textContent()) ?? "";
+    check(badge.trim() === "1 sin leer", `la entidad nacional no ve 1 mensaje sin leer: «${badge}»`);
+    await shot(dnp, "nacional-sala-sin-leer");
+    await thread.getByRole("link", { name: title }).click();
+    await dnp.locator("#mensajes .mensaje", { hasText: "acueductos veredales" }).waitFor();
+    const answer = `Sí: acompañamos la formulación con la metodología general ajustada (${stamp}).`;
+    await dnp.getByLabel("Su respuesta").fill(answer);
+    await dnp.getByRole("button", { name: "Responder" }).click();
+    await dnp.locator("#mensajes .mensaje.lado-national", { hasText: stamp }).waitFor();
+    await assertLabelled(dnp, "Sala de consulta (respuesta)");
+
+    // The answer reaches the municipality's open thread live.
+    await asker.locator("#mensajes .mensaje.lado-national", { hasText: stamp }).waitFor();
+    await shot(asker, "territorial-sala-respuesta-en-vivo");
+    await asker.setViewportSize({ width: 360, height: 740 });
+    const overflow = await asker.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `en pantalla pequeña la conversación se desborda ${overflow} px`);
+
+    // Opened, the thread is read; the answer counts in the response times.
+    await dnp.getByRole("link", { name: "← Todas sus consultas" }).click();
+    await dnp.locator("#lista-consultas .hilo", { hasText: title }).waitFor();
+    check((await dnp.locator("#lista-consultas .hilo", { hasText: title }).locator(".no-leidos").count()) === 0, "la conversación leída sigue con mensajes sin leer");
+    const row = dnp.locator("#tabla-respuesta tbody tr", { hasText: "Planeación" });
+    await row.waitFor();
+    check(Number((await row.locator("td").nth(1).textContent()).trim()) >= 1, "la respuesta no cuenta en los tiempos de respuesta");
+    await shot(dnp, "nacional-sala-respondida");
+    done(asker, "sala de consulta (municipio)");
+    done(dnp, "sala de consulta (entidad nacional)");
   },
 
   async "gobernación: consulta y reporta por uno de sus municipios"() {
