@@ -469,6 +469,40 @@ const journeys = {
     done(page, "comisión");
     done(secretariat, "secretaría");
   },
+
+  async "teclado: sin ratón se busca y se abre un documento, con el foco visible"() {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement;
+        const style = element ? getComputedStyle(element) : null;
+        return {
+          id: element?.id ?? "",
+          tag: element?.tagName ?? "",
+          inResults: Boolean(element?.closest(".grupo")),
+          outline: style ? style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0 : false,
+        };
+      });
+    // The router puts the focus on the page's heading (screen readers announce it);
+    // the next Tab is Inicio's search box.
+    await page.locator("h1:focus").waitFor();
+    await page.keyboard.press("Tab");
+    let state = await focused();
+    check(state.id === "q-inicio" && state.outline, `el primer Tab no lleva al buscador con foco visible: ${state.tag}#${state.id}`);
+    await page.keyboard.type("catastro multiproposito");
+    await page.keyboard.press("Enter");
+    await page.locator(".fragmento mark").first().waitFor();
+    for (let presses = 0; presses < 60 && !(state.inResults && state.tag === "A"); presses += 1) {
+      await page.keyboard.press("Tab");
+      state = await focused();
+    }
+    check(state.inResults && state.tag === "A" && state.outline, "no se llega con Tab a un resultado, o su foco no se ve");
+    await page.keyboard.press("Enter");
+    await page.locator("article.documento h1").waitFor();
+    await shot(page, "teclado-documento");
+    done(page, "teclado");
+  },
 };
 
 const only = process.env.JOURNEY;
