@@ -204,6 +204,14 @@ async fn the_home_page_is_spanish_and_searches_municipalities(app: &TestApp) {
     );
     let missing = app.client.get(app.url("/no-existe")).send().await.expect("404");
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+
+    // Slow connections: the page's files travel compressed when the browser accepts it.
+    let plain = app.client.get(app.url("/app.js")).send().await.expect("app.js").bytes().await.expect("js");
+    let gzipped =
+        app.client.get(app.url("/app.js")).header("accept-encoding", "gzip").send().await.expect("app.js");
+    assert_eq!(gzipped.headers().get("content-encoding").map(|v| v.as_bytes()), Some(&b"gzip"[..]));
+    let compressed = gzipped.bytes().await.expect("gzip");
+    assert!(compressed.len() * 2 < plain.len(), "{} bytes gzipped for {}", compressed.len(), plain.len());
 }
 
 backend_tests!(
