@@ -140,6 +140,8 @@ async fn a_municipality_asks_and_the_nation_answers(app: &TestApp) {
     assert_eq!(ok(app, &antioquia, THREADS, json!({})).await["consultationThreads"]["totalCount"], 1);
     assert_eq!(ok(app, &medellin, THREADS, json!({})).await["consultationThreads"]["totalCount"], 0);
     refused(app, &medellin, POST, json!({ "t": thread_id, "b": "Hola", "d": [] }), "FORBIDDEN").await;
+    // A null where the list of attachments is due is bad input, with its code, and writes nothing.
+    refused(app, &dnp, POST, json!({ "t": thread_id, "b": "Hola", "d": null }), "BAD_USER_INPUT").await;
     refused(
         app,
         &hacienda,

@@ -1,10 +1,13 @@
 //! Query limits, checked before any resolver runs, and Spanish, coded errors
-//! for everything that fails before execution (parse, validation, limits).
+//! for everything that fails before execution (parse, validation, limits)
+//! and for arguments async-graphql refuses while reading them.
 
 use std::sync::Arc;
 
 use async_graphql::{
-    extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation},
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
+    },
     parser::types::{ExecutableDocument, Selection, SelectionSet},
     Positioned, ServerError, ServerResult, ValidationResult, Variables,
 };
@@ -73,6 +76,27 @@ impl Extension for QueryLimitsExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|errors| errors.into_iter().map(|error| self.translate(error)).collect())
+    }
+
+    /// Errors the resolvers raise carry their code; the only ones without a
+    /// code are async-graphql's own, raised while reading an argument (a
+    /// variable of the wrong type, a null where a list is due): bad input.
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> async_graphql::Response {
+        let mut response = next.run(ctx, operation_name).await;
+        for error in &mut response.errors {
+            if error.extensions.as_ref().and_then(|e| e.get("code")).is_none() {
+                let translated =
+                    coded(ErrorCode::BadUserInput, format!("un argumento no es válido: {}", error.message));
+                error.message = translated.message;
+                error.extensions = translated.extensions;
+            }
+        }
+        response
     }
 }
 
