@@ -42,4 +42,25 @@ impl EventBus {
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.sender.subscribe()
     }
+
+    /// The events `pick` keeps, as a subscription's stream. A subscriber that
+    /// fell behind skips ahead rather than closing.
+    pub fn stream<T: Send + 'static>(
+        &self,
+        pick: impl Fn(Event) -> Option<T> + Send + 'static,
+    ) -> impl futures_util::Stream<Item = T> {
+        futures_util::stream::unfold((self.subscribe(), pick), |(mut receiver, pick)| async move {
+            loop {
+                match receiver.recv().await {
+                    Ok(event) => {
+                        if let Some(item) = pick(event) {
+                            return Some((item, (receiver, pick)));
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        })
+    }
 }

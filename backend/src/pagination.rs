@@ -40,6 +40,12 @@ impl PageRequest {
     }
 }
 
+/// A sort key under which the most recent `at` comes first (ascending keys,
+/// as `Page::from_sorted` pages them), ties broken by id.
+pub fn newest_first_key(at: chrono::DateTime<chrono::Utc>, id: uuid::Uuid) -> String {
+    format!("{:020}|{id}", i64::MAX - at.timestamp_micros())
+}
+
 /// One page of results, whatever the store.
 #[derive(Debug, Clone)]
 pub struct Page<T> {

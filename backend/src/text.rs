@@ -29,6 +29,17 @@ pub fn fold(text: &str) -> String {
 }
 
 /// Escapes `%`, `_` and the escape character itself for a SQL `LIKE … ESCAPE '\'`.
+/// A required text field, trimmed: refused when empty or longer than `max`
+/// characters, naming the field.
+pub fn required(raw: &str, field: &str, max: usize) -> Result<String, crate::error::ServiceError> {
+    let value = raw.trim().to_owned();
+    if value.is_empty() || value.chars().count() > max {
+        Err(crate::error::ServiceError::invalid(format!("«{field}» es obligatorio (hasta {max} caracteres)")))
+    } else {
+        Ok(value)
+    }
+}
+
 pub fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {

@@ -82,10 +82,7 @@ pub trait OfferRelevance {
     ) -> impl std::future::Future<Output = Result<HashMap<Uuid, f64>, ServiceError>> + Send;
 }
 
-/// The sort key that lists the newest first.
-pub fn newest_key(created_at: chrono::DateTime<Utc>, id: Uuid) -> String {
-    format!("{:020}|{id}", i64::MAX - created_at.timestamp_micros())
-}
+pub use crate::pagination::newest_first_key as newest_key;
 
 fn newest_first<T>(
     items: Vec<T>,

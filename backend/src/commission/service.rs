@@ -78,14 +78,7 @@ pub struct CommissionService {
 /// Documents one agenda item may cite: an agenda is read on one screen.
 const MAX_DOCUMENTS_PER_ITEM: usize = 10;
 
-pub(super) fn required_text(raw: &str, field: &str, max: usize) -> Result<String, ServiceError> {
-    let value = raw.trim().to_owned();
-    if value.is_empty() || value.chars().count() > max {
-        Err(ServiceError::invalid(format!("«{field}» es obligatorio (hasta {max} caracteres)")))
-    } else {
-        Ok(value)
-    }
-}
+pub(super) use crate::text::required as required_text;
 
 fn session_from(row: session::Model) -> Session {
     Session {

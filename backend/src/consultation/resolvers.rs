@@ -293,7 +293,6 @@ impl ConsultationSubscription {
         let user =
             crate::access::rules::require_user(ctx.data::<Actor>()?, "oír la sala de consulta")?.clone();
         let thread = thread_id.map(|id| parse_id(&id, "consulta")).transpose()?;
-        let receiver = ctx.data::<crate::events::EventBus>()?.subscribe();
         let wanted = move |posted: &super::model::PostedMessage| {
             thread.is_none_or(|id| id == posted.message.thread_id)
                 && rules::side_of(
@@ -304,17 +303,11 @@ impl ConsultationSubscription {
                 )
                 .is_some()
         };
-        Ok(futures_util::stream::unfold((receiver, wanted), |(mut receiver, wanted)| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(crate::events::Event::MessagePosted(posted)) if wanted(&posted) => {
-                        return Some((MessageNode(posted.message), (receiver, wanted)));
-                    }
-                    Ok(_) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
+        Ok(ctx.data::<crate::events::EventBus>()?.stream(move |event| match event {
+            crate::events::Event::MessagePosted(posted) if wanted(&posted) => {
+                Some(MessageNode(posted.message))
             }
+            _ => None,
         }))
     }
 }

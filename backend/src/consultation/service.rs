@@ -53,17 +53,11 @@ pub struct NewThread {
     pub documents: Vec<Uuid>,
 }
 
-fn text(raw: &str, field: &str, max: usize) -> Result<String, ServiceError> {
-    let value = raw.trim().to_owned();
-    if value.is_empty() || value.chars().count() > max {
-        return Err(ServiceError::invalid(format!("«{field}» es obligatorio (hasta {max} caracteres)")));
-    }
-    Ok(value)
-}
+use crate::text::required as text;
 
 /// A sort key that lists the most recent activity first.
 pub fn recency_key(thread: &Thread) -> String {
-    format!("{:020}|{}", i64::MAX - thread.last_message_at.timestamp_micros(), thread.id)
+    crate::pagination::newest_first_key(thread.last_message_at, thread.id)
 }
 
 pub fn message_key(message: &Message) -> String {

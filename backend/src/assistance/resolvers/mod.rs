@@ -496,7 +496,6 @@ impl AssistanceSubscription {
         ctx: &Context<'_>,
         filter: Option<OfferPublishedFilter>,
     ) -> Result<impl futures_util::Stream<Item = OfferNode>, crate::error::ApiError> {
-        let receiver = ctx.data::<crate::events::EventBus>()?.subscribe();
         let filter = filter.unwrap_or_default();
         let topic = filter.topic.map(|t| crate::text::fold(&t));
         let department = filter.department_code.map(|d| d.trim().to_owned());
@@ -506,18 +505,9 @@ impl AssistanceSubscription {
                     .as_ref()
                     .is_none_or(|d| offer.department_codes.is_empty() || offer.department_codes.contains(d))
         };
-        Ok(futures_util::stream::unfold((receiver, wanted), |(mut receiver, wanted)| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(crate::events::Event::OfferPublished(offer)) if wanted(&offer) => {
-                        return Some((OfferNode(offer), (receiver, wanted)));
-                    }
-                    Ok(_) => continue,
-                    // A subscriber that fell behind skips ahead rather than closing.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
-            }
+        Ok(ctx.data::<crate::events::EventBus>()?.stream(move |event| match event {
+            crate::events::Event::OfferPublished(offer) if wanted(&offer) => Some(OfferNode(offer)),
+            _ => None,
         }))
     }
 }

@@ -160,22 +160,14 @@ impl CommissionSubscription {
         ctx: &Context<'_>,
         responsible_code: Option<String>,
     ) -> Result<impl futures_util::Stream<Item = CommitmentNode>, crate::error::ApiError> {
-        let receiver = ctx.data::<crate::events::EventBus>()?.subscribe();
         let wanted = responsible_code.map(|code| code.trim().to_uppercase());
-        Ok(futures_util::stream::unfold((receiver, wanted), |(mut receiver, wanted)| async move {
-            loop {
-                match receiver.recv().await {
-                    Ok(crate::events::Event::CommitmentUpdated(commitment))
-                        if wanted.as_ref().is_none_or(|code| *code == commitment.responsible_code) =>
-                    {
-                        return Some((CommitmentNode(commitment), (receiver, wanted)));
-                    }
-                    Ok(_) => continue,
-                    // A subscriber that fell behind skips ahead rather than closing.
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                }
+        Ok(ctx.data::<crate::events::EventBus>()?.stream(move |event| match event {
+            crate::events::Event::CommitmentUpdated(commitment)
+                if wanted.as_ref().is_none_or(|code| *code == commitment.responsible_code) =>
+            {
+                Some(CommitmentNode(commitment))
             }
+            _ => None,
         }))
     }
 }
