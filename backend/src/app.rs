@@ -17,6 +17,8 @@ use crate::{
     graphql::{self, SugitSchema},
     http,
     knowledge::KnowledgeService,
+    metrics::Metrics,
+    public_cache::PublicCache,
     rate_limit::RateLimiter,
     reporting::ReportingService,
     search::{outbox::Outbox, SearchService, Sources},
@@ -39,6 +41,9 @@ pub struct AppState {
     pub consultation: ConsultationService,
     pub search: SearchService,
     pub limiter: RateLimiter,
+    pub metrics: Arc<Metrics>,
+    /// Answers to anonymous queries, shared by every instance through Redis.
+    pub public_cache: PublicCache,
 }
 
 /// Where the search index lives for this state.
@@ -113,7 +118,10 @@ impl AppState {
             );
         }
         let events = crate::events::EventBus::default();
-        let outbox = Outbox::default();
+        let outbox = Outbox::announcing(&cache);
+        if let (IndexUse::Serve, Some(url)) = (index_use, &settings.redis_url) {
+            outbox.listen(url, &settings.redis_prefix);
+        }
         // Before the commission's: its agendas cite these documents.
         let knowledge = KnowledgeService::new(db.clone(), territory.clone(), outbox.clone());
         if settings.demo.unwrap_or(first_start)
@@ -161,6 +169,11 @@ impl AppState {
             consultation: consultation.clone(),
         };
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
+        let metrics = Arc::new(Metrics::default());
+        let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
+        if index_use == IndexUse::Serve {
+            invalidate_on_changes(&events, public_cache.clone());
+        }
         let schema = graphql::schema_builder(&settings.limits)
             .data(knowledge.clone())
             .data(assistance.clone())
@@ -187,6 +200,8 @@ impl AppState {
             consultation,
             search,
             limiter,
+            metrics,
+            public_cache,
         })
     }
 }
@@ -216,6 +231,24 @@ async fn open_search(
     }
     search.spawn_tail();
     Ok(search)
+}
+
+/// Whatever instance wrote, once this instance's tail has applied it, the
+/// public answers cached before it are stale.
+fn invalidate_on_changes(events: &crate::events::EventBus, public_cache: PublicCache) {
+    let mut changes = events.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(crate::events::Event::ChangesApplied)
+                | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    public_cache.invalidate(crate::public_cache::Scopes::GENERAL).await
+                }
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
 }
 
 impl AppState {

@@ -81,17 +81,22 @@ impl Cache {
                     tracing::warn!(%error, key, "no se pudo escribir en la caché Redis");
                 }
             }
-            Self::Memory(map) => {
-                let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                let now = Instant::now();
+            Self::Memory(_) => self.set_raw(key, raw, ttl),
+        }
+    }
+
+    /// Keeps `raw` in the in-process map (a no-op on Redis, whose callers write themselves).
+    pub fn set_raw(&self, key: &str, raw: String, ttl: Duration) {
+        if let Self::Memory(map) = self {
+            let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let now = Instant::now();
+            if map.len() >= MEMORY_CAPACITY {
+                map.retain(|_, (expires, _)| *expires > now);
                 if map.len() >= MEMORY_CAPACITY {
-                    map.retain(|_, (expires, _)| *expires > now);
-                    if map.len() >= MEMORY_CAPACITY {
-                        map.clear();
-                    }
+                    map.clear();
                 }
-                map.insert(key.to_owned(), (now + ttl, raw));
             }
+            map.insert(key.to_owned(), (now + ttl, raw));
         }
     }
 

@@ -1,9 +1,8 @@
 //! Domain events for GraphQL subscribers on this instance.
 //!
-//! In process for now (a broadcast channel): a subscriber connected to one
-//! instance hears the changes made through that instance. Carrying events
-//! between instances (the outbox tail, Redis wake-ups) is the multi-instance
-//! work of DESIGN.md's architecture.
+//! A broadcast channel in process, fed by this instance's outbox tail: every
+//! change that any instance committed reaches every instance's subscribers
+//! (Redis pub/sub only wakes the tails early).
 
 use tokio::sync::broadcast;
 
@@ -20,6 +19,9 @@ pub enum Event {
     OfferPublished(Offer),
     /// A message in the consultation room, for the thread's parties.
     MessagePosted(Box<PostedMessage>),
+    /// The outbox tail applied changes written by some instance: answers
+    /// cached before them are out of date.
+    ChangesApplied,
 }
 
 #[derive(Clone)]

@@ -167,6 +167,8 @@ async fn main() -> anyhow::Result<()> {
             )
             .await
             .map_err(|error| anyhow::anyhow!("{error}"))?;
+            // Servers' cached public answers predate these values.
+            state.public_cache.invalidate(sugit::public_cache::Scopes::REPORTING).await;
             eprintln!();
             let mut out = std::io::stdout().lock();
             writeln!(
@@ -190,6 +192,7 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .await
                 .map_err(|error| anyhow::anyhow!("{error}"))?;
+            state.public_cache.invalidate(sugit::public_cache::Scopes::ALL).await;
             eprintln!();
             let mut out = std::io::stdout().lock();
             writeln!(

@@ -4,6 +4,7 @@
 mod access;
 mod assistance;
 mod browser;
+mod cache;
 mod commission;
 mod consultation;
 mod http;

@@ -23,9 +23,15 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::caller::{identify, Caller, Refusal};
 use crate::{
-    access::resolvers::AccessLoader, app::AppState, assistance::resolvers::AssistanceLoader,
-    commission::resolvers::CommissionLoader, error::ErrorCode, graphql::limits::coded,
-    reporting::resolvers::ReportingLoader, territory::loader::TerritoryLoader,
+    access::{resolvers::AccessLoader, Actor},
+    app::AppState,
+    assistance::resolvers::AssistanceLoader,
+    commission::resolvers::CommissionLoader,
+    error::ErrorCode,
+    graphql::limits::coded,
+    public_cache::{Lookup, PublicCache, Scopes},
+    reporting::resolvers::ReportingLoader,
+    territory::loader::TerritoryLoader,
 };
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -108,10 +114,7 @@ pub async fn post_handler(
         }
     };
     match batch {
-        BatchRequest::Single(request) => {
-            let response = execute(&state, &caller, request).await;
-            respond(format, BatchResponse::Single(response))
-        }
+        BatchRequest::Single(request) => answer(&state, &caller, format, request).await,
         BatchRequest::Batch(requests) if requests.len() > limits.max_batch => refuse(
             format,
             StatusCode::BAD_REQUEST,
@@ -124,8 +127,16 @@ pub async fn post_handler(
         ),
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
+            let mut written = Scopes { general: false, reporting: false };
             for request in requests {
+                if let Some(Operation { ty: OperationType::Mutation, scopes }) = operation(&request) {
+                    written.general |= scopes.general;
+                    written.reporting |= scopes.reporting;
+                }
                 responses.push(execute(&state, &caller, request).await);
+            }
+            if written.general || written.reporting {
+                state.public_cache.invalidate(written).await;
             }
             respond(format, BatchResponse::Batch(responses))
         }
@@ -175,7 +186,7 @@ pub async fn get_handler(
             );
         }
     };
-    if is_mutation(&request) {
+    if operation(&request).is_some_and(|operation| operation.ty == OperationType::Mutation) {
         let mut response = refuse(
             format,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -185,8 +196,48 @@ pub async fn get_handler(
         response.headers_mut().insert("allow", HeaderValue::from_static("POST"));
         return response;
     }
-    let response = execute(&state, &caller, request).await;
-    respond(format, BatchResponse::Single(response))
+    answer(&state, &caller, format, request).await
+}
+
+/// Runs one operation. An anonymous query is answered from the public cache
+/// when it holds a current answer, and its error-free answer is kept there;
+/// a mutation makes every cached answer stale before it is acknowledged.
+async fn answer(state: &AppState, caller: &Caller, format: Format, request: GraphqlRequest) -> Response {
+    let reads = match operation(&request) {
+        Some(Operation { ty: OperationType::Query, scopes }) if matches!(caller.actor, Actor::Anonymous) => {
+            scopes
+        }
+        operation => {
+            let response = execute(state, caller, request).await;
+            if let Some(Operation { ty: OperationType::Mutation, scopes }) = operation {
+                state.public_cache.invalidate(scopes).await;
+            }
+            return respond(format, BatchResponse::Single(response));
+        }
+    };
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    let key = PublicCache::key(&request.query, request.operation_name.as_deref(), &variables);
+    let generation = match state.public_cache.lookup(&key, reads).await {
+        Lookup::Hit(body) => {
+            return (StatusCode::OK, [(CONTENT_TYPE, format.content_type())], body).into_response()
+        }
+        Lookup::Miss(generation) => generation,
+        Lookup::Unavailable => None,
+    };
+    let response = execute(state, caller, request).await;
+    let storable = response.errors.is_empty();
+    let status = status_of(&response, format);
+    let body = match serde_json::to_string(&response) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "no se pudo serializar la respuesta");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "error interno del servidor").into_response();
+        }
+    };
+    if let (true, Some(generation)) = (storable, generation) {
+        state.public_cache.store(&key, &generation, &body).await;
+    }
+    (status, [(CONTENT_TYPE, format.content_type())], body).into_response()
 }
 
 /// A browser opening `/graphql` itself, as a person does.
@@ -295,32 +346,52 @@ async fn execute(state: &AppState, caller: &Caller, mut request: GraphqlRequest)
     state.schema.execute(request).await
 }
 
-/// Whether the operation a GET would run is a mutation (refused over GET:
-/// a link or a prefetch must never change data). Unparseable queries are left
-/// to the executor, which explains the syntax error.
-fn is_mutation(request: &GraphqlRequest) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else { return false };
+/// The operation a request would run: its kind and the cache generations
+/// it reads (a query) or moves (a mutation).
+struct Operation {
+    ty: OperationType,
+    scopes: Scopes,
+}
+
+/// A mutation is refused over GET (a link or a prefetch must never change
+/// data) and makes cached public answers stale; only queries are cached.
+/// Unparseable documents (`None`) are left to the executor, which explains
+/// the syntax error.
+fn operation(request: &GraphqlRequest) -> Option<Operation> {
+    let document = async_graphql::parser::parse_query(&request.query).ok()?;
     let selected = match &document.operations {
         DocumentOperations::Single(operation) => Some(operation),
         DocumentOperations::Multiple(operations) => match &request.operation_name {
             Some(name) => operations.iter().find(|(op_name, _)| op_name.as_str() == name).map(|(_, op)| op),
             None => operations.values().next().filter(|_| operations.len() == 1),
         },
+    }?;
+    let ty = selected.node.ty;
+    let scopes = match ty {
+        OperationType::Mutation => Scopes::written_by(&selected.node.selection_set.node),
+        _ => Scopes::read_by(&document),
     };
-    selected.is_some_and(|operation| operation.node.ty == OperationType::Mutation)
+    Some(Operation { ty, scopes })
 }
 
 fn respond(format: Format, response: BatchResponse) -> Response {
-    // With graphql-response+json, a request that never executed (no data) is a 400.
-    let status = match (&response, format) {
-        (BatchResponse::Single(single), Format::GraphqlResponseJson)
-            if single.data == async_graphql::Value::Null && !single.errors.is_empty() =>
-        {
-            StatusCode::BAD_REQUEST
-        }
-        _ => StatusCode::OK,
+    let status = match &response {
+        BatchResponse::Single(single) => status_of(single, format),
+        BatchResponse::Batch(_) => StatusCode::OK,
     };
     json_response(format, status, &response)
+}
+
+/// With graphql-response+json, a request that never executed (no data) is a 400.
+fn status_of(response: &GraphqlResponse, format: Format) -> StatusCode {
+    if format == Format::GraphqlResponseJson
+        && response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    }
 }
 
 /// An answer for a request refused before any GraphQL ran.

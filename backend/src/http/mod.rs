@@ -7,6 +7,7 @@ mod focalisation;
 mod frontend;
 mod graphql;
 mod health;
+mod metrics;
 
 use std::time::Duration;
 
@@ -63,8 +64,10 @@ pub fn router(state: AppState) -> Router {
         .route("/comision/sesiones/{id}/convocatoria", get(convocation::page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .merge(frontend::router())
         .fallback(|| async { (StatusCode::NOT_FOUND, "No encontrado") })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe))
         .with_state(state);
     for (name, value) in SECURITY_HEADERS {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)));

@@ -177,6 +177,9 @@ impl SearchService {
             for message in messages.drain(..) {
                 self.events.publish(crate::events::Event::MessagePosted(Box::new(message)));
             }
+            if !fresh.is_empty() {
+                self.events.publish(crate::events::Event::ChangesApplied);
+            }
             applied += fresh.len();
             if (events.len() as u64) < BATCH || fresh.is_empty() {
                 return Ok(applied);
@@ -213,6 +216,11 @@ impl SearchService {
 
     pub fn documents(&self) -> u64 {
         self.index.num_docs()
+    }
+
+    /// The last outbox position committed to this index (0 before any).
+    pub fn cursor(&self) -> i64 {
+        self.index.cursor().unwrap_or(0)
     }
 
     async fn stage(&self, documents: Vec<search_index::Document>) -> Result<(), ServiceError> {

@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use chrono::Utc;
+use futures_util::StreamExt;
+use redis::aio::ConnectionManager;
 use sea_orm::{entity::prelude::*, ActiveValue::NotSet, ConnectionTrait, QueryOrder, QuerySelect, Set};
 use search_index::Kind;
 use tokio::sync::Notify;
 
-use crate::error::ServiceError;
+use crate::{cache::Cache, error::ServiceError};
 
 sea_table!(change_event, "change_event", {
     #[sea_orm(primary_key)]
@@ -20,16 +22,72 @@ sea_table!(change_event, "change_event", {
 
 pub use change_event::Model as ChangeEvent;
 
-/// Wakes this instance's indexer when a write with changes has committed.
+/// Wakes the indexers when a write with changes has committed: this
+/// instance's at once, and, through Redis pub/sub when configured, every other
+/// instance's (which otherwise find the change at their next poll).
 #[derive(Clone, Default)]
 pub struct Outbox {
     wake: Arc<Notify>,
+    announce: Option<(ConnectionManager, String)>,
+}
+
+/// The pub/sub channel of a deployment's commits.
+fn channel(prefix: &str) -> String {
+    format!("{prefix}outbox")
 }
 
 impl Outbox {
-    /// Tells the indexer that a transaction with changes has committed.
+    /// An outbox that also announces commits on the cache's Redis.
+    pub fn announcing(cache: &Cache) -> Self {
+        match cache {
+            Cache::Redis { connection, prefix } => {
+                Self { wake: Arc::default(), announce: Some((connection.clone(), channel(prefix))) }
+            }
+            Cache::Memory(_) => Self::default(),
+        }
+    }
+
+    /// Tells the indexers that a transaction with changes has committed.
     pub fn committed(&self) {
         self.wake.notify_one();
+        if let Some((connection, channel)) = &self.announce {
+            let (mut connection, channel) = (connection.clone(), channel.clone());
+            // A lost announcement only delays other instances until their poll.
+            tokio::spawn(async move {
+                let sent: Result<i64, _> =
+                    redis::cmd("PUBLISH").arg(&channel).arg("1").query_async(&mut connection).await;
+                if let Err(error) = sent {
+                    tracing::debug!(%error, "no se pudo anunciar el cambio por Redis");
+                }
+            });
+        }
+    }
+
+    /// Wakes this instance's indexer whenever another instance announces a
+    /// commit; reconnects by itself when Redis goes away and comes back.
+    pub fn listen(&self, redis_url: &str, prefix: &str) {
+        let Ok(client) = redis::Client::open(redis_url) else { return };
+        let (wake, channel) = (Arc::clone(&self.wake), channel(prefix));
+        tokio::spawn(async move {
+            loop {
+                match client.get_async_pubsub().await {
+                    Ok(mut pubsub) => {
+                        if pubsub.subscribe(&channel).await.is_ok() {
+                            // Changes committed while unsubscribed are found by polling.
+                            wake.notify_one();
+                            let mut messages = pubsub.on_message();
+                            while messages.next().await.is_some() {
+                                wake.notify_one();
+                            }
+                        }
+                    }
+                    Err(error) => {
+                        tracing::debug!(%error, "sin suscripción a los cambios por Redis; se reintenta")
+                    }
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
+        });
     }
 
     pub(super) async fn woken(&self) {
