@@ -62,8 +62,9 @@ fn validation_problem(body: &Value) -> Option<String> {
         .find(|error| {
             let executed = error.get("path").is_some();
             // Subscriptions are validated, then refused on plain HTTP: the WebSocket carries them.
-            let subscription =
-                error["message"].as_str().is_some_and(|m| m.contains("not supported on this transport"));
+            let subscription = error["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("las suscripciones se atienden por WebSocket"));
             !executed && !subscription
         })
         .map(Value::to_string)

@@ -28,7 +28,7 @@ use crate::{
     assistance::resolvers::AssistanceLoader,
     commission::resolvers::CommissionLoader,
     error::ErrorCode,
-    graphql::limits::coded,
+    graphql::limits::{self, coded},
     public_cache::{Lookup, PublicCache, Scopes},
     reporting::resolvers::ReportingLoader,
     territory::loader::TerritoryLoader,
@@ -81,6 +81,20 @@ pub async fn post_handler(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::BadUserInput,
             "envíe la consulta como JSON, con «Content-Type: application/json»".into(),
+        );
+    }
+    // A body announced larger than the limit is refused before any of it is
+    // read (a client sending `Expect: 100-continue` never sends it at all).
+    let announced = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    if announced.is_some_and(|length| length > limits.max_body_bytes as u64) {
+        return refuse(
+            format,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::BadUserInput,
+            format!("la solicitud supera el tamaño máximo de {} bytes", limits.max_body_bytes),
         );
     }
     let bytes = match Limited::new(body, limits.max_body_bytes).collect().await {
@@ -358,6 +372,11 @@ struct Operation {
 /// Unparseable documents (`None`) are left to the executor, which explains
 /// the syntax error.
 fn operation(request: &GraphqlRequest) -> Option<Operation> {
+    // Parsing recurses once per level: a document nested too deep for that is
+    // left to the executor, whose limits refuse it before parsing.
+    if limits::nesting_beyond(&request.query, limits::MAX_NESTING).is_some() {
+        return None;
+    }
     let document = async_graphql::parser::parse_query(&request.query).ok()?;
     let selected = match &document.operations {
         DocumentOperations::Single(operation) => Some(operation),
