@@ -10,7 +10,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use redis::{aio::ConnectionManager, AsyncCommands};
+use redis::{
+    aio::{ConnectionManager, ConnectionManagerConfig},
+    AsyncCommands,
+};
 use serde::{de::DeserializeOwned, Serialize};
 
 /// Past this many entries the in-process cache drops its expired ones, then all.
@@ -30,7 +33,14 @@ impl Cache {
     /// Connects to Redis and checks it answers, so a wrong URL fails at start.
     pub async fn connect_redis(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
-        let mut connection = ConnectionManager::new(client).await?;
+        // A Redis that is down must cost a request one quick attempt, not the
+        // default backoff (six retries, ~6 s per command, ~30 s per request):
+        // every command tries to reconnect once, so Redis is used again as soon as it is back.
+        let config = ConnectionManagerConfig::new()
+            .set_number_of_retries(0)
+            .set_connection_timeout(Some(Duration::from_millis(500)))
+            .set_response_timeout(Some(Duration::from_millis(500)));
+        let mut connection = ConnectionManager::new_with_config(client, config).await?;
         let _: String = redis::cmd("PING").query_async(&mut connection).await?;
         Ok(Self::Redis { connection, prefix: prefix.to_owned() })
     }

@@ -55,6 +55,15 @@ pub async fn identify(state: &AppState, headers: &HeaderMap, address: SocketAddr
             match state.access.authenticate(&token).await {
                 Ok(actor) => actor,
                 Err(ServiceError::Unauthenticated(message)) => return Err(Refusal::unauthenticated(message)),
+                Err(error) if error.is_unavailable() => {
+                    tracing::warn!(%error, "no se pudo verificar el token: base de datos no disponible");
+                    return Err(Refusal {
+                        status: StatusCode::SERVICE_UNAVAILABLE,
+                        code: ErrorCode::Unavailable,
+                        message: error.public_message(),
+                        retry_after: None,
+                    });
+                }
                 Err(error) => {
                     tracing::error!(%error, cause = ?error, "no se pudo verificar el token");
                     return Err(Refusal {

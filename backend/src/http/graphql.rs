@@ -83,13 +83,19 @@ pub async fn post_handler(
             "envíe la consulta como JSON, con «Content-Type: application/json»".into(),
         );
     }
-    // A body announced larger than the limit is refused before any of it is
-    // read (a client sending `Expect: 100-continue` never sends it at all).
+    // A client that waits for `100 Continue` before sending a body announced
+    // larger than the limit is refused without it being sent. Other clients
+    // are read up to the limit: refusing before reading would close the
+    // connection while they still write, and they would never see the 413.
     let announced = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.trim().parse::<u64>().ok());
-    if announced.is_some_and(|length| length > limits.max_body_bytes as u64) {
+    let waits_to_send = headers
+        .get(header::EXPECT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.eq_ignore_ascii_case("100-continue"));
+    if waits_to_send && announced.is_some_and(|length| length > limits.max_body_bytes as u64) {
         return refuse(
             format,
             StatusCode::PAYLOAD_TOO_LARGE,

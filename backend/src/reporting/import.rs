@@ -179,8 +179,13 @@ pub async fn import(
             let outcome = submissions.submit_checked(&acting_for(actor, &reporter), report).await?;
             let record = &outcome.submission;
             summary.submissions += 1;
-            summary.replayed += usize::from(outcome.replayed);
             summary.accepted += record.accepted as usize;
+            if outcome.replayed {
+                // Imported before: every value is already there, as it was then.
+                summary.replayed += 1;
+                summary.duplicates += record.accepted as usize;
+                continue;
+            }
             summary.duplicates += record.duplicates as usize;
             summary.corrections += record.corrections as usize;
             summary.conflicts += record.conflicts as usize;
