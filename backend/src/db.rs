@@ -5,6 +5,9 @@ use std::time::Duration;
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
 
+/// How long a request waits for a database connection before giving up.
+pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Connects to the configured database. For SQLite the file's folder is created
 /// and the write-ahead log turned on, so readers never wait for a writer.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
@@ -16,10 +19,10 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         }
     }
     let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10))
-        .sqlx_logging(false);
+    // One deadline (sqlx has a single one) for a free connection, or for a new
+    // one while the server refuses them: past it a request answers that the
+    // database is unavailable instead of hanging while it restarts.
+    options.connect_timeout(ACQUIRE_TIMEOUT).acquire_timeout(ACQUIRE_TIMEOUT).sqlx_logging(false);
     let db = Database::connect(options).await?;
     if sqlite_file(url).is_some() {
         db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;

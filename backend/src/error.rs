@@ -18,6 +18,8 @@ pub enum ErrorCode {
     RateLimited,
     QueryTooComplex,
     Internal,
+    /// The database cannot be reached: the client may retry shortly.
+    Unavailable,
 }
 
 impl ErrorCode {
@@ -31,6 +33,7 @@ impl ErrorCode {
             Self::RateLimited => "RATE_LIMITED",
             Self::QueryTooComplex => "QUERY_TOO_COMPLEX",
             Self::Internal => "INTERNAL",
+            Self::Unavailable => "UNAVAILABLE",
         }
     }
 }
@@ -55,10 +58,15 @@ pub enum ServiceError {
     /// RATE_LIMITED: the caller may retry after this many seconds.
     #[error("demasiadas solicitudes: intente de nuevo en {0} segundos")]
     RateLimited(u64),
-    /// INTERNAL: logged when mapped, never shown.
+    /// INTERNAL: logged when mapped, never shown; UNAVAILABLE when the cause
+    /// is a database that cannot be reached (`is_unavailable`).
     #[error("error interno del servidor")]
     Internal(#[source] anyhow::Error),
 }
+
+/// What a client is told while the database cannot be reached.
+pub const UNAVAILABLE_MESSAGE: &str =
+    "la base de datos no está disponible en este momento: intente de nuevo en unos segundos";
 
 impl ServiceError {
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -78,8 +86,53 @@ impl ServiceError {
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
             Self::Forbidden(_) => ErrorCode::Forbidden,
             Self::RateLimited(_) => ErrorCode::RateLimited,
+            Self::Internal(_) if self.is_unavailable() => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
+    }
+
+    /// The database could not be reached (down, restarting, or no connection
+    /// free in time): nothing is wrong with the request, it may be retried.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            // Services wrap database errors with `?` or in context: look through the chain.
+            Self::Internal(cause) => cause
+                .chain()
+                .filter_map(|source| source.downcast_ref::<sea_orm::DbErr>())
+                .any(is_connection_failure),
+            _ => false,
+        }
+    }
+
+    /// The Spanish message a client sees for this error.
+    pub fn public_message(&self) -> String {
+        if self.is_unavailable() {
+            UNAVAILABLE_MESSAGE.to_owned()
+        } else {
+            self.to_string()
+        }
+    }
+}
+
+/// Whether a database error means the connection, not the statement, failed.
+fn is_connection_failure(error: &sea_orm::DbErr) -> bool {
+    use sea_orm::{sqlx, DbErr, RuntimeErr};
+    match error {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => match error
+        {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => true,
+            // SQLSTATE class 08 (connection exception) and the server shutting down or starting.
+            sqlx::Error::Database(error) => error
+                .code()
+                .is_some_and(|code| code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03")),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -104,9 +157,13 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl From<&ServiceError> for ApiError {
     fn from(error: &ServiceError) -> Self {
         if let ServiceError::Internal(cause) = error {
-            tracing::error!(error = ?cause, "error interno");
+            if error.is_unavailable() {
+                tracing::warn!(error = %cause, "base de datos no disponible");
+            } else {
+                tracing::error!(error = ?cause, "error interno");
+            }
         }
-        let mut graphql = graphql_error(error.code(), error.to_string());
+        let mut graphql = graphql_error(error.code(), error.public_message());
         if let ServiceError::RateLimited(seconds) = error {
             graphql = graphql.extend_with(|_, ext| ext.set("retryAfter", *seconds));
         }
@@ -162,6 +219,28 @@ mod tests {
         assert_eq!(code_of(ServiceError::Forbidden("x")).as_deref(), Some("FORBIDDEN"));
         assert_eq!(code_of(ServiceError::sign_in_required("x")).as_deref(), Some("UNAUTHENTICATED"));
         assert_eq!(code_of(ServiceError::Conflict("x".into())).as_deref(), Some("CONFLICT"));
+    }
+
+    #[test]
+    fn a_database_out_of_reach_is_unavailable_not_internal() {
+        for cause in [
+            sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout),
+            sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(sea_orm::sqlx::Error::Io(
+                std::io::Error::from(std::io::ErrorKind::ConnectionReset),
+            ))),
+        ] {
+            let error = ServiceError::from(cause);
+            assert_eq!(error.code(), ErrorCode::Unavailable);
+            let graphql: async_graphql::Error = ApiError::from(error).into();
+            assert!(graphql.message.contains("no está disponible"), "{}", graphql.message);
+        }
+        let statement = ServiceError::from(sea_orm::DbErr::Query(sea_orm::RuntimeErr::Internal("x".into())));
+        assert_eq!(statement.code(), ErrorCode::Internal, "a failed statement stays internal");
+        let wrapped = ServiceError::Internal(
+            anyhow::Error::from(sea_orm::DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout))
+                .context("leyendo el registro de cambios"),
+        );
+        assert_eq!(wrapped.code(), ErrorCode::Unavailable, "found through the context");
     }
 
     #[test]

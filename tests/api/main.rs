@@ -7,6 +7,7 @@ mod browser;
 mod cache;
 mod commission;
 mod consultation;
+mod faults;
 mod fuzz;
 mod http;
 mod limits;

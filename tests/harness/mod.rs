@@ -18,6 +18,8 @@ use sugit::{
 
 pub use reqwest::StatusCode;
 
+pub mod process;
+
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const DEFAULT_REDIS: &str = "redis://127.0.0.1:6379";
 /// Every test user's password.
@@ -86,6 +88,25 @@ impl TestApp {
             sugit::telemetry::init(false);
         }
         Some(Self::start(backend, settings, database, index).await)
+    }
+
+    /// A server on a PostgreSQL the test runs itself (`process::PrivatePostgres`),
+    /// with the in-process cache; the cluster goes away with its folder.
+    pub async fn spawn_on_postgres(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let database = Arc::new(TestDatabase { url: database_url.to_owned(), cleanup: Cleanup::Nothing });
+        let index = IndexDir::new();
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".parse().expect("valid address"),
+            database_url: database.url.clone(),
+            index_dir: index.0.clone(),
+            demo: Some(false),
+            ..Settings::default()
+        };
+        adjust(&mut settings);
+        if std::env::var_os("SUGIT_TEST_LOG").is_some() {
+            sugit::telemetry::init(false);
+        }
+        Self::start(Backend::PostgresRedis, settings, database, index).await
     }
 
     async fn start(
@@ -236,6 +257,7 @@ struct TestDatabase {
 enum Cleanup {
     SqliteDir(std::path::PathBuf),
     Postgres { admin_url: String, name: String },
+    Nothing,
 }
 
 impl TestDatabase {
@@ -281,6 +303,8 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match &self.cleanup {
+            // The test owns the server the database lives on.
+            Cleanup::Nothing => {}
             Cleanup::SqliteDir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
