@@ -197,3 +197,39 @@ async fn consultation_messages_reach_the_other_party_on_every_instance() {
     let refused = next_json(&mut anonymous).await;
     assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{refused}");
 }
+
+/// Writes travel by POST, where the public cache hears of them before they are
+/// acknowledged: a mutation sent over the WebSocket is refused, with its code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutations_over_the_websocket_are_refused() {
+    let Some(app) = TestApp::spawn(sugit_tests::Backend::Sqlite).await else { return };
+    app.create_user("ws-admin@sugit.gov.co", Role::Admin, None, None).await;
+    let token = app.login("ws-admin@sugit.gov.co").await;
+    let mutation = r#"mutation { updateTerritorialEntity(code: "05002", input: { category: FIRST }) { territorialEntity { category } } }"#;
+    let mut socket =
+        subscribe_with(&app, mutation, json!({ "authorization": format!("Bearer {token}") })).await;
+    let refused = next_json(&mut socket).await;
+    assert_eq!(refused["payload"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{refused}");
+    assert!(refused["payload"]["data"].is_null(), "{refused}");
+    let data = app.query_ok(r#"{ territorialEntity(code: "05002") { category } }"#, json!({})).await;
+    assert_ne!(data["territorialEntity"]["category"], "FIRST", "nothing was written: {data}");
+}
+
+/// The web page sends a module's whole file of operations and names the one it
+/// wants: a subscription beside mutations in that file is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_subscription_named_in_a_file_with_mutations_is_served() {
+    let Some(app) = TestApp::spawn(sugit_tests::Backend::Sqlite).await else { return };
+    let url = format!("{}/graphql", app.address.replacen("http", "ws", 1));
+    let mut request = url.into_client_request().expect("request");
+    request.headers_mut().insert("sec-websocket-protocol", "graphql-transport-ws".parse().expect("header"));
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("websocket");
+    socket.send(Message::text(json!({ "type": "connection_init" }).to_string())).await.expect("init");
+    assert_eq!(next_json(&mut socket).await["type"], "connection_ack");
+    let document = "mutation Write { logout { __typename } } subscription Live { offerPublished { title } }";
+    let subscribe =
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": document, "operationName": "Live" } });
+    socket.send(Message::text(subscribe.to_string())).await.expect("subscribe");
+    let silence = tokio::time::timeout(Duration::from_millis(700), socket.next()).await;
+    assert!(silence.is_err(), "no refusal: the subscription waits for offers: {silence:?}");
+}

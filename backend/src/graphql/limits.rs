@@ -29,6 +29,23 @@ const DIRECTIVES_PREFIX: &str = "The number of directives on the field";
 /// its checks recurse, and a longer chain would only exhaust the stack.
 pub const MAX_NESTING: usize = 64;
 
+/// Marks the operations of a WebSocket connection. Writes go through POST
+/// only, where the public cache is told before they are acknowledged.
+pub struct OverWebSocket;
+
+/// Whether the operation a request runs (by name, or the only one) is a mutation.
+fn selects_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, OperationType};
+    let selected = match &document.operations {
+        DocumentOperations::Single(operation) => Some(operation),
+        DocumentOperations::Multiple(operations) => match operation_name {
+            Some(name) => operations.iter().find(|(op_name, _)| op_name.as_str() == name).map(|(_, op)| op),
+            None => operations.values().next().filter(|_| operations.len() == 1),
+        },
+    };
+    selected.is_some_and(|operation| operation.node.ty == OperationType::Mutation)
+}
+
 pub struct QueryLimits {
     pub max_aliases: usize,
     pub max_depth: usize,
@@ -77,11 +94,19 @@ impl Extension for QueryLimitsExtension {
         if request.variables.values().any(const_has_nul) {
             return Err(nul_refused());
         }
+        let operation_name = request.operation_name.clone();
         let document = request.parsed_query().map_err(|error| {
             coded(ErrorCode::BadUserInput, format!("la consulta no es GraphQL válido: {}", error.message))
         })?;
         if document_has_nul(document) {
             return Err(nul_refused());
+        }
+        if ctx.data_opt::<OverWebSocket>().is_some() && selects_mutation(document, operation_name.as_deref())
+        {
+            return Err(coded(
+                ErrorCode::BadUserInput,
+                "las mutaciones se envían por POST a /graphql; el WebSocket atiende solo suscripciones y consultas".into(),
+            ));
         }
         let aliases = count_aliases(document);
         if aliases > self.max_aliases {

@@ -302,7 +302,9 @@ async fn subscribe(state: &AppState, caller: Caller, parts: &mut axum::http::req
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
-    let (schema, data) = (state.schema.clone(), connection_data(state, &caller));
+    let mut data = connection_data(state, &caller);
+    data.insert(limits::OverWebSocket);
+    let schema = state.schema.clone();
     let access = state.access.clone();
     upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
         async_graphql_axum::GraphQLWebSocket::new(stream, schema, protocol)
