@@ -198,17 +198,18 @@ fn days_to_january_first(year: u32) -> i64 {
     365 * (i64::from(year) - 1970) + leap_days(before) - leap_days(1969)
 }
 
-/// SplitMix64: small, fast, good enough for text.
-struct Rng(u64);
+/// SplitMix64: small, fast, good enough for text (and for the API fuzzer's cases).
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64) -> Rng {
+    pub fn new(seed: u64) -> Rng {
         let mut rng = Rng(seed);
-        rng.next();
+        rng.next_u64();
         rng
     }
 
-    fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -217,8 +218,8 @@ impl Rng {
     }
 
     /// Uniform in `0..n` (`n` below 2³²).
-    fn below(&mut self, n: usize) -> usize {
-        (((self.next() >> 32) * n as u64) >> 32) as usize
+    pub fn below(&mut self, n: usize) -> usize {
+        (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
 
     fn percent(&mut self, p: u32) -> bool {
@@ -240,7 +241,7 @@ impl Rng {
 
     /// A Zipf-distributed index from a precomputed table.
     fn zipf(&mut self, table: &Zipf) -> usize {
-        usize::from(table.0[(self.next() >> (64 - ZIPF_BITS)) as usize])
+        usize::from(table.0[(self.next_u64() >> (64 - ZIPF_BITS)) as usize])
     }
 }
 

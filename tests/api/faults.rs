@@ -215,6 +215,20 @@ fn submission_input(
     (input, values)
 }
 
+/// One submission the instance must answer.
+async fn submit_once(client: &reqwest::Client, url: &str, token: &str, input: Value) -> Value {
+    client
+        .post(url)
+        .bearer_auth(token)
+        .json(&json!({ "query": SUBMIT, "variables": input }))
+        .send()
+        .await
+        .expect("the restarted instance answers")
+        .json()
+        .await
+        .expect("json")
+}
+
 /// One territorial team sending its months one after another until the
 /// instance stops answering. Answers that are not acknowledgements, while the
 /// instance still answers, are failures of their own.
@@ -398,29 +412,11 @@ async fn an_instance_killed_mid_stream_loses_no_acknowledged_submission() {
     let token = &teams.iter().find(|(entity, _)| *entity == first.entity).expect("its team").1;
     let seed = first.values[0].3.parse::<usize>().expect("a number") / 10;
     let (input, _) = submission_input(&first.entity, &first.period, &first.key, &elements, seed);
-    let body: Value = client
-        .post(&search_url)
-        .bearer_auth(token)
-        .json(&json!({ "query": SUBMIT, "variables": input }))
-        .send()
-        .await
-        .expect("the restarted instance answers")
-        .json()
-        .await
-        .expect("json");
+    let body = submit_once(&client, &search_url, token, input).await;
     assert_eq!(body["data"]["submitReport"]["replayed"], true, "{body}");
     assert_eq!(body["data"]["submitReport"]["submission"]["id"], first.id.as_str());
     let (input, _) = submission_input(&first.entity, &month(1_310), "despues-del-reinicio", &elements, 1_310);
-    let body: Value = client
-        .post(&search_url)
-        .bearer_auth(token)
-        .json(&json!({ "query": SUBMIT, "variables": input }))
-        .send()
-        .await
-        .expect("the restarted instance answers")
-        .json()
-        .await
-        .expect("json");
+    let body = submit_once(&client, &search_url, token, input).await;
     assert_eq!(body["data"]["submitReport"]["replayed"], false, "{body}");
 }
 

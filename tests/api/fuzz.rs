@@ -48,33 +48,23 @@ const WORKERS: usize = 4;
 const SKIPPED_MUTATIONS: [&str; 1] = ["logout"];
 
 // ---------------------------------------------------------------------------
-// A seeded PRNG (splitmix64): no dependency, the same cases for the same seed.
+// A seeded PRNG (the corpus generator's splitmix64): the same cases for the same seed.
 
 #[derive(Clone)]
-struct Rng(u64);
+struct Rng(search_index::corpus::Rng);
 
 impl Rng {
     /// Each case has a generator of its own, so concurrency does not change it.
     fn for_case(seed: u64, case: usize) -> Self {
-        let mut rng = Rng(seed ^ (case as u64).wrapping_mul(0xA24B_AED4_963E_E407));
-        rng.next();
-        rng
+        Rng(search_index::corpus::Rng::new(seed ^ (case as u64).wrapping_mul(0xA24B_AED4_963E_E407)))
     }
 
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
+        self.0.below(n)
     }
 
     fn range(&mut self, low: usize, high: usize) -> usize {

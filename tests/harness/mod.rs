@@ -61,6 +61,17 @@ impl Drop for IndexDir {
     }
 }
 
+/// A test server's settings: a free port, its database and index, no demo data.
+fn test_settings(database_url: &str, index: &IndexDir) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".parse().expect("valid address"),
+        database_url: database_url.to_owned(),
+        index_dir: index.0.clone(),
+        demo: Some(false),
+        ..Settings::default()
+    }
+}
+
 impl TestApp {
     /// Starts a server on `backend`, or returns `None` (the test is skipped)
     /// when that backend is unreachable and services are not required.
@@ -72,13 +83,7 @@ impl TestApp {
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Option<TestApp> {
         let database = Arc::new(TestDatabase::create(backend).await?);
         let index = IndexDir::new();
-        let mut settings = Settings {
-            listen: "127.0.0.1:0".parse().expect("valid address"),
-            database_url: database.url.clone(),
-            index_dir: index.0.clone(),
-            demo: Some(false),
-            ..Settings::default()
-        };
+        let mut settings = test_settings(&database.url, &index);
         if backend == Backend::PostgresRedis {
             settings.redis_url = Some(reachable_redis().await?);
             settings.redis_prefix = format!("sugit-test-{}:", uuid::Uuid::new_v4().simple());
@@ -95,13 +100,7 @@ impl TestApp {
     pub async fn spawn_on_postgres(database_url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let database = Arc::new(TestDatabase { url: database_url.to_owned(), cleanup: Cleanup::Nothing });
         let index = IndexDir::new();
-        let mut settings = Settings {
-            listen: "127.0.0.1:0".parse().expect("valid address"),
-            database_url: database.url.clone(),
-            index_dir: index.0.clone(),
-            demo: Some(false),
-            ..Settings::default()
-        };
+        let mut settings = test_settings(&database.url, &index);
         adjust(&mut settings);
         if std::env::var_os("SUGIT_TEST_LOG").is_some() {
             sugit::telemetry::init(false);

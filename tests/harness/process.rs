@@ -354,15 +354,7 @@ impl PrivatePostgres {
 
     /// Runs one of PostgreSQL's programs, as the postgres user when we are root.
     fn pg(&self, program: &str, args: &[&str]) {
-        let path = format!("{POSTGRES_BIN}/{program}");
-        let mut command = if is_root() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--", &path]);
-            command
-        } else {
-            Command::new(&path)
-        };
-        run(command.args(args).current_dir(self.dir.path()), program);
+        run(pg_command(program).args(args).current_dir(self.dir.path()), program);
     }
 
     /// Starts the server (again, on the same data and port) and waits until it accepts connections.
@@ -388,20 +380,30 @@ impl PrivatePostgres {
     }
 }
 
+/// One of PostgreSQL's programs, run as the postgres user when we are root
+/// (initdb and the server refuse to run as root).
+fn pg_command(program: &str) -> Command {
+    let path = format!("{POSTGRES_BIN}/{program}");
+    if is_root() {
+        let mut command = Command::new("runuser");
+        command.args(["-u", "postgres", "--", &path]);
+        command
+    } else {
+        Command::new(&path)
+    }
+}
+
 impl Drop for PrivatePostgres {
     fn drop(&mut self) {
         // Stopped already (or never started) is fine: the folder goes either way.
-        let path = format!("{POSTGRES_BIN}/pg_ctl");
         let data = self.data();
         let args = ["-D", data.as_str(), "-m", "immediate", "-w", "stop"];
-        let mut command = if is_root() {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--", &path]);
-            command
-        } else {
-            Command::new(&path)
-        };
-        let _ = command.args(args).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status();
+        let _ = pg_command("pg_ctl")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
 }
 

@@ -9,7 +9,10 @@ use async_graphql::{
         Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
         NextRequest, NextValidation,
     },
-    parser::types::{Directive, ExecutableDocument, Selection, SelectionSet},
+    parser::types::{
+        Directive, DocumentOperations, ExecutableDocument, OperationDefinition, OperationType, Selection,
+        SelectionSet,
+    },
     Positioned, Request, Response, ServerError, ServerResult, ValidationResult, Value as ConstValue,
     Variables,
 };
@@ -33,17 +36,18 @@ pub const MAX_NESTING: usize = 64;
 /// only, where the public cache is told before they are acknowledged.
 pub struct OverWebSocket;
 
-/// Whether the operation a request runs (by name, or the only one) is a mutation.
-fn selects_mutation(document: &ExecutableDocument, operation_name: Option<&str>) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let selected = match &document.operations {
+/// The operation a request runs: the one it names, or the document's only one.
+pub fn selected_operation<'a>(
+    document: &'a ExecutableDocument,
+    operation_name: Option<&str>,
+) -> Option<&'a Positioned<OperationDefinition>> {
+    match &document.operations {
         DocumentOperations::Single(operation) => Some(operation),
         DocumentOperations::Multiple(operations) => match operation_name {
             Some(name) => operations.iter().find(|(op_name, _)| op_name.as_str() == name).map(|(_, op)| op),
             None => operations.values().next().filter(|_| operations.len() == 1),
         },
-    };
-    selected.is_some_and(|operation| operation.node.ty == OperationType::Mutation)
+    }
 }
 
 pub struct QueryLimits {
@@ -101,7 +105,9 @@ impl Extension for QueryLimitsExtension {
         if document_has_nul(document) {
             return Err(nul_refused());
         }
-        if ctx.data_opt::<OverWebSocket>().is_some() && selects_mutation(document, operation_name.as_deref())
+        if ctx.data_opt::<OverWebSocket>().is_some()
+            && selected_operation(document, operation_name.as_deref())
+                .is_some_and(|operation| operation.node.ty == OperationType::Mutation)
         {
             return Err(coded(
                 ErrorCode::BadUserInput,

@@ -6,9 +6,8 @@
 use std::net::SocketAddr;
 
 use async_graphql::{
-    dataloader::DataLoader,
-    parser::types::{DocumentOperations, OperationType},
-    BatchRequest, BatchResponse, Request as GraphqlRequest, Response as GraphqlResponse, ServerError,
+    dataloader::DataLoader, parser::types::OperationType, BatchRequest, BatchResponse,
+    Request as GraphqlRequest, Response as GraphqlResponse, ServerError,
 };
 use axum::{
     body::Body,
@@ -386,13 +385,7 @@ fn operation(request: &GraphqlRequest) -> Option<Operation> {
         return None;
     }
     let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let selected = match &document.operations {
-        DocumentOperations::Single(operation) => Some(operation),
-        DocumentOperations::Multiple(operations) => match &request.operation_name {
-            Some(name) => operations.iter().find(|(op_name, _)| op_name.as_str() == name).map(|(_, op)| op),
-            None => operations.values().next().filter(|_| operations.len() == 1),
-        },
-    }?;
+    let selected = limits::selected_operation(&document, request.operation_name.as_deref())?;
     let ty = selected.node.ty;
     let scopes = match ty {
         OperationType::Mutation => Scopes::written_by(&selected.node.selection_set.node),
