@@ -65,10 +65,6 @@ impl Dimension {
         }
     }
 
-    pub(crate) fn root(self) -> Facet {
-        Facet::from_path([self.as_str()])
-    }
-
     pub(crate) fn facet(self, value: &str) -> Facet {
         Facet::from_path([self.as_str(), value])
     }
@@ -103,6 +99,10 @@ pub(crate) struct Fields {
     pub title: Field,
     pub summary: Field,
     pub body: Field,
+    /// Title, summary and body analysed together, not stored, frequencies
+    /// only: one posting list per word to find the matches and candidates
+    /// (see `search`), which the per-field weights then rank.
+    pub all_text: Field,
     pub facets: Field,
     pub date: Field,
     pub order: Field,
@@ -110,8 +110,9 @@ pub(crate) struct Fields {
 
 /// Bumped whenever the schema or the analysis changes: an index of another
 /// version is rebuilt from the database at start. 2: multi-word synonym
-/// expressions are also indexed as one joined term.
-pub const INDEX_VERSION: u32 = 2;
+/// expressions are also indexed as one joined term. 3: the combined match
+/// field `all_text`.
+pub const INDEX_VERSION: u32 = 3;
 
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
@@ -122,12 +123,18 @@ pub(crate) fn schema() -> (Schema, Fields) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
+    // Phrases are verified on the per-field positions (a phrase must not run
+    // from the title into the summary), so this field needs no positions.
+    let all_text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(SPANISH).set_index_option(IndexRecordOption::WithFreqs),
+    );
     let fields = Fields {
         key: builder.add_text_field("key", STRING | STORED),
         kind: builder.add_text_field("kind", STRING | STORED),
         title: builder.add_text_field("title", text.clone()),
         summary: builder.add_text_field("summary", text.clone()),
         body: builder.add_text_field("body", text),
+        all_text: builder.add_text_field("all_text", all_text),
         facets: builder.add_facet_field("facets", FacetOptions::default().set_stored()),
         date: builder.add_i64_field("date", FAST | STORED),
         order: builder.add_u64_field("order", FAST),

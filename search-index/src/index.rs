@@ -11,7 +11,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::{
     analysis::{spanish_analyzer, SPANISH},
     document::{key_order, schema, Document, Fields, INDEX_VERSION},
-    search::FacetSampling,
+    search::{FacetCache, FacetSampling},
     SearchError,
 };
 
@@ -44,6 +44,11 @@ pub struct SearchIndex {
     /// Expected matches up to which facets are counted exactly, and the size of
     /// the sample beyond (see `search`); fields so that tests can shrink them.
     pub(crate) facet_sampling: FacetSampling,
+    /// Matches of the combined field that the per-field weights rank (see
+    /// `search`); a field so that tests can shrink it.
+    pub(crate) candidates: usize,
+    /// Decoded facet ordinals of the segments searched.
+    pub(crate) facet_cache: FacetCache,
     /// The lock on the folder, held while the index is open.
     _folder: Option<std::fs::File>,
 }
@@ -115,6 +120,8 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             facet_sampling: FacetSampling::default(),
+            candidates: crate::search::CANDIDATES,
+            facet_cache: FacetCache::default(),
             _folder: None,
         })
     }
@@ -192,6 +199,9 @@ impl SearchIndex {
         doc.add_text(f.title, &document.title);
         doc.add_text(f.summary, &document.summary);
         doc.add_text(f.body, &document.body);
+        for text in [&document.title, &document.summary, &document.body] {
+            doc.add_text(f.all_text, text);
+        }
         for (dimension, value) in &document.facets {
             let value = value.trim();
             if !value.is_empty() {

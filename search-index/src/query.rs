@@ -71,10 +71,29 @@ impl Plan {
         self.units.is_empty()
     }
 
-    /// The tantivy query: every unit required (`all`), or any of them.
+    /// The tantivy query: every unit required (`all`), or any of them, each
+    /// word in the title, summary and body weighted by field.
     pub fn to_query(&self, searcher: &Searcher, fields: &Fields, all: bool) -> Box<dyn Query> {
+        self.query(searcher, fields, all, Target::PerField)
+    }
+
+    /// The same matches as `to_query`, with each word in the combined field
+    /// (one posting list per word instead of three): to count the matches and
+    /// find the candidates that `to_query` then ranks. Its scores are not the
+    /// ranking's.
+    pub fn to_match_query(&self, searcher: &Searcher, fields: &Fields, all: bool) -> Box<dyn Query> {
+        self.query(searcher, fields, all, Target::Combined)
+    }
+
+    fn query(&self, searcher: &Searcher, fields: &Fields, all: bool, target: Target) -> Box<dyn Query> {
+        if let [unit] = &self.units[..] {
+            // The same matches and scores; a union of terms left bare is one
+            // tantivy reads with block-max WAND.
+            return unit_query(unit, searcher, fields, target);
+        }
         let occur = if all { Occur::Must } else { Occur::Should };
-        let clauses = self.units.iter().map(|unit| (occur, unit_query(unit, searcher, fields))).collect();
+        let clauses =
+            self.units.iter().map(|unit| (occur, unit_query(unit, searcher, fields, target))).collect();
         Box::new(BooleanQuery::new(clauses))
     }
 }
@@ -168,34 +187,117 @@ fn synonym_at(terms: &[(usize, String, usize)]) -> Option<(usize, &'static Vec<V
     best
 }
 
+impl Plan {
+    /// The queries whose scores add up to `to_query`'s score of a document it
+    /// matches, each with its weights multiplied in: a boolean query sums the
+    /// scores of its matching clauses, and a boost scales its clause's. The
+    /// candidates are ranked with these, each sought on its own: a term's
+    /// postings skip to a document far more cheaply than a union of them.
+    /// Each leaf comes with its unit's number and its field: a document
+    /// matches a unit when it matches any of the unit's leaves.
+    pub fn scoring_leaves(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+    ) -> Vec<(usize, Field, Box<dyn Query>)> {
+        let mut all = Vec::new();
+        for (group, unit) in self.units.iter().enumerate() {
+            let mut unit_leaves = Vec::new();
+            let leaves = &mut unit_leaves;
+            match unit {
+                Unit::Word { term, typo_ok } => {
+                    expression_leaves(&[(0, term.clone())], fields, 1.0, leaves);
+                    if *typo_ok && document_frequency(searcher, fields, term) == 0 {
+                        for (field, weight) in weighted_fields(fields) {
+                            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), 1, true);
+                            leaves.push((field, boosted(Box::new(fuzzy), weight * TYPO_BOOST)));
+                        }
+                    }
+                }
+                Unit::Phrase(phrase) => expression_leaves(phrase, fields, 1.0, leaves),
+                Unit::Synonyms(alternatives) => {
+                    for (i, expr) in alternatives.iter().enumerate() {
+                        let boost = if i == 0 { 1.0 } else { SYNONYM_BOOST };
+                        expression_leaves(expr, fields, boost, leaves);
+                    }
+                }
+            }
+            all.extend(unit_leaves.into_iter().map(|(field, leaf)| (group, field, leaf)));
+        }
+        all
+    }
+}
+
+/// The leaves of `expression_query` (per field), each weighted by `boost` too.
+fn expression_leaves(
+    expr: &[(usize, String)],
+    fields: &Fields,
+    boost: f32,
+    leaves: &mut Vec<(Field, Box<dyn Query>)>,
+) {
+    let expr = indexed_expression(expr);
+    for (field, weight) in weighted_fields(fields) {
+        leaves.push((field, boosted(field_query(&expr, field), weight * boost)));
+    }
+}
+
+/// One term (frequencies only) or one phrase in one field.
+fn field_query(expr: &[(usize, String)], field: Field) -> Box<dyn Query> {
+    if expr.len() == 1 {
+        // Scoring reads frequencies only; positions are for phrases.
+        Box::new(TermQuery::new(Term::from_field_text(field, &expr[0].1), IndexRecordOption::WithFreqs))
+    } else {
+        let terms = expr.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
+        Box::new(PhraseQuery::new_with_offset(terms))
+    }
+}
+
+/// Where the words of a query are looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// In each text field, weighted: the ranking.
+    PerField,
+    /// In the combined field (phrases still per field, on their positions):
+    /// the same matches, fewer posting lists.
+    Combined,
+}
+
 /// Field weights: a word in the title says more than one in the body.
 fn weighted_fields(fields: &Fields) -> [(Field, f32); 3] {
     [(fields.title, 3.0), (fields.summary, 1.5), (fields.body, 1.0)]
 }
 
-fn unit_query(unit: &Unit, searcher: &Searcher, fields: &Fields) -> Box<dyn Query> {
+fn unit_query(unit: &Unit, searcher: &Searcher, fields: &Fields, target: Target) -> Box<dyn Query> {
     match unit {
         Unit::Word { term, typo_ok } => {
-            let exact = expression_query(&[(0, term.clone())], fields);
+            let exact = expression_query(&[(0, term.clone())], fields, target);
             if *typo_ok && document_frequency(searcher, fields, term) == 0 {
                 // An unknown word is most likely misspelt: accept one edit.
                 let mut clauses = vec![(Occur::Should, exact)];
-                for (field, weight) in weighted_fields(fields) {
-                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, term), 1, true);
-                    clauses.push((Occur::Should, boosted(Box::new(fuzzy), weight * TYPO_BOOST)));
+                let fuzzy =
+                    |field| Box::new(FuzzyTermQuery::new(Term::from_field_text(field, term), 1, true));
+                match target {
+                    Target::PerField => {
+                        for (field, weight) in weighted_fields(fields) {
+                            clauses.push((Occur::Should, boosted(fuzzy(field), weight * TYPO_BOOST)));
+                        }
+                    }
+                    Target::Combined => {
+                        clauses.push((Occur::Should, boosted(fuzzy(fields.all_text), TYPO_BOOST)));
+                    }
                 }
                 Box::new(BooleanQuery::new(clauses))
             } else {
                 exact
             }
         }
-        Unit::Phrase(phrase) => expression_query(phrase, fields),
+        Unit::Phrase(phrase) => expression_query(phrase, fields, target),
         Unit::Synonyms(alternatives) => {
             let clauses = alternatives
                 .iter()
                 .enumerate()
                 .map(|(i, expr)| {
-                    let query = expression_query(expr, fields);
+                    let query = expression_query(expr, fields, target);
                     (Occur::Should, if i == 0 { query } else { boosted(query, SYNONYM_BOOST) })
                 })
                 .collect();
@@ -221,24 +323,21 @@ fn indexed_expression(expr: &[(usize, String)]) -> Cow<'_, [(usize, String)]> {
     }
 }
 
-/// One term or one phrase, in any of the text fields, weighted by field.
-fn expression_query(expr: &[(usize, String)], fields: &Fields) -> Box<dyn Query> {
+/// One term or one phrase, in any of the text fields, weighted by field; or,
+/// for the combined target, one term in the combined field (a phrase stays
+/// per field: the combined field has no positions, and a phrase must not run
+/// from one field into the next).
+fn expression_query(expr: &[(usize, String)], fields: &Fields, target: Target) -> Box<dyn Query> {
     let expr = indexed_expression(expr);
+    if target == Target::Combined && expr.len() == 1 {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(fields.all_text, &expr[0].1),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
     let clauses = weighted_fields(fields)
         .into_iter()
-        .map(|(field, weight)| {
-            let query: Box<dyn Query> = if expr.len() == 1 {
-                // Scoring reads frequencies only; positions are for phrases.
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, &expr[0].1),
-                    IndexRecordOption::WithFreqs,
-                ))
-            } else {
-                let terms = expr.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect();
-                Box::new(PhraseQuery::new_with_offset(terms))
-            };
-            (Occur::Should, boosted(query, weight))
-        })
+        .map(|(field, weight)| (Occur::Should, boosted(field_query(&expr, field), weight)))
         .collect();
     Box::new(BooleanQuery::new(clauses))
 }
@@ -259,6 +358,10 @@ impl Plan {
         // The field where the expression is most frequent: a union is at least that.
         let expression = |expr: &[(usize, String)]| -> u64 {
             let expr = indexed_expression(expr);
+            if expr.len() == 1 {
+                // The combined field: exactly the documents with the term.
+                return searcher.doc_freq(&Term::from_field_text(fields.all_text, &expr[0].1)).unwrap_or(0);
+            }
             weighted_fields(fields)
                 .into_iter()
                 .map(|(field, _)| {
@@ -285,10 +388,7 @@ impl Plan {
 }
 
 fn document_frequency(searcher: &Searcher, fields: &Fields, term: &str) -> u64 {
-    weighted_fields(fields)
-        .into_iter()
-        .map(|(field, _)| searcher.doc_freq(&Term::from_field_text(field, term)).unwrap_or(0))
-        .sum()
+    searcher.doc_freq(&Term::from_field_text(fields.all_text, term)).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -1,14 +1,18 @@
 //! Running a search: filters, ordering with stable cursors, totals, facet
 //! counts and highlighted snippets.
 
-use std::cmp::Reverse;
+use std::{
+    cmp::Reverse,
+    collections::{BTreeMap, HashMap, HashSet},
+};
 
 use tantivy::{
-    collector::{Collector, FacetCollector, FacetCounts, SegmentCollector, TopDocs},
-    query::{AllQuery, BooleanQuery, Occur, Query, TermQuery},
-    schema::{IndexRecordOption, Value},
+    collector::{Collector, SegmentCollector, TopDocs},
+    index::SegmentId,
+    query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, Scorer, TermQuery},
+    schema::{Facet, IndexRecordOption, Value},
     snippet::SnippetGenerator,
-    DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+    DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
 };
 
 use crate::{
@@ -26,7 +30,8 @@ const _: () = assert!(crate::analysis::MAX_EXPRESSION_BYTES < SNIPPET_CHARS);
 const FACET_VALUES: usize = 50;
 
 /// When facet counts are estimated: beyond `exact_up_to` expected matches,
-/// they are counted on a regular sample of about `sample` matches and scaled.
+/// they are counted on about `sample` matches — those in regularly spaced
+/// blocks of document numbers — and scaled by the share of matches read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct FacetSampling {
     pub exact_up_to: u64,
@@ -38,8 +43,8 @@ impl Default for FacetSampling {
         FacetSampling { exact_up_to: 100_000, sample: 50_000 }
     }
 }
-/// Hits read past a first page to see whether equal scores straddle its edge.
-const TIE_SLACK: usize = 8;
+/// Matches of the combined field ranked by the per-field weights (see `top_by_score`).
+pub(crate) const CANDIDATES: usize = 200;
 
 /// What to search for.
 #[derive(Debug, Clone, Default)]
@@ -127,6 +132,9 @@ type Rank<T> = (bool, T, Reverse<u64>);
 /// A ranked hit before its document is read.
 type Ranked = (Score, Cursor, DocAddress);
 
+/// A candidate for the per-field ranking: its combined score, stable order and address.
+type Candidate = (Score, u64, DocAddress);
+
 impl SearchIndex {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchPage, SearchError> {
         let plan = Plan::parse(&request.text)?;
@@ -151,14 +159,47 @@ impl SearchIndex {
         } else {
             let all_words = !request.any_word;
             let estimate = |all| plan.estimated_matches(&searcher, &self.fields, all).min(filtered);
-            let mut query = with_filters(plan.to_query(&searcher, &self.fields, all_words));
-            let mut totals = self.totals(&searcher, &*query, request, estimate(all_words))?;
+            // The matches are found on the combined field; the per-field query ranks them.
+            let queries = |all| {
+                (
+                    with_filters(plan.to_query(&searcher, &self.fields, all)),
+                    with_filters(plan.to_match_query(&searcher, &self.fields, all)),
+                )
+            };
+            let (mut query, mut matching) = queries(all_words);
+            let mut all = all_words;
+            let mut totals = self.totals(&searcher, &*matching, request, estimate(all_words))?;
             if totals.total == 0 && plan.units.len() > 1 && all_words {
                 // Nothing has every word: rank what has some of them.
-                query = with_filters(plan.to_query(&searcher, &self.fields, false));
-                totals = self.totals(&searcher, &*query, request, estimate(false))?;
+                (query, matching) = queries(false);
+                all = false;
+                totals = self.totals(&searcher, &*matching, request, estimate(false))?;
             }
-            let ranked = self.top_by_score(&searcher, &*query, request, limit)?;
+            let mut leaves = plan.scoring_leaves(&searcher, &self.fields);
+            // The matches with a word in the title, by the title's part of the
+            // score: the title weighs most, and the combined field alone ranks
+            // them too low. Read from the title postings alone (block-max WAND);
+            // those that do not match the whole query are dropped when rescored.
+            let titled: Box<dyn Query> = Box::new(BooleanQuery::new(
+                leaves
+                    .iter()
+                    .filter(|(_, field, _)| *field == self.fields.title)
+                    .map(|(_, _, leaf)| (Occur::Should, leaf.box_clone()))
+                    .collect(),
+            ));
+            let units = plan.units.len();
+            let filter_terms = self.filter_terms(request);
+            let groups = Groups { units, filters: filter_terms.len(), all };
+            for (i, terms) in filter_terms.into_iter().enumerate() {
+                for term in terms {
+                    let leaf = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    leaves.push((units + i, self.fields.facets, leaf));
+                }
+            }
+            let leaves: Vec<(usize, Box<dyn Query>)> =
+                leaves.into_iter().map(|(group, _, leaf)| (group, leaf)).collect();
+            let scoring = Scoring { leaves: &leaves, groups };
+            let ranked = self.top_by_score(&searcher, &scoring, &*matching, &*titled, request, limit)?;
             (query, totals, ranked)
         };
 
@@ -172,17 +213,14 @@ impl SearchIndex {
                 Ok(self.hit(&doc, score, cursor, &snippets))
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
-        let facets = totals
-            .facets
-            .as_ref()
-            .map(|counts| facet_values(counts, totals.sample_stride))
-            .unwrap_or_default();
+        let facets =
+            totals.facets.as_ref().map(|counts| facet_values(counts, totals.scale)).unwrap_or_default();
         Ok(SearchPage {
             hits,
             total: totals.total,
             has_next,
             facets,
-            facets_approximate: totals.facets.is_some() && totals.sample_stride > 1,
+            facets_approximate: totals.facets.is_some() && totals.approximate,
         })
     }
 
@@ -251,7 +289,12 @@ impl SearchIndex {
         estimate: u64,
     ) -> Result<Totals, SearchError> {
         if !request.facets {
-            return Ok(Totals { total: query.count(searcher)?, facets: None, sample_stride: 1 });
+            return Ok(Totals {
+                total: query.count(searcher)?,
+                facets: None,
+                scale: 1.0,
+                approximate: false,
+            });
         }
         let FacetSampling { exact_up_to, sample } = self.facet_sampling;
         let sample_stride = if estimate <= exact_up_to {
@@ -259,19 +302,70 @@ impl SearchIndex {
         } else {
             u32::try_from(estimate.div_ceil(sample.max(1))).unwrap_or(u32::MAX)
         };
-        let mut facets = FacetCollector::for_field("facets");
-        for dimension in Dimension::ALL {
-            facets.add_facet(dimension.root());
+        let segments = self.facet_cache.segments(searcher)?;
+        if sample_stride == 1 {
+            let (total, counts) = searcher.search(query, &AllFacets { segments })?;
+            return Ok(Totals { total, facets: Some(counts), scale: 1.0, approximate: false });
         }
-        let (total, counts) = searcher.search(query, &SampledFacets { facets, stride: sample_stride })?;
-        Ok(Totals { total, facets: Some(counts), sample_stride })
+        // The total from the count alone (its fast path); the facets from the
+        // matches in one block of document numbers out of `sample_stride`,
+        // spread over each segment, scaled by the share of the matches read.
+        let total = query.count(searcher)?;
+        let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let mut counts: HashMap<Facet, u64> = HashMap::new();
+        let mut sampled: u64 = 0;
+        for (reader, facets) in searcher.segment_readers().iter().zip(&segments) {
+            let alive = reader.alive_bitset();
+            let mut segment_counts = vec![0_u32; facets.names.len()];
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            let step = SAMPLE_BLOCK.saturating_mul(sample_stride);
+            let mut start: DocId = 0;
+            while start < reader.max_doc() {
+                let mut doc = if scorer.doc() < start { scorer.seek(start) } else { scorer.doc() };
+                let end = start.saturating_add(SAMPLE_BLOCK);
+                while doc < end {
+                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                        sampled += 1;
+                        for &ord in facets.of(doc) {
+                            segment_counts[ord as usize] += 1;
+                        }
+                    }
+                    doc = scorer.advance();
+                }
+                if doc == tantivy::TERMINATED {
+                    break;
+                }
+                start = start.saturating_add(step);
+            }
+            for (count, facet) in segment_counts.into_iter().zip(&facets.names) {
+                if count > 0 {
+                    *counts.entry(facet.clone()).or_insert(0) += u64::from(count);
+                }
+            }
+        }
+        let scale = if sampled == 0 { 1.0 } else { total as f64 / sampled as f64 };
+        Ok(Totals { total, facets: Some(counts), scale, approximate: true })
     }
 
     /// The page after `request.after` by descending score, ties by the stable order.
+    ///
+    /// The ranking, the same for every page of one state of the index: the
+    /// candidates come first — the `candidates` best matches of the combined
+    /// field (`matching`, one posting list per word, skipped through by
+    /// block-max WAND) and as many of the best by their title alone
+    /// (`titled`) — by their score under the per-field weights (the sum of
+    /// the `scoring` leaves they match, which is the per-field query's
+    /// score); on an index of fewer matches than that, this is the per-field
+    /// ranking itself. The other
+    /// matches follow, by their combined score scaled under the lowest of the
+    /// candidates' (deep pages only). Ties by the stable order throughout, so
+    /// a cursor (score and order of the last hit) continues any page.
     fn top_by_score(
         &self,
         searcher: &tantivy::Searcher,
-        query: &dyn Query,
+        scoring: &Scoring<'_>,
+        matching: &dyn Query,
+        titled: &dyn Query,
         request: &SearchRequest,
         limit: usize,
     ) -> Result<Vec<Ranked>, SearchError> {
@@ -279,57 +373,123 @@ impl SearchIndex {
             Some(Cursor::Score { score, order }) => Some((score, order)),
             _ => None,
         };
-        if after.is_none() {
-            if let Some(page) = self.first_page_by_score(searcher, query, limit)? {
-                return Ok(page);
-            }
+        let fresh =
+            move |score: Score, order: u64| after.is_none_or(|(s, o)| score < s || (score == s && order > o));
+        let n = self.candidates.max(1);
+        let (mut candidates, complete) = self.candidates(searcher, matching, n)?;
+        let lowest = candidates.iter().map(|c| c.0).fold(Score::INFINITY, Score::min);
+        let mut seen: HashSet<u64> = candidates.iter().map(|c| c.1).collect();
+        if !complete {
+            let (more, _) = self.candidates(searcher, titled, n)?;
+            candidates.extend(more.into_iter().filter(|c| seen.insert(c.1)));
         }
-        let top = TopDocs::with_limit(limit + 1).tweak_score(move |segment: &SegmentReader| {
+        let mut ranked = self.rescore(searcher, scoring, &candidates)?;
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| cursor_order(&a.1).cmp(&cursor_order(&b.1))));
+        let mut page: Vec<Ranked> =
+            ranked.iter().filter(|(score, cursor, _)| fresh(*score, cursor_order(cursor))).copied().collect();
+        page.truncate(limit + 1);
+        if page.len() > limit || complete {
+            return Ok(page);
+        }
+        // Past the candidates: every other match, under the lowest candidate.
+        let floor = ranked.iter().map(|r| r.0).fold(Score::INFINITY, Score::min);
+        let scale = if floor.is_finite() && floor > 0.0 && lowest.is_finite() && lowest > 0.0 {
+            0.5 * floor / lowest
+        } else {
+            0.0
+        };
+        let seen = std::sync::Arc::new(seen);
+        let wanted = limit + 1 - page.len();
+        let top = TopDocs::with_limit(wanted).tweak_score(move |segment: &SegmentReader| {
             let orders = order_column(segment);
+            let seen = seen.clone();
             move |doc, score: Score| -> Rank<Score> {
                 let order = orders.get_val(doc);
-                let fresh = after.is_none_or(|(s, o)| score < s || (score == s && order > o));
-                (fresh, score, Reverse(order))
+                let score = score * scale;
+                (!seen.contains(&order) && fresh(score, order), score, Reverse(order))
             }
         });
-        Ok(searcher
-            .search(query, &top)?
-            .into_iter()
-            .filter(|((fresh, _, _), _)| *fresh)
-            .map(|((_, score, Reverse(order)), address)| (score, Cursor::Score { score, order }, address))
-            .collect())
+        page.extend(
+            searcher.search(matching, &top)?.into_iter().filter(|((fresh, _, _), _)| *fresh).map(
+                |((_, score, Reverse(order)), address)| (score, Cursor::Score { score, order }, address),
+            ),
+        );
+        Ok(page)
     }
 
-    /// The first page by score alone, which lets tantivy skip whole blocks of
-    /// postings that cannot reach it (block-max WAND); `None` when equal scores
-    /// may continue past what was read, so only the full ranking can order them.
-    fn first_page_by_score(
+    /// The `n` best matches of `matching` by its score, best first, and
+    /// whether they are all the matches. Read by score alone, which lets
+    /// tantivy skip whole blocks of postings (block-max WAND). Among equal
+    /// scores at the edge, tantivy keeps the same ones for the same state of
+    /// the index (segments and documents are read in a fixed order), which is
+    /// all the pages of one ranking need: the candidates are then ordered by
+    /// their per-field score and the stable order.
+    fn candidates(
         &self,
         searcher: &tantivy::Searcher,
-        query: &dyn Query,
-        limit: usize,
-    ) -> Result<Option<Vec<Ranked>>, SearchError> {
-        let wanted = limit + 1 + TIE_SLACK;
-        let top = searcher.search(query, &TopDocs::with_limit(wanted).order_by_score())?;
-        if top.len() == wanted && top[wanted - 1].0 >= top[limit].0 {
-            return Ok(None);
+        matching: &dyn Query,
+        n: usize,
+    ) -> Result<(Vec<Candidate>, bool), SearchError> {
+        let mut top = searcher.search(matching, &TopDocs::with_limit(n + 1).order_by_score())?;
+        let complete = top.len() <= n;
+        top.truncate(n);
+        Ok((
+            top.into_iter()
+                .map(|(score, address)| {
+                    let order =
+                        order_column(searcher.segment_reader(address.segment_ord)).get_val(address.doc_id);
+                    (score, order, address)
+                })
+                .collect(),
+            complete,
+        ))
+    }
+
+    /// The candidates' scores under the per-field weights: the sum of the
+    /// leaves each matches, every leaf's scorer sought to the candidates in
+    /// document order, segment by segment. A candidate that does not match
+    /// the whole query (one found by its title alone) is left out.
+    fn rescore(
+        &self,
+        searcher: &tantivy::Searcher,
+        scoring: &Scoring<'_>,
+        candidates: &[Candidate],
+    ) -> Result<Vec<Ranked>, SearchError> {
+        let weights = scoring
+            .leaves
+            .iter()
+            .map(|(group, leaf)| Ok((*group, leaf.weight(EnableScoring::enabled_from_searcher(searcher))?)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let mut by_segment: BTreeMap<SegmentOrdinal, Vec<(DocId, u64)>> = BTreeMap::new();
+        for (_, order, address) in candidates {
+            by_segment.entry(address.segment_ord).or_default().push((address.doc_id, *order));
         }
-        let mut ranked: Vec<Ranked> = top
-            .into_iter()
-            .map(|(score, address)| {
-                let order =
-                    order_column(searcher.segment_reader(address.segment_ord)).get_val(address.doc_id);
-                (score, Cursor::Score { score, order }, address)
-            })
-            .collect();
-        ranked.sort_by(|a, b| {
-            let order = |cursor: &Cursor| match cursor {
-                Cursor::Score { order, .. } | Cursor::Date { order, .. } => *order,
-            };
-            b.0.total_cmp(&a.0).then_with(|| order(&a.1).cmp(&order(&b.1)))
-        });
-        ranked.truncate(limit + 1);
-        Ok(Some(ranked))
+        let groups = scoring.groups.units + scoring.groups.filters;
+        let mut ranked = Vec::with_capacity(candidates.len());
+        for (segment_ord, mut docs) in by_segment {
+            docs.sort_unstable();
+            let reader = searcher.segment_reader(segment_ord);
+            let mut scores: Vec<Score> = vec![0.0; docs.len()];
+            let mut matched = vec![false; docs.len() * groups];
+            for (group, weight) in &weights {
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                for (i, ((doc, _), score)) in docs.iter().zip(scores.iter_mut()).enumerate() {
+                    if scorer.doc() < *doc {
+                        scorer.seek(*doc);
+                    }
+                    if scorer.doc() == *doc {
+                        *score += scorer.score();
+                        matched[i * groups + group] = true;
+                    }
+                }
+            }
+            for (i, ((doc, order), score)) in docs.into_iter().zip(scores).enumerate() {
+                if scoring.groups.matches(&matched[i * groups..(i + 1) * groups]) {
+                    ranked.push((score, Cursor::Score { score, order }, DocAddress::new(segment_ord, doc)));
+                }
+            }
+        }
+        Ok(ranked)
     }
 
     /// The page after `request.after`, newest first (an empty query lists by date).
@@ -381,6 +541,12 @@ impl SearchIndex {
     }
 }
 
+fn cursor_order(cursor: &Cursor) -> u64 {
+    match cursor {
+        Cursor::Score { order, .. } | Cursor::Date { order, .. } => *order,
+    }
+}
+
 fn order_column(segment: &SegmentReader) -> std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>> {
     segment
         .fast_fields()
@@ -389,81 +555,189 @@ fn order_column(segment: &SegmentReader) -> std::sync::Arc<dyn tantivy::columnar
         .unwrap_or_else(|_| std::sync::Arc::new(tantivy::columnar::column_values::EmptyColumnValues))
 }
 
+/// What a document must match, by groups of scoring leaves: the query's
+/// units first (all of them, or any one), then the filtered dimensions (all).
+#[derive(Debug, Clone, Copy)]
+struct Groups {
+    units: usize,
+    filters: usize,
+    all: bool,
+}
+
+impl Groups {
+    fn matches(&self, matched: &[bool]) -> bool {
+        let (units, filters) = matched.split_at(self.units);
+        let units = if self.all { units.iter().all(|m| *m) } else { units.iter().any(|m| *m) };
+        units && filters.iter().all(|m| *m)
+    }
+}
+
+/// The per-field ranking as leaves whose scores add up (see `Plan::scoring_leaves`),
+/// each with its group.
+struct Scoring<'a> {
+    leaves: &'a [(usize, Box<dyn Query>)],
+    groups: Groups,
+}
+
 /// The count of matches and their facet counts.
 struct Totals {
     total: usize,
-    facets: Option<FacetCounts>,
-    /// 1 when the facets counted every match; `n` when they counted one in `n`.
-    sample_stride: u32,
+    facets: Option<HashMap<Facet, u64>>,
+    /// What the facet counts were multiplied by: 1 when they counted every
+    /// match, else the matches over those sampled.
+    scale: f64,
+    approximate: bool,
 }
 
-/// Counts every match, and the facets of about one match in `stride`, chosen
-/// by a scramble of the document number. Scores are not needed, so none is computed.
-struct SampledFacets {
-    facets: FacetCollector,
-    stride: u32,
+/// Counts every match and its facets, from the decoded ordinals of
+/// `FacetCache`. Scores are not needed, so none is computed.
+struct AllFacets {
+    /// By segment ordinal.
+    segments: Vec<std::sync::Arc<SegmentFacets>>,
 }
 
-type FacetChild = <FacetCollector as Collector>::Child;
-
-struct SampledFacetsSegment {
-    facets: FacetChild,
-    stride: u32,
+struct AllFacetsSegment {
+    facets: std::sync::Arc<SegmentFacets>,
+    counts: Vec<u32>,
     count: usize,
 }
 
-impl Collector for SampledFacets {
-    type Fruit = (usize, FacetCounts);
-    type Child = SampledFacetsSegment;
+impl Collector for AllFacets {
+    type Fruit = (usize, HashMap<Facet, u64>);
+    type Child = AllFacetsSegment;
 
-    fn for_segment(&self, ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        Ok(SampledFacetsSegment {
-            facets: self.facets.for_segment(ord, reader)?,
-            stride: self.stride,
-            count: 0,
-        })
+    fn for_segment(&self, ord: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<Self::Child> {
+        let facets = self.segments[ord as usize].clone();
+        Ok(AllFacetsSegment { counts: vec![0; facets.names.len()], facets, count: 0 })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(usize, <FacetChild as SegmentCollector>::Fruit)>,
-    ) -> tantivy::Result<Self::Fruit> {
-        let total = fruits.iter().map(|(count, _)| count).sum();
-        let counts = self.facets.merge_fruits(fruits.into_iter().map(|(_, facets)| facets).collect())?;
+    fn merge_fruits(&self, fruits: Vec<(usize, Vec<(Facet, u64)>)>) -> tantivy::Result<Self::Fruit> {
+        let mut total = 0;
+        let mut counts = HashMap::new();
+        for (count, facets) in fruits {
+            total += count;
+            for (facet, n) in facets {
+                *counts.entry(facet).or_insert(0) += n;
+            }
+        }
         Ok((total, counts))
     }
 }
 
-impl SegmentCollector for SampledFacetsSegment {
-    type Fruit = (usize, <FacetChild as SegmentCollector>::Fruit);
+impl SegmentCollector for AllFacetsSegment {
+    type Fruit = (usize, Vec<(Facet, u64)>);
 
-    fn collect(&mut self, doc: DocId, score: Score) {
+    fn collect(&mut self, doc: DocId, _score: Score) {
         self.count += 1;
-        // Scrambled so that a pattern in insertion order cannot line up with the stride.
-        if doc.wrapping_mul(0x9E37_79B1).rotate_right(16).is_multiple_of(self.stride) {
-            self.facets.collect(doc, score);
+        for &ord in self.facets.of(doc) {
+            self.counts[ord as usize] += 1;
         }
     }
 
     fn harvest(self) -> Self::Fruit {
-        (self.count, self.facets.harvest())
+        let facets = self
+            .counts
+            .iter()
+            .zip(&self.facets.names)
+            .filter(|(count, _)| **count > 0)
+            .map(|(count, facet)| (facet.clone(), u64::from(*count)))
+            .collect();
+        (self.count, facets)
     }
 }
 
-fn facet_values(counts: &FacetCounts, stride: u32) -> Vec<FacetValues> {
+/// Documents in a row whose matches a facet sample reads (see `totals`).
+const SAMPLE_BLOCK: DocId = 128;
+
+/// The facet field's name in the schema.
+const FACET_FIELD: &str = "facets";
+
+/// The facet ordinals of every document of a segment, decoded once: counting
+/// then reads two plain arrays instead of tantivy's compressed column.
+pub(crate) struct SegmentFacets {
+    /// The ordinals of document `d` are `ords[starts[d]..starts[d + 1]]`.
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+    /// The facet of each ordinal.
+    names: Vec<Facet>,
+}
+
+impl SegmentFacets {
+    fn decode(segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let reader = segment.facet_reader(FACET_FIELD)?;
+        let mut starts = Vec::with_capacity(segment.max_doc() as usize + 1);
+        let mut ords = Vec::new();
+        for doc in 0..segment.max_doc() {
+            starts.push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
+            ords.extend(reader.facet_ords(doc).map(|ord| u32::try_from(ord).unwrap_or(u32::MAX)));
+        }
+        starts.push(u32::try_from(ords.len()).unwrap_or(u32::MAX));
+        let names = (0..reader.num_facets() as u64)
+            .map(|ord| {
+                let mut facet = Facet::root();
+                reader.facet_from_ord(ord, &mut facet).map(|()| facet)
+            })
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(SegmentFacets { starts, ords, names })
+    }
+
+    fn of(&self, doc: DocId) -> &[u32] {
+        let doc = doc as usize;
+        &self.ords[self.starts[doc] as usize..self.starts[doc + 1] as usize]
+    }
+}
+
+/// Decoded facet ordinals by segment, kept while the segment is searched.
+/// A segment never changes (deletes only hide documents), so an entry stays
+/// right for the segment's life.
+#[derive(Default)]
+pub(crate) struct FacetCache(std::sync::Mutex<HashMap<SegmentId, std::sync::Arc<SegmentFacets>>>);
+
+impl FacetCache {
+    /// The decoded facets of the searcher's segments, by segment ordinal;
+    /// segments no longer searched are forgotten.
+    fn segments(&self, searcher: &tantivy::Searcher) -> tantivy::Result<Vec<std::sync::Arc<SegmentFacets>>> {
+        let readers = searcher.segment_readers();
+        let mut known = {
+            let mut cache = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            cache.retain(|id, _| readers.iter().any(|r| r.segment_id() == *id));
+            readers.iter().map(|r| cache.get(&r.segment_id()).cloned()).collect::<Vec<_>>()
+        };
+        // Decoded outside the lock: another search may decode the same segment, harmlessly.
+        for (slot, reader) in known.iter_mut().zip(readers) {
+            if slot.is_none() {
+                let decoded = std::sync::Arc::new(SegmentFacets::decode(reader)?);
+                self.0
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(reader.segment_id(), decoded.clone());
+                *slot = Some(decoded);
+            }
+        }
+        Ok(known.into_iter().flatten().collect())
+    }
+}
+
+fn facet_values(counts: &HashMap<Facet, u64>, scale: f64) -> Vec<FacetValues> {
+    let mut by_dimension: HashMap<&str, Vec<(String, u64)>> = HashMap::new();
+    for (facet, count) in counts {
+        if let [root, value] = facet.to_path()[..] {
+            // Rounded: counts and scale are far below 2^52.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let scaled = (*count as f64 * scale).round() as u64;
+            if let Some(dimension) = Dimension::ALL.iter().find(|d| d.as_str() == root) {
+                by_dimension.entry(dimension.as_str()).or_default().push((value.to_owned(), scaled));
+            }
+        }
+    }
     Dimension::ALL
         .into_iter()
         .map(|dimension| {
-            let mut values: Vec<(String, u64)> = counts
-                .get(dimension.root())
-                .filter_map(|(facet, count)| {
-                    facet.to_path().last().map(|v| ((*v).to_owned(), count * u64::from(stride)))
-                })
-                .collect();
+            let mut values = by_dimension.remove(dimension.as_str()).unwrap_or_default();
             values.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             values.truncate(FACET_VALUES);
             FacetValues { dimension, values }

@@ -250,6 +250,38 @@ fn the_first_page_agrees_with_the_pages_that_follow() {
 }
 
 #[test]
+fn pages_continue_past_the_candidates_the_weights_rank() {
+    let mut index = SearchIndex::in_memory().expect("index");
+    // Scores of many levels and ties, in the title or the body.
+    let docs = (0..60).map(|i| {
+        let title = if i % 7 == 0 { "Informe municipal" } else { "Documento" };
+        let body = "informe ".repeat(i % 5 + 1) + &"relleno ".repeat(i % 11) + "de la alcaldía";
+        doc(&i.to_string(), Kind::Knowledge, title, &body, &[], 0)
+    });
+    index.apply(docs.map(Change::Upsert), 1).expect("indexed");
+    let all = walk(&index, "informe", 100);
+    assert_eq!(all.len(), 60);
+    let request = SearchRequest { text: "informe".into(), limit: 100, ..Default::default() };
+    let ranked = index.search(&request).expect("ok").hits;
+    assert!(ranked.windows(2).all(|w| w[0].score >= w[1].score));
+    let titled = |key: &str| {
+        key.strip_prefix("conocimiento:").and_then(|i| i.parse::<usize>().ok()).is_some_and(|i| i % 7 == 0)
+    };
+    assert!(ranked[..9].iter().all(|h| titled(&h.key)), "titles first");
+    for candidates in [1, 5, 12] {
+        index.candidates = candidates;
+        let walked = walk(&index, "informe", 100);
+        let mut sorted = walked.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), 60, "every match once with {candidates} candidates");
+        for size in [1, 4, 10] {
+            assert_eq!(walk(&index, "informe", size), walked, "pages of {size}, {candidates} candidates");
+        }
+    }
+}
+
+#[test]
 fn facets_of_a_broad_query_are_estimated_from_a_sample() {
     let mut index = SearchIndex::in_memory().expect("index");
     let docs = (0..4_000).map(|i| {
