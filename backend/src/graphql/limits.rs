@@ -92,8 +92,13 @@ impl Extension for QueryLimitsExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        if let Some(depth) = nesting_beyond(&request.query, MAX_NESTING) {
-            return Err(too_deeply_nested(depth));
+        match excess(&request.query, MAX_NESTING, MAX_NAME) {
+            Some(Excess::Nesting(depth)) => return Err(too_deeply_nested(depth)),
+            Some(Excess::Name(length)) => return Err(name_too_long(length)),
+            None => {}
+        }
+        if request.operation_name.as_ref().is_some_and(|name| name.len() > MAX_NAME) {
+            return Err(name_too_long(MAX_NAME + 1));
         }
         if request.variables.values().any(const_has_nul) {
             return Err(nul_refused());
@@ -285,15 +290,45 @@ pub fn too_deeply_nested(depth: usize) -> ServerError {
 /// and abort the whole server. Not a validator: anything unbalanced or
 /// unterminated is left to the parser, which explains it.
 pub fn nesting_beyond(query: &str, limit: usize) -> Option<usize> {
+    match excess(query, limit, usize::MAX) {
+        Some(Excess::Nesting(depth)) => Some(depth),
+        _ => None,
+    }
+}
+
+/// What makes a document too costly to parse and check, found in one scan of its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Excess {
+    /// Brackets nested this deep.
+    Nesting(usize),
+    /// A name (or number) this long outside strings: validating one unknown
+    /// name of megabytes took the debug server 20 s (its suggestions).
+    Name(usize),
+}
+
+/// The first excess of nesting past `max_nesting` or of a name past
+/// `max_name` characters, strings and comments aside.
+pub fn excess(query: &str, max_nesting: usize, max_name: usize) -> Option<Excess> {
     let bytes = query.as_bytes();
     let mut depth = 0usize;
+    let mut name = 0usize;
     let mut at = 0;
     while at < bytes.len() {
-        match bytes[at] {
+        let byte = bytes[at];
+        if byte.is_ascii_alphanumeric() || byte == b'_' {
+            name += 1;
+            if name > max_name {
+                return Some(Excess::Name(name));
+            }
+            at += 1;
+            continue;
+        }
+        name = 0;
+        match byte {
             b'{' | b'[' | b'(' => {
                 depth += 1;
-                if depth > limit {
-                    return Some(depth);
+                if depth > max_nesting {
+                    return Some(Excess::Nesting(depth));
                 }
             }
             b'}' | b']' | b')' => depth = depth.saturating_sub(1),
@@ -321,6 +356,16 @@ pub fn nesting_beyond(query: &str, limit: usize) -> Option<usize> {
         at += 1;
     }
     None
+}
+
+/// Longest name (field, alias, argument, operation, fragment) a document may hold.
+pub const MAX_NAME: usize = 256;
+
+fn name_too_long(length: usize) -> ServerError {
+    coded(
+        ErrorCode::BadUserInput,
+        format!("la consulta tiene un nombre de {length} o más caracteres; el máximo es {MAX_NAME}"),
+    )
 }
 
 fn nul_refused() -> ServerError {
@@ -507,6 +552,15 @@ mod tests {
         assert!(matches!(expansion(&chain), Expansion::TooDeep));
         let cycle = "{ ...A } fragment A on Query { a ...B } fragment B on Query { b ...A }";
         assert!(matches!(expansion(cycle), Expansion::Fields(2)));
+    }
+
+    #[test]
+    fn names_are_measured_outside_strings_and_comments() {
+        let long = "a".repeat(MAX_NAME + 1);
+        assert_eq!(excess(&format!("{{ {long} }}"), MAX_NESTING, MAX_NAME), Some(Excess::Name(MAX_NAME + 1)));
+        assert_eq!(excess(&format!("{{ a(x: \"{long}\") # {long}\n }}"), MAX_NESTING, MAX_NAME), None);
+        assert_eq!(excess(&format!("{{ a(x: \"\"\"{long}\"\"\") }}"), MAX_NESTING, MAX_NAME), None);
+        assert_eq!(excess("{ territorialEntity(code: \"05\") { name } }", MAX_NESTING, MAX_NAME), None);
     }
 
     #[test]

@@ -379,9 +379,10 @@ struct Operation {
 /// Unparseable documents (`None`) are left to the executor, which explains
 /// the syntax error.
 fn operation(request: &GraphqlRequest) -> Option<Operation> {
-    // Parsing recurses once per level: a document nested too deep for that is
-    // left to the executor, whose limits refuse it before parsing.
-    if limits::nesting_beyond(&request.query, limits::MAX_NESTING).is_some() {
+    // Parsing recurses once per level: a document nested too deep for that (or
+    // with a name of megabytes) is left to the executor, whose limits refuse it
+    // before parsing.
+    if limits::excess(&request.query, limits::MAX_NESTING, limits::MAX_NAME).is_some() {
         return None;
     }
     let document = async_graphql::parser::parse_query(&request.query).ok()?;
