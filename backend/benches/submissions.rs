@@ -264,9 +264,14 @@ async fn main() {
     match Database::connect(opts.postgres.as_str()).await {
         Ok(admin) => {
             admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
-            let url = match opts.postgres.rsplit_once('/') {
-                Some((server, _)) => format!("{server}/{name}"),
-                None => format!("{}/{name}", opts.postgres),
+            // The same server and options (e.g. `?sslmode=disable`), another database.
+            let (base, options) = match opts.postgres.split_once('?') {
+                Some((base, options)) => (base, format!("?{options}")),
+                None => (opts.postgres.as_str(), String::new()),
+            };
+            let url = match base.rsplit_once('/') {
+                Some((server, _)) => format!("{server}/{name}{options}"),
+                None => format!("{base}/{name}{options}"),
             };
             run("PostgreSQL", url, opts.workers, &opts).await;
             let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;

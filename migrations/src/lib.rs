@@ -13,6 +13,7 @@ mod m20261122_000005_knowledge_search;
 mod m20261122_000006_assistance;
 mod m20261201_000007_assistance_delivery;
 mod m20261201_000008_consultation;
+mod m20261201_000009_observation_sheet;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_assistance::Migration),
             Box::new(m20261201_000007_assistance_delivery::Migration),
             Box::new(m20261201_000008_consultation::Migration),
+            Box::new(m20261201_000009_observation_sheet::Migration),
         ]
     }
 }

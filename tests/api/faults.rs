@@ -6,7 +6,7 @@
 //! the machine's shared ones serve every other test and are never touched.
 
 use std::{
-    collections::{BTreeSet, HashMap},
+    collections::{BTreeSet, HashMap, HashSet},
     path::Path,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -122,35 +122,49 @@ async fn wait_sessions_gone(db: &DatabaseConnection, name: &str) {
 struct Holdings {
     /// Submission id → values it says it accepted.
     accepted: HashMap<String, i64>,
-    /// Submission id → the values its provenance points to, sorted.
+    /// Submission id → the values its log names and a sheet holds, sorted.
     values: HashMap<String, Vec<Stored>>,
     /// Submissions with their audit entry (written in the same transaction).
     audited: BTreeSet<String>,
-    /// Values no submission accounts for.
+    /// Values a sheet holds that no submission's log accounts for.
     orphans: i64,
-    /// Every value row.
+    /// Every value the sheets hold.
     value_rows: i64,
 }
 
 async fn holdings(db: &DatabaseConnection) -> Holdings {
-    let accepted = query(db, "SELECT id::text AS id, accepted FROM submission")
-        .await
-        .iter()
-        .map(|row| (text(row, "id"), i64::from(row.try_get::<i32>("", "accepted").expect("accepted"))))
-        .collect();
+    // Every value the sheets hold: (subject, period, element, number) → value.
+    let mut held: HashMap<(String, String, String, u64), String> = HashMap::new();
+    for row in query(db, "SELECT subject_code, period, entries FROM observation_sheet").await {
+        let entries: Value = serde_json::from_str(&text(&row, "entries")).expect("entries are JSON");
+        for (element, entry) in entries.as_object().expect("entries by element") {
+            for (number, value) in (1..).zip(entry["values"].as_array().expect("values")) {
+                let key = (text(&row, "subject_code"), text(&row, "period"), element.clone(), number);
+                held.insert(key, value["value"].as_str().expect("value").to_owned());
+            }
+        }
+    }
+    let mut accepted = HashMap::new();
     let mut values: HashMap<String, Vec<Stored>> = HashMap::new();
-    let sql = "SELECT s.submission_id::text AS id, o.subject_code, o.element_code, o.period, v.value
-               FROM observation_source s
-               JOIN observation_value v ON v.id = s.value_id
-               JOIN observation o ON o.id = v.observation_id";
-    for row in query(db, sql).await {
-        let value = (
-            text(&row, "subject_code"),
-            text(&row, "element_code"),
-            text(&row, "period"),
-            text(&row, "value"),
-        );
-        values.entry(text(&row, "id")).or_default().push(value);
+    let mut accounted = HashSet::new();
+    for row in query(db, "SELECT id::text AS id, accepted, period, outcomes FROM submission").await {
+        let id = text(&row, "id");
+        accepted.insert(id.clone(), i64::from(row.try_get::<i32>("", "accepted").expect("accepted")));
+        let log: Value = serde_json::from_str(&text(&row, "outcomes")).expect("log is JSON");
+        for logged in log.as_array().expect("log") {
+            let field = |name: &str| logged[name].as_str().expect("logged field").to_owned();
+            let key = (field("s"), text(&row, "period"), field("e"), logged["n"].as_u64().expect("number"));
+            // A logged value counts only if the sheet holds it, as logged.
+            if held.get(&key) == Some(&field("v")) {
+                values.entry(id.clone()).or_default().push((
+                    key.0.clone(),
+                    key.2.clone(),
+                    key.1.clone(),
+                    field("v"),
+                ));
+                accounted.insert(key);
+            }
+        }
     }
     values.values_mut().for_each(|list| list.sort());
     let audited = query(db, "SELECT object_id FROM audit_log WHERE action = 'submit_report'")
@@ -158,14 +172,8 @@ async fn holdings(db: &DatabaseConnection) -> Holdings {
         .iter()
         .map(|row| text(row, "object_id"))
         .collect();
-    let orphans = count(
-        db,
-        "SELECT COUNT(*) AS n FROM observation_value v
-         WHERE NOT EXISTS (SELECT 1 FROM observation_source s WHERE s.value_id = v.id)",
-    )
-    .await;
-    let value_rows = count(db, "SELECT COUNT(*) AS n FROM observation_value").await;
-    Holdings { accepted, values, audited, orphans, value_rows }
+    let orphans = held.keys().filter(|key| !accounted.contains(*key)).count() as i64;
+    Holdings { accepted, values, audited, orphans, value_rows: held.len() as i64 }
 }
 
 /// No submission is half-written: each has every value it accepted, and its audit entry.

@@ -12,6 +12,7 @@ mod fuzz;
 mod http;
 mod limits;
 mod matrix;
+mod migration;
 mod operations;
 mod reporting;
 mod schema;

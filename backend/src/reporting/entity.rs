@@ -48,39 +48,22 @@ sea_table!(submission, "submission", {
     pub duplicates: i32,
     pub corrections: i32,
     pub conflicts: i32,
+    /// `Vec<sheet::Logged>` as JSON: what each value did, in the order sent.
+    pub outcomes: String,
 });
 
-sea_table!(observation, "observation", {
+sea_table!(observation_sheet, "observation_sheet", {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
     pub subject_code: String,
-    pub element_code: String,
-    pub period: String,
-    pub current_value_id: Uuid,
-    pub in_conflict: bool,
-    pub updated_at: DateTimeUtc,
-});
-
-sea_table!(observation_value, "observation_value", {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: Uuid,
-    pub observation_id: Uuid,
-    pub value: String,
-    pub reporter_code: String,
-    pub submission_id: Uuid,
-    pub requirement_code: String,
-    pub version: i32,
-    pub status: String,
-    pub created_at: DateTimeUtc,
-});
-
-sea_table!(observation_source, "observation_source", {
-    #[sea_orm(primary_key)]
-    pub id: i64,
-    pub value_id: Uuid,
-    pub submission_id: Uuid,
-    pub requirement_code: String,
-    pub outcome: String,
+    pub period: String,
+    /// `sheet::Entries` as JSON.
+    pub entries: String,
+    /// Observations of the sheet in conflict (the conflict list reads only those sheets).
+    pub conflicts: i32,
+    /// Bumped by every write: a writer that read an older revision starts again.
+    pub revision: i32,
+    pub updated_at: DateTimeUtc,
 });
 
 use super::model::{DataElement, ElementStatus, Periodicity, Requirement, SubmissionRecord, ValueType};

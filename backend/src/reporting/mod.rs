@@ -12,6 +12,8 @@ pub mod import;
 pub mod model;
 pub mod resolvers;
 pub mod service;
+pub mod sheet;
+mod sheet_store;
 pub mod similarity;
 pub mod status;
 pub mod submission;

@@ -13,9 +13,10 @@ use uuid::Uuid;
 
 use super::{
     catalogue::Catalogue,
-    entity::{observation, observation_source, observation_value, submission},
+    entity::observation_sheet,
     model::{parse_period, DataElement, ElementState, Requirement},
-    submission::{ACTIVE, REJECTED},
+    sheet::{Entry, ObservationKey, ResolveError},
+    sheet_store::{parse_entries, read_sheets, sheets_after, write_sheets},
 };
 use crate::{
     access::{
@@ -43,7 +44,7 @@ pub struct ElementStatusRow {
     pub state: ElementState,
     pub value: Option<String>,
     pub source: Option<ValueSource>,
-    pub observation_id: Option<Uuid>,
+    pub observation_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -94,7 +95,7 @@ pub fn burden_saved(reused: usize, requested: usize) -> f64 {
 /// What the database says of one key, reduced to what the state needs.
 #[derive(Debug, Clone)]
 pub struct KeyView {
-    pub observation_id: Uuid,
+    pub observation_id: String,
     pub in_conflict: bool,
     pub value: String,
     pub source: ValueSource,
@@ -190,123 +191,145 @@ impl Status {
     pub async fn resolve_conflict(
         &self,
         actor: &Actor,
-        observation_id: Uuid,
-        value_id: Uuid,
+        observation_id: &str,
+        value_id: &str,
     ) -> Result<KeyView, ServiceError> {
         let user =
             rules::require_role(actor, &[Role::Territorial, Role::Admin], "resolver conflictos de datos")?;
-        let observation = observation::Entity::find_by_id(observation_id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("no existe esa observación".into()))?;
-        let subject = self.entity(&observation.subject_code).await?;
-        // Nothing reads through `self.db` once the transaction is open: the
-        // embedded database has a single connection.
-        let transaction = self.db.begin().await?;
-        let observation = observation::Entity::find_by_id(observation_id)
-            .one(&transaction)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("no existe esa observación".into()))?;
+        let not_found = || ServiceError::NotFound("no existe esa observación".into());
+        let key = ObservationKey::parse(observation_id).ok_or_else(not_found)?;
+        let chosen = match ObservationKey::parse_value(value_id) {
+            Some((value_key, number)) if value_key == key => number,
+            _ => {
+                return Err(ServiceError::invalid(
+                    "el valor elegido no es uno de los valores en conflicto de esa observación",
+                ))
+            }
+        };
+        let subject = self.entity(&key.subject).await?;
         if user.role != Role::Admin
             && !rules::may_write_for_entity(user, &subject.code, subject.department_code.as_deref())
         {
             return Err(ServiceError::Forbidden("resolver conflictos de datos de otra entidad"));
         }
-        if !observation.in_conflict {
-            return Err(ServiceError::Conflict("esa observación no está en conflicto".into()));
-        }
-        let active = observation_value::Entity::find()
-            .filter(observation_value::Column::ObservationId.eq(observation_id))
-            .filter(observation_value::Column::Status.eq(ACTIVE))
-            .all(&transaction)
-            .await?;
-        let chosen = active.iter().find(|value| value.id == value_id).cloned().ok_or_else(|| {
-            ServiceError::invalid("el valor elegido no es uno de los valores en conflicto de esa observación")
+        // Nothing reads through `self.db` once the transaction is open: the
+        // embedded database has a single connection.
+        let transaction = self.db.begin().await?;
+        let mut sheets = read_sheets(&transaction, [key.subject.as_str()], &key.period).await?;
+        let sheet = sheets.get_mut(&key.subject).ok_or_else(not_found)?;
+        let entry = sheet.entries.0.get_mut(&key.element).ok_or_else(not_found)?;
+        let before = view_of(&key, entry);
+        let now = Utc::now();
+        entry.resolve(chosen, &key.subject, now).map_err(|error| match error {
+            ResolveError::NotInConflict => {
+                ServiceError::Conflict("esa observación no está en conflicto".into())
+            }
+            ResolveError::NotCompeting => ServiceError::invalid(
+                "el valor elegido no es uno de los valores en conflicto de esa observación",
+            ),
         })?;
-        let before = views_for(&transaction, std::slice::from_ref(&observation)).await?;
-        let losers: Vec<Uuid> = active.iter().filter(|v| v.value != chosen.value).map(|v| v.id).collect();
-        observation_value::Entity::update_many()
-            .col_expr(observation_value::Column::Status, Expr::value(REJECTED))
-            .filter(observation_value::Column::Id.is_in(losers))
-            .exec(&transaction)
-            .await?;
-        observation::Entity::update_many()
-            .col_expr(observation::Column::CurrentValueId, Expr::value(chosen.id))
-            .col_expr(observation::Column::InConflict, Expr::value(false))
-            .col_expr(observation::Column::UpdatedAt, Expr::value(Utc::now()))
-            .filter(observation::Column::Id.eq(observation_id))
-            .exec(&transaction)
-            .await?;
-        let resolved = observation::Entity::find_by_id(observation_id)
-            .one(&transaction)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("no existe esa observación".into()))?;
-        let after = views_for(&transaction, std::slice::from_ref(&resolved)).await?;
-        let (before, after) = (before.values().next().cloned(), after.values().next().cloned());
+        let after = view_of(&key, entry);
         let describe = |view: &Option<KeyView>| {
             view.as_ref().map(
                 |v| serde_json::json!({ "value": v.value, "inConflict": v.in_conflict, "source": v.source }),
             )
         };
-        let object_id = observation_id.to_string();
+        let object_id = key.id();
         let change = Change::new("resolve_conflict", "observation", &object_id)
             .before(&describe(&before))
             .after(&describe(&after));
+        write_sheets(&transaction, sheets.into_values().collect(), now).await?;
         audit::record(&transaction, actor, change).await?;
         transaction.commit().await?;
-        after.ok_or_else(|| ServiceError::NotFound("no existe esa observación".into()))
+        after.ok_or_else(not_found)
     }
 
-    /// Observations in conflict for the entities an actor can see, oldest first.
+    /// Observations in conflict, by subject, period and element.
     #[tracing::instrument(name = "reporting.conflicts", skip_all)]
     pub async fn conflicts(
         &self,
         subject_code: Option<&str>,
         page: &PageRequest,
-    ) -> Result<Page<(observation::Model, KeyView)>, ServiceError> {
-        let mut query = observation::Entity::find().filter(observation::Column::InConflict.eq(true));
+    ) -> Result<Page<Conflict>, ServiceError> {
+        let mut query = observation_sheet::Entity::find().filter(observation_sheet::Column::Conflicts.gt(0));
         if let Some(code) = subject_code {
-            query = query.filter(observation::Column::SubjectCode.eq(DivipolaCode::parse(code)?.as_str()));
+            query =
+                query.filter(observation_sheet::Column::SubjectCode.eq(DivipolaCode::parse(code)?.as_str()));
         }
-        let total_count = {
-            use sea_orm::PaginatorTrait;
-            query.clone().count(&self.db).await?
+        let total_count = query
+            .clone()
+            .select_only()
+            .column_as(Expr::col(observation_sheet::Column::Conflicts).sum(), "total")
+            .into_tuple::<Option<i64>>()
+            .one(&self.db)
+            .await?
+            .flatten()
+            .unwrap_or(0) as u64;
+        let after = match &page.after {
+            Some(cursor) => Some(
+                ObservationKey::parse(cursor)
+                    .ok_or_else(|| ServiceError::invalid("el cursor «after» no es válido"))?,
+            ),
+            None => None,
         };
-        if let Some(after) = &page.after {
-            let after = Uuid::parse_str(after)
-                .map_err(|_| ServiceError::invalid("el cursor «after» no es válido"))?;
-            query = query.filter(observation::Column::Id.gt(after));
+        let wanted = page.fetch_limit() as usize;
+        let mut items = Vec::new();
+        // Sheets in key order (codes are ASCII: byte order), a batch at a time,
+        // until the page is full.
+        let mut from = after.clone().map(|key| (key.subject, key.period));
+        let mut first_batch = true;
+        while items.len() < wanted {
+            let mut batch = query.clone();
+            if let Some((subject, period)) = &from {
+                batch = batch.filter(sheets_after(subject, period, first_batch));
+            }
+            let rows = batch
+                .order_by_asc(observation_sheet::Column::SubjectCode)
+                .order_by_asc(observation_sheet::Column::Period)
+                .limit(CONFLICT_SHEETS_PER_BATCH)
+                .all(&self.db)
+                .await?;
+            first_batch = false;
+            let Some(last) = rows.last() else { break };
+            from = Some((last.subject_code.clone(), last.period.clone()));
+            let full = rows.len() as u64 == CONFLICT_SHEETS_PER_BATCH;
+            for row in &rows {
+                for (element, entry) in parse_entries(row)?.0 {
+                    let key = ObservationKey {
+                        subject: row.subject_code.clone(),
+                        period: row.period.clone(),
+                        element,
+                    };
+                    if !entry.in_conflict || after.as_ref().is_some_and(|after| &key <= after) {
+                        continue;
+                    }
+                    if let Some(view) = view_of(&key, &entry) {
+                        let competing = entry
+                            .active()
+                            .into_iter()
+                            .map(|(n, held)| (key.value_id(n), held.value.clone(), held.reporter.clone()))
+                            .collect();
+                        items.push(Conflict { key, view, competing });
+                    }
+                }
+            }
+            if !full {
+                break;
+            }
         }
-        let rows =
-            query.order_by_asc(observation::Column::Id).limit(page.fetch_limit()).all(&self.db).await?;
-        let views = views_for(&self.db, &rows).await?;
-        let items =
-            rows.into_iter().filter_map(|row| views.get(&row.id).cloned().map(|view| (row, view))).collect();
+        items.truncate(wanted);
         Ok(Page::from_rows(items, page, total_count))
     }
+}
 
-    /// The competing values of many observations in one query (the conflict
-    /// screen's DataLoader batch): (value id, value, reporter) per observation.
-    pub async fn active_values_of(
-        &self,
-        observations: &[Uuid],
-    ) -> Result<HashMap<Uuid, Vec<(Uuid, String, String)>>, ServiceError> {
-        let rows = observation_value::Entity::find()
-            .filter(observation_value::Column::ObservationId.is_in(observations.iter().copied()))
-            .filter(observation_value::Column::Status.eq(ACTIVE))
-            .order_by_asc(observation_value::Column::Id)
-            .all(&self.db)
-            .await?;
-        let mut by_observation: HashMap<Uuid, Vec<(Uuid, String, String)>> = HashMap::new();
-        for row in rows {
-            by_observation.entry(row.observation_id).or_default().push((
-                row.id,
-                row.value,
-                row.reporter_code,
-            ));
-        }
-        Ok(by_observation)
-    }
+const CONFLICT_SHEETS_PER_BATCH: u64 = 50;
+
+/// One observation in conflict, with its competing values (id, value, reporter).
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub key: ObservationKey,
+    pub view: KeyView,
+    pub competing: Vec<(String, String, String)>,
 }
 
 fn status_of(
@@ -328,86 +351,51 @@ fn status_of(
                 state,
                 value: view.map(|v| v.value.clone()),
                 source: view.map(|v| v.source.clone()),
-                observation_id: view.map(|v| v.observation_id),
+                observation_id: view.map(|v| v.observation_id.clone()),
             })
         })
         .collect();
     RequirementStatus { entity, requirement, period, elements: rows }
 }
 
-/// The served value of each element of `subject` in `period` (all elements, or `only` those).
+/// The served value of each element of `subject` in `period` (all elements, or `only` those):
+/// one indexed read of the (subject, period) sheet.
 async fn key_views(
     connection: &impl ConnectionTrait,
     subject: &str,
     period: &str,
     only: Option<&[String]>,
 ) -> Result<HashMap<String, KeyView>, ServiceError> {
-    let mut query = observation::Entity::find()
-        .filter(observation::Column::SubjectCode.eq(subject))
-        .filter(observation::Column::Period.eq(period));
-    if let Some(codes) = only {
-        query = query.filter(observation::Column::ElementCode.is_in(codes.iter().cloned()));
-    }
-    let observations = query.all(connection).await?;
-    let views = views_for(connection, &observations).await?;
-    Ok(observations
+    let Some(sheet) = read_sheets(connection, [subject], period).await?.remove(subject) else {
+        return Ok(HashMap::new());
+    };
+    Ok(sheet
+        .entries
+        .0
         .into_iter()
-        .filter_map(|o| views.get(&o.id).cloned().map(|view| (o.element_code, view)))
+        .filter(|(element, _)| only.is_none_or(|codes| codes.contains(element)))
+        .filter_map(|(element, entry)| {
+            let key = ObservationKey { subject: subject.to_owned(), period: period.to_owned(), element };
+            Some((key.element.clone(), view_of(&key, &entry)?))
+        })
         .collect())
 }
 
-/// Views of observations by id: three queries whatever their number.
-async fn views_for(
-    connection: &impl ConnectionTrait,
-    observations: &[observation::Model],
-) -> Result<HashMap<Uuid, KeyView>, ServiceError> {
-    if observations.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let current_ids: Vec<Uuid> = observations.iter().map(|o| o.current_value_id).collect();
-    let values = observation_value::Entity::find()
-        .filter(observation_value::Column::Id.is_in(current_ids.iter().copied()))
-        .all(connection)
-        .await?;
-    let sources = observation_source::Entity::find()
-        .filter(observation_source::Column::ValueId.is_in(current_ids.iter().copied()))
-        .all(connection)
-        .await?;
-    let submissions = submission::Entity::find()
-        .filter(submission::Column::Id.is_in(values.iter().map(|v| v.submission_id)))
-        .all(connection)
-        .await?;
-    let submitted_at: HashMap<Uuid, DateTime<Utc>> =
-        submissions.iter().map(|s| (s.id, s.submitted_at)).collect();
-    let mut supplied: HashMap<Uuid, HashSet<String>> = HashMap::new();
-    for source in sources {
-        supplied.entry(source.value_id).or_default().insert(source.requirement_code);
-    }
-    let values: HashMap<Uuid, observation_value::Model> = values.into_iter().map(|v| (v.id, v)).collect();
-    Ok(observations
-        .iter()
-        .filter_map(|o| {
-            let value = values.get(&o.current_value_id)?;
-            Some((
-                o.id,
-                KeyView {
-                    observation_id: o.id,
-                    in_conflict: o.in_conflict,
-                    value: value.value.clone(),
-                    source: ValueSource {
-                        submission_id: value.submission_id,
-                        requirement_code: value.requirement_code.clone(),
-                        reporter_code: value.reporter_code.clone(),
-                        submitted_at: submitted_at
-                            .get(&value.submission_id)
-                            .copied()
-                            .unwrap_or(value.created_at),
-                    },
-                    supplied_for: supplied.remove(&value.id).unwrap_or_default(),
-                },
-            ))
-        })
-        .collect())
+/// What the state needs of one observation: its served value and provenance.
+fn view_of(key: &ObservationKey, entry: &Entry) -> Option<KeyView> {
+    let served = entry.served()?;
+    Some(KeyView {
+        observation_id: key.id(),
+        in_conflict: entry.in_conflict,
+        value: served.value.clone(),
+        source: ValueSource {
+            submission_id: served.submission,
+            requirement_code: served.requirement.clone(),
+            reporter_code: served.reporter.clone(),
+            submitted_at: served.at,
+        },
+        supplied_for: served.supplied_for().map(str::to_owned).collect(),
+    })
 }
 
 #[cfg(test)]
@@ -416,7 +404,7 @@ mod tests {
 
     fn view(in_conflict: bool, supplied_for: &[&str]) -> KeyView {
         KeyView {
-            observation_id: Uuid::nil(),
+            observation_id: "05001:2025:POB".into(),
             in_conflict,
             value: "10".into(),
             source: ValueSource {

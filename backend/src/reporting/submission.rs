@@ -9,19 +9,18 @@ use std::{
 
 use chrono::Utc;
 use sea_orm::{
-    sea_query::{CaseStatement, Expr},
-    ActiveValue::NotSet,
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set, SqlErr, TransactionTrait,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    SqlErr, TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{
     catalogue::Catalogue,
-    dedup::{self, ActiveValue, Decision},
-    entity::{observation, observation_source, observation_value, submission},
+    entity::submission,
     model::{canonical_value, parse_period, Outcome, Requirement, SubmissionRecord, ValueType},
+    sheet::{Entries, Entry, Incoming, Logged},
+    sheet_store::{read_sheets, write_sheets, SheetChange, StaleSheet},
 };
 use crate::{
     access::{
@@ -34,9 +33,6 @@ use crate::{
 
 pub const MAX_VALUES_PER_SUBMISSION: usize = 500;
 const MAX_ATTEMPTS: u32 = 5;
-pub const ACTIVE: &str = "ACTIVE";
-pub const SUPERSEDED: &str = "SUPERSEDED";
-pub const REJECTED: &str = "REJECTED";
 
 /// One value as received.
 #[derive(Debug, Clone)]
@@ -212,7 +208,7 @@ impl Submissions {
             }
             return Ok(None);
         };
-        let values = stored_outcomes(&self.db, stored.id).await?;
+        let values = logged_outcomes(&stored.outcomes)?;
         Ok(Some(SubmitOutcome { submission: stored.into(), values, replayed: true }))
     }
 
@@ -224,9 +220,20 @@ impl Submissions {
     ) -> Result<SubmitOutcome, ServiceError> {
         let transaction = self.db.begin().await?;
         let plan = plan(&transaction, report).await?;
-        let now = Utc::now();
         let submission_id = plan.submission_id;
         let count = |outcome: Outcome| plan.outcomes.iter().filter(|v| v.outcome == outcome).count() as i32;
+        let log: Vec<Logged> = plan
+            .outcomes
+            .iter()
+            .zip(&plan.numbers)
+            .map(|(value, number)| Logged {
+                subject: value.subject_code.clone(),
+                element: value.data_element_code.clone(),
+                value: value.value.clone(),
+                outcome: value.outcome.as_db().to_owned(),
+                number: *number,
+            })
+            .collect();
         let row = submission::ActiveModel {
             id: Set(submission_id),
             reporter_code: Set(report.reporter.clone()),
@@ -235,56 +242,16 @@ impl Submissions {
             idempotency_key: Set(report.idempotency_key.clone()),
             content_hash: Set(report.content_hash.clone()),
             submitted_by: Set(user_id),
-            submitted_at: Set(now),
+            submitted_at: Set(plan.now),
             accepted: Set(report.values.len() as i32),
             duplicates: Set(count(Outcome::Duplicate)),
             corrections: Set(count(Outcome::Correction)),
             conflicts: Set(count(Outcome::Conflict)),
+            outcomes: Set(serde_json::to_string(&log).map_err(|e| ServiceError::Internal(e.into()))?),
         };
         let record =
             SubmissionRecord::from(submission::Entity::insert(row).exec_with_returning(&transaction).await?);
-        if !plan.new_observations.is_empty() {
-            observation::Entity::insert_many(plan.new_observations)
-                .exec_without_returning(&transaction)
-                .await?;
-        }
-        if !plan.new_values.is_empty() {
-            observation_value::Entity::insert_many(plan.new_values)
-                .exec_without_returning(&transaction)
-                .await?;
-        }
-        if !plan.superseded.is_empty() {
-            observation_value::Entity::update_many()
-                .col_expr(observation_value::Column::Status, Expr::value(SUPERSEDED))
-                .filter(observation_value::Column::Id.is_in(plan.superseded))
-                .exec(&transaction)
-                .await?;
-        }
-        if !plan.observation_updates.is_empty() {
-            // One statement for every changed observation of the submission.
-            let mut current = CaseStatement::new();
-            let mut conflict = CaseStatement::new();
-            for (observation_id, current_value_id, in_conflict) in &plan.observation_updates {
-                current =
-                    current.case(observation::Column::Id.eq(*observation_id), Expr::value(*current_value_id));
-                conflict =
-                    conflict.case(observation::Column::Id.eq(*observation_id), Expr::value(*in_conflict));
-            }
-            observation::Entity::update_many()
-                .col_expr(
-                    observation::Column::CurrentValueId,
-                    current.finally(Expr::col(observation::Column::CurrentValueId)).into(),
-                )
-                .col_expr(
-                    observation::Column::InConflict,
-                    conflict.finally(Expr::col(observation::Column::InConflict)).into(),
-                )
-                .col_expr(observation::Column::UpdatedAt, Expr::value(now))
-                .filter(observation::Column::Id.is_in(plan.observation_updates.iter().map(|(id, _, _)| *id)))
-                .exec(&transaction)
-                .await?;
-        }
-        observation_source::Entity::insert_many(plan.sources).exec_without_returning(&transaction).await?;
+        write_sheets(&transaction, plan.sheets, plan.now).await?;
         audit::record(
             &transaction,
             actor,
@@ -417,176 +384,65 @@ impl Checker {
 /// Everything one submission writes, decided before the first write.
 struct Plan {
     submission_id: Uuid,
-    new_observations: Vec<observation::ActiveModel>,
-    new_values: Vec<observation_value::ActiveModel>,
-    superseded: Vec<Uuid>,
-    observation_updates: Vec<(Uuid, Uuid, bool)>,
-    sources: Vec<observation_source::ActiveModel>,
+    now: chrono::DateTime<Utc>,
+    sheets: Vec<SheetChange>,
     outcomes: Vec<ValueOutcome>,
+    /// The number of the value each outcome landed on, in its observation.
+    numbers: Vec<u32>,
 }
 
-/// Reads the keys the report touches (two indexed queries for the whole
-/// report) and decides each value with the rules of `dedup`.
+/// Reads the sheets the report touches (one indexed query: nearly always one
+/// row) and decides each value with the rules of `dedup`.
 async fn plan(connection: &impl ConnectionTrait, report: &Report) -> Result<Plan, ServiceError> {
     let subjects: BTreeSet<&str> = report.values.iter().map(|v| v.subject.as_str()).collect();
-    let elements: BTreeSet<&str> = report.values.iter().map(|v| v.element.as_str()).collect();
-    let observations = observation::Entity::find()
-        .filter(observation::Column::Period.eq(report.period.as_str()))
-        .filter(observation::Column::SubjectCode.is_in(subjects.iter().copied()))
-        .filter(observation::Column::ElementCode.is_in(elements.iter().copied()))
-        .all(connection)
-        .await?;
-    let mut active_by_observation: HashMap<Uuid, Vec<observation_value::Model>> = HashMap::new();
-    if !observations.is_empty() {
-        let values = observation_value::Entity::find()
-            .filter(observation_value::Column::ObservationId.is_in(observations.iter().map(|o| o.id)))
-            .filter(observation_value::Column::Status.eq(ACTIVE))
-            .order_by_asc(observation_value::Column::Id)
-            .all(connection)
-            .await?;
-        for value in values {
-            active_by_observation.entry(value.observation_id).or_default().push(value);
-        }
-    }
-    let by_key: HashMap<(&str, &str), &observation::Model> =
-        observations.iter().map(|o| ((o.subject_code.as_str(), o.element_code.as_str()), o)).collect();
-
+    let mut sheets = read_sheets(connection, subjects.iter().copied(), &report.period).await?;
     let now = Utc::now();
     let submission_id = Uuid::now_v7();
-    let mut plan = Plan {
-        submission_id,
-        new_observations: Vec::new(),
-        new_values: Vec::new(),
-        superseded: Vec::new(),
-        observation_updates: Vec::new(),
-        sources: Vec::with_capacity(report.values.len()),
-        outcomes: Vec::with_capacity(report.values.len()),
-    };
-    let new_value = |observation_id: Uuid, value: &str, version: i32| {
-        let id = Uuid::now_v7();
-        let row = observation_value::ActiveModel {
-            id: Set(id),
-            observation_id: Set(observation_id),
-            value: Set(value.to_owned()),
-            reporter_code: Set(report.reporter.clone()),
-            submission_id: Set(submission_id),
-            requirement_code: Set(report.requirement_code.clone()),
-            version: Set(version),
-            status: Set(ACTIVE.to_owned()),
-            created_at: Set(now),
-        };
-        (id, row)
-    };
+    let mut outcomes = Vec::with_capacity(report.values.len());
+    let mut numbers = Vec::with_capacity(report.values.len());
     for checked in &report.values {
-        let existing = by_key.get(&(checked.subject.as_str(), checked.element.as_str()));
-        let rows = existing.and_then(|o| active_by_observation.get(&o.id)).cloned().unwrap_or_default();
-        let active: Vec<ActiveValue> = rows
-            .iter()
-            .map(|row| ActiveValue { value: row.value.clone(), reporter: row.reporter_code.clone() })
-            .collect();
-        let decision = dedup::decide(&active, &checked.value, &report.reporter);
-        let source_value_id = match (&decision, existing) {
-            (Decision::Duplicate { index }, _) => rows[*index].id,
-            (Decision::New, _) | (_, None) => {
-                let observation_id = Uuid::now_v7();
-                let (value_id, row) = new_value(observation_id, &checked.value, 1);
-                plan.new_values.push(row);
-                plan.new_observations.push(observation::ActiveModel {
-                    id: Set(observation_id),
-                    subject_code: Set(checked.subject.clone()),
-                    element_code: Set(checked.element.clone()),
-                    period: Set(report.period.clone()),
-                    current_value_id: Set(value_id),
-                    in_conflict: Set(false),
-                    updated_at: Set(now),
-                });
-                value_id
-            }
-            (Decision::Correction { index }, Some(observation)) => {
-                let (value_id, row) = new_value(observation.id, &checked.value, rows[*index].version + 1);
-                plan.new_values.push(row);
-                plan.superseded.push(rows[*index].id);
-                let mut ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-                let mut after = active.clone();
-                ids[*index] = value_id;
-                after[*index] =
-                    ActiveValue { value: checked.value.clone(), reporter: report.reporter.clone() };
-                plan.observation_updates.push(recomputed(observation, &ids, &after, &checked.subject));
-                value_id
-            }
-            (Decision::Conflict, Some(observation)) => {
-                let (value_id, row) = new_value(observation.id, &checked.value, 1);
-                plan.new_values.push(row);
-                let mut ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-                let mut after = active.clone();
-                ids.push(value_id);
-                after.push(ActiveValue { value: checked.value.clone(), reporter: report.reporter.clone() });
-                plan.observation_updates.push(recomputed(observation, &ids, &after, &checked.subject));
-                value_id
-            }
-        };
-        let outcome = decision.outcome();
-        plan.sources.push(observation_source::ActiveModel {
-            id: NotSet,
-            value_id: Set(source_value_id),
-            submission_id: Set(submission_id),
-            requirement_code: Set(report.requirement_code.clone()),
-            outcome: Set(outcome.as_db().to_owned()),
+        let sheet = sheets.entry(checked.subject.clone()).or_insert_with(|| SheetChange {
+            subject: checked.subject.clone(),
+            period: report.period.clone(),
+            revision: None,
+            entries: Entries::default(),
         });
-        plan.outcomes.push(ValueOutcome {
+        let mut entry = sheet.entries.0.remove(&checked.element);
+        let incoming = Incoming {
+            subject: &checked.subject,
+            value: &checked.value,
+            reporter: &report.reporter,
+            submission: submission_id,
+            requirement: &report.requirement_code,
+            at: now,
+        };
+        let (outcome, number) = Entry::receive(&mut entry, &incoming);
+        if let Some(entry) = entry {
+            sheet.entries.0.insert(checked.element.clone(), entry);
+        }
+        numbers.push(number);
+        outcomes.push(ValueOutcome {
             subject_code: checked.subject.clone(),
             data_element_code: checked.element.clone(),
             value: checked.value.clone(),
             outcome,
         });
     }
-    Ok(plan)
+    Ok(Plan { submission_id, now, sheets: sheets.into_values().collect(), outcomes, numbers })
 }
 
-/// The observation's served value and conflict flag after its active values changed.
-fn recomputed(
-    observation: &observation::Model,
-    ids: &[Uuid],
-    active: &[ActiveValue],
-    subject: &str,
-) -> (Uuid, Uuid, bool) {
-    let previous = ids.iter().position(|id| *id == observation.current_value_id);
-    let current = dedup::current_index(active, subject, previous)
-        .and_then(|index| ids.get(index).copied())
-        .unwrap_or(observation.current_value_id);
-    (observation.id, current, dedup::in_conflict(active))
-}
-
-/// The per-value answer of a stored submission, rebuilt from its provenance.
-async fn stored_outcomes(
-    connection: &impl ConnectionTrait,
-    submission_id: Uuid,
-) -> Result<Vec<ValueOutcome>, ServiceError> {
-    let sources = observation_source::Entity::find()
-        .filter(observation_source::Column::SubmissionId.eq(submission_id))
-        .order_by_asc(observation_source::Column::Id)
-        .all(connection)
-        .await?;
-    let values = observation_value::Entity::find()
-        .filter(observation_value::Column::Id.is_in(sources.iter().map(|s| s.value_id)))
-        .all(connection)
-        .await?;
-    let observations = observation::Entity::find()
-        .filter(observation::Column::Id.is_in(values.iter().map(|v| v.observation_id)))
-        .all(connection)
-        .await?;
-    let values: HashMap<Uuid, &observation_value::Model> = values.iter().map(|v| (v.id, v)).collect();
-    let observations: HashMap<Uuid, &observation::Model> = observations.iter().map(|o| (o.id, o)).collect();
-    Ok(sources
-        .iter()
-        .filter_map(|source| {
-            let value = values.get(&source.value_id)?;
-            let observation = observations.get(&value.observation_id)?;
+/// The per-value answer of a stored submission, from its log.
+fn logged_outcomes(log: &str) -> Result<Vec<ValueOutcome>, ServiceError> {
+    let logged: Vec<Logged> =
+        serde_json::from_str(log).map_err(|error| ServiceError::Internal(error.into()))?;
+    Ok(logged
+        .into_iter()
+        .filter_map(|value| {
             Some(ValueOutcome {
-                subject_code: observation.subject_code.clone(),
-                data_element_code: observation.element_code.clone(),
-                value: value.value.clone(),
-                outcome: Outcome::from_db(&source.outcome)?,
+                outcome: Outcome::from_db(&value.outcome)?,
+                subject_code: value.subject,
+                data_element_code: value.element,
+                value: value.value,
             })
         })
         .collect())
@@ -613,6 +469,9 @@ fn content_hash(reporter: &str, requirement: &str, period: &str, values: &[Check
 
 /// A race with another submission on the same keys, or a busy SQLite.
 fn is_retryable(cause: &anyhow::Error) -> bool {
+    if cause.is::<StaleSheet>() {
+        return true;
+    }
     let Some(error) = cause.downcast_ref::<DbErr>() else { return false };
     if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
         return true;

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     access::{
-        resolvers::{parse_id, AccessLoader, OrganisationCode, OrganisationNode},
+        resolvers::{AccessLoader, OrganisationCode, OrganisationNode},
         Actor,
     },
     error::{ApiResult, ServiceError},
@@ -166,13 +166,18 @@ impl ReportingQuery {
         Ok(connection(
             found,
             &page,
-            |(row, _)| row.id.to_string(),
-            |(row, view)| DataConflictNode {
-                observation_id: row.id,
-                subject_code: row.subject_code,
-                element_code: row.element_code,
-                period: row.period,
-                current_value: view.value,
+            |conflict| conflict.key.id(),
+            |conflict| DataConflictNode {
+                observation_id: ID(conflict.key.id()),
+                values: conflict
+                    .competing
+                    .into_iter()
+                    .map(|(id, value, reporter_code)| CompetingValue { id: ID(id), value, reporter_code })
+                    .collect(),
+                subject_code: conflict.key.subject,
+                element_code: conflict.key.element,
+                period: conflict.key.period,
+                current_value: conflict.view.value,
             },
         ))
     }
@@ -328,9 +333,8 @@ impl ReportingMutation {
         observation_id: ID,
         value_id: ID,
     ) -> ApiResult<ResolveConflictPayload> {
-        let observation = parse_id(&observation_id, "observación")?;
-        let value = parse_id(&value_id, "valor")?;
-        let view = service(ctx)?.status.resolve_conflict(ctx.data::<Actor>()?, observation, value).await?;
+        let view =
+            service(ctx)?.status.resolve_conflict(ctx.data::<Actor>()?, &observation_id, &value_id).await?;
         Ok(ResolveConflictPayload { observation_id, value: view.value, in_conflict: view.in_conflict })
     }
 }
@@ -349,24 +353,6 @@ impl Loader<ElementCode> for ReportingLoader {
         let codes: Vec<String> = keys.iter().map(|key| key.0.clone()).collect();
         let found = self.0.catalogue.data_elements_by_code(&self.1, &codes).await.map_err(Arc::new)?;
         Ok(found.into_iter().map(|(code, element)| (ElementCode(code), element)).collect())
-    }
-}
-
-/// Key: the competing values of an observation in conflict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct CompetingValues(pub uuid::Uuid);
-
-impl Loader<CompetingValues> for ReportingLoader {
-    type Value = Vec<(uuid::Uuid, String, String)>;
-    type Error = Arc<ServiceError>;
-
-    async fn load(
-        &self,
-        keys: &[CompetingValues],
-    ) -> Result<HashMap<CompetingValues, Self::Value>, Self::Error> {
-        let ids: Vec<uuid::Uuid> = keys.iter().map(|key| key.0).collect();
-        let found = self.0.status.active_values_of(&ids).await.map_err(Arc::new)?;
-        Ok(found.into_iter().map(|(id, values)| (CompetingValues(id), values)).collect())
     }
 }
 

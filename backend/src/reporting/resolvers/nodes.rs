@@ -190,7 +190,7 @@ impl ElementStatusNode {
         self.0.source.clone().map(ValueSourceNode)
     }
     async fn observation_id(&self) -> Option<ID> {
-        self.0.observation_id.map(|id| ID(id.to_string()))
+        self.0.observation_id.clone().map(ID)
     }
 }
 
@@ -265,16 +265,17 @@ impl ReportingBurdenNode {
 
 /// Una observación en conflicto.
 #[derive(SimpleObject)]
-#[graphql(name = "DataConflict", complex)]
+#[graphql(name = "DataConflict")]
 pub struct DataConflictNode {
-    #[graphql(skip)]
-    pub(super) observation_id: uuid::Uuid,
     pub(super) subject_code: String,
     #[graphql(name = "dataElementCode")]
     pub(super) element_code: String,
     pub(super) period: String,
     /// El valor servido mientras se resuelve (por defecto, el de la propia entidad).
     pub(super) current_value: String,
+    pub(super) observation_id: ID,
+    /// Los valores en disputa, cada uno con quien lo reportó.
+    pub(super) values: Vec<CompetingValue>,
 }
 
 /// Un valor en disputa.
@@ -283,20 +284,4 @@ pub struct CompetingValue {
     pub(super) id: ID,
     pub(super) value: String,
     pub(super) reporter_code: String,
-}
-
-#[async_graphql::ComplexObject]
-impl DataConflictNode {
-    async fn observation_id(&self) -> ID {
-        ID(self.observation_id.to_string())
-    }
-    /// Los valores en disputa, cada uno con quien lo reportó.
-    async fn values(&self, ctx: &Context<'_>) -> ApiResult<Vec<CompetingValue>> {
-        let loader = ctx.data::<DataLoader<ReportingLoader>>()?;
-        let values = loader.load_one(CompetingValues(self.observation_id)).await?.unwrap_or_default();
-        Ok(values
-            .into_iter()
-            .map(|(id, value, reporter_code)| CompetingValue { id: ID(id.to_string()), value, reporter_code })
-            .collect())
-    }
 }
