@@ -71,6 +71,19 @@ async fn status(app: &TestApp, entity: &str, requirement: &str) -> Value {
         .clone()
 }
 
+/// Entries of the audit log with `action`, as the administrator sees them.
+async fn audit_count(app: &TestApp, admin: &str, action: &str) -> Value {
+    let (_, body) = app
+        .graphql_as(
+            Some(admin),
+            "query($a: String) { auditLog(filter: { action: $a }) { totalCount } }",
+            json!({ "a": action }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["auditLog"]["totalCount"].clone()
+}
+
 fn state_of(status: &Value, element: &str) -> Value {
     status["elements"]
         .as_array()
@@ -184,14 +197,7 @@ async fn duplicates_corrections_and_conflicts_follow_the_rules(app: &TestApp) {
         .await;
     assert_eq!(body["data"]["resolveConflict"], json!({ "value": "6", "inConflict": false }), "{body}");
     assert_eq!(state_of(&status(app, "05001", "FISCAL").await, "RECAUDO")["state"], "REPORTED");
-    let (_, audit) = app
-        .graphql_as(
-            Some(&scene.admin),
-            r#"{ auditLog(filter: { action: "resolve_conflict" }) { totalCount } }"#,
-            json!({}),
-        )
-        .await;
-    assert_eq!(audit["data"]["auditLog"]["totalCount"], 1);
+    assert_eq!(audit_count(app, &scene.admin, "resolve_conflict").await, 1);
 }
 
 async fn identical_resends_are_idempotent(app: &TestApp) {
@@ -219,6 +225,64 @@ async fn identical_resends_are_idempotent(app: &TestApp) {
         .await;
     assert_eq!(error_codes(&body), ["CONFLICT"], "a key reused for other content: {body}");
     assert_eq!(state_of(&status(app, "05001", "FISCAL").await, "POBLACION")["value"], "100");
+}
+
+/// Submissions that arrive together are written together (one batch, one
+/// commit): each must still be answered as if it had come alone.
+async fn submissions_sent_at_once_are_each_answered_as_if_alone(app: &TestApp) {
+    let scene = scene(app).await;
+    let own = report(
+        "05001",
+        "FISCAL",
+        "at-once",
+        json!([{ "dataElementCode": "POBLACION", "value": "100" }, { "dataElementCode": "RECAUDO", "value": "5" }]),
+    );
+    let departments = report(
+        "05",
+        "FISCAL",
+        "department",
+        json!([{ "dataElementCode": "POBLACION", "value": "120", "subjectCode": "05001" }]),
+    );
+    let education =
+        report("05001", "EDUCACION", "edu", json!([{ "dataElementCode": "MATRICULA", "value": "385000" }]));
+    let sends = [
+        (&scene.medellin, own.clone()),
+        (&scene.medellin, own.clone()),
+        (&scene.antioquia, departments),
+        (&scene.medellin, own),
+        (&scene.medellin, education),
+    ];
+    let answers = futures_util::future::join_all(
+        sends.into_iter().map(|(token, variables)| submit(app, token, variables)),
+    )
+    .await;
+
+    // The three identical sends are one submission: one wrote it, two replayed its answer.
+    let own: Vec<&Value> = [0, 1, 3].iter().map(|&i| &answers[i]).collect();
+    assert!(own.iter().all(|a| a["submission"]["id"] == own[0]["submission"]["id"]), "{own:?}");
+    assert_eq!(own.iter().filter(|a| a["replayed"] == false).count(), 1, "{own:?}");
+    assert!(own.iter().all(|a| a["values"] == own[0]["values"]), "{own:?}");
+
+    // The department and the municipality disagree on the population: whichever
+    // came second is the conflict, and the municipality's own value is served.
+    let population_outcomes = [&own[0]["values"][0]["outcome"], &answers[2]["values"][0]["outcome"]];
+    assert_eq!(population_outcomes.iter().filter(|o| **o == "CONFLICT").count(), 1, "{answers:?}");
+    let fiscal = status(app, "05001", "FISCAL").await;
+    let population = state_of(&fiscal, "POBLACION");
+    assert_eq!(
+        (population["state"].as_str(), population["value"].as_str()),
+        (Some("IN_CONFLICT"), Some("100"))
+    );
+    assert_eq!(state_of(&fiscal, "RECAUDO")["value"], "5");
+    let education = status(app, "05001", "EDUCACION").await;
+    assert_eq!(
+        (education["reportedCount"].as_i64(), education["conflictCount"].as_i64()),
+        (Some(1), Some(1)),
+        "enrolment reported, the population shared and in conflict: {education}"
+    );
+
+    // Every submission written is in the audit log once.
+    assert_eq!(audit_count(app, &scene.admin, "submit_report").await, 3);
 }
 
 async fn bad_reports_name_the_offending_value_and_write_nothing(app: &TestApp) {
@@ -371,6 +435,7 @@ backend_tests!(
     a_value_reported_once_serves_every_requirement,
     duplicates_corrections_and_conflicts_follow_the_rules,
     identical_resends_are_idempotent,
+    submissions_sent_at_once_are_each_answered_as_if_alone,
     bad_reports_name_the_offending_value_and_write_nothing,
     new_requirements_are_told_what_already_exists,
     the_catalogue_keeps_versions_and_successors,

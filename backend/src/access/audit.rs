@@ -98,6 +98,24 @@ pub async fn record_as(
     actor_label: &str,
     change: Change<'_>,
 ) -> Result<(), ServiceError> {
+    row(actor_id, actor_label, change).insert(connection).await?;
+    Ok(())
+}
+
+/// Records several changes in one statement (a batch of writes committed together).
+pub async fn record_all<'a>(
+    connection: &impl ConnectionTrait,
+    changes: impl IntoIterator<Item = (Option<Uuid>, &'a str, Change<'a>)>,
+) -> Result<(), ServiceError> {
+    let rows: Vec<ActiveModel> =
+        changes.into_iter().map(|(actor_id, label, change)| row(actor_id, label, change)).collect();
+    if !rows.is_empty() {
+        Entity::insert_many(rows).exec_without_returning(connection).await?;
+    }
+    Ok(())
+}
+
+fn row(actor_id: Option<Uuid>, actor_label: &str, change: Change<'_>) -> ActiveModel {
     ActiveModel {
         id: NotSet,
         at: Set(Utc::now()),
@@ -109,9 +127,6 @@ pub async fn record_as(
         before: Set(change.before),
         after: Set(change.after),
     }
-    .insert(connection)
-    .await?;
-    Ok(())
 }
 
 /// Filter of the log, already validated.

@@ -3,6 +3,7 @@
 //! submissions territorial entities send, and the observations they produce,
 //! deduplicated across requirements and levels of government.
 
+mod batch;
 pub mod catalogue;
 pub mod dedup;
 pub mod demo;

@@ -1,10 +1,13 @@
 //! Reading and writing observation sheets (see `sheet`): one indexed row per
 //! (subject entity, period), written only if nobody changed it since it was read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::Utc;
-use sea_orm::{sea_query::Expr, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    sea_query::{Expr, OnConflict, Query},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+};
 
 use super::{entity::observation_sheet, sheet::Entries};
 use crate::error::ServiceError;
@@ -16,6 +19,45 @@ pub(super) struct SheetChange {
     /// The revision read; `None` for a sheet the submission creates.
     pub revision: Option<i32>,
     pub entries: Entries,
+}
+
+/// Which sheet: a subject entity in a period.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct SheetKey {
+    pub subject: String,
+    pub period: String,
+}
+
+impl SheetKey {
+    pub fn new(subject: &str, period: &str) -> Self {
+        Self { subject: subject.to_owned(), period: period.to_owned() }
+    }
+}
+
+/// The sheets of `keys` that exist, in one query.
+pub(super) async fn read_sheets_of(
+    connection: &impl ConnectionTrait,
+    keys: &BTreeSet<SheetKey>,
+) -> Result<BTreeMap<SheetKey, SheetChange>, ServiceError> {
+    let mut by_period: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for key in keys {
+        by_period.entry(&key.period).or_default().push(&key.subject);
+    }
+    let mut condition = Condition::any();
+    for (period, subjects) in by_period {
+        condition = condition.add(
+            Condition::all()
+                .add(observation_sheet::Column::Period.eq(period))
+                .add(observation_sheet::Column::SubjectCode.is_in(subjects)),
+        );
+    }
+    let rows = observation_sheet::Entity::find().filter(condition).all(connection).await?;
+    rows.into_iter()
+        .map(|row| {
+            let change = into_change(row)?;
+            Ok((SheetKey::new(&change.subject, &change.period), change))
+        })
+        .collect()
 }
 
 /// The sheets of `subjects` in `period`, by subject.
@@ -31,16 +73,15 @@ pub(super) async fn read_sheets(
         .await?;
     rows.into_iter()
         .map(|row| {
-            let entries = parse_entries(&row)?;
-            let change = SheetChange {
-                subject: row.subject_code,
-                period: row.period,
-                revision: Some(row.revision),
-                entries,
-            };
+            let change = into_change(row)?;
             Ok((change.subject.clone(), change))
         })
         .collect()
+}
+
+fn into_change(row: observation_sheet::Model) -> Result<SheetChange, ServiceError> {
+    let entries = parse_entries(&row)?;
+    Ok(SheetChange { subject: row.subject_code, period: row.period, revision: Some(row.revision), entries })
 }
 
 pub(super) fn parse_entries(row: &observation_sheet::Model) -> Result<Entries, ServiceError> {
@@ -59,45 +100,62 @@ pub(super) fn parse_entries(row: &observation_sheet::Model) -> Result<Entries, S
 pub struct StaleSheet(String, String);
 
 /// Creates new sheets and updates the others if nobody changed them since
-/// they were read (else the caller retries the whole transaction).
+/// they were read, in one statement (else the caller retries the whole
+/// transaction). Each sheet is an upsert that only overwrites the revision it
+/// read: a sheet somebody else created or updated in between is left alone
+/// and not returned, and the missing row tells the race.
 pub(super) async fn write_sheets(
     connection: &impl ConnectionTrait,
     sheets: Vec<SheetChange>,
     now: chrono::DateTime<Utc>,
 ) -> Result<(), ServiceError> {
-    let mut created = Vec::new();
+    use observation_sheet::Column;
+    if sheets.is_empty() {
+        return Ok(());
+    }
+    let mut keys = Vec::with_capacity(sheets.len());
+    let mut insert = Query::insert();
+    insert.into_table(observation_sheet::Entity).columns([
+        Column::SubjectCode,
+        Column::Period,
+        Column::Entries,
+        Column::Conflicts,
+        Column::Revision,
+        Column::UpdatedAt,
+    ]);
     for sheet in sheets {
         let conflicts = sheet.entries.conflicts();
-        let entries = sheet.entries.to_json();
-        let Some(revision) = sheet.revision else {
-            created.push(observation_sheet::ActiveModel {
-                subject_code: Set(sheet.subject),
-                period: Set(sheet.period),
-                entries: Set(entries),
-                conflicts: Set(conflicts),
-                revision: Set(0),
-                updated_at: Set(now),
-            });
-            continue;
-        };
-        let updated = observation_sheet::Entity::update_many()
-            .col_expr(observation_sheet::Column::Entries, Expr::value(entries))
-            .col_expr(observation_sheet::Column::Conflicts, Expr::value(conflicts))
-            .col_expr(observation_sheet::Column::Revision, Expr::value(revision + 1))
-            .col_expr(observation_sheet::Column::UpdatedAt, Expr::value(now))
-            .filter(observation_sheet::Column::SubjectCode.eq(sheet.subject.as_str()))
-            .filter(observation_sheet::Column::Period.eq(sheet.period.as_str()))
-            .filter(observation_sheet::Column::Revision.eq(revision))
-            .exec(connection)
-            .await?;
-        if updated.rows_affected != 1 {
-            return Err(ServiceError::Internal(StaleSheet(sheet.subject, sheet.period).into()));
-        }
+        // A new sheet is revision 0, as if it had been read at revision -1.
+        let revision = sheet.revision.map_or(0, |read| read + 1);
+        keys.push((sheet.subject.clone(), sheet.period.clone()));
+        insert
+            .values([
+                sheet.subject.into(),
+                sheet.period.into(),
+                sheet.entries.to_json().into(),
+                conflicts.into(),
+                revision.into(),
+                now.into(),
+            ])
+            .map_err(|error| ServiceError::Internal(error.into()))?;
     }
-    if !created.is_empty() {
-        observation_sheet::Entity::insert_many(created).exec_without_returning(connection).await?;
+    insert
+        .on_conflict(
+            OnConflict::columns([Column::SubjectCode, Column::Period])
+                .update_columns([Column::Entries, Column::Conflicts, Column::Revision, Column::UpdatedAt])
+                .action_and_where(Expr::cust("observation_sheet.revision + 1 = excluded.revision"))
+                .to_owned(),
+        )
+        .returning(Query::returning().columns([Column::SubjectCode, Column::Period]));
+    let statement = connection.get_database_backend().build(&insert);
+    let mut written = HashSet::new();
+    for row in connection.query_all(statement).await? {
+        written.insert((row.try_get::<String>("", "subject_code")?, row.try_get::<String>("", "period")?));
     }
-    Ok(())
+    match keys.into_iter().find(|key| !written.contains(key)) {
+        Some((subject, period)) => Err(ServiceError::Internal(StaleSheet(subject, period).into())),
+        None => Ok(()),
+    }
 }
 
 /// Sheets after (subject, period) in key order (`inclusive`: that sheet too).

@@ -1,38 +1,31 @@
 //! `submitReport`: one submission, validated whole, deduplicated value by
-//! value, written in one transaction with its provenance — all or nothing.
+//! value, written in one transaction with its provenance — all or nothing
+//! (the writing itself, grouped with concurrent submissions, is in `batch`).
 
 use std::{
-    collections::{BTreeSet, HashMap, HashSet},
-    sync::{Arc, RwLock},
-    time::Duration,
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::{Arc, OnceLock, RwLock},
 };
 
-use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    SqlErr, TransactionTrait,
-};
+use chrono::{DateTime, Utc};
+use sea_orm::DatabaseConnection;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use super::{
+    batch::Writer,
     catalogue::Catalogue,
-    entity::submission,
     model::{canonical_value, parse_period, Outcome, Requirement, SubmissionRecord, ValueType},
     sheet::{Entries, Entry, Incoming, Logged},
-    sheet_store::{read_sheets, write_sheets, SheetChange, StaleSheet},
+    sheet_store::{SheetChange, SheetKey},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules, Actor, Role,
-    },
+    access::{rules, Actor, Role},
     error::ServiceError,
     territory::{DivipolaCode, TerritoryService},
 };
 
 pub const MAX_VALUES_PER_SUBMISSION: usize = 500;
-const MAX_ATTEMPTS: u32 = 5;
 
 /// One value as received.
 #[derive(Debug, Clone)]
@@ -56,19 +49,19 @@ pub struct ReportInput {
 /// A checked value: canonical, typed, inside the reporter's jurisdiction.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) struct CheckedValue {
-    subject: String,
-    element: String,
-    value: String,
+    pub subject: String,
+    pub element: String,
+    pub value: String,
 }
 
 /// A checked submission: only valid reports reach the database.
 pub(super) struct Report {
-    reporter: String,
-    requirement_code: String,
-    period: String,
-    idempotency_key: String,
-    values: Vec<CheckedValue>,
-    content_hash: String,
+    pub reporter: String,
+    pub requirement_code: String,
+    pub period: String,
+    pub idempotency_key: String,
+    pub values: Vec<CheckedValue>,
+    pub content_hash: String,
 }
 
 /// What happened to one value.
@@ -97,11 +90,13 @@ pub struct Submissions {
     catalogue: Catalogue,
     territory: TerritoryService,
     requirements: Arc<RwLock<HashMap<String, RequirementTypes>>>,
+    /// Started with the first submission, inside the runtime.
+    writer: Arc<OnceLock<Writer>>,
 }
 
 impl Submissions {
     pub fn new(db: DatabaseConnection, catalogue: Catalogue, territory: TerritoryService) -> Self {
-        Self { db, catalogue, territory, requirements: Arc::default() }
+        Self { db, catalogue, territory, requirements: Arc::default(), writer: Arc::default() }
     }
 
     async fn requirement_types(&self, code: &str) -> Result<RequirementTypes, ServiceError> {
@@ -166,100 +161,16 @@ impl Submissions {
         Ok(Checker { reporter, period, entry, subjects: HashMap::new(), keys: HashSet::new() })
     }
 
-    /// Writes an already checked report (the import path).
+    /// Writes an already checked report (the import path too), together
+    /// with the submissions that arrive meanwhile (see `batch`).
     pub(super) async fn submit_checked(
         &self,
         actor: &Actor,
         report: Report,
     ) -> Result<SubmitOutcome, ServiceError> {
         let user_id = actor.user().map(|user| user.id).filter(|id| !id.is_nil());
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            if let Some(previous) = self.previous(&report).await? {
-                return Ok(previous);
-            }
-            match self.apply(actor, user_id, &report).await {
-                Err(ServiceError::Internal(cause)) if attempt < MAX_ATTEMPTS && is_retryable(&cause) => {
-                    tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
-                }
-                outcome => return outcome,
-            }
-        }
-    }
-
-    /// The answer already given to this submission, if it was accepted before.
-    async fn previous(&self, report: &Report) -> Result<Option<SubmitOutcome>, ServiceError> {
-        let found = submission::Entity::find()
-            .filter(submission::Column::ReporterCode.eq(report.reporter.as_str()))
-            .filter(
-                Condition::any()
-                    .add(submission::Column::IdempotencyKey.eq(report.idempotency_key.as_str()))
-                    .add(submission::Column::ContentHash.eq(report.content_hash.as_str())),
-            )
-            .all(&self.db)
-            .await?;
-        let Some(stored) = found.iter().find(|row| row.content_hash == report.content_hash).cloned() else {
-            if !found.is_empty() {
-                return Err(ServiceError::Conflict(format!(
-                    "la clave de idempotencia «{}» ya se usó para un reporte con otro contenido: use una clave nueva",
-                    report.idempotency_key
-                )));
-            }
-            return Ok(None);
-        };
-        let values = logged_outcomes(&stored.outcomes)?;
-        Ok(Some(SubmitOutcome { submission: stored.into(), values, replayed: true }))
-    }
-
-    async fn apply(
-        &self,
-        actor: &Actor,
-        user_id: Option<Uuid>,
-        report: &Report,
-    ) -> Result<SubmitOutcome, ServiceError> {
-        let transaction = self.db.begin().await?;
-        let plan = plan(&transaction, report).await?;
-        let submission_id = plan.submission_id;
-        let count = |outcome: Outcome| plan.outcomes.iter().filter(|v| v.outcome == outcome).count() as i32;
-        let log: Vec<Logged> = plan
-            .outcomes
-            .iter()
-            .zip(&plan.numbers)
-            .map(|(value, number)| Logged {
-                subject: value.subject_code.clone(),
-                element: value.data_element_code.clone(),
-                value: value.value.clone(),
-                outcome: value.outcome.as_db().to_owned(),
-                number: *number,
-            })
-            .collect();
-        let row = submission::ActiveModel {
-            id: Set(submission_id),
-            reporter_code: Set(report.reporter.clone()),
-            requirement_code: Set(report.requirement_code.clone()),
-            period: Set(report.period.clone()),
-            idempotency_key: Set(report.idempotency_key.clone()),
-            content_hash: Set(report.content_hash.clone()),
-            submitted_by: Set(user_id),
-            submitted_at: Set(plan.now),
-            accepted: Set(report.values.len() as i32),
-            duplicates: Set(count(Outcome::Duplicate)),
-            corrections: Set(count(Outcome::Correction)),
-            conflicts: Set(count(Outcome::Conflict)),
-            outcomes: Set(serde_json::to_string(&log).map_err(|e| ServiceError::Internal(e.into()))?),
-        };
-        let record =
-            SubmissionRecord::from(submission::Entity::insert(row).exec_with_returning(&transaction).await?);
-        write_sheets(&transaction, plan.sheets, plan.now).await?;
-        audit::record(
-            &transaction,
-            actor,
-            Change::new("submit_report", "submission", &submission_id.to_string()).after(&record),
-        )
-        .await?;
-        transaction.commit().await?;
-        Ok(SubmitOutcome { submission: record, values: plan.outcomes, replayed: false })
+        let writer = self.writer.get_or_init(|| Writer::start(self.db.clone()));
+        writer.submit(user_id, actor.label(), report).await
     }
 }
 
@@ -381,38 +292,37 @@ impl Checker {
     }
 }
 
-/// Everything one submission writes, decided before the first write.
-struct Plan {
-    submission_id: Uuid,
-    now: chrono::DateTime<Utc>,
-    sheets: Vec<SheetChange>,
-    outcomes: Vec<ValueOutcome>,
+/// What one submission does to its sheets, value by value.
+pub(super) struct Decided {
+    pub outcomes: Vec<ValueOutcome>,
     /// The number of the value each outcome landed on, in its observation.
-    numbers: Vec<u32>,
+    pub numbers: Vec<u32>,
 }
 
-/// Reads the sheets the report touches (one indexed query: nearly always one
-/// row) and decides each value with the rules of `dedup`.
-async fn plan(connection: &impl ConnectionTrait, report: &Report) -> Result<Plan, ServiceError> {
-    let subjects: BTreeSet<&str> = report.values.iter().map(|v| v.subject.as_str()).collect();
-    let mut sheets = read_sheets(connection, subjects.iter().copied(), &report.period).await?;
-    let now = Utc::now();
-    let submission_id = Uuid::now_v7();
+/// Decides each value of `report` with the rules of `dedup`, on the sheets as
+/// read (and as earlier submissions of the same batch left them).
+pub(super) fn decide(
+    report: &Report,
+    sheets: &mut BTreeMap<SheetKey, SheetChange>,
+    submission: Uuid,
+    now: DateTime<Utc>,
+) -> Decided {
     let mut outcomes = Vec::with_capacity(report.values.len());
     let mut numbers = Vec::with_capacity(report.values.len());
     for checked in &report.values {
-        let sheet = sheets.entry(checked.subject.clone()).or_insert_with(|| SheetChange {
-            subject: checked.subject.clone(),
-            period: report.period.clone(),
-            revision: None,
-            entries: Entries::default(),
-        });
+        let sheet =
+            sheets.entry(SheetKey::new(&checked.subject, &report.period)).or_insert_with(|| SheetChange {
+                subject: checked.subject.clone(),
+                period: report.period.clone(),
+                revision: None,
+                entries: Entries::default(),
+            });
         let mut entry = sheet.entries.0.remove(&checked.element);
         let incoming = Incoming {
             subject: &checked.subject,
             value: &checked.value,
             reporter: &report.reporter,
-            submission: submission_id,
+            submission,
             requirement: &report.requirement_code,
             at: now,
         };
@@ -428,11 +338,11 @@ async fn plan(connection: &impl ConnectionTrait, report: &Report) -> Result<Plan
             outcome,
         });
     }
-    Ok(Plan { submission_id, now, sheets: sheets.into_values().collect(), outcomes, numbers })
+    Decided { outcomes, numbers }
 }
 
 /// The per-value answer of a stored submission, from its log.
-fn logged_outcomes(log: &str) -> Result<Vec<ValueOutcome>, ServiceError> {
+pub(super) fn logged_outcomes(log: &str) -> Result<Vec<ValueOutcome>, ServiceError> {
     let logged: Vec<Logged> =
         serde_json::from_str(log).map_err(|error| ServiceError::Internal(error.into()))?;
     Ok(logged
@@ -465,19 +375,6 @@ fn content_hash(reporter: &str, requirement: &str, period: &str, values: &[Check
         hasher.update([1u8]);
     }
     crate::text::hex(&hasher.finalize())
-}
-
-/// A race with another submission on the same keys, or a busy SQLite.
-fn is_retryable(cause: &anyhow::Error) -> bool {
-    if cause.is::<StaleSheet>() {
-        return true;
-    }
-    let Some(error) = cause.downcast_ref::<DbErr>() else { return false };
-    if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
-        return true;
-    }
-    let text = error.to_string();
-    text.contains("database is locked") || text.contains("could not serialize") || text.contains("deadlock")
 }
 
 #[cfg(test)]
