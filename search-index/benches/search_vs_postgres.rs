@@ -5,6 +5,7 @@
 //! cargo bench -p search-index --bench search_vs_postgres
 //! # options: --docs 1000000  --rounds 30  --pg-rounds 5  --only tantivy|postgres
 //! #          --keep DIR (keep the index in DIR and the database)  --queries-only (reuse them)
+//! #          --facets-only (tantivy: only the queries with facet counts, no breakdown)
 //! #          --show N (print N documents of the corpus and stop)
 //! #          --generate-only (time the corpus generator alone)
 //! # PostgreSQL: SUGIT_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
@@ -80,6 +81,7 @@ struct Options {
     postgres: bool,
     keep: Option<PathBuf>,
     queries_only: bool,
+    facets_only: bool,
     show: Option<u64>,
     generate_only: bool,
     url: String,
@@ -100,6 +102,7 @@ fn options() -> Options {
         postgres: only.as_deref() != Some("tantivy"),
         keep: value("--keep").map(PathBuf::from),
         queries_only: args.iter().any(|a| a == "--queries-only"),
+        facets_only: args.iter().any(|a| a == "--facets-only"),
         show: value("--show").map(|v| v.parse().expect("a number after --show")),
         generate_only: args.iter().any(|a| a == "--generate-only"),
         url: std::env::var("SUGIT_BENCH_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_URL.into()),
@@ -183,10 +186,12 @@ fn main() {
             .collect();
         log("tantivy queries, facet counts on");
         report.tantivy_facets = Some(measure_tantivy(&index, true, options.rounds));
-        log("tantivy queries, facet counts off");
-        report.tantivy_plain = Some(measure_tantivy(&index, false, options.rounds));
-        log("tantivy: where the time goes");
-        report.breakdown = breakdown(&dir, &index, options.rounds);
+        if !options.facets_only {
+            log("tantivy queries, facet counts off");
+            report.tantivy_plain = Some(measure_tantivy(&index, false, options.rounds));
+            log("tantivy: where the time goes");
+            report.breakdown = breakdown(&dir, &index, options.rounds);
+        }
     }
     if options.postgres {
         runtime.block_on(async {

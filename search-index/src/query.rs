@@ -4,7 +4,9 @@
 use std::{borrow::Cow, sync::OnceLock};
 
 use tantivy::{
-    query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery},
+    query::{
+        BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+    },
     schema::{Field, IndexRecordOption},
     Searcher, Term,
 };
@@ -74,7 +76,7 @@ impl Plan {
     /// The tantivy query: every unit required (`all`), or any of them, each
     /// word in the title, summary and body weighted by field.
     pub fn to_query(&self, searcher: &Searcher, fields: &Fields, all: bool) -> Box<dyn Query> {
-        self.query(searcher, fields, all, Target::PerField)
+        self.query(searcher, fields, all, Target::PerField, None)
     }
 
     /// The same matches as `to_query`, with each word in the combined field
@@ -82,20 +84,73 @@ impl Plan {
     /// find the candidates that `to_query` then ranks. Its scores are not the
     /// ranking's.
     pub fn to_match_query(&self, searcher: &Searcher, fields: &Fields, all: bool) -> Box<dyn Query> {
-        self.query(searcher, fields, all, Target::Combined)
+        self.query(searcher, fields, all, Target::Combined, None)
     }
 
-    fn query(&self, searcher: &Searcher, fields: &Fields, all: bool, target: Target) -> Box<dyn Query> {
+    /// `to_match_query` for the documents that `filter` matches, given that
+    /// it matches few: each alternative of a synonym unit is intersected
+    /// with the filter inside the unit. The scores are `to_match_query`'s
+    /// (the filter inside scores nothing); the filter must still be required
+    /// around the query. A union of common words intersected with a filter
+    /// makes tantivy read every posting of the words in windows of a few
+    /// thousand documents; each alternative led by the filter only reads
+    /// its postings at the filter's documents.
+    pub fn to_match_query_within(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        all: bool,
+        filter: &dyn Query,
+    ) -> Box<dyn Query> {
+        self.query(searcher, fields, all, Target::Combined, Some(filter))
+    }
+
+    fn query(
+        &self,
+        searcher: &Searcher,
+        fields: &Fields,
+        all: bool,
+        target: Target,
+        within: Option<&dyn Query>,
+    ) -> Box<dyn Query> {
+        let unit_query = |unit: &Unit| match (unit, within) {
+            (Unit::Synonyms(alternatives), Some(filter)) => {
+                synonyms_within(alternatives, fields, target, filter)
+            }
+            _ => unit_query(unit, searcher, fields, target),
+        };
         if let [unit] = &self.units[..] {
             // The same matches and scores; a union of terms left bare is one
             // tantivy reads with block-max WAND.
-            return unit_query(unit, searcher, fields, target);
+            return unit_query(unit);
         }
         let occur = if all { Occur::Must } else { Occur::Should };
-        let clauses =
-            self.units.iter().map(|unit| (occur, unit_query(unit, searcher, fields, target))).collect();
+        let clauses = self.units.iter().map(|unit| (occur, unit_query(unit))).collect();
         Box::new(BooleanQuery::new(clauses))
     }
+}
+
+/// A synonym unit's query (see `unit_query`) with each alternative
+/// intersected with `filter` (see `Plan::to_match_query_within`).
+fn synonyms_within(
+    alternatives: &[Expression],
+    fields: &Fields,
+    target: Target,
+    filter: &dyn Query,
+) -> Box<dyn Query> {
+    let silent = || -> Box<dyn Query> { Box::new(ConstScoreQuery::new(filter.box_clone(), 0.0)) };
+    let clauses = alternatives
+        .iter()
+        .enumerate()
+        .map(|(i, expr)| {
+            let within: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (Occur::Must, expression_query(expr, fields, target)),
+                (Occur::Must, silent()),
+            ]));
+            (Occur::Should, if i == 0 { within } else { boosted(within, SYNONYM_BOOST) })
+        })
+        .collect();
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// Splits on double quotes: odd segments are phrases when their quote closes.

@@ -206,16 +206,19 @@ fn an_empty_query_lists_by_recency() {
 }
 
 fn walk(index: &SearchIndex, text: &str, page_size: usize) -> Vec<String> {
+    walk_pages(index, SearchRequest { text: text.into(), limit: page_size, ..Default::default() })
+}
+
+/// Every page of `request`, from its first, `request.limit` hits at a time.
+fn walk_pages(index: &SearchIndex, mut request: SearchRequest) -> Vec<String> {
     let mut seen = Vec::new();
-    let mut after = None;
     loop {
-        let request = SearchRequest { text: text.into(), limit: page_size, after, ..Default::default() };
         let page = index.search(&request).expect("ok");
         seen.extend(page.hits.iter().map(|h| h.key.clone()));
         if !page.has_next {
             return seen;
         }
-        after = page.hits.last().map(|h| h.cursor);
+        request.after = page.hits.last().map(|h| h.cursor);
     }
 }
 
@@ -278,6 +281,87 @@ fn pages_continue_past_the_candidates_the_weights_rank() {
         for size in [1, 4, 10] {
             assert_eq!(walk(&index, "informe", size), walked, "pages of {size}, {candidates} candidates");
         }
+    }
+}
+
+/// Every page of a filtered search, `page_size` hits at a time.
+fn walk_filtered(
+    index: &SearchIndex,
+    text: &str,
+    filter: &(Dimension, &str),
+    page_size: usize,
+) -> Vec<String> {
+    let request = SearchRequest {
+        text: text.into(),
+        filters: vec![(filter.0, filter.1.into())],
+        limit: page_size,
+        ..Default::default()
+    };
+    walk_pages(index, request)
+}
+
+#[test]
+fn filtered_pages_hold_every_filtered_match_once_whether_the_filter_is_narrow_or_broad() {
+    let mut index = SearchIndex::in_memory().expect("index");
+    // A department on 1 document in 40 (read as an intersection) and a topic
+    // on 1 in 2 (checked match by match); «municipio» is a synonym unit.
+    let municipal = |i: usize| i.is_multiple_of(7) || i % 3 != 2;
+    let docs = (0..400).map(|i| {
+        let title = if i % 7 == 0 { "Informe de la alcaldía" } else { "Documento" };
+        let tail = ["del municipio", "de la alcaldía", "sin más"][i % 3];
+        let body = "informe ".repeat(i % 5 + 1) + &"relleno ".repeat(i % 11) + tail;
+        let department = if i % 40 == 0 { "27" } else { "52" };
+        let topic = if i % 2 == 0 { "vivienda" } else { "salud" };
+        doc(
+            &i.to_string(),
+            Kind::Knowledge,
+            title,
+            &body,
+            &[(Dimension::Department, department), (Dimension::Topic, topic)],
+            0,
+        )
+    });
+    index.apply(docs.map(Change::Upsert), 1).expect("indexed");
+    // Each filter with the share of the documents it keeps: one in `every`.
+    let cases = [
+        ("informe", (Dimension::Department, "27"), 40),
+        ("informe", (Dimension::Topic, "vivienda"), 2),
+        ("municipio", (Dimension::Department, "27"), 40),
+        ("municipio", (Dimension::Topic, "vivienda"), 2),
+    ];
+    for (text, filter, every) in cases {
+        let passes = |i: usize| i.is_multiple_of(every);
+        let mut expected: Vec<String> = (0..400)
+            .filter(|&i| passes(i) && (text == "informe" || municipal(i)))
+            .map(|i| format!("conocimiento:{i}"))
+            .collect();
+        expected.sort();
+        let request = SearchRequest {
+            text: text.into(),
+            filters: vec![(filter.0, filter.1.into())],
+            limit: 10,
+            facets: true,
+            ..Default::default()
+        };
+        let page = index.search(&request).expect("ok");
+        assert_eq!(page.total, expected.len(), "«{text}» {filter:?}");
+        let counted = page.facets.iter().find(|f| f.dimension == filter.0).expect("facet").values.clone();
+        assert_eq!(counted, [(filter.1.to_owned(), expected.len() as u64)], "«{text}» {filter:?}");
+        for candidates in [2, 7, 1_000] {
+            index.candidates = candidates;
+            let walked = walk_filtered(&index, text, &filter, 100);
+            let mut sorted = walked.clone();
+            sorted.sort();
+            assert_eq!(sorted, expected, "«{text}» {filter:?}, {candidates} candidates");
+            for size in [1, 3, 10] {
+                assert_eq!(
+                    walk_filtered(&index, text, &filter, size),
+                    walked,
+                    "«{text}» {filter:?}, pages of {size}, {candidates} candidates"
+                );
+            }
+        }
+        index.candidates = crate::search::CANDIDATES;
     }
 }
 
