@@ -95,7 +95,10 @@ struct Phase {
 }
 
 async fn run(label: &str, database_url: String, workers: usize, opts: &Options) -> Vec<Phase> {
-    let settings = Settings { database_url, demo: Some(false), ..Settings::default() };
+    // Each store's state keeps its own search index: an index folder serves one process state at a time.
+    let index_dir = std::env::temp_dir().join(format!("sugit-banco-indice-{}", Uuid::new_v4().simple()));
+    let settings =
+        Settings { database_url, demo: Some(false), index_dir: index_dir.clone(), ..Settings::default() };
     let state = AppState::initialise(settings).await.expect("state");
     let admin = actor(Role::Admin, None);
     let new_elements = (0..ELEMENTS)
@@ -239,6 +242,7 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
             rate * ELEMENTS as f64
         );
     }
+    let _ = std::fs::remove_dir_all(&index_dir);
     phases
 }
 

@@ -27,6 +27,7 @@ use super::{
     entity::submission,
     model::{Outcome, SubmissionRecord},
     sheet::Logged,
+    sheet_format::log_to_text,
     sheet_store::{read_sheets_of, write_sheets, SheetChange, SheetKey, StaleSheet},
     submission::{decide, logged_outcomes, Report, SubmitOutcome, ValueOutcome},
 };
@@ -290,7 +291,7 @@ fn decide_one(
         duplicates: count(Outcome::Duplicate),
         corrections: count(Outcome::Correction),
         conflicts: count(Outcome::Conflict),
-        outcomes: serde_json::to_string(&log).map_err(|e| ServiceError::Internal(e.into()))?,
+        outcomes: log_to_text(&log),
     };
     Ok(Written { row, outcomes: decided.outcomes })
 }

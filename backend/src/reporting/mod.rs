@@ -14,6 +14,7 @@ pub mod model;
 pub mod resolvers;
 pub mod service;
 pub mod sheet;
+mod sheet_format;
 mod sheet_store;
 pub mod similarity;
 pub mod status;

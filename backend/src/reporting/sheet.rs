@@ -238,19 +238,21 @@ pub enum ResolveError {
     NotCompeting,
 }
 
-/// Every observation of one (subject, period), by data element code.
+/// Every observation of one (subject, period), by data element code. Its
+/// serde form is the first stored format (`sheet_format` reads it still).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Entries(pub BTreeMap<String, Entry>);
 
 impl Entries {
-    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(text)
+    /// The entries of a stored sheet (either stored format, see `sheet_format`).
+    pub fn from_json(text: &str) -> Result<Self, super::sheet_format::FormatError> {
+        super::sheet_format::from_text(text)
     }
 
+    /// The text a sheet is stored as (the current format).
     pub fn to_json(&self) -> String {
-        // A map of plain structs with string keys always serialises.
-        serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
+        super::sheet_format::to_text(self)
     }
 
     pub fn conflicts(&self) -> i32 {
