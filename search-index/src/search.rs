@@ -454,7 +454,7 @@ impl SearchIndex {
     /// The `n` best matches of `matching` that pass `filter` (if any) by
     /// `matching`'s score, best first, and whether they are all the matches.
     /// Read by score alone, which lets tantivy skip whole blocks of postings
-    /// (block-max WAND; see `TopFiltered`). Among equal scores at the edge,
+    /// (block-max WAND; see `top_filtered`). Among equal scores at the edge,
     /// the same ones are kept for the same state of
     /// the index (segments and documents are read in a fixed order), which is
     /// all the pages of one ranking need: the candidates are then ordered by
@@ -467,7 +467,8 @@ impl SearchIndex {
         n: usize,
     ) -> Result<(Vec<Candidate>, bool), SearchError> {
         let filter = filter.map(|f| f.weight(EnableScoring::disabled_from_searcher(searcher))).transpose()?;
-        let mut top = searcher.search(matching, &TopFiltered { limit: n + 1, filter })?;
+        let weight = matching.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut top = top_filtered(&*weight, filter.as_deref(), searcher, n + 1)?;
         let complete = top.len() <= n;
         top.truncate(n);
         Ok((
@@ -650,26 +651,51 @@ fn post_filter(filter_matches: u64, documents: u64) -> bool {
 /// See `post_filter`: the filter keeps at least one document in this many.
 const POST_FILTER_SHARE: u64 = 20;
 
-/// The `limit` best matches by score among the documents that pass `filter`
-/// (every document without one), best first, ties by document address.
-/// tantivy's own `TopDocs` by score, with the filter read once per segment
-/// into a bitset and checked in the callback of block-max WAND: a match only
-/// raises the bar of the blocks to skip when it passes the filter.
-struct TopFiltered {
+/// The `limit` best matches of `weight` by score among the documents that
+/// pass `filter` (every document without one), best first, ties by document
+/// address. Block-max WAND with the filter read once per segment into a
+/// bitset and checked in its callback: a match only raises the bar of the
+/// blocks to skip when it passes the filter. One bar for all the segments,
+/// the largest read first: a segment searched on its own starts from no bar
+/// and reads its blocks until it has `limit` matches of its own, which on an
+/// index of several segments costs as much again as the largest one.
+fn top_filtered(
+    weight: &dyn tantivy::query::Weight,
+    filter: Option<&dyn tantivy::query::Weight>,
+    searcher: &tantivy::Searcher,
     limit: usize,
-    filter: Option<Box<dyn tantivy::query::Weight>>,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    let readers = searcher.segment_readers();
+    let mut order: Vec<usize> = (0..readers.len()).collect();
+    order.sort_by_key(|&i| (Reverse(readers[i].max_doc()), i));
+    let mut top = TopScored { limit: limit.max(1), heap: std::collections::BinaryHeap::new() };
+    for i in order {
+        let reader = &readers[i];
+        let segment = SegmentOrdinal::try_from(i).unwrap_or(SegmentOrdinal::MAX);
+        let passes = filter.map(|filter| filter_bitset(filter, reader)).transpose()?;
+        let alive = reader.alive_bitset();
+        weight.for_each_pruning(top.bar(), reader, &mut |doc, score| {
+            let kept = passes.as_ref().is_none_or(|p| p.contains(doc))
+                && alive.is_none_or(|alive| alive.is_alive(doc));
+            if kept {
+                top.push(Scored { score, address: DocAddress::new(segment, doc) });
+            }
+            top.bar()
+        })?;
+    }
+    Ok(top.heap.into_sorted_vec().into_iter().map(|Reverse(s)| (s.score, s.address)).collect())
 }
 
-/// A match in a segment: by score, then the lower document first.
+/// A match: by score, then the lower address first.
 #[derive(Debug, Clone, Copy)]
 struct Scored {
     score: Score,
-    doc: DocId,
+    address: DocAddress,
 }
 
 impl Ord for Scored {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.score.total_cmp(&other.score).then_with(|| other.doc.cmp(&self.doc))
+        self.score.total_cmp(&other.score).then_with(|| other.address.cmp(&self.address))
     }
 }
 
@@ -687,93 +713,33 @@ impl PartialEq for Scored {
 
 impl Eq for Scored {}
 
-/// The best matches of one segment (see `TopFiltered`).
-struct TopFilteredSegment {
-    segment: SegmentOrdinal,
+/// The best matches so far (see `top_filtered`).
+struct TopScored {
     limit: usize,
     /// The weakest kept on top.
     heap: std::collections::BinaryHeap<Reverse<Scored>>,
 }
 
-impl TopFilteredSegment {
-    /// Keeps the match if it is among the best so far; returns the score a
-    /// match must now beat.
-    fn push(&mut self, scored: Scored) -> Score {
+impl TopScored {
+    /// Keeps the match if it is among the best so far.
+    fn push(&mut self, scored: Scored) {
         if self.heap.len() < self.limit {
             self.heap.push(Reverse(scored));
         } else if self.heap.peek().is_some_and(|Reverse(weakest)| scored > *weakest) {
             self.heap.pop();
             self.heap.push(Reverse(scored));
         }
-        self.threshold()
     }
 
-    fn threshold(&self) -> Score {
+    /// The score a match must exceed to be passed on by block-max WAND: just
+    /// under the weakest kept once there are `limit`, so that a match of the
+    /// same score is still seen and the tie goes to the lower address,
+    /// whatever order the segments are read in.
+    fn bar(&self) -> Score {
         match self.heap.peek() {
-            Some(Reverse(weakest)) if self.heap.len() >= self.limit => weakest.score,
+            Some(Reverse(weakest)) if self.heap.len() >= self.limit => weakest.score.next_down(),
             _ => Score::MIN,
         }
-    }
-}
-
-impl SegmentCollector for TopFilteredSegment {
-    type Fruit = Vec<(Score, DocAddress)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.push(Scored { score, doc });
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        let segment = self.segment;
-        self.heap.into_iter().map(|Reverse(s)| (s.score, DocAddress::new(segment, s.doc))).collect()
-    }
-}
-
-impl Collector for TopFiltered {
-    type Fruit = Vec<(Score, DocAddress)>;
-    type Child = TopFilteredSegment;
-
-    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        Ok(TopFilteredSegment {
-            segment,
-            limit: self.limit.max(1),
-            heap: std::collections::BinaryHeap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
-        let mut all: Vec<(Score, DocAddress)> = fruits.into_iter().flatten().collect();
-        all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        all.truncate(self.limit);
-        Ok(all)
-    }
-
-    fn collect_segment(
-        &self,
-        weight: &dyn tantivy::query::Weight,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Fruit> {
-        let mut top = self.for_segment(segment, reader)?;
-        let passes = match &self.filter {
-            Some(filter) => Some(filter_bitset(filter.as_ref(), reader)?),
-            None => None,
-        };
-        let alive = reader.alive_bitset();
-        let mut threshold = Score::MIN;
-        weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
-            let kept = passes.as_ref().is_none_or(|p| p.contains(doc))
-                && alive.is_none_or(|alive| alive.is_alive(doc));
-            if kept {
-                threshold = top.push(Scored { score, doc });
-            }
-            threshold
-        })?;
-        Ok(top.harvest())
     }
 }
 
@@ -1135,6 +1101,64 @@ mod tests {
         assert_eq!(counted(&rows, 9, &[299]), counted(&ranges, 9, &[299]));
         // Too many values to fit 16 bits: the ranges stay.
         assert!(matches!(ranges.compacted(usize::from(NO_FACET)), FacetOrds::Ranges { .. }));
+    }
+
+    #[test]
+    fn the_best_matches_of_several_segments_are_those_of_every_match_ranked() {
+        use crate::{corpus::Corpus, Change, Dimension};
+        let corpus = Corpus::default();
+        let index = SearchIndex::in_memory().expect("index");
+        // Segments of different sizes, and deleted documents that must not come back.
+        for (cursor, range) in [(1, 0..400), (2, 400..2_400), (3, 2_400..3_000)] {
+            index.apply(corpus.documents(range).map(Change::Upsert), cursor).expect("indexed");
+        }
+        let deleted = corpus.documents(0..3_000).step_by(7).map(|d| Change::Delete { key: d.key });
+        index.apply(deleted, 4).expect("deleted");
+        let searcher = index.reader.searcher();
+        assert!(searcher.segment_readers().len() > 1, "several segments");
+        for (text, filter) in [
+            ("municipio", None),
+            ("presupuesto participativo", Some((Dimension::Topic, "participación ciudadana"))),
+            ("plan desarrollo municipal", Some((Dimension::Department, "05"))),
+        ] {
+            let request = SearchRequest {
+                text: text.into(),
+                filters: filter.map(|(d, v)| vec![(d, v.to_owned())]).unwrap_or_default(),
+                ..SearchRequest::default()
+            };
+            let plan = Plan::parse(text).expect("parses");
+            let matching = plan.to_match_query(&searcher, &index.fields, true);
+            let filter =
+                BooleanQuery::new(index.filters(&request).into_iter().map(|f| (Occur::Must, f)).collect());
+            let weight = matching.weight(EnableScoring::enabled_from_searcher(&searcher)).expect("weight");
+            let filter = filter.weight(EnableScoring::disabled_from_searcher(&searcher)).expect("weight");
+            // Every match that passes, scored without skipping, ranked.
+            let mut every = Vec::new();
+            for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+                let passes = filter_bitset(filter.as_ref(), reader).expect("filter");
+                weight
+                    .for_each(reader, &mut |doc, score| {
+                        if passes.contains(doc) && reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                            every.push((score, DocAddress::new(ord as u32, doc)));
+                        }
+                    })
+                    .expect("matches");
+            }
+            every.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            for limit in [1, 7, 40] {
+                let top =
+                    top_filtered(weight.as_ref(), Some(filter.as_ref()), &searcher, limit).expect("top");
+                assert_eq!(top.len(), limit.min(every.len()), "«{text}»");
+                let edge = every.get(limit - 1).map_or(0.0, |e| e.0);
+                for (i, ((score, address), (expected, at))) in top.iter().zip(&every).enumerate() {
+                    assert!((score - expected).abs() < 1e-4, "«{text}» #{i}: {score} for {expected}");
+                    // Scores summed in another order may differ in the last bits near the edge.
+                    if (expected - edge).abs() > 1e-4 {
+                        assert_eq!(address, at, "«{text}» #{i}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
