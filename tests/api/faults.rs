@@ -14,7 +14,10 @@ use std::{
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, QueryResult, Statement};
 use serde_json::{json, Value};
-use sugit::access::Role;
+use sugit::{
+    access::Role,
+    reporting::sheet::{Entries, Logged},
+};
 use sugit_tests::{
     error_codes,
     process::{
@@ -136,11 +139,11 @@ async fn holdings(db: &DatabaseConnection) -> Holdings {
     // Every value the sheets hold: (subject, period, element, number) → value.
     let mut held: HashMap<(String, String, String, u64), String> = HashMap::new();
     for row in query(db, "SELECT subject_code, period, entries FROM observation_sheet").await {
-        let entries: Value = serde_json::from_str(&text(&row, "entries")).expect("entries are JSON");
-        for (element, entry) in entries.as_object().expect("entries by element") {
-            for (number, value) in (1..).zip(entry["values"].as_array().expect("values")) {
+        let entries = Entries::from_json(&text(&row, "entries")).expect("entries are readable");
+        for (element, entry) in entries.0 {
+            for (number, held_value) in (1..).zip(entry.values) {
                 let key = (text(&row, "subject_code"), text(&row, "period"), element.clone(), number);
-                held.insert(key, value["value"].as_str().expect("value").to_owned());
+                held.insert(key, held_value.value);
             }
         }
     }
@@ -150,17 +153,16 @@ async fn holdings(db: &DatabaseConnection) -> Holdings {
     for row in query(db, "SELECT id::text AS id, accepted, period, outcomes FROM submission").await {
         let id = text(&row, "id");
         accepted.insert(id.clone(), i64::from(row.try_get::<i32>("", "accepted").expect("accepted")));
-        let log: Value = serde_json::from_str(&text(&row, "outcomes")).expect("log is JSON");
-        for logged in log.as_array().expect("log") {
-            let field = |name: &str| logged[name].as_str().expect("logged field").to_owned();
-            let key = (field("s"), text(&row, "period"), field("e"), logged["n"].as_u64().expect("number"));
+        let log = Logged::list_from_json(&text(&row, "outcomes")).expect("log is readable");
+        for logged in log {
+            let key = (logged.subject, text(&row, "period"), logged.element, u64::from(logged.number));
             // A logged value counts only if the sheet holds it, as logged.
-            if held.get(&key) == Some(&field("v")) {
+            if held.get(&key) == Some(&logged.value) {
                 values.entry(id.clone()).or_default().push((
                     key.0.clone(),
                     key.2.clone(),
                     key.1.clone(),
-                    field("v"),
+                    logged.value,
                 ));
                 accounted.insert(key);
             }

@@ -276,6 +276,13 @@ pub struct Logged {
     pub number: u32,
 }
 
+impl Logged {
+    /// A submission's stored log (either stored format, see `sheet_format`).
+    pub fn list_from_json(text: &str) -> Result<Vec<Self>, super::sheet_format::FormatError> {
+        super::sheet_format::log_from_text(text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

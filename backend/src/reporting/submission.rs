@@ -16,8 +16,7 @@ use super::{
     batch::Writer,
     catalogue::Catalogue,
     model::{canonical_value, parse_period, Outcome, Requirement, SubmissionRecord, ValueType},
-    sheet::{Entries, Entry, Incoming},
-    sheet_format::log_from_text,
+    sheet::{Entries, Entry, Incoming, Logged},
     sheet_store::{SheetChange, SheetKey},
 };
 use crate::{
@@ -344,7 +343,7 @@ pub(super) fn decide(
 
 /// The per-value answer of a stored submission, from its log.
 pub(super) fn logged_outcomes(log: &str) -> Result<Vec<ValueOutcome>, ServiceError> {
-    let logged = log_from_text(log).map_err(|error| ServiceError::Internal(error.into()))?;
+    let logged = Logged::list_from_json(log).map_err(|error| ServiceError::Internal(error.into()))?;
     Ok(logged
         .into_iter()
         .filter_map(|value| {
