@@ -50,28 +50,8 @@ const BATCH: usize = 10_000;
 const TANTIVY_WARMUP: usize = 3;
 const PG_WARMUP: usize = 1;
 
-/// One query of the fixed set: what is typed, and the facet filter of its
-/// filtered variant.
-struct Query {
-    text: &'static str,
-    filter: (Dimension, &'static str),
-}
-
-/// Common, middling and rare words (their match counts are printed).
-const QUERIES: [Query; 12] = [
-    Query { text: "municipio", filter: (Dimension::Department, "52") },
-    Query { text: "presupuesto", filter: (Dimension::Topic, "finanzas públicas") },
-    Query { text: "catastro", filter: (Dimension::Department, "05") },
-    Query { text: "trapiches", filter: (Dimension::Topic, "desarrollo rural") },
-    Query { text: "vivienda rural", filter: (Dimension::Topic, "vivienda") },
-    Query { text: "actualización catastral", filter: (Dimension::Department, "25") },
-    Query { text: "presupuesto participativo", filter: (Dimension::Topic, "participación ciudadana") },
-    Query { text: "alertas tempranas", filter: (Dimension::Department, "27") },
-    Query { text: "plan desarrollo municipal", filter: (Dimension::Topic, "planeación territorial") },
-    Query { text: "capacidad institucional territorial", filter: (Dimension::Department, "11") },
-    Query { text: "junta acción comunal", filter: (Dimension::Topic, "agua potable y saneamiento") },
-    Query { text: "restauración humedales páramos", filter: (Dimension::Department, "15") },
-];
+// The fixed set of queries, shared with `examples/tail.rs`.
+use search_index::corpus::{BenchQuery as Query, BENCH_QUERIES as QUERIES};
 
 struct Options {
     docs: u64,

@@ -10,22 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use search_index::{Dimension, Opened, SearchIndex, SearchRequest};
-
-const QUERIES: [(&str, Dimension, &str); 12] = [
-    ("municipio", Dimension::Department, "52"),
-    ("presupuesto", Dimension::Topic, "finanzas públicas"),
-    ("catastro", Dimension::Department, "05"),
-    ("trapiches", Dimension::Topic, "desarrollo rural"),
-    ("vivienda rural", Dimension::Topic, "vivienda"),
-    ("actualización catastral", Dimension::Department, "25"),
-    ("presupuesto participativo", Dimension::Topic, "participación ciudadana"),
-    ("alertas tempranas", Dimension::Department, "27"),
-    ("plan desarrollo municipal", Dimension::Topic, "planeación territorial"),
-    ("capacidad institucional territorial", Dimension::Department, "11"),
-    ("junta acción comunal", Dimension::Topic, "agua potable y saneamiento"),
-    ("restauración humedales páramos", Dimension::Department, "15"),
-];
+use search_index::{corpus::BENCH_QUERIES, Opened, SearchIndex, SearchRequest};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -33,14 +18,15 @@ fn main() {
     let rounds: usize = args.get(2).map_or(30, |r| r.parse().expect("rounds"));
     let (index, opened) = SearchIndex::open(dir.as_ref()).expect("open the index");
     assert!(matches!(opened, Opened::Current { .. }), "{opened:?}");
-    let requests: Vec<(String, SearchRequest)> = QUERIES
+    let requests: Vec<(String, SearchRequest)> = BENCH_QUERIES
         .iter()
-        .flat_map(|(text, dimension, value)| {
+        .flat_map(|query| {
+            let (text, (dimension, value)) = (query.text, query.filter);
             [false, true].map(|filtered| {
-                let name = if filtered { format!("{text} + {value}") } else { (*text).to_owned() };
+                let name = if filtered { format!("{text} + {value}") } else { text.to_owned() };
                 let request = SearchRequest {
-                    text: (*text).into(),
-                    filters: if filtered { vec![(*dimension, (*value).into())] } else { Vec::new() },
+                    text: text.into(),
+                    filters: if filtered { vec![(dimension, value.into())] } else { Vec::new() },
                     limit: 10,
                     facets: true,
                     ..SearchRequest::default()

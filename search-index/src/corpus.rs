@@ -118,6 +118,30 @@ pub const YEARS: (u32, u32) = (2015, 2026);
 /// Share of offers among the documents, in percent.
 const OFFER_PERCENT: u32 = 10;
 
+/// One query of the benchmarks' fixed set: what is typed, and the facet
+/// filter of its filtered variant.
+pub struct BenchQuery {
+    pub text: &'static str,
+    pub filter: (Dimension, &'static str),
+}
+
+/// The benchmarks' queries over this corpus: common, middling and rare
+/// words, one to three of them (the bench prints their match counts).
+pub const BENCH_QUERIES: [BenchQuery; 12] = [
+    BenchQuery { text: "municipio", filter: (Dimension::Department, "52") },
+    BenchQuery { text: "presupuesto", filter: (Dimension::Topic, "finanzas públicas") },
+    BenchQuery { text: "catastro", filter: (Dimension::Department, "05") },
+    BenchQuery { text: "trapiches", filter: (Dimension::Topic, "desarrollo rural") },
+    BenchQuery { text: "vivienda rural", filter: (Dimension::Topic, "vivienda") },
+    BenchQuery { text: "actualización catastral", filter: (Dimension::Department, "25") },
+    BenchQuery { text: "presupuesto participativo", filter: (Dimension::Topic, "participación ciudadana") },
+    BenchQuery { text: "alertas tempranas", filter: (Dimension::Department, "27") },
+    BenchQuery { text: "plan desarrollo municipal", filter: (Dimension::Topic, "planeación territorial") },
+    BenchQuery { text: "capacidad institucional territorial", filter: (Dimension::Department, "11") },
+    BenchQuery { text: "junta acción comunal", filter: (Dimension::Topic, "agua potable y saneamiento") },
+    BenchQuery { text: "restauración humedales páramos", filter: (Dimension::Department, "15") },
+];
+
 /// A deterministic corpus: `document(n)` is the same for the same seed and `n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Corpus {

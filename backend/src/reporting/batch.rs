@@ -27,7 +27,6 @@ use super::{
     entity::submission,
     model::{Outcome, SubmissionRecord},
     sheet::Logged,
-    sheet_format::log_to_text,
     sheet_store::{read_sheets_of, write_sheets, SheetChange, SheetKey, StaleSheet},
     submission::{decide, logged_outcomes, Report, SubmitOutcome, ValueOutcome},
 };
@@ -291,7 +290,7 @@ fn decide_one(
         duplicates: count(Outcome::Duplicate),
         corrections: count(Outcome::Correction),
         conflicts: count(Outcome::Conflict),
-        outcomes: log_to_text(&log),
+        outcomes: Logged::list_to_json(&log),
     };
     Ok(Written { row, outcomes: decided.outcomes })
 }

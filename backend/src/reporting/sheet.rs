@@ -277,6 +277,11 @@ pub struct Logged {
 }
 
 impl Logged {
+    /// The text a submission's log is stored as (the current format).
+    pub fn list_to_json(log: &[Self]) -> String {
+        super::sheet_format::log_to_text(log)
+    }
+
     /// A submission's stored log (either stored format, see `sheet_format`).
     pub fn list_from_json(text: &str) -> Result<Vec<Self>, super::sheet_format::FormatError> {
         super::sheet_format::log_from_text(text)

@@ -17,7 +17,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::sheet::{Entries, Entry, Held, HeldStatus, Logged};
+use super::{
+    model::Outcome,
+    sheet::{Entries, Entry, Held, HeldStatus, Logged},
+};
 
 /// How every format-2 document starts; format 1 is a map of element codes,
 /// which are upper case, so the two can never be taken for one another.
@@ -185,20 +188,28 @@ pub(super) fn log_from_text(text: &str) -> Result<Vec<Logged>, FormatError> {
     Ok(values)
 }
 
-/// Outcomes by their database names (`Outcome::as_db`).
-const OUTCOME_LETTERS: [(&str, char); 4] =
-    [("NEW", 'N'), ("DUPLICATE", 'D'), ("CORRECTION", 'C'), ("CONFLICT", 'X')];
-
-fn outcome_letter(name: &str) -> char {
-    OUTCOME_LETTERS.iter().find(|(known, _)| *known == name).map_or('?', |(_, letter)| *letter)
+/// One letter per outcome; a match, so a new outcome cannot go without one.
+fn letter(outcome: Outcome) -> char {
+    match outcome {
+        Outcome::New => 'N',
+        Outcome::Duplicate => 'D',
+        Outcome::Correction => 'C',
+        Outcome::Conflict => 'X',
+    }
 }
 
-fn outcome_of(letter: char) -> Result<&'static str, FormatError> {
-    OUTCOME_LETTERS
-        .iter()
-        .find(|(_, known)| *known == letter)
-        .map(|(name, _)| *name)
-        .ok_or(FormatError::Outcome(letter))
+/// The letter of an outcome by its database name (`Outcome::as_db`, which
+/// is all a log is given).
+fn outcome_letter(name: &str) -> char {
+    Outcome::from_db(name).map_or('?', letter)
+}
+
+fn outcome_of(letter_read: char) -> Result<&'static str, FormatError> {
+    [Outcome::New, Outcome::Duplicate, Outcome::Correction, Outcome::Conflict]
+        .into_iter()
+        .find(|outcome| letter(*outcome) == letter_read)
+        .map(Outcome::as_db)
+        .ok_or(FormatError::Outcome(letter_read))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -243,7 +254,7 @@ fn time(micros: i64) -> Result<DateTime<Utc>, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::reporting::{model::Outcome, sheet::Incoming};
+    use crate::reporting::sheet::Incoming;
 
     fn at(micros: i64) -> DateTime<Utc> {
         DateTime::from_timestamp_micros(1_733_000_000_000_000 + micros).expect("time")
