@@ -15,6 +15,7 @@ mod m20261201_000007_assistance_delivery;
 mod m20261201_000008_consultation;
 mod m20261201_000009_observation_sheet;
 mod m20261202_000010_sheet_compression;
+mod m20261204_000011_sheet_write_guard;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_consultation::Migration),
             Box::new(m20261201_000009_observation_sheet::Migration),
             Box::new(m20261202_000010_sheet_compression::Migration),
+            Box::new(m20261204_000011_sheet_write_guard::Migration),
         ]
     }
 }

@@ -285,6 +285,53 @@ async fn submissions_sent_at_once_are_each_answered_as_if_alone(app: &TestApp) {
     assert_eq!(audit_count(app, &scene.admin, "submit_report").await, 3);
 }
 
+/// Two instances write the same sheet (one entity, one period) at once: each
+/// write must see the others', so every acknowledged value is there after —
+/// a write over a sheet read before another's write is retried, never kept.
+async fn writers_racing_on_one_sheet_lose_no_value(app: &TestApp) {
+    let scene = scene(app).await;
+    const ELEMENTS: usize = 8;
+    let elements: Vec<Value> = (0..ELEMENTS)
+        .map(|k| json!({ "code": format!("CARRERA{k}"), "name": format!("Dato de carrera {k}"), "description": "prueba", "unit": "unidades", "valueType": "INTEGER", "competency": "PRUEBA" }))
+        .collect();
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.admin),
+            "mutation($input: RegisterRequirementInput!) { registerRequirement(input: $input) { requirement { code } } }",
+            json!({ "input": { "code": "CARRERA", "name": "Carrera", "issuerCode": "DNP", "legalBasis": "Prueba",
+                    "periodicity": "ANNUAL", "entityKinds": ["MUNICIPALITY", "DISTRICT"], "newDataElements": elements } }),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let sibling = app.spawn_sibling(None).await;
+    for round in 1..=3 {
+        // One value each, all for Medellín in 2025: one sheet, written from both instances.
+        let sends = (0..ELEMENTS).map(|k| {
+            let instance = if k % 2 == 0 { app } else { &sibling };
+            let value = json!([{ "dataElementCode": format!("CARRERA{k}"), "value": format!("{round}{k}") }]);
+            submit(
+                instance,
+                &scene.medellin,
+                report("05001", "CARRERA", &format!("carrera-{round}-{k}"), value),
+            )
+        });
+        let answers = futures_util::future::join_all(sends).await;
+        let expected = if round == 1 { "NEW" } else { "CORRECTION" };
+        assert!(answers.iter().all(|a| a["values"][0]["outcome"] == expected), "round {round}: {answers:?}");
+        // Signed in: read from the database, not from an instance's cache of public answers.
+        let (_, body) = app
+            .graphql_as(Some(&scene.admin), STATUS, json!({ "e": "05001", "r": "CARRERA", "p": "2025" }))
+            .await;
+        let status = body["data"]["requirementStatus"].clone();
+        assert_eq!(status["reportedCount"], ELEMENTS, "round {round}: {status}");
+        for k in 0..ELEMENTS {
+            let served = state_of(&status, &format!("CARRERA{k}"))["value"].clone();
+            assert_eq!(served, format!("{round}{k}"), "round {round}, element {k}: {status}");
+        }
+    }
+    assert_eq!(audit_count(app, &scene.admin, "submit_report").await, 3 * ELEMENTS);
+}
+
 async fn bad_reports_name_the_offending_value_and_write_nothing(app: &TestApp) {
     let scene = scene(app).await;
     let good = json!({ "dataElementCode": "POBLACION", "value": "100" });
@@ -436,6 +483,7 @@ backend_tests!(
     duplicates_corrections_and_conflicts_follow_the_rules,
     identical_resends_are_idempotent,
     submissions_sent_at_once_are_each_answered_as_if_alone,
+    writers_racing_on_one_sheet_lose_no_value,
     bad_reports_name_the_offending_value_and_write_nothing,
     new_requirements_are_told_what_already_exists,
     the_catalogue_keeps_versions_and_successors,

@@ -7,6 +7,11 @@
 //! all) and is answered only after the commit. A batch that fails for a
 //! reason other than a race is written again one submission at a time, so one
 //! submission's failure is never another's.
+//!
+//! On PostgreSQL the statements are fixed texts with array parameters and the
+//! write is one statement (`postgres`); SQLite writes in a transaction.
+
+mod postgres;
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -180,7 +185,11 @@ struct Written {
 
 async fn write_once(db: &DatabaseConnection, requests: &[Request]) -> Result<Vec<Answer>, ServiceError> {
     let reports: Vec<&Report> = requests.iter().map(|request| &request.report).collect();
-    let mut fates = fates(&reports, &previous(db, &reports).await?);
+    let stored = match db.get_database_backend() {
+        DatabaseBackend::Postgres => postgres::previous(db, &reports).await?,
+        _ => previous(db, &reports).await?,
+    };
+    let mut fates = fates(&reports, &stored);
     let new: Vec<usize> = (0..requests.len()).filter(|&i| matches!(fates[i], Fate::New)).collect();
     if !new.is_empty() {
         for (&index, written) in new.iter().zip(insert(db, requests, &new).await?) {
@@ -218,14 +227,13 @@ fn fates(reports: &[&Report], stored: &[submission::Model]) -> Vec<Fate> {
     fates
 }
 
-/// Decides and writes the new requests `new` in one transaction.
+/// Decides and writes the new requests `new`, all of them or none.
 async fn insert(
     db: &DatabaseConnection,
     requests: &[Request],
     new: &[usize],
 ) -> Result<Vec<Written>, ServiceError> {
     let now = Utc::now().trunc_subsecs(6);
-    let transaction = db.begin().await?;
     let sheet_keys = new
         .iter()
         .flat_map(|&i| {
@@ -233,11 +241,15 @@ async fn insert(
             report.values.iter().map(|value| SheetKey::new(&value.subject, &report.period))
         })
         .collect();
-    let mut sheets = read_sheets_of(&transaction, &sheet_keys).await?;
-    let mut written = Vec::with_capacity(new.len());
-    for &index in new {
-        written.push(decide_one(&requests[index], &mut sheets, now)?);
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        let mut sheets = postgres::read_sheets(db, &sheet_keys).await?;
+        let written = decide_all(requests, new, &mut sheets, now)?;
+        postgres::write(db, requests, new, &written, sheets.into_values().collect(), now).await?;
+        return Ok(written);
     }
+    let transaction = db.begin().await?;
+    let mut sheets = read_sheets_of(&transaction, &sheet_keys).await?;
+    let written = decide_all(requests, new, &mut sheets, now)?;
     let rows = written.iter().map(|w| w.row.clone().into_active_model());
     submission::Entity::insert_many(rows).exec_without_returning(&transaction).await?;
     write_sheets(&transaction, sheets.into_values().collect(), now).await?;
@@ -254,6 +266,17 @@ async fn insert(
     .await?;
     transaction.commit().await?;
     Ok(written)
+}
+
+/// Decides the new requests in order, each against the sheets as the
+/// earlier ones of the batch left them.
+fn decide_all(
+    requests: &[Request],
+    new: &[usize],
+    sheets: &mut BTreeMap<SheetKey, SheetChange>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Written>, ServiceError> {
+    new.iter().map(|&index| decide_one(&requests[index], sheets, now)).collect()
 }
 
 fn decide_one(
@@ -346,7 +369,7 @@ async fn previous(
 
 /// A race with another instance on the same keys, or a busy SQLite.
 fn is_retryable(cause: &anyhow::Error) -> bool {
-    if cause.is::<StaleSheet>() {
+    if cause.is::<StaleSheet>() || cause.is::<postgres::StaleSheets>() {
         return true;
     }
     let Some(error) = cause.downcast_ref::<DbErr>() else { return false };

@@ -51,7 +51,13 @@ pub(super) async fn read_sheets_of(
                 .add(observation_sheet::Column::SubjectCode.is_in(subjects)),
         );
     }
-    let rows = observation_sheet::Entity::find().filter(condition).all(connection).await?;
+    by_key(observation_sheet::Entity::find().filter(condition).all(connection).await?)
+}
+
+/// Sheets as read, by key.
+pub(super) fn by_key(
+    rows: Vec<observation_sheet::Model>,
+) -> Result<BTreeMap<SheetKey, SheetChange>, ServiceError> {
     rows.into_iter()
         .map(|row| {
             let change = into_change(row)?;
