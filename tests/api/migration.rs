@@ -3,29 +3,59 @@
 //! observation sheets.
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Database, Statement, Value};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, Statement, Value};
 use serde_json::Value as Json;
 use sugit::reporting::sheet::{Entries, HeldStatus};
+use sugit_tests::{Backend, TestDatabase};
 use uuid::Uuid;
 
 /// The migrations before the sheets.
 const BEFORE_SHEETS: u32 = 8;
 
+/// `sql` with `?` placeholders, numbered for PostgreSQL.
+fn placeholders(backend: DatabaseBackend, sql: &str) -> String {
+    if backend != DatabaseBackend::Postgres {
+        return sql.to_owned();
+    }
+    let mut numbered = String::with_capacity(sql.len() + 8);
+    for (index, part) in sql.split('?').enumerate() {
+        if index > 0 {
+            numbered.push_str(&format!("${index}"));
+        }
+        numbered.push_str(part);
+    }
+    numbered
+}
+
 async fn exec(db: &sea_orm::DatabaseConnection, sql: &str, values: Vec<Value>) {
-    db.execute(Statement::from_sql_and_values(db.get_database_backend(), sql, values))
+    let backend = db.get_database_backend();
+    db.execute(Statement::from_sql_and_values(backend, placeholders(backend, sql), values))
         .await
         .unwrap_or_else(|e| panic!("{sql}: {e}"));
 }
 
 #[tokio::test]
-async fn observations_in_per_value_tables_move_into_sheets_whole() {
-    let dir = std::env::temp_dir().join(format!("sugit-migration-{}", Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let url = format!("sqlite://{}?mode=rwc", dir.join("old.db").display());
-    let db = Database::connect(&url).await.expect("sqlite");
+async fn observations_in_per_value_tables_move_into_sheets_whole_on_sqlite() {
+    observations_in_per_value_tables_move_into_sheets_whole(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn observations_in_per_value_tables_move_into_sheets_whole_on_postgres() {
+    observations_in_per_value_tables_move_into_sheets_whole(Backend::PostgresRedis).await;
+}
+
+async fn observations_in_per_value_tables_move_into_sheets_whole(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend).await else { return };
+    // One connection, so the session setting below holds for every statement.
+    let mut options = ConnectOptions::new(database.url.clone());
+    options.max_connections(1).min_connections(1);
+    let db = Database::connect(options).await.expect("database");
     Migrator::up(&db, Some(BEFORE_SHEETS)).await.expect("old migrations");
     // The rows an earlier version wrote; the register is not loaded here.
-    exec(&db, "PRAGMA foreign_keys = OFF", vec![]).await;
+    match backend {
+        Backend::Sqlite => exec(&db, "PRAGMA foreign_keys = OFF", vec![]).await,
+        Backend::PostgresRedis => exec(&db, "SET session_replication_role = replica", vec![]).await,
+    }
     let at = chrono::Utc::now();
     let submissions: Vec<(Uuid, &str, &str)> = vec![
         (Uuid::now_v7(), "05001", "FUT"),
@@ -118,7 +148,7 @@ async fn observations_in_per_value_tables_move_into_sheets_whole() {
         let found = db
             .query_one(Statement::from_sql_and_values(
                 backend,
-                "SELECT outcomes FROM submission WHERE id = ?",
+                placeholders(backend, "SELECT outcomes FROM submission WHERE id = ?"),
                 vec![(*id).into()],
             ))
             .await
@@ -151,5 +181,4 @@ async fn observations_in_per_value_tables_move_into_sheets_whole() {
             vec!["05001 MAT=7 DUPLICATE #1".to_owned()],
         ]
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

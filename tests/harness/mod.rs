@@ -248,8 +248,10 @@ async fn reachable_redis() -> Option<String> {
 }
 
 /// A database that exists for one test and is dropped after it.
-struct TestDatabase {
-    url: String,
+/// A fresh, empty database of one backend, dropped with the value; a test
+/// that drives the database itself (the migrations, say) uses it directly.
+pub struct TestDatabase {
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -260,7 +262,7 @@ enum Cleanup {
 }
 
 impl TestDatabase {
-    async fn create(backend: Backend) -> Option<Self> {
+    pub async fn create(backend: Backend) -> Option<Self> {
         match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("sugit-test-{}", uuid::Uuid::new_v4().simple()));
