@@ -1,11 +1,13 @@
 // Mi territorio: what the entity must report this period and how much is already covered,
-// a form for only what is missing, and its ATT demands with the recommended offers.
+// a form for only what is missing, its data in conflict, and its ATT demands with the
+// recommended offers.
 
 import { call } from "../api.js";
 import { stackedBar, barChart } from "../chart.js";
 import { busy, errorMessage, fill, field, formatDate, h, loading, pageTitle, percent } from "../dom.js";
 import { ELEMENT_STATE, label } from "../labels.js";
 import * as session from "../session.js";
+import { conflictsPanel } from "./territorio-conflictos.js";
 import { departmentPanel } from "./territorio-departamento.js";
 import { demandsPanel } from "./territorio-demandas.js";
 
@@ -167,6 +169,7 @@ export function render(container, { query, isCurrent }) {
       content,
       h("p", { class: "lema" }, `${subject.name} (${subject.code}): lo que debe reportar, lo que ya está y lo que falta.`),
       box,
+      conflictsPanel(subject, () => renderStatus(box, { reporter, subject }, period.value.trim(), isCurrent)),
       demandsPanel(subject),
     );
     renderStatus(box, { reporter, subject }, period.value.trim(), isCurrent);

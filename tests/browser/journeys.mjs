@@ -106,6 +106,21 @@ async function reportMissing(page) {
   await page.locator(".exito", { hasText: "Nada por reportar" }).waitFor();
 }
 
+/** One GraphQL operation through the API, as another system would send it; fails on any error. */
+async function api(query, variables = {}, token = null) {
+  const headers = { "content-type": "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${base}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  const body = await response.json();
+  check(!body.errors, `la API respondió con errores: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+async function apiToken(email) {
+  const data = await api("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", { e: email, p: PASSWORD });
+  return data.login.token;
+}
+
 const journeys = {
   async "público: busca en todo, abre un documento y filtra el conocimiento"() {
     const page = await newPage();
@@ -259,6 +274,33 @@ const journeys = {
     check((await item.locator(".razones li").count()) > 0, "las recomendaciones no explican sus razones");
     await shot(page, "territorial-demanda-recomendaciones");
     done(page, "equipo territorial");
+  },
+
+  async "equipo territorial: ve un dato en conflicto con la gobernación y elige el valor que queda"() {
+    // Abejorral and its department report different water-quality indexes for 2024 (new values
+    // each run, so the journey can run again): a cross-level conflict to resolve.
+    // Ending in 1: the canonical form drops trailing zeros.
+    const run = (Date.now() % 90) + 10;
+    const [own, departments] = [`11,${run}1`, `27,${run}1`];
+    const submit = "mutation($input: SubmitReportInput!) { submitReport(input: $input) { accepted } }";
+    const send = (token, entityCode, value, subjectCode) =>
+      api(submit, { input: { entityCode, period: "2024", requirementCode: "SUI_AGUA_SANEAMIENTO", idempotencyKey: `conflicto-${stamp}-${entityCode}`, values: [{ dataElementCode: "IRCA", value, subjectCode }] } }, token);
+    await send(await apiToken(USERS.territorial), "05002", own, null);
+    await send(await apiToken(USERS.department), "05", departments, "05002");
+
+    const page = await newPage();
+    await login(page, USERS.territorial);
+    await page.locator("h1", { hasText: "Mi territorio" }).waitFor();
+    const conflict = page.locator("#lista-conflictos .conflicto", { hasText: "IRCA, periodo 2024" });
+    await conflict.waitFor();
+    const shown = (value) => value.replace(",", ".");
+    await conflict.locator("li", { hasText: shown(own) }).locator(".meta", { hasText: "el que se usa mientras tanto" }).waitFor();
+    await shot(page, "territorial-conflicto");
+    await conflict.locator("li", { hasText: "la gobernación (05)" }).getByRole("button", { name: /Dejar/ }).click();
+    await page.locator("#lista-conflictos .exito", { hasText: `Queda vigente ${shown(departments)} para IRCA (2024)` }).waitFor();
+    check((await conflict.count()) === 0, "el conflicto resuelto sigue en la lista");
+    await shot(page, "territorial-conflicto-resuelto");
+    done(page, "conflicto");
   },
 
   async "equipo territorial de ATT: ve sus demandas, evalúa una entrega y cierra una demanda"() {

@@ -54,6 +54,7 @@ const ASSETS: &[Asset] = &[
     asset!("/pages/oferta.js", "frontend/pages/oferta.js", JAVASCRIPT),
     asset!("/pages/oferta-propias.js", "frontend/pages/oferta-propias.js", JAVASCRIPT),
     asset!("/pages/territorio.js", "frontend/pages/territorio.js", JAVASCRIPT),
+    asset!("/pages/territorio-conflictos.js", "frontend/pages/territorio-conflictos.js", JAVASCRIPT),
     asset!("/pages/territorio-demandas.js", "frontend/pages/territorio-demandas.js", JAVASCRIPT),
     asset!("/pages/territorio-departamento.js", "frontend/pages/territorio-departamento.js", JAVASCRIPT),
     asset!("/pages/consulta.js", "frontend/pages/consulta.js", JAVASCRIPT),
