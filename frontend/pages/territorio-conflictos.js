@@ -34,12 +34,13 @@ function conflictItem(conflict, subject, onChosen) {
       }),
     );
     const served = value.value === conflict.currentValue ? h("span", { class: "meta" }, " — el que se usa mientras tanto") : null;
-    return h("li", {}, h("strong", {}, value.value), ` reportado por ${reporter(value.reporterCode, subject)}`, served, " ", keep);
+    const unit = conflict.dataElement?.unit ? ` ${conflict.dataElement.unit}` : "";
+    return h("li", {}, h("strong", {}, value.value), unit, ` reportado por ${reporter(value.reporterCode, subject)}`, served, " ", keep);
   };
   return h(
     "article",
     { class: "conflicto" },
-    h("h4", {}, `${conflict.dataElementCode}, periodo ${conflict.period}`),
+    h("h4", {}, conflict.dataElement?.name ?? conflict.dataElementCode, h("span", { class: "codigo" }, ` ${conflict.dataElementCode}`), `, periodo ${conflict.period}`),
     h("ul", {}, conflict.values.map(choice)),
     problem,
   );

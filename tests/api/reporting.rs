@@ -181,9 +181,14 @@ async fn duplicates_corrections_and_conflicts_follow_the_rules(app: &TestApp) {
 
     // Medellín accepts the department's figure.
     let (_, conflicts) = app
-        .graphql(r#"{ dataConflicts(subjectCode: "05001") { totalCount edges { node { observationId values { id value reporterCode } } } } }"#, json!({}))
+        .graphql(r#"{ dataConflicts(subjectCode: "05001") { totalCount edges { node { observationId dataElement { name unit } values { id value reporterCode } } } } }"#, json!({}))
         .await;
     let node = &conflicts["data"]["dataConflicts"]["edges"][0]["node"];
+    assert_eq!(
+        node["dataElement"],
+        json!({ "name": "Recaudo tributario", "unit": "unidades" }),
+        "{conflicts}"
+    );
     let departments_value = node["values"]
         .as_array()
         .and_then(|v| v.iter().find(|v| v["reporterCode"] == "05"))

@@ -291,7 +291,7 @@ const journeys = {
     const page = await newPage();
     await login(page, USERS.territorial);
     await page.locator("h1", { hasText: "Mi territorio" }).waitFor();
-    const conflict = page.locator("#lista-conflictos .conflicto", { hasText: "IRCA, periodo 2024" });
+    const conflict = page.locator("#lista-conflictos .conflicto", { hasText: "Índice de riesgo de la calidad del agua (IRCA) IRCA, periodo 2024" });
     await conflict.waitFor();
     const shown = (value) => value.replace(",", ".");
     await conflict.locator("li", { hasText: shown(own) }).locator(".meta", { hasText: "el que se usa mientras tanto" }).waitFor();

@@ -265,7 +265,7 @@ impl ReportingBurdenNode {
 
 /// Una observación en conflicto.
 #[derive(SimpleObject)]
-#[graphql(name = "DataConflict")]
+#[graphql(name = "DataConflict", complex)]
 pub struct DataConflictNode {
     pub(super) subject_code: String,
     #[graphql(name = "dataElementCode")]
@@ -276,6 +276,15 @@ pub struct DataConflictNode {
     pub(super) observation_id: ID,
     /// Los valores en disputa, cada uno con quien lo reportó.
     pub(super) values: Vec<CompetingValue>,
+}
+
+#[async_graphql::ComplexObject]
+impl DataConflictNode {
+    /// El elemento de datos en disputa, con su nombre y unidad.
+    async fn data_element(&self, ctx: &Context<'_>) -> ApiResult<Option<DataElementNode>> {
+        let loader = ctx.data::<DataLoader<ReportingLoader>>()?;
+        Ok(loader.load_one(ElementCode(self.element_code.clone())).await?.map(DataElementNode))
+    }
 }
 
 /// Un valor en disputa.
