@@ -279,8 +279,9 @@ const journeys = {
   async "equipo territorial: ve un dato en conflicto con la gobernación y elige el valor que queda"() {
     // Abejorral and its department report different water-quality indexes for 2024 (new values
     // each run, so the journey can run again): a cross-level conflict to resolve.
-    // Ending in 1: the canonical form drops trailing zeros.
-    const run = (Date.now() % 90) + 10;
+    // The clock's milliseconds make each run's values new (the same content again would only
+    // replay the earlier submission); ending in 1, as the canonical form drops trailing zeros.
+    const run = Date.now();
     const [own, departments] = [`11,${run}1`, `27,${run}1`];
     const submit = "mutation($input: SubmitReportInput!) { submitReport(input: $input) { accepted } }";
     const send = (token, entityCode, value, subjectCode) =>

@@ -369,7 +369,7 @@ async fn previous(
 
 /// A race with another instance on the same keys, or a busy SQLite.
 fn is_retryable(cause: &anyhow::Error) -> bool {
-    if cause.is::<StaleSheet>() || cause.is::<postgres::StaleSheets>() {
+    if cause.is::<StaleSheet>() {
         return true;
     }
     let Some(error) = cause.downcast_ref::<DbErr>() else { return false };

@@ -100,10 +100,11 @@ pub(super) fn parse_entries(row: &observation_sheet::Model) -> Result<Entries, S
     })
 }
 
-/// Another writer changed a sheet between our read and our write.
+/// Another writer changed a sheet between our read and our write: a race,
+/// which the writer retries. The text says which sheet, or how many.
 #[derive(Debug, thiserror::Error)]
-#[error("la hoja de observaciones {0} {1} cambió durante la escritura")]
-pub struct StaleSheet(String, String);
+#[error("{0}")]
+pub struct StaleSheet(pub(super) String);
 
 /// Creates new sheets and updates the others if nobody changed them since
 /// they were read, in one statement (else the caller retries the whole
@@ -159,7 +160,10 @@ pub(super) async fn write_sheets(
         written.insert((row.try_get::<String>("", "subject_code")?, row.try_get::<String>("", "period")?));
     }
     match keys.into_iter().find(|key| !written.contains(key)) {
-        Some((subject, period)) => Err(ServiceError::Internal(StaleSheet(subject, period).into())),
+        Some((subject, period)) => Err(ServiceError::Internal(
+            StaleSheet(format!("la hoja de observaciones {subject} {period} cambió durante la escritura"))
+                .into(),
+        )),
         None => Ok(()),
     }
 }

@@ -17,7 +17,7 @@ use crate::{
     reporting::{
         entity::{observation_sheet, submission},
         model::SubmissionRecord,
-        sheet_store::{by_key, SheetChange, SheetKey},
+        sheet_store::{by_key, SheetChange, SheetKey, StaleSheet},
         submission::Report,
     },
 };
@@ -67,7 +67,10 @@ const WRITE: &str = "WITH sheets AS ( \
     ) \
     SELECT sugit_sheets_written(cardinality($1::text[]), (SELECT count(*)::int FROM sheets))";
 
-/// What the guard says when a sheet changed between our read and our write.
+/// What the guard of migration 11 says when a sheet changed between our read
+/// and our write. Should the two texts drift apart, the race would come back
+/// as INTERNAL instead of a retry: `writers_racing_on_one_sheet_lose_no_value`
+/// fails then.
 const STALE: &str = "hojas de observaciones cambiadas durante la escritura";
 
 fn statement(sql: &str, values: Vec<Value>) -> Statement {
@@ -180,13 +183,8 @@ impl SheetColumns {
 /// A sheet changed by another writer is a race, retried by the caller.
 fn stale_or_failed(error: DbErr) -> ServiceError {
     if error.to_string().contains(STALE) {
-        ServiceError::Internal(StaleSheets(error.to_string()).into())
+        ServiceError::Internal(StaleSheet(error.to_string()).into())
     } else {
         error.into()
     }
 }
-
-/// Another writer changed some of the batch's sheets between read and write.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct StaleSheets(String);
