@@ -1,4 +1,4 @@
-//! Search end to end: `cargo bench -p sugit --bench search_graphql`.
+//! Search end to end: `cargo bench -p sugit --features bench-corpus --bench search_graphql`.
 //!
 //! Loads the deterministic corpus of `search_index::corpus` as knowledge
 //! products into a fresh PostgreSQL database, rebuilds the server's index from

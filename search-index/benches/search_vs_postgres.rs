@@ -2,7 +2,7 @@
 //! same generated corpus, side by side in one run.
 //!
 //! ```sh
-//! cargo bench -p search-index --bench search_vs_postgres
+//! cargo bench -p search-index --features corpus --bench search_vs_postgres
 //! # options: --docs 1000000  --rounds 30  --pg-rounds 5  --only tantivy|postgres
 //! #          --keep DIR (keep the index in DIR and the database)  --queries-only (reuse them)
 //! #          --facets-only (tantivy: only the queries with facet counts, no breakdown)
@@ -775,7 +775,7 @@ impl Report {
     fn print(&self, options: &Options) {
         println!("\n## Results ({} documents)\n", self.docs);
         println!(
-            "Command: `cargo bench -p search-index --bench search_vs_postgres -- --docs {}`\n",
+            "Command: `cargo bench -p search-index --features corpus --bench search_vs_postgres -- --docs {}`\n",
             self.docs
         );
         for (key, value) in &self.machine {

@@ -3,7 +3,7 @@
 //! variant's p50 / p99 / max and the slowest samples with their round.
 //!
 //! ```sh
-//! cargo run --release -p search-index --example tail -- /work/bench-index [ROUNDS] [VARIANT REPEATS]
+//! cargo run --release -p search-index --features corpus --example tail -- /work/bench-index [ROUNDS] [VARIANT REPEATS]
 //! ```
 //! With VARIANT (0–23) and REPEATS, runs that one variant REPEATS times
 //! (for a profiler) instead.

@@ -75,6 +75,11 @@ pub fn analyze(text: &str) -> Vec<String> {
 
 /// Lower case without accents, as users type in a hurry: the form typo
 /// tolerance measures words in.
+///
+/// The index keeps its own folding instead of the backend's `text::fold`: it
+/// must agree with tantivy's `AsciiFoldingFilter`, which the indexed terms went
+/// through, for one word at a time, and this crate depends on neither the
+/// backend nor `unicode-normalization`.
 pub fn fold(word: &str) -> String {
     word.chars()
         .flat_map(char::to_lowercase)

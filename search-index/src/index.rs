@@ -11,9 +11,12 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 use crate::{
     analysis::{spanish_analyzer, SPANISH},
     document::{key_order, schema, Document, Fields, INDEX_VERSION},
-    search::{FacetCache, FacetSampling},
+    facets::{FacetCache, FacetSampling},
     SearchError,
 };
+
+/// Matches of the combined field ranked by the per-field weights (see `top_by_score`).
+pub(crate) const CANDIDATES: usize = 200;
 
 /// Memory the writer may fill before it flushes a segment.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -120,7 +123,7 @@ impl SearchIndex {
             writer: Mutex::new(writer),
             fields,
             facet_sampling: FacetSampling::default(),
-            candidates: crate::search::CANDIDATES,
+            candidates: CANDIDATES,
             facet_cache: FacetCache::default(),
             _folder: None,
         })

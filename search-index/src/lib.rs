@@ -7,17 +7,22 @@
 //! older version. Each commit records the outbox position it reached.
 
 mod analysis;
+/// The deterministic generated corpus of the benchmarks: not shipped in the
+/// server, only built for tests and for the `corpus` feature the benches ask.
+#[cfg(any(test, feature = "corpus"))]
 pub mod corpus;
 mod document;
+mod facets;
 mod index;
 mod query;
 mod search;
 
 pub use analysis::{analyze, fold, spanish_analyzer, tokens, Token, SPANISH, SYNONYMS};
 pub use document::{key_order, Dimension, Document, Kind, INDEX_VERSION};
+pub use facets::FacetValues;
 pub use index::{Change, Opened, SearchIndex};
 pub use query::MAX_QUERY_CHARS;
-pub use search::{Cursor, FacetValues, Hit, SearchPage, SearchRequest};
+pub use search::{Cursor, Hit, SearchPage, SearchRequest};
 
 /// Everything that can go wrong in the index.
 #[derive(Debug, thiserror::Error)]

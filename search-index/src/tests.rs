@@ -361,7 +361,7 @@ fn filtered_pages_hold_every_filtered_match_once_whether_the_filter_is_narrow_or
                 );
             }
         }
-        index.candidates = crate::search::CANDIDATES;
+        index.candidates = crate::index::CANDIDATES;
     }
 }
 
@@ -388,7 +388,7 @@ fn facets_of_a_broad_query_are_estimated_from_a_sample() {
     };
     assert_eq!(departments(&exact), [("52".to_owned(), 3_000), ("05".to_owned(), 1_000)]);
 
-    index.facet_sampling = crate::search::FacetSampling { exact_up_to: 1_500, sample: 1_000 };
+    index.facet_sampling = crate::facets::FacetSampling { exact_up_to: 1_500, sample: 1_000 };
     let sampled = index.search(&request).expect("ok");
     assert!(sampled.facets_approximate);
     assert_eq!(sampled.total, 4_000, "the total stays exact");
