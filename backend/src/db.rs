@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, RuntimeErr};
 
 /// How long a request waits for a database connection before giving up.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -32,6 +32,28 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").await?;
     }
     Ok(db)
+}
+
+/// The SQLSTATE (PostgreSQL) or extended result code (SQLite) of a database
+/// error, when the database itself refused the statement.
+pub fn error_code(error: &DbErr) -> Option<String> {
+    let (DbErr::Exec(RuntimeErr::SqlxError(cause)) | DbErr::Query(RuntimeErr::SqlxError(cause))) = error
+    else {
+        return None;
+    };
+    cause.as_database_error().and_then(|database| database.code()).map(|code| code.into_owned())
+}
+
+/// A race that the same statement may win when tried again: PostgreSQL's
+/// serialization failure (40001, which the sheet guard of migration 11 raises
+/// too) or deadlock (40P01), or SQLite busy or locked (result codes 5 and 6,
+/// whatever their extended part).
+pub fn is_transient(error: &DbErr) -> bool {
+    let Some(code) = error_code(error) else { return false };
+    match code.as_str() {
+        "40001" | "40P01" => true,
+        other => other.parse::<i32>().is_ok_and(|sqlite| matches!(sqlite & 0xff, 5 | 6)),
+    }
 }
 
 /// Whether `url` names an SQLite file that does not exist yet (a first start).

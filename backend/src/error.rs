@@ -1,9 +1,11 @@
-//! The one error type of the services, and its single mapping to the GraphQL
-//! error codes of the contract.
+//! The one error type of the services, and its single mapping to the error
+//! codes of the contract: for GraphQL and for the plain HTTP routes alike.
 //!
 //! Rule per layer: services return `ServiceError`; resolvers convert it with
 //! `?` into an `ApiError`, which becomes a GraphQL error with `extensions.code`
-//! and a Spanish message. Internal causes are logged once, here, and never shown.
+//! and a Spanish message; a plain HTTP route returns it as its response (the
+//! status from the code, the same message). Internal causes are logged once,
+//! here, and never shown.
 
 use async_graphql::ErrorExtensions;
 
@@ -104,6 +106,34 @@ impl ServiceError {
         }
     }
 
+    /// The HTTP status of a plain route that fails with this error.
+    pub fn status(&self) -> axum::http::StatusCode {
+        use axum::http::StatusCode;
+        match self.code() {
+            ErrorCode::BadUserInput | ErrorCode::QueryTooComplex => StatusCode::BAD_REQUEST,
+            ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::NotFound => StatusCode::NOT_FOUND,
+            ErrorCode::Conflict => StatusCode::CONFLICT,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Logs the cause of an internal error where it leaves the services, the
+    /// one rule for GraphQL and plain HTTP: a database out of reach is a
+    /// warning, anything else internal an error; a user's mistake is not logged.
+    fn log(&self) {
+        if let ServiceError::Internal(cause) = self {
+            if self.is_unavailable() {
+                tracing::warn!(error = %cause, "base de datos no disponible");
+            } else {
+                tracing::error!(error = ?cause, "error interno");
+            }
+        }
+    }
+
     /// The Spanish message a client sees for this error.
     pub fn public_message(&self) -> String {
         if self.is_unavailable() {
@@ -156,13 +186,7 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl From<&ServiceError> for ApiError {
     fn from(error: &ServiceError) -> Self {
-        if let ServiceError::Internal(cause) = error {
-            if error.is_unavailable() {
-                tracing::warn!(error = %cause, "base de datos no disponible");
-            } else {
-                tracing::error!(error = ?cause, "error interno");
-            }
-        }
+        error.log();
         let mut graphql = graphql_error(error.code(), error.public_message());
         if let ServiceError::RateLimited(seconds) = error {
             graphql = graphql.extend_with(|_, ext| ext.set("retryAfter", *seconds));
@@ -174,6 +198,22 @@ impl From<&ServiceError> for ApiError {
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         Self::from(&error)
+    }
+}
+
+/// A plain HTTP route's failure: the status from the code, the code and the
+/// Spanish message as text (what a person opening the link reads).
+impl axum::response::IntoResponse for ServiceError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::header;
+        self.log();
+        let body = format!("{}: {}", self.code().as_str(), self.public_message());
+        let mut response =
+            (self.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response();
+        if let ServiceError::RateLimited(seconds) = self {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -241,6 +281,19 @@ mod tests {
                 .context("leyendo el registro de cambios"),
         );
         assert_eq!(wrapped.code(), ErrorCode::Unavailable, "found through the context");
+    }
+
+    #[test]
+    fn plain_routes_answer_the_status_of_the_code() {
+        use axum::{http::StatusCode, response::IntoResponse};
+        assert_eq!(ServiceError::NotFound("x".into()).into_response().status(), StatusCode::NOT_FOUND);
+        assert_eq!(ServiceError::Forbidden("x").into_response().status(), StatusCode::FORBIDDEN);
+        assert_eq!(ServiceError::invalid("x").into_response().status(), StatusCode::BAD_REQUEST);
+        let limited = ServiceError::RateLimited(7).into_response();
+        assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(limited.headers()["retry-after"], "7");
+        let internal = ServiceError::Internal(anyhow::anyhow!("secreto")).into_response();
+        assert_eq!(internal.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]

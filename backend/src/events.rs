@@ -1,56 +1,53 @@
 //! Domain events for GraphQL subscribers on this instance.
 //!
-//! A broadcast channel in process, fed by this instance's outbox tail: every
-//! change that any instance committed reaches every instance's subscribers
-//! (Redis pub/sub only wakes the tails early).
+//! One broadcast channel per kind of event, in process, fed by this
+//! instance's outbox tail: every change that any instance committed reaches
+//! every instance's subscribers (Redis pub/sub only wakes the tails early).
+//! The bus is generic so that this platform module names no context: each
+//! context subscribes to the bus of its own type (`EventBus<Offer>`…).
 
 use tokio::sync::broadcast;
-
-use crate::{assistance::model::Offer, commission::model::Commitment, consultation::model::PostedMessage};
 
 /// Events a slow subscriber may fall behind by before it skips ahead.
 const CAPACITY: usize = 1_024;
 
-#[derive(Debug, Clone)]
-pub enum Event {
-    CommitmentUpdated(Commitment),
-    /// An offer entered the public catalogue. Raised by every instance's outbox
-    /// tail, so subscribers hear it whichever instance they are connected to.
-    OfferPublished(Offer),
-    /// A message in the consultation room, for the thread's parties.
-    MessagePosted(Box<PostedMessage>),
-    /// The outbox tail applied changes written by some instance: answers
-    /// cached before them are out of date.
-    ChangesApplied,
+/// The outbox tail applied changes written by some instance: answers cached
+/// before them are out of date.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangesApplied;
+
+pub struct EventBus<T> {
+    sender: broadcast::Sender<T>,
 }
 
-#[derive(Clone)]
-pub struct EventBus {
-    sender: broadcast::Sender<Event>,
+impl<T> Clone for EventBus<T> {
+    fn clone(&self) -> Self {
+        Self { sender: self.sender.clone() }
+    }
 }
 
-impl Default for EventBus {
+impl<T: Clone> Default for EventBus<T> {
     fn default() -> Self {
         Self { sender: broadcast::channel(CAPACITY).0 }
     }
 }
 
-impl EventBus {
+impl<T: Clone + Send + 'static> EventBus<T> {
     /// Publishes after a commit; nobody listening is fine.
-    pub fn publish(&self, event: Event) {
+    pub fn publish(&self, event: T) {
         let _ = self.sender.send(event);
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+    pub fn subscribe(&self) -> broadcast::Receiver<T> {
         self.sender.subscribe()
     }
 
     /// The events `pick` keeps, as a subscription's stream. A subscriber that
     /// fell behind skips ahead rather than closing.
-    pub fn stream<T: Send + 'static>(
+    pub fn stream<U: Send + 'static>(
         &self,
-        pick: impl Fn(Event) -> Option<T> + Send + 'static,
-    ) -> impl futures_util::Stream<Item = T> {
+        pick: impl Fn(T) -> Option<U> + Send + 'static,
+    ) -> impl futures_util::Stream<Item = U> {
         futures_util::stream::unfold((self.subscribe(), pick), |(mut receiver, pick)| async move {
             loop {
                 match receiver.recv().await {

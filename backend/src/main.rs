@@ -5,10 +5,12 @@ use std::io::Write;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use sugit::{
-    access::{service::NewUser, Role},
-    app::{AppState, IndexUse},
+    access::service::NewUser,
+    authorisation::Role,
     config::Settings,
-    graphql, telemetry, Application,
+    graphql,
+    state::{AppState, IndexUse},
+    telemetry, Application,
 };
 
 #[derive(Parser)]
@@ -214,8 +216,8 @@ async fn main() -> anyhow::Result<()> {
                 &settings.index_dir,
                 state.db.clone(),
                 state.search_sources(),
-                sugit::search::outbox::Outbox::default(),
-                sugit::events::EventBus::default(),
+                sugit::outbox::Outbox::default(),
+                sugit::search::Subscribers::default(),
             )
             .map_err(|error| {
                 anyhow::anyhow!(

@@ -1,12 +1,11 @@
-//! Access: organisations, users, password login, bearer tokens, the rules of
-//! who may write what, and the append-only audit log.
+//! Access: organisations, users, password login and bearer tokens. Who is
+//! acting and the rules of who may write what are the platform's
+//! (`authorisation`), as is the append-only audit log (`audit`).
 
-pub mod audit;
 mod entity;
 pub mod model;
 pub mod organisations;
 pub mod resolvers;
-pub mod rules;
 pub mod secrets;
 pub mod service;
 

@@ -7,16 +7,16 @@ use async_graphql::{
     Context, InputObject, Json, Object, SimpleObject, ID,
 };
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use super::{
-    audit::{self, AuditEntry, AuditFilter},
-    model::{AccessToken, Actor, Organisation, OrganisationKind, Role, TokenKind, User},
+    model::{AccessToken, Organisation, OrganisationKind, TokenKind, User},
     service::{AccessService, NewOrganisation, NewUser},
 };
 use crate::{
+    audit::{AuditEntry, AuditFilter},
+    authorisation::{Actor, Role},
+    connection::{connection, parse_id, CountedConnection},
     error::{ApiResult, ServiceError},
-    graphql::connection::{connection, CountedConnection},
     pagination::PageRequest,
     territory::{loader::TerritoryLoader, resolvers::TerritorialEntityNode},
 };
@@ -24,11 +24,6 @@ use crate::{
 /// The client's network address, for limits on anonymous traffic and logins.
 #[derive(Debug, Clone)]
 pub struct ClientAddress(pub String);
-
-pub fn parse_id(id: &ID, what: &str) -> Result<Uuid, ServiceError> {
-    Uuid::parse_str(id.as_str())
-        .map_err(|_| ServiceError::invalid(format!("«{}» no es un id de {what} válido", id.as_str())))
-}
 
 #[derive(Default)]
 pub struct AccessQuery;
@@ -42,7 +37,7 @@ impl AccessQuery {
     }
 
     /// Organizaciones: entidades nacionales, agencias de cooperación, universidades y asociaciones.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn organisations(
         &self,
         ctx: &Context<'_>,
@@ -56,7 +51,7 @@ impl AccessQuery {
     }
 
     /// Usuarios (solo administradores).
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,
@@ -69,7 +64,7 @@ impl AccessQuery {
     }
 
     /// Los tokens propios, del más reciente al más antiguo.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn access_tokens(
         &self,
         ctx: &Context<'_>,
@@ -82,7 +77,7 @@ impl AccessQuery {
     }
 
     /// Registro de auditoría, del más reciente al más antiguo (solo administradores).
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -98,8 +93,7 @@ impl AccessQuery {
             actor_id: filter.actor_id.as_ref().map(|id| parse_id(id, "usuario")).transpose()?,
             action: filter.action,
         };
-        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        let found = audit::list(db, ctx.data::<Actor>()?, &filter, &page).await?;
+        let found = ctx.data::<AccessService>()?.audit_log(ctx.data::<Actor>()?, &filter, &page).await?;
         Ok(connection(found, &page, |e| e.id.to_string(), AuditEntryNode))
     }
 }

@@ -11,15 +11,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    audit::{self, Change},
     entity::{access_token, app_user, organisation},
-    model::{
-        check_new_password, AccessToken, Actor, AuthUser, Email, Organisation, OrganisationKind, Role,
-        TokenKind, User,
-    },
-    organisations, rules, secrets,
+    model::{check_new_password, AccessToken, Email, Organisation, OrganisationKind, TokenKind, User},
+    organisations, secrets,
 };
 use crate::{
+    audit::{self, Change},
+    authorisation::{rules, Actor, AuthUser, Role},
     error::ServiceError,
     pagination::{Page, PageRequest},
     rate_limit::{RateLimiter, RetryAfter},
@@ -284,6 +282,17 @@ impl AccessService {
     pub async fn create_user(&self, actor: &Actor, new_user: NewUser) -> Result<User, ServiceError> {
         rules::require_admin(actor, "crear usuarios")?;
         self.insert_user(Some(actor), new_user).await
+    }
+
+    /// The audit log, for administrators (`audit::list` checks the role).
+    #[tracing::instrument(name = "access.audit_log", skip_all)]
+    pub async fn audit_log(
+        &self,
+        actor: &Actor,
+        filter: &audit::AuditFilter,
+        page: &PageRequest,
+    ) -> Result<Page<audit::AuditEntry>, ServiceError> {
+        audit::list(&self.db, actor, filter, page).await
     }
 
     /// Creates a user from the command line, where the operator of the machine

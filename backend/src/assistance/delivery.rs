@@ -13,10 +13,8 @@ use super::{
     service::{text, AssistanceService},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules as access_rules, Actor,
-    },
+    audit::{self, Change},
+    authorisation::{rules as access_rules, Actor},
     error::ServiceError,
 };
 

@@ -14,7 +14,8 @@ use super::{
     AssistanceService,
 };
 use crate::{
-    access::{AccessService, Actor, AuthUser, Role},
+    access::AccessService,
+    authorisation::{Actor, AuthUser, Role},
     error::ServiceError,
     reporting::demo::demo_user,
     territory::{CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialKind, TerritoryService},

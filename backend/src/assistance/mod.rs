@@ -5,6 +5,7 @@
 pub mod delivery;
 pub mod demo;
 pub mod document;
+pub mod http;
 pub mod indicators;
 pub mod matching;
 pub mod model;

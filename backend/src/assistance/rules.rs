@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::{
-    access::{rules, AuthUser, Role},
+    authorisation::{rules, AuthUser, Role},
     error::ServiceError,
 };
 

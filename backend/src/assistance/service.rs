@@ -17,13 +17,11 @@ use super::{
     rules,
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules as access_rules, Actor, AuthUser,
-    },
+    audit::{self, Change},
+    authorisation::{rules as access_rules, Actor, AuthUser},
     error::ServiceError,
+    outbox::{self, Outbox},
     pagination::{Page, PageRequest},
-    search::outbox::{self, Outbox},
     territory::{DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryService},
 };
 
@@ -73,14 +71,18 @@ pub struct Recommendation<T> {
     pub reasons: Vec<Reason>,
 }
 
-/// Where text relevance comes from (the search index, in the server).
-pub trait OfferRelevance {
+/// Where text relevance comes from (the search index, in the server). A trait
+/// object in the schema's data, so this context never names the search module
+/// that sits above it.
+#[async_trait::async_trait]
+pub trait OfferRelevance: Send + Sync {
     /// Relevance of published offers to `text`, by offer id (any scale).
-    fn relevance(
-        &self,
-        text: &str,
-    ) -> impl std::future::Future<Output = Result<HashMap<Uuid, f64>, ServiceError>> + Send;
+    async fn relevance(&self, text: &str) -> Result<HashMap<Uuid, f64>, ServiceError>;
 }
+
+/// The relevance source the resolvers find in the schema's data.
+#[derive(Clone)]
+pub struct Relevance(pub std::sync::Arc<dyn OfferRelevance>);
 
 pub use crate::pagination::newest_first_key as newest_key;
 
@@ -331,7 +333,7 @@ impl AssistanceService {
             query = query.filter(demand::Column::Status.eq(status.as_db()));
         }
         let rows: Vec<Demand> = query.all(&self.db).await?.into_iter().map(Demand::from).collect();
-        let visible = if user.role == crate::access::Role::Territorial {
+        let visible = if user.role == crate::authorisation::Role::Territorial {
             let codes: Vec<String> = rows.iter().map(|d| d.entity_code.clone()).collect();
             let entities = self.territory.find_many(&codes).await?;
             rows.into_iter()
@@ -561,7 +563,7 @@ impl AssistanceService {
         &self,
         demand_id: Uuid,
         limit: usize,
-        relevance: &impl OfferRelevance,
+        relevance: &dyn OfferRelevance,
     ) -> Result<Vec<Recommendation<Offer>>, ServiceError> {
         let demand = self
             .demand(demand_id)

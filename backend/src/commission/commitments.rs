@@ -13,13 +13,11 @@ use super::{
     service::{required_text, CommissionService, SECRETARIAT_ONLY},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules as access_rules, Actor, Role,
-    },
+    audit::{self, Change},
+    authorisation::{rules as access_rules, Actor, Role},
     error::ServiceError,
+    outbox,
     pagination::{Page, PageRequest},
-    search::outbox,
 };
 
 /// A commitment filter, already validated.

@@ -12,7 +12,8 @@ use super::{
     service::{CommissionService, NewSession},
 };
 use crate::{
-    access::{service::NewUser, AccessService, Actor, AuthUser, Role},
+    access::{service::NewUser, AccessService},
+    authorisation::{Actor, AuthUser, Role},
     error::ServiceError,
     knowledge::KnowledgeService,
     pagination::PageRequest,

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod commitments;
 pub mod demo;
 mod entity;
+pub mod http;
 pub mod model;
 pub mod planning;
 pub mod report;

@@ -14,10 +14,9 @@ use super::{
     service::{required_text, CommissionService, SECRETARIAT_ONLY},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules as access_rules, AccessService, Actor, Role,
-    },
+    access::AccessService,
+    audit::{self, Change},
+    authorisation::{rules as access_rules, Actor, Role},
     error::ServiceError,
     territory::DivipolaCode,
 };

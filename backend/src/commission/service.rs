@@ -21,11 +21,9 @@ use super::{
     rules,
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        organisations::SEED,
-        rules as access_rules, Actor, Role,
-    },
+    access::organisations::SEED,
+    audit::{self, Change},
+    authorisation::{rules as access_rules, Actor, Role},
     error::ServiceError,
     pagination::{Page, PageRequest},
 };
@@ -72,7 +70,7 @@ pub struct QuarterCompliance {
 pub struct CommissionService {
     pub(super) db: DatabaseConnection,
     /// Woken after commitments change; every instance's tail announces them.
-    pub(super) outbox: crate::search::outbox::Outbox,
+    pub(super) outbox: crate::outbox::Outbox,
 }
 
 /// Documents one agenda item may cite: an agenda is read on one screen.
@@ -106,7 +104,7 @@ fn delegate_from(row: delegate::Model) -> Delegate {
 }
 
 impl CommissionService {
-    pub fn new(db: DatabaseConnection, outbox: crate::search::outbox::Outbox) -> Self {
+    pub fn new(db: DatabaseConnection, outbox: crate::outbox::Outbox) -> Self {
         Self { db, outbox }
     }
 

@@ -9,13 +9,12 @@ use super::{
     service::{message_key, recency_key, ConsultationService, NewThread},
 };
 use crate::{
-    access::{
-        resolvers::{parse_id, AccessLoader, OrganisationCode, OrganisationNode},
-        Actor,
-    },
+    access::resolvers::{AccessLoader, OrganisationCode, OrganisationNode},
+    authorisation::Actor,
+    connection::parse_id,
+    connection::{connection, CountedConnection},
     error::{ApiError, ApiResult, ServiceError},
-    graphql::connection::{connection, CountedConnection},
-    knowledge::resolvers::{KnowledgeLoader, KnowledgeProductNode},
+    knowledge::resolvers::{cited_documents, KnowledgeProductNode},
     pagination::PageRequest,
     territory::{loader::TerritoryLoader, resolvers::TerritorialEntityNode},
 };
@@ -80,7 +79,7 @@ impl ThreadNode {
         i64::try_from(self.unread).unwrap_or(i64::MAX)
     }
     /// Los mensajes, del más antiguo al más reciente.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -116,17 +115,7 @@ impl MessageNode {
     }
     /// Documentos de la base de conocimiento adjuntos (los archivados ya no aparecen).
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<KnowledgeProductNode>> {
-        let loader = ctx.data::<DataLoader<KnowledgeLoader>>()?;
-        let found = loader.load_many(self.0.documents.iter().copied()).await?;
-        Ok(self
-            .0
-            .documents
-            .iter()
-            .filter_map(|id| found.get(id))
-            .filter(|product| product.archived_at.is_none())
-            .cloned()
-            .map(KnowledgeProductNode)
-            .collect())
+        cited_documents(ctx, &self.0.documents).await
     }
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -165,7 +154,7 @@ pub struct ConsultationQuery;
 #[Object]
 impl ConsultationQuery {
     /// Sus conversaciones de la sala de consulta, la de actividad más reciente primero.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn consultation_threads(
         &self,
         ctx: &Context<'_>,
@@ -291,7 +280,8 @@ impl ConsultationSubscription {
         thread_id: Option<ID>,
     ) -> Result<impl futures_util::Stream<Item = MessageNode>, ApiError> {
         let user =
-            crate::access::rules::require_user(ctx.data::<Actor>()?, "oír la sala de consulta")?.clone();
+            crate::authorisation::rules::require_user(ctx.data::<Actor>()?, "oír la sala de consulta")?
+                .clone();
         let thread = thread_id.map(|id| parse_id(&id, "consulta")).transpose()?;
         let wanted = move |posted: &super::model::PostedMessage| {
             thread.is_none_or(|id| id == posted.message.thread_id)
@@ -303,11 +293,8 @@ impl ConsultationSubscription {
                 )
                 .is_some()
         };
-        Ok(ctx.data::<crate::events::EventBus>()?.stream(move |event| match event {
-            crate::events::Event::MessagePosted(posted) if wanted(&posted) => {
-                Some(MessageNode(posted.message))
-            }
-            _ => None,
-        }))
+        Ok(ctx
+            .data::<crate::events::EventBus<Box<super::model::PostedMessage>>>()?
+            .stream(move |posted| wanted(&posted).then(|| MessageNode(posted.message))))
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::model::Side;
-use crate::access::{rules, AuthUser, Role};
+use crate::authorisation::{rules, AuthUser, Role};
 
 /// The side `user` speaks for in a thread between `entity_code` and
 /// `organisation_code`, or `None` when the user is not a party to it.

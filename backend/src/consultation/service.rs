@@ -15,16 +15,14 @@ use super::{
     rules::{self, ResponseTime, ThreadTiming},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules as access_rules, Actor, AuthUser, Role,
-    },
     assistance::{model::OfferStatus, AssistanceService},
+    audit::{self, Change},
+    authorisation::{rules as access_rules, Actor, AuthUser, Role},
     commission::CommissionService,
     error::ServiceError,
+    outbox::{self, Outbox},
     pagination::{Page, PageRequest},
     reporting::ReportingService,
-    search::outbox::{self, Outbox},
     territory::{DivipolaCode, TerritoryService},
 };
 

@@ -1,7 +1,6 @@
 //! The GraphQL schema: every context's resolvers merged into one root, with
 //! the limits of the contract.
 
-pub mod connection;
 pub mod limits;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};

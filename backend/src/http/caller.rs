@@ -6,10 +6,11 @@ use std::{net::SocketAddr, time::Duration};
 use axum::http::{header::AUTHORIZATION, HeaderMap, StatusCode};
 
 use crate::{
-    access::{resolvers::ClientAddress, Actor},
-    app::AppState,
+    access::resolvers::ClientAddress,
+    authorisation::Actor,
     error::{ErrorCode, ServiceError},
     rate_limit::RetryAfter,
+    state::AppState,
 };
 
 pub struct Caller {

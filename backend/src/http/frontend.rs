@@ -14,7 +14,7 @@ use axum::{
     Router,
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 struct Asset {
     path: &'static str,

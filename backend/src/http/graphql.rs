@@ -22,14 +22,15 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use super::caller::{identify, Caller, Refusal};
 use crate::{
-    access::{resolvers::AccessLoader, Actor},
-    app::AppState,
+    access::resolvers::AccessLoader,
     assistance::resolvers::AssistanceLoader,
+    authorisation::Actor,
     commission::resolvers::CommissionLoader,
     error::ErrorCode,
     graphql::limits::{self, coded},
     public_cache::{Lookup, PublicCache, Scopes},
     reporting::resolvers::ReportingLoader,
+    state::AppState,
     territory::loader::TerritoryLoader,
 };
 
@@ -347,7 +348,7 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
     data.insert(caller.client.clone());
     data.insert(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn));
     data.insert(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn));
-    data.insert(DataLoader::new(ReportingLoader(state.reporting.clone(), state.db.clone()), tokio::spawn));
+    data.insert(DataLoader::new(ReportingLoader(state.reporting.clone()), tokio::spawn));
     data.insert(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
     data.insert(DataLoader::new(AssistanceLoader(state.assistance.clone()), tokio::spawn));
     data.insert(DataLoader::new(

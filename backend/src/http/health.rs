@@ -5,7 +5,7 @@ use std::time::Duration;
 use axum::{extract::State, http::StatusCode, Json};
 use serde_json::{json, Value};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// A Redis that does not answer within this long counts as unavailable: the
 /// reconnection backoff must not make the probe itself time out.

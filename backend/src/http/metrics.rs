@@ -9,7 +9,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::{app::AppState, metrics::Snapshot};
+use crate::{metrics::Snapshot, state::AppState};
 
 pub async fn render(State(state): State<AppState>) -> Response {
     let snapshot =

@@ -1,9 +1,8 @@
-//! HTTP: routes, request ids, tracing, timeouts.
+//! HTTP: routes, request ids, tracing, timeouts. The contexts' own plain
+//! pages (the commission's calendar and convocations, the ATT focalisation
+//! CSV) come from their `http` modules' routers.
 
-mod calendar;
 mod caller;
-mod convocation;
-mod focalisation;
 mod frontend;
 mod graphql;
 mod health;
@@ -26,7 +25,7 @@ use tower_http::{
     trace::TraceLayer,
 };
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -59,12 +58,11 @@ pub fn router(state: AppState) -> Router {
     let cors = cors(&state.settings.cors_origins);
     let mut router = Router::new()
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
-        .route("/comision/sesiones.ics", get(calendar::sessions))
-        .route("/att/focalizacion.csv", get(focalisation::csv))
-        .route("/comision/sesiones/{id}/convocatoria", get(convocation::page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
+        .merge(crate::commission::http::router(state.commission.clone(), state.knowledge.clone()))
+        .merge(crate::assistance::http::router(state.assistance.clone()))
         .merge(frontend::router())
         .fallback(|| async { (StatusCode::NOT_FOUND, "No encontrado") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe))

@@ -127,6 +127,15 @@ pub struct KnowledgeProduct {
     pub archived_at: Option<DateTime<Utc>>,
 }
 
+impl KnowledgeProduct {
+    /// Archived knowledge is hidden: out of search, and out of every agenda
+    /// item, message or page that cited it. The one place this rule is
+    /// written (the knowledge service's queries say it again in SQL).
+    pub fn is_visible(&self) -> bool {
+        self.archived_at.is_none()
+    }
+}
+
 impl From<knowledge_product::Model> for KnowledgeProduct {
     fn from(row: knowledge_product::Model) -> Self {
         Self {

@@ -15,10 +15,9 @@ use super::{
     KnowledgeService,
 };
 use crate::{
-    access::{
-        resolvers::{parse_id, AccessLoader, OrganisationCode, OrganisationNode},
-        Actor,
-    },
+    access::resolvers::{AccessLoader, OrganisationCode, OrganisationNode},
+    authorisation::Actor,
+    connection::parse_id,
     error::{ApiResult, ServiceError},
     territory::{loader::TerritoryLoader, resolvers::TerritorialEntityNode},
 };
@@ -165,6 +164,20 @@ impl KnowledgeProductNode {
     async fn archived_at(&self) -> Option<DateTime<Utc>> {
         self.0.archived_at
     }
+}
+
+/// The documents cited by an agenda item or a message, in their order;
+/// archived ones no longer appear.
+pub async fn cited_documents(ctx: &Context<'_>, ids: &[Uuid]) -> ApiResult<Vec<KnowledgeProductNode>> {
+    let loader = ctx.data::<DataLoader<KnowledgeLoader>>()?;
+    let found = loader.load_many(ids.iter().copied()).await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.get(id))
+        .filter(|product| product.is_visible())
+        .cloned()
+        .map(KnowledgeProductNode)
+        .collect())
 }
 
 /// Batch loading of products (search hits name many).

@@ -1,7 +1,7 @@
 //! Who may publish and archive in the knowledge base: plain functions.
 
 use crate::{
-    access::{rules, AuthUser, Role},
+    authorisation::{rules, AuthUser, Role},
     error::ServiceError,
 };
 

@@ -18,12 +18,11 @@ use super::{
     rules,
 };
 use crate::{
-    access::{
-        audit::{self, Change, SYSTEM_LABEL},
-        AccessService, Actor,
-    },
+    access::AccessService,
+    audit::{self, Change, SYSTEM_LABEL},
+    authorisation::Actor,
     error::ServiceError,
-    search::outbox::{self, Outbox},
+    outbox::{self, Outbox},
     territory::{DivipolaCode, TerritoryService},
 };
 
@@ -75,7 +74,7 @@ impl KnowledgeService {
         actor: &Actor,
         new: NewKnowledgeProduct,
     ) -> Result<KnowledgeProduct, ServiceError> {
-        let user = crate::access::rules::require_user(actor, "publicar en la base de conocimiento")?;
+        let user = crate::authorisation::rules::require_user(actor, "publicar en la base de conocimiento")?;
         let mut prepared = self.prepare(new).await?;
         let attribution = rules::attribute(
             user,
@@ -147,7 +146,7 @@ impl KnowledgeService {
     /// Takes a product out of the knowledge base (and of search); the record stays.
     #[tracing::instrument(name = "knowledge.archive", skip_all)]
     pub async fn archive(&self, actor: &Actor, id: Uuid) -> Result<KnowledgeProduct, ServiceError> {
-        let user = crate::access::rules::require_user(actor, "archivar productos de conocimiento")?;
+        let user = crate::authorisation::rules::require_user(actor, "archivar productos de conocimiento")?;
         let transaction = self.db.begin().await?;
         let row = knowledge_product::Entity::find_by_id(id)
             .one(&transaction)
@@ -205,6 +204,14 @@ impl KnowledgeService {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(|row| (row.id, row.into())).collect())
+    }
+
+    /// The products of `ids` that are still visible (not archived), by id:
+    /// what a page that cites them may show.
+    pub async fn find_visible(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, KnowledgeProduct>, ServiceError> {
+        let mut found = self.find_many(ids).await?;
+        found.retain(|_, product| product.is_visible());
+        Ok(found)
     }
 
     /// Products still in the knowledge base, by id, after `after`: the rebuild's batches.

@@ -29,14 +29,14 @@ use tracing::Instrument;
 use uuid::Uuid;
 
 use super::{
+    decision::{decide, logged_outcomes, Report, SubmitOutcome, ValueOutcome},
     entity::submission,
     model::{Outcome, SubmissionRecord},
     sheet::Logged,
     sheet_store::{read_sheets_of, write_sheets, SheetChange, SheetKey, StaleSheet},
-    submission::{decide, logged_outcomes, Report, SubmitOutcome, ValueOutcome},
 };
 use crate::{
-    access::audit::{self, Change},
+    audit::{self, Change},
     error::ServiceError,
 };
 
@@ -376,8 +376,7 @@ fn is_retryable(cause: &anyhow::Error) -> bool {
     if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
         return true;
     }
-    let text = error.to_string();
-    text.contains("database is locked") || text.contains("could not serialize") || text.contains("deadlock")
+    crate::db::is_transient(error)
 }
 
 #[cfg(test)]

@@ -15,10 +15,8 @@ use super::{
     similarity::{self, FieldText, Similarity},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules, Actor, Role,
-    },
+    audit::{self, Change},
+    authorisation::{rules, Actor, Role},
     error::ServiceError,
     pagination::{Page, PageRequest},
     territory::TerritorialKind,
@@ -137,6 +135,19 @@ pub struct Catalogue {
 impl Catalogue {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
+    }
+
+    /// The data elements of `codes`, by code, read outside any transaction.
+    pub async fn find_data_elements(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, DataElement>, ServiceError> {
+        self.data_elements_by_code(&self.db, codes).await
+    }
+
+    /// A requirement by code, read outside any transaction.
+    pub async fn find_requirement(&self, code: &str) -> Result<Option<Requirement>, ServiceError> {
+        self.requirement(&self.db, code).await
     }
 
     pub async fn data_elements_by_code(
@@ -464,7 +475,7 @@ impl Catalogue {
             Change::new("register_requirement", "information_requirement", &code).after(&requirement),
         )
         .await?;
-        crate::search::outbox::record(&transaction, search_index::Kind::Requirement, &code).await?;
+        crate::outbox::record(&transaction, search_index::Kind::Requirement, &code).await?;
         transaction.commit().await?;
         Ok((requirement, similar_elements, similar_requirements))
     }

@@ -13,7 +13,8 @@ use super::{
     submission::{ReportInput, ReportValue},
 };
 use crate::{
-    access::{service::NewUser, AccessService, Actor, AuthUser, Role},
+    access::{service::NewUser, AccessService},
+    authorisation::{Actor, AuthUser, Role},
     error::ServiceError,
     territory::TerritorialKind,
 };

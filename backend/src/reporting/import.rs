@@ -8,9 +8,12 @@ use std::collections::HashMap;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::submission::{CheckedValue, ReportValue, Submissions, ValueField, MAX_VALUES_PER_SUBMISSION};
+use super::{
+    decision::CheckedValue,
+    submission::{HeaderField, ReportValue, Submissions, ValueField, MAX_VALUES_PER_SUBMISSION},
+};
 use crate::{
-    access::{Actor, AuthUser, Role},
+    authorisation::{Actor, AuthUser, Role},
     error::ServiceError,
     territory::{DivipolaCode, TerritoryService},
     text,
@@ -147,8 +150,11 @@ pub async fn import(
         };
         let mut checker = match submissions.checker(reporter_code, &requirement, &period).await {
             Ok(checker) => checker,
-            Err(error) => {
-                let column = if error.to_string().contains("periodo") { "periodo" } else { "requerimiento" };
+            Err((field, error)) => {
+                let column = match field {
+                    HeaderField::Period => "periodo",
+                    HeaderField::Requirement => "requerimiento",
+                };
                 reject_all(&mut summary, &rows, column, &error.to_string());
                 done += rows.len();
                 continue;

@@ -5,6 +5,7 @@
 
 mod batch;
 pub mod catalogue;
+pub mod decision;
 pub mod dedup;
 pub mod demo;
 mod entity;
@@ -14,7 +15,6 @@ pub mod model;
 pub mod resolvers;
 pub mod service;
 pub mod sheet;
-mod sheet_format;
 mod sheet_store;
 pub mod similarity;
 pub mod status;

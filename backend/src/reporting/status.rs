@@ -19,10 +19,8 @@ use super::{
     sheet_store::{parse_entries, read_sheets, sheets_after, write_sheets},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules, Actor, Role,
-    },
+    audit::{self, Change},
+    authorisation::{rules, Actor, Role},
     error::ServiceError,
     pagination::{Page, PageRequest},
     territory::{DivipolaCode, TerritorialEntity, TerritoryService},

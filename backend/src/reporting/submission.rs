@@ -3,24 +3,21 @@
 //! (the writing itself, grouped with concurrent submissions, is in `batch`).
 
 use std::{
-    collections::{BTreeMap, HashMap, HashSet},
+    collections::{HashMap, HashSet},
     sync::{Arc, OnceLock, RwLock},
 };
 
-use chrono::{DateTime, Utc};
 use sea_orm::DatabaseConnection;
-use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
+pub use super::decision::{SubmitOutcome, ValueOutcome};
 use super::{
     batch::Writer,
     catalogue::Catalogue,
-    model::{canonical_value, parse_period, Outcome, Requirement, SubmissionRecord, ValueType},
-    sheet::{Entries, Entry, Incoming, Logged},
-    sheet_store::{SheetChange, SheetKey},
+    decision::{content_hash, CheckedValue, Report},
+    model::{canonical_value, parse_period, Requirement, ValueType},
 };
 use crate::{
-    access::{rules, Actor, Role},
+    authorisation::{rules, Actor, Role},
     error::ServiceError,
     territory::{DivipolaCode, TerritoryService},
 };
@@ -44,41 +41,6 @@ pub struct ReportInput {
     pub requirement_code: String,
     pub idempotency_key: String,
     pub values: Vec<ReportValue>,
-}
-
-/// A checked value: canonical, typed, inside the reporter's jurisdiction.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(super) struct CheckedValue {
-    pub subject: String,
-    pub element: String,
-    pub value: String,
-}
-
-/// A checked submission: only valid reports reach the database.
-pub(super) struct Report {
-    pub reporter: String,
-    pub requirement_code: String,
-    pub period: String,
-    pub idempotency_key: String,
-    pub values: Vec<CheckedValue>,
-    pub content_hash: String,
-}
-
-/// What happened to one value.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValueOutcome {
-    pub subject_code: String,
-    pub data_element_code: String,
-    pub value: String,
-    pub outcome: Outcome,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SubmitOutcome {
-    pub submission: SubmissionRecord,
-    pub values: Vec<ValueOutcome>,
-    /// An identical submission had been accepted before: this is its answer, nothing was written.
-    pub replayed: bool,
 }
 
 /// Requirements never change once registered, so each instance keeps them.
@@ -133,7 +95,10 @@ impl Submissions {
                 input.values.len()
             )));
         }
-        let mut checker = self.checker(reporter, &input.requirement_code, &input.period).await?;
+        let mut checker = self
+            .checker(reporter, &input.requirement_code, &input.period)
+            .await
+            .map_err(|(_, error)| error)?;
         let mut values = Vec::with_capacity(input.values.len());
         for (index, raw) in input.values.iter().enumerate() {
             let checked = checker.check(&self.territory, raw).await.map_err(|error| {
@@ -149,15 +114,20 @@ impl Submissions {
         checker.report(&input.idempotency_key, values)
     }
 
-    /// A checker of values for one reporter, requirement and period.
+    /// A checker of values for one reporter, requirement and period. A
+    /// refusal says which of the two was wrong (the import names the column).
     pub(super) async fn checker(
         &self,
         reporter: DivipolaCode,
         requirement_code: &str,
         period: &str,
-    ) -> Result<Checker, ServiceError> {
-        let entry = self.requirement_types(requirement_code).await?;
-        let period = parse_period(period, entry.0.periodicity)?;
+    ) -> Result<Checker, (HeaderField, ServiceError)> {
+        let entry = self
+            .requirement_types(requirement_code)
+            .await
+            .map_err(|error| (HeaderField::Requirement, error))?;
+        let period =
+            parse_period(period, entry.0.periodicity).map_err(|error| (HeaderField::Period, error))?;
         Ok(Checker { reporter, period, entry, subjects: HashMap::new(), keys: HashSet::new() })
     }
 
@@ -172,6 +142,13 @@ impl Submissions {
         let writer = self.writer.get_or_init(|| Writer::start(self.db.clone()));
         writer.submit(user_id, actor.label(), report).await
     }
+}
+
+/// Which part of a submission's header is wrong (the import names the column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderField {
+    Requirement,
+    Period,
 }
 
 /// Which part of a value is wrong (the import names the column).
@@ -289,108 +266,5 @@ impl Checker {
             values,
             content_hash,
         })
-    }
-}
-
-/// What one submission does to its sheets, value by value.
-pub(super) struct Decided {
-    pub outcomes: Vec<ValueOutcome>,
-    /// The number of the value each outcome landed on, in its observation.
-    pub numbers: Vec<u32>,
-}
-
-/// Decides each value of `report` with the rules of `dedup`, on the sheets as
-/// read (and as earlier submissions of the same batch left them).
-pub(super) fn decide(
-    report: &Report,
-    sheets: &mut BTreeMap<SheetKey, SheetChange>,
-    submission: Uuid,
-    now: DateTime<Utc>,
-) -> Decided {
-    let mut outcomes = Vec::with_capacity(report.values.len());
-    let mut numbers = Vec::with_capacity(report.values.len());
-    for checked in &report.values {
-        let sheet =
-            sheets.entry(SheetKey::new(&checked.subject, &report.period)).or_insert_with(|| SheetChange {
-                subject: checked.subject.clone(),
-                period: report.period.clone(),
-                revision: None,
-                entries: Entries::default(),
-            });
-        let mut entry = sheet.entries.0.remove(&checked.element);
-        let incoming = Incoming {
-            subject: &checked.subject,
-            value: &checked.value,
-            reporter: &report.reporter,
-            submission,
-            requirement: &report.requirement_code,
-            at: now,
-        };
-        let (outcome, number) = Entry::receive(&mut entry, &incoming);
-        if let Some(entry) = entry {
-            sheet.entries.0.insert(checked.element.clone(), entry);
-        }
-        numbers.push(number);
-        outcomes.push(ValueOutcome {
-            subject_code: checked.subject.clone(),
-            data_element_code: checked.element.clone(),
-            value: checked.value.clone(),
-            outcome,
-        });
-    }
-    Decided { outcomes, numbers }
-}
-
-/// The per-value answer of a stored submission, from its log.
-pub(super) fn logged_outcomes(log: &str) -> Result<Vec<ValueOutcome>, ServiceError> {
-    let logged = Logged::list_from_json(log).map_err(|error| ServiceError::Internal(error.into()))?;
-    Ok(logged
-        .into_iter()
-        .filter_map(|value| {
-            Some(ValueOutcome {
-                outcome: Outcome::from_db(&value.outcome)?,
-                subject_code: value.subject,
-                data_element_code: value.element,
-                value: value.value,
-            })
-        })
-        .collect())
-}
-
-/// The identity of a submission's content, whatever the order of its values.
-fn content_hash(reporter: &str, requirement: &str, period: &str, values: &[CheckedValue]) -> String {
-    let mut sorted: Vec<&CheckedValue> = values.iter().collect();
-    sorted.sort();
-    let mut hasher = Sha256::new();
-    for part in [reporter, requirement, period] {
-        hasher.update(part.as_bytes());
-        hasher.update([0u8]);
-    }
-    for value in sorted {
-        for part in [&value.subject, &value.element, &value.value] {
-            hasher.update(part.as_bytes());
-            hasher.update([0u8]);
-        }
-        hasher.update([1u8]);
-    }
-    crate::text::hex(&hasher.finalize())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn value(subject: &str, element: &str, value: &str) -> CheckedValue {
-        CheckedValue { subject: subject.into(), element: element.into(), value: value.into() }
-    }
-
-    #[test]
-    fn the_content_hash_ignores_order_but_not_content() {
-        let a = vec![value("05001", "POB", "10"), value("05001", "MAT", "3")];
-        let b = vec![value("05001", "MAT", "3"), value("05001", "POB", "10")];
-        let c = vec![value("05001", "MAT", "3"), value("05001", "POB", "11")];
-        assert_eq!(content_hash("05001", "R", "2025", &a), content_hash("05001", "R", "2025", &b));
-        assert_ne!(content_hash("05001", "R", "2025", &a), content_hash("05001", "R", "2025", &c));
-        assert_ne!(content_hash("05001", "R", "2025", &a), content_hash("05001", "R", "2024", &a));
     }
 }

@@ -2,7 +2,6 @@
 //! database), the tail of the `change_event` outbox that keeps it current, the
 //! rebuild, and the GraphQL of the one search box.
 
-pub mod outbox;
 pub mod resolvers;
 mod sources;
 pub mod tail;
@@ -19,7 +18,24 @@ use search_index::{Opened, SearchIndex, SearchPage, SearchRequest};
 pub use sources::Sources;
 use tail::Tail;
 
-use crate::error::ServiceError;
+use crate::{
+    assistance::model::Offer,
+    commission::model::Commitment,
+    consultation::model::PostedMessage,
+    error::ServiceError,
+    events::{ChangesApplied, EventBus},
+    outbox::Outbox,
+};
+
+/// The buses the outbox tail announces on, one per kind of event: each
+/// context's subscription resolvers find theirs in the schema's data.
+#[derive(Clone, Default)]
+pub struct Subscribers {
+    pub offers: EventBus<Offer>,
+    pub commitments: EventBus<Commitment>,
+    pub messages: EventBus<Box<PostedMessage>>,
+    pub changes: EventBus<ChangesApplied>,
+}
 
 /// How often the tail looks for changes written by other instances.
 const POLL: Duration = Duration::from_millis(200);
@@ -33,8 +49,8 @@ pub struct SearchService {
     index: Arc<SearchIndex>,
     db: DatabaseConnection,
     sources: Sources,
-    outbox: outbox::Outbox,
-    events: crate::events::EventBus,
+    outbox: Outbox,
+    events: Subscribers,
 }
 
 impl From<search_index::SearchError> for ServiceError {
@@ -50,6 +66,7 @@ impl From<search_index::SearchError> for ServiceError {
 }
 
 /// Text relevance of published offers, from the index (for the matching).
+#[async_trait::async_trait]
 impl crate::assistance::service::OfferRelevance for SearchService {
     async fn relevance(
         &self,
@@ -83,8 +100,8 @@ impl SearchService {
         dir: &Path,
         db: DatabaseConnection,
         sources: Sources,
-        outbox: outbox::Outbox,
-        events: crate::events::EventBus,
+        outbox: Outbox,
+        events: Subscribers,
     ) -> Result<(Self, Opened), ServiceError> {
         let (index, opened) = SearchIndex::open(dir)?;
         Ok((Self { index: Arc::new(index), db, sources, outbox, events }, opened))
@@ -94,8 +111,8 @@ impl SearchService {
     pub fn in_memory(
         db: DatabaseConnection,
         sources: Sources,
-        outbox: outbox::Outbox,
-        events: crate::events::EventBus,
+        outbox: Outbox,
+        events: Subscribers,
     ) -> Result<Self, ServiceError> {
         Ok(Self { index: Arc::new(SearchIndex::in_memory()?), db, sources, outbox, events })
     }
@@ -105,7 +122,7 @@ impl SearchService {
     #[tracing::instrument(name = "search.rebuild", skip_all)]
     pub async fn rebuild(&self, mut progress: impl FnMut(u64)) -> Result<u64, ServiceError> {
         // Read before the scan: what changes during it is applied again after.
-        let cursor = outbox::last_position(&self.db).await?;
+        let cursor = crate::outbox::last_position(&self.db).await?;
         self.blocking(|index| index.stage_clear()).await?;
         let mut count = 0;
         let requirements = self.sources.requirement_documents().await?;
@@ -138,7 +155,7 @@ impl SearchService {
         let mut updated_commitments = Vec::new();
         let mut messages = Vec::new();
         loop {
-            let events = outbox::after(&self.db, tail.read_after(), BATCH).await?;
+            let events = crate::outbox::after(&self.db, tail.read_after(), BATCH).await?;
             let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
             let fresh = tail.fresh(&ids);
             let before = tail.cursor();
@@ -169,16 +186,16 @@ impl SearchService {
             }
             // Announced once the index holds them: a subscriber can search them.
             for offer in newly_published.drain(..) {
-                self.events.publish(crate::events::Event::OfferPublished(offer));
+                self.events.offers.publish(offer);
             }
             for commitment in updated_commitments.drain(..) {
-                self.events.publish(crate::events::Event::CommitmentUpdated(commitment));
+                self.events.commitments.publish(commitment);
             }
             for message in messages.drain(..) {
-                self.events.publish(crate::events::Event::MessagePosted(Box::new(message)));
+                self.events.messages.publish(Box::new(message));
             }
             if !fresh.is_empty() {
-                self.events.publish(crate::events::Event::ChangesApplied);
+                self.events.changes.publish(ChangesApplied);
             }
             applied += fresh.len();
             if (events.len() as u64) < BATCH || fresh.is_empty() {

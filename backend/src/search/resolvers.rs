@@ -227,7 +227,7 @@ pub struct SearchQuery;
 impl SearchQuery {
     /// Una sola caja de búsqueda sobre ofertas, conocimiento y requerimientos: sin importar tildes,
     /// plurales ni un error de tecleo; frases entre comillas. Vacía, lista lo más reciente.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn search(
         &self,
         ctx: &Context<'_>,
@@ -241,7 +241,7 @@ impl SearchQuery {
     }
 
     /// Búsqueda en el catálogo público de ofertas de asistencia técnica, con filtros y facetas.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn search_offers(
         &self,
         ctx: &Context<'_>,
@@ -255,7 +255,7 @@ impl SearchQuery {
     }
 
     /// Búsqueda en la base de conocimiento, con filtros y facetas.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn search_knowledge(
         &self,
         ctx: &Context<'_>,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use search_index::{Change, Dimension, Document, Kind};
 use uuid::Uuid;
 
-use super::outbox::ChangeEvent;
+use crate::outbox::ChangeEvent;
 use crate::{
     assistance::{
         document::search_document as offer_document,
@@ -57,9 +57,7 @@ impl Sources {
             for id in knowledge_ids {
                 let key = Document::key_for(Kind::Knowledge, &id.to_string());
                 changes.push(match found.get(&id) {
-                    Some(product) if product.archived_at.is_none() => {
-                        Change::Upsert(search_document(product))
-                    }
+                    Some(product) if product.is_visible() => Change::Upsert(search_document(product)),
                     _ => Change::Delete { key },
                 });
             }
@@ -100,7 +98,7 @@ impl Sources {
         }
         let commitment_ids: Vec<Uuid> = events
             .iter()
-            .filter(|e| e.kind == super::outbox::COMMITMENT)
+            .filter(|e| e.kind == crate::outbox::COMMITMENT)
             .filter_map(|e| e.object_id.parse().ok())
             .collect();
         let commitments = if commitment_ids.is_empty() {
@@ -110,7 +108,7 @@ impl Sources {
         };
         let message_ids: Vec<Uuid> = events
             .iter()
-            .filter(|e| e.kind == super::outbox::MESSAGE)
+            .filter(|e| e.kind == crate::outbox::MESSAGE)
             .filter_map(|e| e.object_id.parse().ok())
             .collect();
         let messages =
@@ -122,7 +120,7 @@ impl Sources {
     pub async fn requirement_documents(&self) -> Result<Vec<Document>, ServiceError> {
         let requirements = self.reporting.catalogue.all_requirements().await?;
         let codes: Vec<String> = requirements.iter().flat_map(|r| r.element_codes.iter().cloned()).collect();
-        let elements = self.reporting.catalogue.data_elements_by_code(&self.db, &codes).await?;
+        let elements = self.reporting.catalogue.find_data_elements(&codes).await?;
         Ok(requirements
             .iter()
             .map(|requirement| {

@@ -10,9 +10,9 @@ use super::{
     service::TerritoryService,
 };
 use crate::{
-    access::Actor,
+    authorisation::Actor,
+    connection::{connection, CountedConnection},
     error::ApiResult,
-    graphql::connection::{connection, CountedConnection},
     pagination::{Page, PageRequest},
 };
 
@@ -48,7 +48,7 @@ impl TerritoryQuery {
     }
 
     /// El registro DIVIPOLA, filtrado y paginado por código.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn territorial_entities(
         &self,
         ctx: &Context<'_>,
@@ -152,7 +152,7 @@ impl TerritorialEntityNode {
     }
 
     /// Municipios, distritos y áreas no municipalizadas de un departamento (vacío para los demás).
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn municipalities(
         &self,
         ctx: &Context<'_>,

@@ -13,10 +13,8 @@ use super::{
     model::{CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialEntity, TerritoryFilter},
 };
 use crate::{
-    access::{
-        audit::{self, Change},
-        rules, Actor,
-    },
+    audit::{self, Change},
+    authorisation::{rules, Actor},
     cache::Cache,
     error::ServiceError,
     pagination::{Page, PageRequest},

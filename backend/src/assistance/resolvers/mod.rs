@@ -12,18 +12,16 @@ use uuid::Uuid;
 use super::{
     matching::{Factor, Reason},
     model::{Demand, DemandStatus, Modality, Offer, OfferStatus, Priority},
-    service::{newest_key, DemandInput, OfferInput, Recommendation},
+    service::{newest_key, DemandInput, OfferInput, Recommendation, Relevance},
     AssistanceService,
 };
 use crate::{
-    access::{
-        resolvers::{parse_id, AccessLoader, OrganisationCode, OrganisationNode},
-        rules as access_rules, Actor, Role,
-    },
+    access::resolvers::{AccessLoader, OrganisationCode, OrganisationNode},
+    authorisation::{rules as access_rules, Actor, Role},
+    connection::parse_id,
+    connection::{connection, CountedConnection},
     error::{ApiResult, ServiceError},
-    graphql::connection::{connection, CountedConnection},
     pagination::PageRequest,
-    search::SearchService,
     territory::{
         loader::TerritoryLoader, resolvers::TerritorialEntityNode, MunicipalCategory, TerritorialKind,
     },
@@ -62,7 +60,7 @@ impl AssistanceQuery {
 
     /// Ofertas, la más reciente primero: las publicadas y cerradas para todos; los borradores,
     /// también para su organización.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn offers(
         &self,
         ctx: &Context<'_>,
@@ -80,7 +78,7 @@ impl AssistanceQuery {
 
     /// Demandas, la más reciente primero (con sesión): un equipo territorial ve las de su
     /// jurisdicción; las entidades nacionales, todas.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn demands(
         &self,
         ctx: &Context<'_>,
@@ -111,8 +109,8 @@ impl AssistanceQuery {
     ) -> ApiResult<Vec<OfferMatch>> {
         access_rules::require_user(ctx.data::<Actor>()?, "consultar recomendaciones")?;
         let id = parse_id(&demand_id, "demanda")?;
-        let search = ctx.data::<SearchService>()?;
-        let found = service(ctx)?.recommended_offers(id, limit(first)?, search).await?;
+        let relevance = ctx.data::<Relevance>()?;
+        let found = service(ctx)?.recommended_offers(id, limit(first)?, relevance.0.as_ref()).await?;
         Ok(found.into_iter().map(OfferMatch).collect())
     }
 
@@ -505,9 +503,8 @@ impl AssistanceSubscription {
                     .as_ref()
                     .is_none_or(|d| offer.department_codes.is_empty() || offer.department_codes.contains(d))
         };
-        Ok(ctx.data::<crate::events::EventBus>()?.stream(move |event| match event {
-            crate::events::Event::OfferPublished(offer) if wanted(&offer) => Some(OfferNode(offer)),
-            _ => None,
-        }))
+        Ok(ctx
+            .data::<crate::events::EventBus<Offer>>()?
+            .stream(move |offer| wanted(&offer).then_some(OfferNode(offer))))
     }
 }

@@ -9,13 +9,14 @@ use uuid::Uuid;
 
 use super::{service, DemandNode, DemandPayload, OfferNode};
 use crate::{
-    access::{resolvers::parse_id, Actor},
     assistance::{
         delivery::{NewDelivery, NewEvaluation},
         indicators::{self, FocusCell, Indicator, IndicatorGrouping},
         model::{Delivery, Modality},
         AssistanceService,
     },
+    authorisation::Actor,
+    connection::parse_id,
     error::{ApiResult, ServiceError},
 };
 

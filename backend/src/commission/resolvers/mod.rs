@@ -20,13 +20,12 @@ use super::{
     service::{Attendee, CommissionService, NewSession},
 };
 use crate::{
-    access::{
-        resolvers::{parse_id, AccessLoader, OrganisationCode, OrganisationNode},
-        Actor,
-    },
+    access::resolvers::{AccessLoader, OrganisationCode, OrganisationNode},
+    authorisation::Actor,
+    connection::parse_id,
+    connection::{connection, CountedConnection},
     error::{ApiResult, ServiceError},
-    graphql::connection::{connection, CountedConnection},
-    knowledge::resolvers::{KnowledgeLoader, KnowledgeProductNode},
+    knowledge::resolvers::{cited_documents, KnowledgeProductNode},
     pagination::PageRequest,
 };
 
@@ -75,7 +74,7 @@ impl CommissionQuery {
     }
 
     /// Sesiones de la Comisión, por fecha.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn commission_sessions(
         &self,
         ctx: &Context<'_>,
@@ -100,7 +99,7 @@ impl CommissionQuery {
     }
 
     /// Compromisos de las sesiones; «vencido» se calcula con la fecha de hoy.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn commitments(
         &self,
         ctx: &Context<'_>,

@@ -167,17 +167,7 @@ impl AgendaItemNode {
     /// Documentos de la base de conocimiento que acompañan el punto; uno
     /// archivado después de la convocatoria ya no aparece.
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<KnowledgeProductNode>> {
-        let loader = ctx.data::<DataLoader<KnowledgeLoader>>()?;
-        let found = loader.load_many(self.0.documents.iter().copied()).await?;
-        Ok(self
-            .0
-            .documents
-            .iter()
-            .filter_map(|id| found.get(id))
-            .filter(|product| product.archived_at.is_none())
-            .cloned()
-            .map(KnowledgeProductNode)
-            .collect())
+        cited_documents(ctx, &self.0.documents).await
     }
 }
 

@@ -161,13 +161,11 @@ impl CommissionSubscription {
         responsible_code: Option<String>,
     ) -> Result<impl futures_util::Stream<Item = CommitmentNode>, crate::error::ApiError> {
         let wanted = responsible_code.map(|code| code.trim().to_uppercase());
-        Ok(ctx.data::<crate::events::EventBus>()?.stream(move |event| match event {
-            crate::events::Event::CommitmentUpdated(commitment)
-                if wanted.as_ref().is_none_or(|code| *code == commitment.responsible_code) =>
-            {
-                Some(CommitmentNode(commitment))
-            }
-            _ => None,
+        Ok(ctx.data::<crate::events::EventBus<Commitment>>()?.stream(move |commitment| {
+            wanted
+                .as_ref()
+                .is_none_or(|code| *code == commitment.responsible_code)
+                .then_some(CommitmentNode(commitment))
         }))
     }
 }

@@ -15,10 +15,10 @@ use super::{Request, Written};
 use crate::{
     error::ServiceError,
     reporting::{
+        decision::Report,
         entity::{observation_sheet, submission},
         model::SubmissionRecord,
         sheet_store::{by_key, SheetChange, SheetKey, StaleSheet},
-        submission::Report,
     },
 };
 
@@ -66,12 +66,6 @@ const WRITE: &str = "WITH sheets AS ( \
       FROM UNNEST($7::uuid[], $13::uuid[], $19::text[], $20::text[]) AS a(id, actor_id, actor_label, after) \
     ) \
     SELECT sugit_sheets_written(cardinality($1::text[]), (SELECT count(*)::int FROM sheets))";
-
-/// What the guard of migration 11 says when a sheet changed between our read
-/// and our write. Should the two texts drift apart, the race would come back
-/// as INTERNAL instead of a retry: `writers_racing_on_one_sheet_lose_no_value`
-/// fails then.
-const STALE: &str = "hojas de observaciones cambiadas durante la escritura";
 
 fn statement(sql: &str, values: Vec<Value>) -> Statement {
     Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, values)
@@ -180,9 +174,11 @@ impl SheetColumns {
     }
 }
 
-/// A sheet changed by another writer is a race, retried by the caller.
+/// A sheet changed by another writer is a race, retried by the caller: the
+/// guard raises a serialization failure (SQLSTATE 40001), and so does any
+/// other race of the statement, which is retried the same way.
 fn stale_or_failed(error: DbErr) -> ServiceError {
-    if error.to_string().contains(STALE) {
+    if crate::db::error_code(&error).as_deref() == Some("40001") {
         ServiceError::Internal(StaleSheet(error.to_string()).into())
     } else {
         error.into()

@@ -20,12 +20,10 @@ use super::{
     submission::{ReportInput, ReportValue},
 };
 use crate::{
-    access::{
-        resolvers::{AccessLoader, OrganisationCode, OrganisationNode},
-        Actor,
-    },
+    access::resolvers::{AccessLoader, OrganisationCode, OrganisationNode},
+    authorisation::Actor,
+    connection::{connection, CountedConnection},
     error::{ApiResult, ServiceError},
-    graphql::connection::{connection, CountedConnection},
     pagination::PageRequest,
     territory::{resolvers::TerritorialEntityNode, TerritorialKind},
 };
@@ -56,7 +54,7 @@ pub struct DataElementFilter {
 #[Object]
 impl ReportingQuery {
     /// El catálogo de elementos de datos canónicos.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn data_elements(
         &self,
         ctx: &Context<'_>,
@@ -103,7 +101,7 @@ impl ReportingQuery {
     }
 
     /// Requerimientos de información de las entidades nacionales.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn information_requirements(
         &self,
         ctx: &Context<'_>,
@@ -122,9 +120,7 @@ impl ReportingQuery {
         ctx: &Context<'_>,
         code: String,
     ) -> ApiResult<Option<RequirementNode>> {
-        let reporting = service(ctx)?;
-        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        Ok(reporting.catalogue.requirement(db, &code).await?.map(RequirementNode))
+        Ok(service(ctx)?.catalogue.find_requirement(&code).await?.map(RequirementNode))
     }
 
     /// Estado de cada elemento de un requerimiento para una entidad y un periodo:
@@ -153,7 +149,7 @@ impl ReportingQuery {
     }
 
     /// Observaciones con valores distintos de reportantes distintos, por resolver.
-    #[graphql(complexity = "crate::graphql::connection::list_complexity(first, child_complexity)")]
+    #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn data_conflicts(
         &self,
         ctx: &Context<'_>,
@@ -340,7 +336,7 @@ impl ReportingMutation {
 }
 
 /// Batch loading of data elements (no N+1 over requirements).
-pub struct ReportingLoader(pub ReportingService, pub sea_orm::DatabaseConnection);
+pub struct ReportingLoader(pub ReportingService);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ElementCode(pub String);
@@ -351,7 +347,7 @@ impl Loader<ElementCode> for ReportingLoader {
 
     async fn load(&self, keys: &[ElementCode]) -> Result<HashMap<ElementCode, DataElement>, Self::Error> {
         let codes: Vec<String> = keys.iter().map(|key| key.0.clone()).collect();
-        let found = self.0.catalogue.data_elements_by_code(&self.1, &codes).await.map_err(Arc::new)?;
+        let found = self.0.catalogue.find_data_elements(&codes).await.map_err(Arc::new)?;
         Ok(found.into_iter().map(|(code, element)| (ElementCode(code), element)).collect())
     }
 }

@@ -17,10 +17,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{
-    model::Outcome,
-    sheet::{Entries, Entry, Held, HeldStatus, Logged},
-};
+use super::{Entries, Entry, Held, HeldStatus, Logged};
+use crate::reporting::model::Outcome;
 
 /// How every format-2 document starts; format 1 is a map of element codes,
 /// which are upper case, so the two can never be taken for one another.

@@ -90,7 +90,7 @@ impl Outbox {
         });
     }
 
-    pub(super) async fn woken(&self) {
+    pub(crate) async fn woken(&self) {
         self.wake.notified().await;
     }
 }

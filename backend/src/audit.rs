@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{model::Actor, rules};
+use crate::authorisation::{rules, Actor};
 use crate::{
     error::ServiceError,
     pagination::{Page, PageRequest},

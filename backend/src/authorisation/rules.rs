@@ -1,7 +1,7 @@
 //! Who may do what: plain functions, called by every service on every write,
 //! and tested without a database.
 
-use super::model::{Actor, AuthUser, Role};
+use super::{Actor, AuthUser, Role};
 use crate::error::ServiceError;
 
 /// Any signed-in user; anonymous callers are told to sign in.

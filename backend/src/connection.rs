@@ -1,11 +1,21 @@
-//! Relay connections with `totalCount`, built from a service's `Page`.
+//! Relay connections with `totalCount`, built from a service's `Page`, and the
+//! parsing of the opaque ids every context's resolvers take.
 
 use async_graphql::{
     connection::{Connection, Edge},
     OutputType, SimpleObject,
 };
 
-use crate::pagination::{encode_cursor, Page, PageRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+use crate::{
+    error::ServiceError,
+    pagination::{encode_cursor, Page, PageRequest, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE},
+};
+
+/// An object's id as a GraphQL `ID`; `what` names the object in the refusal.
+pub fn parse_id(id: &async_graphql::ID, what: &str) -> Result<uuid::Uuid, ServiceError> {
+    uuid::Uuid::parse_str(id.as_str())
+        .map_err(|_| ServiceError::invalid(format!("«{}» no es un id de {what} válido", id.as_str())))
+}
 
 /// Campos adicionales de toda conexión.
 #[derive(SimpleObject)]

@@ -1,14 +1,75 @@
-//! `/comision/sesiones/{id}/convocatoria`: the convocation of a session with
-//! its agenda, as a page to print or attach (decree art. 2.2.11.4.8, num. 1–2).
+//! The commission's plain HTTP pages, beside its GraphQL: the sessions as a
+//! calendar to subscribe to (`/comision/sesiones.ics`, `?mesa=CODE` for one
+//! working group's), and each convocation with its agenda as a page to print
+//! or attach (`/comision/sesiones/{id}/convocatoria`, decree art.
+//! 2.2.11.4.8, num. 1–2). Failures answer through `ServiceError`'s response.
 
 use axum::{
-    extract::{Path, State},
-    http::{header, StatusCode},
+    extract::{Path, Query, State},
+    http::header,
     response::{IntoResponse, Response},
+    routing::get,
+    Router,
 };
+use chrono::Utc;
+use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::{app::AppState, commission::model::SessionKind};
+use super::{calendar, model::SessionKind, CommissionService};
+use crate::{error::ServiceError, knowledge::KnowledgeService, pagination::PageRequest};
+
+/// What the pages read: the commission, and the documents its agendas cite.
+#[derive(Clone)]
+struct Pages {
+    commission: CommissionService,
+    knowledge: KnowledgeService,
+}
+
+/// The routes, ready to merge into the server's router (whatever its state).
+pub fn router<S: Clone + Send + Sync + 'static>(
+    commission: CommissionService,
+    knowledge: KnowledgeService,
+) -> Router<S> {
+    Router::new()
+        .route("/comision/sesiones.ics", get(calendar))
+        .route("/comision/sesiones/{id}/convocatoria", get(convocation))
+        .with_state(Pages { commission, knowledge })
+}
+
+#[derive(Deserialize)]
+struct CalendarQuery {
+    mesa: Option<String>,
+}
+
+async fn calendar(
+    State(pages): State<Pages>,
+    Query(query): Query<CalendarQuery>,
+) -> Result<Response, ServiceError> {
+    let commission = &pages.commission;
+    let all = PageRequest { first: 100_000, after: None };
+    let (sessions, groups) =
+        (commission.sessions(None, &all).await?.items, commission.working_groups().await?);
+    let (name, group_id) = match query.mesa.as_deref().map(|code| code.trim().to_uppercase()) {
+        None => {
+            ("Comisión Intersectorial para la Cooperación y Asistencia Técnica Territorial".to_owned(), None)
+        }
+        Some(code) => match groups.iter().find(|group| group.code == code) {
+            Some(group) => (format!("Mesa técnica: {}", group.name), Some(group.id)),
+            None => return Err(ServiceError::NotFound(format!("no existe la mesa técnica «{code}»"))),
+        },
+    };
+    let selected: Vec<_> =
+        sessions.into_iter().filter(|session| session.working_group_id == group_id).collect();
+    let body = calendar::render(&name, &selected, Utc::now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body,
+    )
+        .into_response())
+}
 
 /// Escapes text for HTML content and attributes.
 fn html(text: &str) -> String {
@@ -26,28 +87,18 @@ fn html(text: &str) -> String {
     escaped
 }
 
-pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, "No existe esa sesión").into_response();
-    let Ok(id) = Uuid::parse_str(&id) else { return not_found() };
-    let session = match state.commission.session(id).await {
-        Ok(Some(session)) => session,
-        Ok(None) => return not_found(),
-        Err(error) => {
-            tracing::error!(%error, "no se pudo leer la sesión");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "error interno del servidor").into_response();
-        }
-    };
-    let participants = state.commission.participants().await.unwrap_or_default();
+async fn convocation(State(pages): State<Pages>, Path(id): Path<String>) -> Result<Response, ServiceError> {
+    let not_found = || ServiceError::NotFound("no existe esa sesión".into());
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let session = pages.commission.session(id).await?.ok_or_else(not_found)?;
+    let participants = pages.commission.participants().await?;
     let kind = match session.kind {
         SessionKind::Ordinary => "ordinaria",
         SessionKind::Extraordinary => "extraordinaria",
     };
     let cited: Vec<Uuid> = session.agenda.iter().flat_map(|item| item.documents.iter().copied()).collect();
-    let documents = if cited.is_empty() {
-        Default::default()
-    } else {
-        state.knowledge.find_many(&cited).await.unwrap_or_default()
-    };
+    let documents =
+        if cited.is_empty() { Default::default() } else { pages.knowledge.find_visible(&cited).await? };
     let agenda: String = session
         .agenda
         .iter()
@@ -56,7 +107,6 @@ pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Resp
                 .documents
                 .iter()
                 .filter_map(|id| documents.get(id))
-                .filter(|product| product.archived_at.is_none())
                 .map(|product| match &product.source_url {
                     Some(url) => format!("<li><a href=\"{}\">{}</a></li>", html(url), html(&product.title)),
                     None => format!("<li>{}</li>", html(&product.title)),
@@ -125,7 +175,7 @@ las decisiones se adoptan por mayoría simple de los miembros presentes.</p>
         place = html(&session.place),
         id = session.id,
     );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+    Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response())
 }
 
 #[cfg(test)]

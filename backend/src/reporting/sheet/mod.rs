@@ -8,13 +8,15 @@
 //! submissions at about 1,000/s on PostgreSQL (BENCHMARKS.md). The history of
 //! what each submission sent stays in the submission's own log.
 
+mod format;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{
+use crate::reporting::{
     dedup::{self, ActiveValue, Decision},
     model::Outcome,
 };
@@ -239,20 +241,20 @@ pub enum ResolveError {
 }
 
 /// Every observation of one (subject, period), by data element code. Its
-/// serde form is the first stored format (`sheet_format` reads it still).
+/// serde form is the first stored format (`format` reads it still).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Entries(pub BTreeMap<String, Entry>);
 
 impl Entries {
-    /// The entries of a stored sheet (either stored format, see `sheet_format`).
-    pub fn from_json(text: &str) -> Result<Self, super::sheet_format::FormatError> {
-        super::sheet_format::from_text(text)
+    /// The entries of a stored sheet (either stored format, see `format`).
+    pub fn from_json(text: &str) -> Result<Self, format::FormatError> {
+        format::from_text(text)
     }
 
     /// The text a sheet is stored as (the current format).
     pub fn to_json(&self) -> String {
-        super::sheet_format::to_text(self)
+        format::to_text(self)
     }
 
     pub fn conflicts(&self) -> i32 {
@@ -279,12 +281,12 @@ pub struct Logged {
 impl Logged {
     /// The text a submission's log is stored as (the current format).
     pub fn list_to_json(log: &[Self]) -> String {
-        super::sheet_format::log_to_text(log)
+        format::log_to_text(log)
     }
 
-    /// A submission's stored log (either stored format, see `sheet_format`).
-    pub fn list_from_json(text: &str) -> Result<Vec<Self>, super::sheet_format::FormatError> {
-        super::sheet_format::log_from_text(text)
+    /// A submission's stored log (either stored format, see `format`).
+    pub fn list_from_json(text: &str) -> Result<Vec<Self>, format::FormatError> {
+        format::log_from_text(text)
     }
 }
 

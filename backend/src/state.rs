@@ -1,0 +1,293 @@
+//! The application's state, built from its settings: database, migrations,
+//! register, cache, services and schema. What every handler and command can
+//! reach; it serves nothing itself (that is `app.rs`).
+
+use std::{net::SocketAddr, sync::Arc};
+
+use sea_orm::{DatabaseConnection, DbErr};
+
+use crate::{
+    access::AccessService,
+    assistance::AssistanceService,
+    cache::Cache,
+    commission::CommissionService,
+    config::Settings,
+    consultation::ConsultationService,
+    db,
+    graphql::{self, SugitSchema},
+    knowledge::KnowledgeService,
+    metrics::Metrics,
+    outbox::Outbox,
+    public_cache::PublicCache,
+    rate_limit::RateLimiter,
+    reporting::ReportingService,
+    search::{SearchService, Sources, Subscribers},
+    territory::{register, TerritoryService},
+};
+
+/// What every request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: DatabaseConnection,
+    pub cache: Cache,
+    pub schema: SugitSchema,
+    pub territory: TerritoryService,
+    pub access: AccessService,
+    pub reporting: ReportingService,
+    pub commission: CommissionService,
+    pub knowledge: KnowledgeService,
+    pub assistance: AssistanceService,
+    pub consultation: ConsultationService,
+    pub search: SearchService,
+    pub limiter: RateLimiter,
+    pub metrics: Arc<Metrics>,
+    /// Answers to anonymous queries, shared by every instance through Redis.
+    pub public_cache: PublicCache,
+}
+
+/// Where the search index lives for this state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexUse {
+    /// The server: the index in `index_dir`, rebuilt when needed, following the outbox.
+    Serve,
+    /// A command-line task: a throw-away index in memory, so a running server
+    /// keeps its own (the server applies the task's changes from the outbox).
+    Offline,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("no se pudo abrir la base de datos: {0}")]
+    Database(#[source] DbErr),
+    #[error("no se pudieron aplicar las migraciones: {0}")]
+    Migration(#[source] DbErr),
+    #[error("el registro DIVIPOLA incluido no es válido: {0}")]
+    Register(#[from] register::RegisterError),
+    #[error("no se pudo cargar el registro DIVIPOLA: {0}")]
+    RegisterLoad(#[source] crate::error::ServiceError),
+    #[error("no se pudieron registrar las organizaciones iniciales: {0}")]
+    Seed(#[source] crate::error::ServiceError),
+    /// The operator starting the server sees the internal cause (clients never do).
+    #[error("no se pudieron cargar los datos de demostración: {0:?}")]
+    Demo(#[source] crate::error::ServiceError),
+    #[error("no se pudo abrir el índice de búsqueda en {dir}: {source}")]
+    Index { dir: String, source: crate::error::ServiceError },
+    #[error("no se pudo conectar a Redis ({url}): {source}")]
+    Redis { url: String, source: redis::RedisError },
+    #[error("no se pudo escuchar en {address}: {source}")]
+    Bind { address: SocketAddr, source: std::io::Error },
+}
+
+impl AppState {
+    /// Connects, migrates and loads the register: a fresh database is usable at once.
+    pub async fn initialise(settings: Settings) -> Result<Self, StartError> {
+        Self::initialise_for(settings, IndexUse::Serve).await
+    }
+
+    pub async fn initialise_for(settings: Settings, index_use: IndexUse) -> Result<Self, StartError> {
+        let first_start = db::is_new_embedded(&settings.database_url);
+        let db = db::connect(&settings.database_url).await.map_err(StartError::Database)?;
+        db::migrate(&db).await.map_err(StartError::Migration)?;
+        let cache = match &settings.redis_url {
+            Some(url) => Cache::connect_redis(url, &settings.redis_prefix)
+                .await
+                .map_err(|source| StartError::Redis { url: redact(url), source })?,
+            None => Cache::in_memory(),
+        };
+        let territory = TerritoryService::new(db.clone(), cache.clone());
+        let entities = register::parse(register::EMBEDDED_REGISTER)?;
+        let loaded = territory.load_register(&entities).await.map_err(StartError::RegisterLoad)?;
+        tracing::info!(entidades = loaded, "registro DIVIPOLA cargado");
+        let limiter = RateLimiter::for_cache(&cache);
+        let access = AccessService::new(
+            db.clone(),
+            limiter.clone(),
+            territory.clone(),
+            settings.session_hours,
+            settings.limits.login_attempts_per_minute,
+        );
+        access.seed_organisations().await.map_err(StartError::Seed)?;
+        let reporting = ReportingService::new(db.clone(), territory.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::reporting::demo::load(&access, &reporting).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                contraseña = crate::reporting::demo::DEMO_PASSWORD,
+                "datos de demostración cargados: requerimientos, reportes 2025 de Abejorral, Abriaquí, Alejandría y Antioquia"
+            );
+        }
+        let events = Subscribers::default();
+        let outbox = Outbox::announcing(&cache);
+        if let (IndexUse::Serve, Some(url)) = (index_use, &settings.redis_url) {
+            outbox.listen(url, &settings.redis_prefix);
+        }
+        // Before the commission's: its agendas cite these documents.
+        let knowledge = KnowledgeService::new(db.clone(), territory.clone(), outbox.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::knowledge::demo::load(&knowledge).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "base de conocimiento de demostración cargada: el decreto, la Misión y 40 documentos"
+            );
+        }
+        let commission = CommissionService::new(db.clone(), outbox.clone());
+        commission.seed().await.map_err(StartError::Seed)?;
+        if settings.demo.unwrap_or(first_start)
+            && crate::commission::demo::load(&access, &commission, &knowledge)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "datos de demostración de la Comisión cargados: sesiones de 2026, plan de trabajo y agenda"
+            );
+        }
+        let assistance = AssistanceService::new(db.clone(), territory.clone(), outbox.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::assistance::demo::load(&access, &territory, &assistance)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "oferta y demanda de asistencia técnica de demostración cargadas: 24 ofertas, 12 demandas, entregas y evaluaciones"
+            );
+        }
+        let consultation = ConsultationService::new(
+            db.clone(),
+            territory.clone(),
+            assistance.clone(),
+            reporting.clone(),
+            commission.clone(),
+            outbox.clone(),
+        );
+        let sources = Sources {
+            db: db.clone(),
+            knowledge: knowledge.clone(),
+            reporting: reporting.clone(),
+            assistance: assistance.clone(),
+            commission: commission.clone(),
+            consultation: consultation.clone(),
+        };
+        let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
+        let metrics = Arc::new(Metrics::default());
+        let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
+        if index_use == IndexUse::Serve {
+            invalidate_on_changes(&events, public_cache.clone());
+        }
+        let schema = graphql::schema_builder(&settings.limits)
+            .data(knowledge.clone())
+            .data(assistance.clone())
+            .data(consultation.clone())
+            .data(search.clone())
+            .data(commission.clone())
+            .data(events.offers.clone())
+            .data(events.commitments.clone())
+            .data(events.messages.clone())
+            .data(crate::assistance::service::Relevance(Arc::new(search.clone())))
+            .data(territory.clone())
+            .data(access.clone())
+            .data(reporting.clone())
+            .finish();
+        Ok(Self {
+            settings: Arc::new(settings),
+            db,
+            cache,
+            schema,
+            territory,
+            access,
+            reporting,
+            commission,
+            knowledge,
+            assistance,
+            consultation,
+            search,
+            limiter,
+            metrics,
+            public_cache,
+        })
+    }
+}
+
+/// The search index of this state: opened (rebuilt when missing, damaged or
+/// old) and following the outbox for a server; in memory for a command.
+async fn open_search(
+    settings: &Settings,
+    index_use: IndexUse,
+    sources: Sources,
+    outbox: &Outbox,
+    events: &Subscribers,
+) -> Result<SearchService, StartError> {
+    let db = sources.db.clone();
+    let dir = settings.index_dir.display().to_string();
+    let index_error = |source| StartError::Index { dir: dir.clone(), source };
+    if index_use == IndexUse::Offline {
+        return SearchService::in_memory(db.clone(), sources, outbox.clone(), events.clone())
+            .map_err(index_error);
+    }
+    let (search, opened) =
+        SearchService::open(&settings.index_dir, db.clone(), sources, outbox.clone(), events.clone())
+            .map_err(index_error)?;
+    if let search_index::Opened::Empty { reason } = opened {
+        tracing::info!(motivo = %reason, directorio = %dir, "reconstruyendo el índice de búsqueda desde la base de datos");
+        search.rebuild(|_| {}).await.map_err(index_error)?;
+    }
+    search.spawn_tail();
+    Ok(search)
+}
+
+/// Whatever instance wrote, once this instance's tail has applied it, the
+/// public answers cached before it are stale.
+fn invalidate_on_changes(events: &Subscribers, public_cache: PublicCache) {
+    let mut changes = events.changes.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(crate::events::ChangesApplied)
+                | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    public_cache.invalidate(crate::public_cache::Scopes::GENERAL).await
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+impl AppState {
+    /// What the search index is built from.
+    pub fn search_sources(&self) -> Sources {
+        Sources {
+            db: self.db.clone(),
+            knowledge: self.knowledge.clone(),
+            reporting: self.reporting.clone(),
+            assistance: self.assistance.clone(),
+            commission: self.commission.clone(),
+            consultation: self.consultation.clone(),
+        }
+    }
+}
+
+/// A URL without its password, fit for logs and error messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(redact("redis://:s3cret@cache:6379"), "redis://:***@cache:6379");
+        assert_eq!(redact("postgres://sugit:s3cret@db/sugit"), "postgres://sugit:***@db/sugit");
+        assert_eq!(redact("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+    }
+}
