@@ -16,6 +16,11 @@ const CAPACITY: usize = 1_024;
 #[derive(Debug, Clone, Copy)]
 pub struct ChangesApplied;
 
+/// Some instance ended a session (a token revoked, a user deactivated): the
+/// sessions verified before it must be read again.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionsChanged;
+
 pub struct EventBus<T> {
     sender: broadcast::Sender<T>,
 }

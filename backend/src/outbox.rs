@@ -112,6 +112,18 @@ pub const COMMITMENT: &str = "commitment";
 /// The kind of a new consultation message: announced to the thread's parties.
 pub const MESSAGE: &str = "consultation_message";
 
+/// The kind of a change that may end sessions (a revoked token, a
+/// deactivated user): every instance forgets the sessions it verified.
+pub const SESSION: &str = "session";
+
+/// Adds a change that may end sessions to `connection`, the write's transaction.
+pub async fn record_session_change(
+    connection: &impl ConnectionTrait,
+    id: uuid::Uuid,
+) -> Result<(), ServiceError> {
+    insert(connection, SESSION, &id.to_string()).await
+}
+
 /// Adds a new consultation message to `connection`, the write's transaction.
 pub async fn record_message(connection: &impl ConnectionTrait, id: uuid::Uuid) -> Result<(), ServiceError> {
     insert(connection, MESSAGE, &id.to_string()).await

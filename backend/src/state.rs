@@ -100,13 +100,20 @@ impl AppState {
         let loaded = territory.load_register(&entities).await.map_err(StartError::RegisterLoad)?;
         tracing::info!(entidades = loaded, "registro DIVIPOLA cargado");
         let limiter = RateLimiter::for_cache(&cache);
+        let events = Subscribers::default();
+        let outbox = Outbox::announcing(&cache);
+        if let (IndexUse::Serve, Some(url)) = (index_use, &settings.redis_url) {
+            outbox.listen(url, &settings.redis_prefix);
+        }
         let access = AccessService::new(
             db.clone(),
             limiter.clone(),
             territory.clone(),
             settings.session_hours,
             settings.limits.login_attempts_per_minute,
+            outbox.clone(),
         );
+        forget_sessions_on_changes(&events, access.clone());
         access.seed_organisations().await.map_err(StartError::Seed)?;
         let reporting = ReportingService::new(db.clone(), territory.clone());
         if settings.demo.unwrap_or(first_start)
@@ -116,11 +123,6 @@ impl AppState {
                 contraseña = crate::reporting::demo::DEMO_PASSWORD,
                 "datos de demostración cargados: requerimientos, reportes 2025 de Abejorral, Abriaquí, Alejandría y Antioquia"
             );
-        }
-        let events = Subscribers::default();
-        let outbox = Outbox::announcing(&cache);
-        if let (IndexUse::Serve, Some(url)) = (index_use, &settings.redis_url) {
-            outbox.listen(url, &settings.redis_prefix);
         }
         // Before the commission's: its agendas cite these documents.
         let knowledge = KnowledgeService::new(db.clone(), territory.clone(), outbox.clone());
@@ -233,6 +235,21 @@ async fn open_search(
     }
     search.spawn_tail();
     Ok(search)
+}
+
+/// Whatever instance ended a session, once this instance's tail has applied
+/// it, the sessions this instance verified are read again.
+fn forget_sessions_on_changes(events: &Subscribers, access: AccessService) {
+    let mut changes = events.sessions.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match changes.recv().await {
+                Ok(crate::events::SessionsChanged)
+                | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => access.forget_sessions(),
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
 }
 
 /// Whatever instance wrote, once this instance's tail has applied it, the

@@ -264,8 +264,77 @@ async fn security_headers_and_cors(app: &TestApp) {
     );
 }
 
+/// Polls `instance` with `token` until the token is refused, for at most
+/// `deadline`; returns how long that took, or `None` if it was still accepted.
+async fn refused_within(
+    instance: &TestApp,
+    token: &str,
+    deadline: std::time::Duration,
+) -> Option<std::time::Duration> {
+    let started = std::time::Instant::now();
+    loop {
+        let (_, body) = instance.graphql_as(Some(token), ME, json!({})).await;
+        if error_codes(&body) == ["UNAUTHENTICATED"] {
+            return Some(started.elapsed());
+        }
+        if started.elapsed() > deadline {
+            return None;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// A signed-in request does not read its session from the database every
+/// time, yet a logout, a revoked token or a deactivated user stop working on
+/// every instance within a second: the other instance learns it through the
+/// outbox, not through its cache expiring.
+async fn ended_sessions_stop_on_every_instance_within_a_second(app: &TestApp) {
+    let sibling = app.spawn_sibling(None).await;
+    let second = std::time::Duration::from_secs(1);
+    app.create_user("eva@medellin.gov.co", Role::Territorial, Some("05001"), None).await;
+    let admin_token = admin(app).await;
+
+    // Logout on one instance; the other had verified (and kept) the session.
+    let token = app.login("eva@medellin.gov.co").await;
+    for _ in 0..3 {
+        let (_, body) = sibling.graphql_as(Some(&token), ME, json!({})).await;
+        assert_eq!(body["data"]["me"]["email"], "eva@medellin.gov.co", "{body}");
+    }
+    let (_, body) =
+        app.graphql_as(Some(&token), "mutation { logout { accessToken { id } } }", json!({})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert!(
+        refused_within(app, &token, std::time::Duration::ZERO).await.is_some(),
+        "refused at once where it ended"
+    );
+    assert!(
+        refused_within(&sibling, &token, second).await.is_some(),
+        "the other instance still accepted a logged-out token"
+    );
+
+    // A deactivated user: every one of its sessions ends everywhere.
+    let token = app.login("eva@medellin.gov.co").await;
+    let (_, body) = sibling.graphql_as(Some(&token), ME, json!({})).await;
+    assert_eq!(body["data"]["me"]["email"], "eva@medellin.gov.co", "{body}");
+    let (_, me) = sibling.graphql_as(Some(&token), "{ me { id } }", json!({})).await;
+    let (_, body) = sibling
+        .graphql_as(
+            Some(&admin_token),
+            "mutation($id: ID!) { setUserActive(id: $id, active: false) { user { active } } }",
+            json!({ "id": me["data"]["me"]["id"] }),
+        )
+        .await;
+    assert_eq!(body["data"]["setUserActive"]["user"]["active"], false, "{body}");
+    assert!(
+        refused_within(app, &token, second).await.is_some(),
+        "the first instance still accepted a deactivated user"
+    );
+    assert!(refused_within(&sibling, &token, std::time::Duration::ZERO).await.is_some());
+}
+
 backend_tests!(
     login_gives_a_token_that_identifies_the_user,
+    ended_sessions_stop_on_every_instance_within_a_second,
     wrong_password_and_unknown_email_answer_alike,
     revoked_expired_and_malformed_tokens_are_unauthenticated,
     private_data_needs_the_right_role,

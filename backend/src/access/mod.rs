@@ -8,6 +8,7 @@ pub mod organisations;
 pub mod resolvers;
 pub mod secrets;
 pub mod service;
+pub mod sessions;
 
 pub use model::{Actor, AuthUser, Role};
 pub use service::AccessService;

@@ -14,11 +14,13 @@ use super::{
     entity::{access_token, app_user, organisation},
     model::{check_new_password, AccessToken, Email, Organisation, OrganisationKind, TokenKind, User},
     organisations, secrets,
+    sessions::SessionCache,
 };
 use crate::{
     audit::{self, Change},
     authorisation::{rules, Actor, AuthUser, Role},
     error::ServiceError,
+    outbox::{self, Outbox},
     pagination::{Page, PageRequest},
     rate_limit::{RateLimiter, RetryAfter},
     territory::{DivipolaCode, TerritoryService},
@@ -37,6 +39,8 @@ pub struct AccessService {
     territory: TerritoryService,
     session_hours: i64,
     login_attempts_per_minute: u32,
+    sessions: SessionCache,
+    outbox: Outbox,
 }
 
 pub struct LoginOutcome {
@@ -74,8 +78,30 @@ impl AccessService {
         territory: TerritoryService,
         session_hours: u32,
         login_attempts_per_minute: u32,
+        outbox: Outbox,
     ) -> Self {
-        Self { db, limiter, territory, session_hours: i64::from(session_hours), login_attempts_per_minute }
+        Self {
+            db,
+            limiter,
+            territory,
+            session_hours: i64::from(session_hours),
+            login_attempts_per_minute,
+            sessions: SessionCache::default(),
+            outbox,
+        }
+    }
+
+    /// Forgets the sessions this instance verified: some instance ended one
+    /// (its outbox tail calls this when it applies a `session` event).
+    pub fn forget_sessions(&self) {
+        self.sessions.forget_all();
+    }
+
+    /// After a write that may end sessions has committed: this instance
+    /// forgets at once, the others when their tails apply the event.
+    fn sessions_changed(&self) {
+        self.sessions.forget_all();
+        self.outbox.committed();
     }
 
     /// Inserts the seeded organisations that are missing (names others edited are kept).
@@ -101,12 +127,16 @@ impl AccessService {
     #[tracing::instrument(name = "access.authenticate", skip_all)]
     pub async fn authenticate(&self, token: &str) -> Result<Actor, ServiceError> {
         let unauthenticated = || ServiceError::Unauthenticated(BAD_TOKEN.into());
+        let hash = secrets::token_hash(token.trim());
+        let now = Utc::now();
+        if let Some(user) = self.sessions.get(&hash, now) {
+            return Ok(Actor::User(user));
+        }
         let row = access_token::Entity::find()
-            .filter(access_token::Column::TokenHash.eq(secrets::token_hash(token.trim())))
+            .filter(access_token::Column::TokenHash.eq(hash.as_str()))
             .one(&self.db)
             .await?
             .ok_or_else(unauthenticated)?;
-        let now = Utc::now();
         if row.revoked_at.is_some() || row.expires_at.is_some_and(|expires| expires <= now) {
             return Err(unauthenticated());
         }
@@ -116,7 +146,7 @@ impl AccessService {
             return Err(unauthenticated());
         }
         let role = Role::from_db(&user.role).ok_or_else(unauthenticated)?;
-        Ok(Actor::User(AuthUser {
+        let user = AuthUser {
             id: user.id,
             email: user.email,
             name: user.name,
@@ -124,7 +154,9 @@ impl AccessService {
             entity_code: user.entity_code,
             organisation_code: user.organisation_code,
             token_id: row.id,
-        }))
+        };
+        self.sessions.insert(hash, user.clone(), row.expires_at);
+        Ok(Actor::User(user))
     }
 
     /// Password login: a session token. Unknown e-mail, wrong password and
@@ -216,7 +248,9 @@ impl AccessService {
             Change::new(action, "access_token", &token_id.to_string()).before(&before).after(&after),
         )
         .await?;
+        outbox::record_session_change(&transaction, token_id).await?;
         transaction.commit().await?;
+        self.sessions_changed();
         Ok(after)
     }
 
@@ -387,7 +421,9 @@ impl AccessService {
             Change::new("set_user_active", "user", &user_id.to_string()).before(&before).after(&after),
         )
         .await?;
+        outbox::record_session_change(&transaction, user_id).await?;
         transaction.commit().await?;
+        self.sessions_changed();
         Ok(after)
     }
 

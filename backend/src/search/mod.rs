@@ -23,7 +23,7 @@ use crate::{
     commission::model::Commitment,
     consultation::model::PostedMessage,
     error::ServiceError,
-    events::{ChangesApplied, EventBus},
+    events::{ChangesApplied, EventBus, SessionsChanged},
     outbox::Outbox,
 };
 
@@ -35,6 +35,7 @@ pub struct Subscribers {
     pub commitments: EventBus<Commitment>,
     pub messages: EventBus<Box<PostedMessage>>,
     pub changes: EventBus<ChangesApplied>,
+    pub sessions: EventBus<SessionsChanged>,
 }
 
 /// How often the tail looks for changes written by other instances.
@@ -161,6 +162,10 @@ impl SearchService {
             let before = tail.cursor();
             if !fresh.is_empty() {
                 let wanted: Vec<_> = events.iter().filter(|e| fresh.contains(&e.id)).collect();
+                // Before anything slower: a revoked session must stop working everywhere at once.
+                if wanted.iter().any(|e| e.kind == crate::outbox::SESSION) {
+                    self.events.sessions.publish(SessionsChanged);
+                }
                 let changes = self.sources.changes(&wanted).await?;
                 // New to this index: the offer has just been published.
                 let index = Arc::clone(&self.index);
