@@ -26,6 +26,7 @@ macro_rules! sea_table {
 pub mod access;
 pub mod app;
 pub mod assistance;
+pub mod bogota_time;
 pub mod cache;
 pub mod commission;
 pub mod config;

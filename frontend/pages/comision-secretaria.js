@@ -34,8 +34,8 @@ function agenda(text) {
 export function secretariatForms(sessions, participants, refresh, notice) {
   const option = (s) => [s.id, `${formatDate(s.date)} (${label(SESSION_KIND, s.kind).toLowerCase()})`];
   const sessionOptions = sessions.map(option);
-  // Approved minutes close a session's record: attendance and decisions go to the open ones.
-  const openSessions = sessions.filter((s) => s.status !== "CLOSED").map(option);
+  // Attendance and decisions go to sessions under way: started (HELD) and without approved minutes.
+  const openSessions = sessions.filter((s) => s.status === "HELD").map(option);
   const organisationOptions = participants.map((p) => [p.organisationCode, p.organisation?.name ?? p.organisationCode]);
   const members = participants.filter((p) => p.role === "MEMBER").map((p) => [p.organisationCode, p.organisation?.name ?? p.organisationCode]);
   const decisions = sessions.flatMap((s) => s.decisions.filter((d) => d.outcome === "PENDING").map((d) => [d.id, `${d.title} (${formatDate(s.date)})`]));

@@ -338,30 +338,102 @@ async fn commitments_are_followed_and_overdue_is_computed(app: &TestApp) {
     assert_eq!(pending["commitments"]["edges"][0]["node"]["status"], "PENDING");
 }
 
+/// Convokes a session and records the attendance of `members`.
+async fn held(app: &TestApp, token: &str, kind: &str, date: &str, members: &[&str]) -> String {
+    let session = convoke(app, token, kind, date).await;
+    for member in members {
+        ok(app, token, ATTEND, json!({ "s": session, "o": member })).await;
+    }
+    session
+}
+
+const QUORUM: [&str; 4] = ["DNP", "DAFP", "APC", "ESAP"];
+
+/// Only the Commission's own sessions, held, with quorum verified, count
+/// (decree art. 2.2.11.4.5–6): not a working group's, not one without
+/// quorum, not one convoked and still to come.
 async fn a_quarter_without_an_ordinary_session_is_visible(app: &TestApp) {
     let scene = scene(app).await;
+    ok(
+        app,
+        &scene.secretariat,
+        "mutation { createWorkingGroup(input: { code: \"MESA_OFERTA\", name: \"Mesa de oferta\", purpose: \"Oferta\",
+            memberCodes: [\"DNP\", \"APC\"] }) { workingGroup { code } } }",
+        json!({}),
+    )
+    .await;
     for (kind, date) in [
         ("ORDINARY", "2025-02-12T14:00:00Z"),
         ("ORDINARY", "2025-05-14T14:00:00Z"),
         ("EXTRAORDINARY", "2025-08-20T14:00:00Z"),
         ("ORDINARY", "2025-11-12T14:00:00Z"),
     ] {
-        convoke(app, &scene.secretariat, kind, date).await;
+        held(app, &scene.secretariat, kind, date, &QUORUM).await;
     }
-    let data = app
-        .query_ok("{ commissionCompliance(year: 2025) { ordinarySessions minimumMet quarters { quarter ordinarySessions extraordinarySessions withoutOrdinarySession } } }", json!({}))
-        .await;
-    let compliance = &data["commissionCompliance"];
-    assert_eq!(compliance["ordinarySessions"], 3);
-    assert_eq!(compliance["minimumMet"], false);
+    // The third quarter's ordinary sessions that must not count.
+    held(app, &scene.secretariat, "ORDINARY", "2025-08-06T14:00:00Z", &["DNP", "DAFP", "APC"]).await;
+    let data = ok(app, &scene.secretariat, CONVOKE, json!({ "input": { "workingGroupCode": "MESA_OFERTA", "kind": "ORDINARY",
+        "date": "2025-09-02T15:00:00Z", "place": "Virtual", "agenda": [{ "title": "Oferta", "presenter": "APC" }] } })).await;
+    let group_session = data["convokeSession"]["session"]["id"].clone();
+    ok(app, &scene.secretariat, ATTEND, json!({ "s": group_session, "o": "DNP" })).await;
+    let data = ok(app, &scene.secretariat, ATTEND, json!({ "s": group_session, "o": "APC" })).await;
+    assert_eq!(data["recordAttendance"]["session"]["quorum"]["met"], true, "the group had its quorum");
+    // 2025-10-01 at 02:00 UTC is still 30 September in Bogotá: the third quarter.
+    held(app, &scene.secretariat, "EXTRAORDINARY", "2025-10-01T02:00:00Z", &QUORUM).await;
+
+    let compliance = "query($y: Int!) { commissionCompliance(year: $y) { ordinarySessions minimumMet
+        quarters { quarter ordinarySessions extraordinarySessions withoutOrdinarySession } } }";
+    let data = app.query_ok(compliance, json!({ "y": 2025 })).await;
+    let compliance_2025 = &data["commissionCompliance"];
+    assert_eq!(compliance_2025["ordinarySessions"], 3, "{compliance_2025}");
+    assert_eq!(compliance_2025["minimumMet"], false);
     assert_eq!(
-        compliance["quarters"][2],
-        json!({ "quarter": 3, "ordinarySessions": 0, "extraordinarySessions": 1, "withoutOrdinarySession": true })
+        compliance_2025["quarters"][2],
+        json!({ "quarter": 3, "ordinarySessions": 0, "extraordinarySessions": 2, "withoutOrdinarySession": true })
     );
+    assert_eq!(compliance_2025["quarters"][3]["extraordinarySessions"], 0);
     let sessions = app
         .query_ok("{ commissionSessions(year: 2025) { totalCount edges { node { kind } } } }", json!({}))
         .await;
-    assert_eq!(sessions["commissionSessions"]["totalCount"], 4);
+    assert_eq!(sessions["commissionSessions"]["totalCount"], 7, "every session is listed all the same");
+
+    // Convoked for later today or tomorrow: not held yet, so not counted.
+    let soon = chrono::Utc::now() + chrono::Duration::hours(2);
+    let date = soon.format("%Y-%m-%dT%H:%M:00Z").to_string();
+    convoke(app, &scene.secretariat, "ORDINARY", &date).await;
+    let local = soon - chrono::Duration::hours(5);
+    let (year, quarter) = (chrono::Datelike::year(&local), chrono::Datelike::month0(&local) / 3);
+    let data = app.query_ok(compliance, json!({ "y": year })).await;
+    assert_eq!(data["commissionCompliance"]["quarters"][quarter as usize]["ordinarySessions"], 0, "{data}");
+}
+
+/// Attendance, decisions and votes are facts of a session under way: before
+/// its start (Colombian time) they are refused and nothing is written.
+async fn nothing_is_recorded_before_the_session_starts(app: &TestApp) {
+    let scene = scene(app).await;
+    let start = chrono::Utc::now() + chrono::Duration::days(3);
+    let session =
+        convoke(app, &scene.secretariat, "ORDINARY", &start.format("%Y-%m-%dT%H:%M:00Z").to_string()).await;
+    let local = (start - chrono::Duration::hours(5)).format("%Y-%m-%d a las %H:%M").to_string();
+    for member in QUORUM {
+        let message =
+            refused(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": member }), "BAD_USER_INPUT")
+                .await;
+        assert!(
+            message.contains("aún no ha comenzado")
+                && message.contains(&local)
+                && message.contains("America/Bogota"),
+            "{message}"
+        );
+    }
+    let message =
+        refused(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Aprobar" }), "BAD_USER_INPUT")
+            .await;
+    assert!(message.contains("aún no ha comenzado"), "{message}");
+    let view = app.query_ok(SESSION, json!({ "id": session })).await;
+    assert_eq!(view["commissionSession"]["attendance"], json!([]), "nothing written");
+    assert_eq!(view["commissionSession"]["decisions"], json!([]));
+    assert_eq!(view["commissionSession"]["status"], "CONVOKED");
 }
 
 async fn the_decree_seeds_members_and_invitees(app: &TestApp) {
@@ -482,6 +554,7 @@ backend_tests!(
     approved_minutes_close_the_record,
     commitments_are_followed_and_overdue_is_computed,
     a_quarter_without_an_ordinary_session_is_visible,
+    nothing_is_recorded_before_the_session_starts,
     the_decree_seeds_members_and_invitees,
 );
 

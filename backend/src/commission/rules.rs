@@ -1,6 +1,6 @@
 //! The decree's rules (art. 2.2.11.4.5 and 2.2.11.4.6), as plain functions.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::model::{CommitmentStatus, DecisionOutcome};
 
@@ -40,6 +40,33 @@ pub fn effective_status(status: CommitmentStatus, due: NaiveDate, today: NaiveDa
 /// The quarter (1–4) of a date.
 pub fn quarter(date: NaiveDate) -> u32 {
     (date.month0() / 3) + 1
+}
+
+/// Attendance, decisions and votes are facts of a session under way: refused
+/// before the session's start, said in Colombian time.
+pub fn require_started(scheduled_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), String> {
+    if scheduled_at <= now {
+        return Ok(());
+    }
+    let local = crate::bogota_time::local(scheduled_at);
+    Err(format!(
+        "la sesión aún no ha comenzado: está convocada para el {} a las {} (hora de Colombia, America/Bogota); \
+         la asistencia, las decisiones y los votos se registran desde esa hora",
+        local.format("%Y-%m-%d"),
+        local.format("%H:%M")
+    ))
+}
+
+/// Counts toward the decree's sessions per quarter (art. 2.2.11.4.5): a
+/// session of the Commission itself (not of a working group), already held,
+/// with its quorum verified — the Commission may only meet with quorum.
+pub fn counts_for_compliance(
+    of_the_commission: bool,
+    scheduled_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    quorum_met: bool,
+) -> bool {
+    of_the_commission && scheduled_at <= now && quorum_met
 }
 
 /// A delegate acts for its entity only between its validity dates.
@@ -99,5 +126,36 @@ mod tests {
         assert!(delegate_valid(date("2026-03-01"), date("2026-01-01"), Some(date("2026-03-01"))));
         assert!(!delegate_valid(date("2026-03-02"), date("2026-01-01"), Some(date("2026-03-01"))));
         assert!(!delegate_valid(date("2025-12-31"), date("2026-01-01"), None));
+    }
+
+    fn instant(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).expect("valid instant").with_timezone(&Utc)
+    }
+
+    #[test]
+    fn quarters_are_counted_on_the_colombian_date() {
+        let april_first_utc = instant("2026-04-01T02:00:00Z");
+        assert_eq!(quarter(crate::bogota_time::date(april_first_utc)), 1, "still March in Bogotá");
+    }
+
+    #[test]
+    fn nothing_is_recorded_before_the_session_starts() {
+        let start = instant("2026-12-15T14:00:00Z");
+        assert!(require_started(start, instant("2026-12-15T14:00:00Z")).is_ok());
+        assert!(require_started(start, instant("2026-12-15T15:00:00Z")).is_ok());
+        let refusal = require_started(start, instant("2026-12-15T13:59:59Z")).expect_err("not yet");
+        assert!(
+            refusal.contains("2026-12-15 a las 09:00") && refusal.contains("America/Bogota"),
+            "{refusal}"
+        );
+    }
+
+    #[test]
+    fn only_held_commission_sessions_with_quorum_count() {
+        let (held, now) = (instant("2026-02-10T14:00:00Z"), instant("2026-06-01T00:00:00Z"));
+        assert!(counts_for_compliance(true, held, now, true));
+        assert!(!counts_for_compliance(false, held, now, true), "a working group's session");
+        assert!(!counts_for_compliance(true, held, now, false), "without quorum");
+        assert!(!counts_for_compliance(true, instant("2026-06-10T14:00:00Z"), now, true), "not yet held");
     }
 }

@@ -119,7 +119,9 @@ impl CommissionQuery {
         Ok(connection(found, &page, |c| format!("{}|{}", c.due_date, c.id), CommitmentNode))
     }
 
-    /// Cumplimiento del decreto en un año: una sesión ordinaria por trimestre, cuatro al año.
+    /// Cumplimiento del decreto en un año (hora de Colombia): una sesión ordinaria por trimestre,
+    /// cuatro al año. Cuentan solo las sesiones de la Comisión (no las de sus mesas técnicas)
+    /// ya realizadas y con quórum verificado.
     async fn commission_compliance(&self, ctx: &Context<'_>, year: i32) -> ApiResult<ComplianceNode> {
         if !(2000..=2100).contains(&year) {
             return Err(ServiceError::invalid("el año debe estar entre 2000 y 2100").into());
