@@ -436,6 +436,62 @@ async fn nothing_is_recorded_before_the_session_starts(app: &TestApp) {
     assert_eq!(view["commissionSession"]["status"], "CONVOKED");
 }
 
+/// A vote is closed explicitly; its outcome is computed with the members
+/// present at that moment and then frozen: later attendance does not move it
+/// and later votes are refused.
+async fn a_closed_vote_keeps_its_outcome(app: &TestApp) {
+    let scene = scene(app).await;
+    let session = held(app, &scene.secretariat, "ORDINARY", "2026-03-10T14:00:00Z", &QUORUM).await;
+    let data =
+        ok(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Crear una mesa de cooperación" }))
+            .await;
+    let decision = data["recordDecision"]["decision"]["id"].clone();
+    for (member, vote) in [("DNP", "FOR"), ("DAFP", "FOR"), ("APC", "AGAINST"), ("ESAP", "AGAINST")] {
+        ok(app, &scene.secretariat, VOTE, json!({ "d": decision, "o": member, "v": vote })).await;
+    }
+    let close = "mutation($d: ID!) { closeVote(decisionId: $d) { decision { outcome votesFor votesAgainst presentAtClose closedAt } } }";
+    let data = ok(app, &scene.secretariat, close, json!({ "d": decision })).await;
+    let closed = &data["closeVote"]["decision"];
+    assert_eq!(closed["outcome"], "REJECTED", "2–2 is no majority: {closed}");
+    assert_eq!(closed["presentAtClose"], 4);
+    assert!(closed["closedAt"].is_string(), "{closed}");
+
+    // A fifth member arrives late: the closed vote does not reopen.
+    ok(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": "MINHACIENDA" })).await;
+    let message = refused(
+        app,
+        &scene.secretariat,
+        VOTE,
+        json!({ "d": decision, "o": "MINHACIENDA", "v": "FOR" }),
+        "CONFLICT",
+    )
+    .await;
+    assert!(message.contains("cerrada"), "{message}");
+    refused(app, &scene.secretariat, close, json!({ "d": decision }), "CONFLICT").await;
+    refused(app, &scene.dnp, close, json!({ "d": decision }), "FORBIDDEN").await;
+    let view = app
+        .query_ok(
+            "query($id: ID!) { commissionSession(id: $id) { decisions { outcome votesFor votesAgainst presentAtClose } } }",
+            json!({ "id": session }),
+        )
+        .await;
+    assert_eq!(
+        view["commissionSession"]["decisions"],
+        json!([{ "outcome": "REJECTED", "votesFor": 2, "votesAgainst": 2, "presentAtClose": 4 }]),
+        "frozen, nothing written"
+    );
+
+    // Closed with votes missing: those who did not vote did not vote for.
+    let data =
+        ok(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Adoptar el reglamento" })).await;
+    let second = data["recordDecision"]["decision"]["id"].clone();
+    for member in ["DNP", "DAFP"] {
+        ok(app, &scene.secretariat, VOTE, json!({ "d": second, "o": member, "v": "FOR" })).await;
+    }
+    let data = ok(app, &scene.secretariat, close, json!({ "d": second })).await;
+    assert_eq!(data["closeVote"]["decision"]["outcome"], "REJECTED", "2 of 5 present");
+}
+
 async fn the_decree_seeds_members_and_invitees(app: &TestApp) {
     let data = app
         .query_ok("{ commissionParticipants { organisationCode role presides secretariat } }", json!({}))
@@ -555,6 +611,7 @@ backend_tests!(
     commitments_are_followed_and_overdue_is_computed,
     a_quarter_without_an_ordinary_session_is_visible,
     nothing_is_recorded_before_the_session_starts,
+    a_closed_vote_keeps_its_outcome,
     the_decree_seeds_members_and_invitees,
 );
 

@@ -47,6 +47,8 @@ sea_table!(decision, "commission_decision", {
     pub title: String,
     pub description: String,
     pub created_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+    pub present_at_close: Option<i32>,
 });
 
 sea_table!(vote, "commission_vote", {

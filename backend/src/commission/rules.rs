@@ -28,6 +28,16 @@ pub fn decision_outcome(
     }
 }
 
+/// The outcome of a closed vote, frozen with the members present when it was
+/// closed: those who did not vote did not vote for, so nothing is pending.
+pub fn closed_outcome(present_at_close: u32, votes_for: u32) -> DecisionOutcome {
+    if votes_for * 2 > present_at_close {
+        DecisionOutcome::Adopted
+    } else {
+        DecisionOutcome::Rejected
+    }
+}
+
 /// A commitment is overdue when it is not done and its due date has passed.
 pub fn effective_status(status: CommitmentStatus, due: NaiveDate, today: NaiveDate) -> CommitmentStatus {
     match status {
@@ -97,6 +107,18 @@ mod tests {
         assert_eq!(decision_outcome(5, 2, 1, 0), DecisionOutcome::Pending, "two members may still vote");
         assert_eq!(decision_outcome(4, 2, 2, 0), DecisionOutcome::Rejected);
         assert_eq!(decision_outcome(4, 3, 1, 0), DecisionOutcome::Adopted);
+    }
+
+    #[test]
+    fn a_closed_vote_decides_with_the_members_present_at_its_close() {
+        assert_eq!(closed_outcome(4, 2), DecisionOutcome::Rejected, "2–2 is no majority");
+        assert_eq!(closed_outcome(5, 3), DecisionOutcome::Adopted);
+        assert_eq!(
+            closed_outcome(5, 2),
+            DecisionOutcome::Rejected,
+            "those who did not vote did not vote for"
+        );
+        assert_eq!(closed_outcome(0, 0), DecisionOutcome::Rejected);
     }
 
     #[test]

@@ -527,6 +527,8 @@ impl CommissionService {
             title: Set(title),
             description: Set(description),
             created_at: Set(Utc::now()),
+            closed_at: Set(None),
+            present_at_close: Set(None),
         }
         .insert(&transaction)
         .await?;
@@ -557,6 +559,9 @@ impl CommissionService {
             .await?
             .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
         self.session_under_way(&self.db, found.session_id).await?;
+        if found.closed_at.is_some() {
+            return Err(vote_closed());
+        }
         let voters = self.voters_of(&[found.session_id]).await?.remove(&found.session_id).unwrap_or_default();
         if !voters.contains(&code) {
             let participates = participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.is_some();
@@ -598,6 +603,41 @@ impl CommissionService {
         self.decision(decision_id).await
     }
 
+    /// Closes a decision's vote: the outcome is computed with the members
+    /// present at this moment and frozen; later attendance or votes do not move it.
+    #[tracing::instrument(name = "commission.close_vote", skip_all)]
+    pub async fn close_vote(&self, actor: &Actor, decision_id: Uuid) -> Result<Decision, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let found = decision::Entity::find_by_id(decision_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
+        self.session_under_way(&self.db, found.session_id).await?;
+        if found.closed_at.is_some() {
+            return Err(vote_closed());
+        }
+        let present =
+            self.quorum_of(&[found.session_id]).await?.get(&found.session_id).map_or(0, |q| q.present);
+        let transaction = self.db.begin().await?;
+        // Only an open vote is closed: a concurrent close leaves nothing to update.
+        let closed = decision::Entity::update_many()
+            .col_expr(decision::Column::ClosedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+            .col_expr(decision::Column::PresentAtClose, sea_orm::sea_query::Expr::value(present as i32))
+            .filter(decision::Column::Id.eq(decision_id))
+            .filter(decision::Column::ClosedAt.is_null())
+            .exec(&transaction)
+            .await?;
+        if closed.rows_affected != 1 {
+            return Err(vote_closed());
+        }
+        let object_id = decision_id.to_string();
+        let change = Change::new("close_vote", "commission_decision", &object_id)
+            .after(&serde_json::json!({ "present": present }));
+        audit::record(&transaction, actor, change).await?;
+        transaction.commit().await?;
+        self.decision(decision_id).await
+    }
+
     async fn decision(&self, id: Uuid) -> Result<Decision, ServiceError> {
         let row = decision::Entity::find_by_id(id)
             .one(&self.db)
@@ -634,9 +674,18 @@ impl CommissionService {
             };
             let (votes_for, votes_against, abstentions) =
                 (count(VoteChoice::For), count(VoteChoice::Against), count(VoteChoice::Abstain));
-            let present = quorums.get(&row.session_id).map_or(0, |q| q.present);
+            let present_at_close = row.present_at_close.map(|present| present.max(0) as u32);
+            let outcome = match present_at_close {
+                Some(present) => rules::closed_outcome(present, votes_for),
+                None => {
+                    let present = quorums.get(&row.session_id).map_or(0, |q| q.present);
+                    rules::decision_outcome(present, votes_for, votes_against, abstentions)
+                }
+            };
             by_session.entry(row.session_id).or_default().push(Decision {
-                outcome: rules::decision_outcome(present, votes_for, votes_against, abstentions),
+                outcome,
+                closed_at: row.closed_at,
+                present_at_close,
                 id: row.id,
                 session_id: row.session_id,
                 title: row.title,
@@ -748,6 +797,10 @@ impl CommissionService {
             })
             .collect())
     }
+}
+
+fn vote_closed() -> ServiceError {
+    ServiceError::Conflict("la votación de esta decisión ya está cerrada: su resultado no cambia".into())
 }
 
 /// Sort key of a session: its date, then its id (stable for equal dates).

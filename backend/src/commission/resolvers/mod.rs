@@ -303,6 +303,14 @@ impl CommissionMutation {
         Ok(DecisionPayload { decision: DecisionNode(decision) })
     }
 
+    /// Cierra la votación de una decisión (secretaría técnica): el resultado se calcula con los
+    /// miembros presentes en ese momento y queda fijo; después no se reciben más votos.
+    async fn close_vote(&self, ctx: &Context<'_>, decision_id: ID) -> ApiResult<DecisionPayload> {
+        let decision_id = parse_id(&decision_id, "decisión")?;
+        let decision = service(ctx)?.close_vote(ctx.data::<Actor>()?, decision_id).await?;
+        Ok(DecisionPayload { decision: DecisionNode(decision) })
+    }
+
     /// Aprueba las actas de una sesión realizada; desde entonces su registro no cambia.
     async fn approve_minutes(
         &self,
