@@ -18,7 +18,7 @@ import sys
 
 FLOORS = [
     # platform, lowest first
-    "error", "text", "config", "telemetry", "metrics", "cache", "rate_limit", "db", "pagination",
+    "error", "text", "bogota_time", "config", "telemetry", "metrics", "cache", "rate_limit", "db", "pagination",
     "connection", "authorisation", "audit", "events", "outbox", "public_cache",
     # contexts, from the register up
     "territory", "access", "reporting", "knowledge", "assistance", "commission", "consultation",

@@ -57,6 +57,9 @@ pub enum ServiceError {
     /// FORBIDDEN
     #[error("no tiene permiso para {0}")]
     Forbidden(&'static str),
+    /// FORBIDDEN, naming what is out of the caller's reach (a value about another entity).
+    #[error("{0}")]
+    Denied(String),
     /// RATE_LIMITED: the caller may retry after this many seconds.
     #[error("demasiadas solicitudes: intente de nuevo en {0} segundos")]
     RateLimited(u64),
@@ -86,7 +89,7 @@ impl ServiceError {
             Self::NotFound(_) => ErrorCode::NotFound,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::Unauthenticated(_) => ErrorCode::Unauthenticated,
-            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::Forbidden(_) | Self::Denied(_) => ErrorCode::Forbidden,
             Self::RateLimited(_) => ErrorCode::RateLimited,
             Self::Internal(_) if self.is_unavailable() => ErrorCode::Unavailable,
             Self::Internal(_) => ErrorCode::Internal,

@@ -28,6 +28,7 @@ pub mod app;
 pub mod assistance;
 pub mod audit;
 pub mod authorisation;
+pub mod bogota_time;
 pub mod cache;
 pub mod commission;
 pub mod config;

@@ -1,9 +1,9 @@
 // The technical secretariat's forms: convoke a session, record attendance, put a decision
-// to the vote, record votes, add a commitment. Each shows the API's answer beside it.
+// to the vote, record votes, close a vote, add a commitment. Each shows the API's answer beside it.
 
 import { call } from "../api.js";
 import { busy, field, formatDate, h, select } from "../dom.js";
-import { label, SESSION_KIND, VOTE } from "../labels.js";
+import { label, OUTCOME, SESSION_KIND, VOTE } from "../labels.js";
 
 function form(title, fields, submitLabel, action, done) {
   const problem = h("div", { class: "mensajes" });
@@ -34,11 +34,14 @@ function agenda(text) {
 export function secretariatForms(sessions, participants, refresh, notice) {
   const option = (s) => [s.id, `${formatDate(s.date)} (${label(SESSION_KIND, s.kind).toLowerCase()})`];
   const sessionOptions = sessions.map(option);
-  // Approved minutes close a session's record: attendance and decisions go to the open ones.
-  const openSessions = sessions.filter((s) => s.status !== "CLOSED").map(option);
+  // Attendance and decisions go to sessions under way: started (HELD) and without approved minutes.
+  const openSessions = sessions.filter((s) => s.status === "HELD").map(option);
   const organisationOptions = participants.map((p) => [p.organisationCode, p.organisation?.name ?? p.organisationCode]);
   const members = participants.filter((p) => p.role === "MEMBER").map((p) => [p.organisationCode, p.organisation?.name ?? p.organisationCode]);
-  const decisions = sessions.flatMap((s) => s.decisions.filter((d) => d.outcome === "PENDING").map((d) => [d.id, `${d.title} (${formatDate(s.date)})`]));
+  // A vote stays open until the secretariat closes it; its outcome is provisional until then.
+  const decisions = sessions
+    .filter((s) => s.status === "HELD")
+    .flatMap((s) => s.decisions.filter((d) => !d.closedAt).map((d) => [d.id, `${d.title} (${formatDate(s.date)})`]));
 
   return h(
     "section",
@@ -94,6 +97,19 @@ export function secretariatForms(sessions, participants, refresh, notice) {
               const { recordVote } = await call("commission", "RecordVote", { decisionId: values.decision.value, organisationCode: values.organisation.value, vote: values.vote.value });
               const d = recordVote.decision;
               return `Voto registrado: ${d.votesFor} a favor, ${d.votesAgainst} en contra, ${d.abstentions} abstenciones.`;
+            },
+            refresh,
+          )
+        : null,
+      decisions.length
+        ? form(
+            "Cerrar una votación",
+            [field("Decisión", select("decision", decisions), "El resultado se fija con los miembros presentes al cerrar.")],
+            "Cerrar la votación",
+            async (values) => {
+              const { closeVote } = await call("commission", "CloseVote", { decisionId: values.decision.value });
+              const d = closeVote.decision;
+              return `Votación cerrada: ${label(OUTCOME, d.outcome).toLowerCase()} con ${d.votesFor} de ${d.presentAtClose} miembros presentes.`;
             },
             refresh,
           )

@@ -338,30 +338,198 @@ async fn commitments_are_followed_and_overdue_is_computed(app: &TestApp) {
     assert_eq!(pending["commitments"]["edges"][0]["node"]["status"], "PENDING");
 }
 
+/// Convokes a session and records the attendance of `members`.
+async fn held(app: &TestApp, token: &str, kind: &str, date: &str, members: &[&str]) -> String {
+    let session = convoke(app, token, kind, date).await;
+    for member in members {
+        ok(app, token, ATTEND, json!({ "s": session, "o": member })).await;
+    }
+    session
+}
+
+const QUORUM: [&str; 4] = ["DNP", "DAFP", "APC", "ESAP"];
+
+/// Only the Commission's own sessions, held, with quorum verified, count
+/// (decree art. 2.2.11.4.5–6): not a working group's, not one without
+/// quorum, not one convoked and still to come.
 async fn a_quarter_without_an_ordinary_session_is_visible(app: &TestApp) {
     let scene = scene(app).await;
+    ok(
+        app,
+        &scene.secretariat,
+        "mutation { createWorkingGroup(input: { code: \"MESA_OFERTA\", name: \"Mesa de oferta\", purpose: \"Oferta\",
+            memberCodes: [\"DNP\", \"APC\"] }) { workingGroup { code } } }",
+        json!({}),
+    )
+    .await;
     for (kind, date) in [
         ("ORDINARY", "2025-02-12T14:00:00Z"),
         ("ORDINARY", "2025-05-14T14:00:00Z"),
         ("EXTRAORDINARY", "2025-08-20T14:00:00Z"),
         ("ORDINARY", "2025-11-12T14:00:00Z"),
     ] {
-        convoke(app, &scene.secretariat, kind, date).await;
+        held(app, &scene.secretariat, kind, date, &QUORUM).await;
     }
-    let data = app
-        .query_ok("{ commissionCompliance(year: 2025) { ordinarySessions minimumMet quarters { quarter ordinarySessions extraordinarySessions withoutOrdinarySession } } }", json!({}))
-        .await;
-    let compliance = &data["commissionCompliance"];
-    assert_eq!(compliance["ordinarySessions"], 3);
-    assert_eq!(compliance["minimumMet"], false);
+    // The third quarter's ordinary sessions that must not count.
+    held(app, &scene.secretariat, "ORDINARY", "2025-08-06T14:00:00Z", &["DNP", "DAFP", "APC"]).await;
+    let data = ok(app, &scene.secretariat, CONVOKE, json!({ "input": { "workingGroupCode": "MESA_OFERTA", "kind": "ORDINARY",
+        "date": "2025-09-02T15:00:00Z", "place": "Virtual", "agenda": [{ "title": "Oferta", "presenter": "APC" }] } })).await;
+    let group_session = data["convokeSession"]["session"]["id"].clone();
+    ok(app, &scene.secretariat, ATTEND, json!({ "s": group_session, "o": "DNP" })).await;
+    let data = ok(app, &scene.secretariat, ATTEND, json!({ "s": group_session, "o": "APC" })).await;
+    assert_eq!(data["recordAttendance"]["session"]["quorum"]["met"], true, "the group had its quorum");
+    // 2025-10-01 at 02:00 UTC is still 30 September in Bogotá: the third quarter.
+    held(app, &scene.secretariat, "EXTRAORDINARY", "2025-10-01T02:00:00Z", &QUORUM).await;
+
+    let compliance = "query($y: Int!) { commissionCompliance(year: $y) { ordinarySessions minimumMet
+        quarters { quarter ordinarySessions extraordinarySessions withoutOrdinarySession } } }";
+    let data = app.query_ok(compliance, json!({ "y": 2025 })).await;
+    let compliance_2025 = &data["commissionCompliance"];
+    assert_eq!(compliance_2025["ordinarySessions"], 3, "{compliance_2025}");
+    assert_eq!(compliance_2025["minimumMet"], false);
     assert_eq!(
-        compliance["quarters"][2],
-        json!({ "quarter": 3, "ordinarySessions": 0, "extraordinarySessions": 1, "withoutOrdinarySession": true })
+        compliance_2025["quarters"][2],
+        json!({ "quarter": 3, "ordinarySessions": 0, "extraordinarySessions": 2, "withoutOrdinarySession": true })
     );
+    assert_eq!(compliance_2025["quarters"][3]["extraordinarySessions"], 0);
     let sessions = app
         .query_ok("{ commissionSessions(year: 2025) { totalCount edges { node { kind } } } }", json!({}))
         .await;
-    assert_eq!(sessions["commissionSessions"]["totalCount"], 4);
+    assert_eq!(sessions["commissionSessions"]["totalCount"], 7, "every session is listed all the same");
+
+    // Convoked for later today or tomorrow: not held yet, so not counted.
+    let soon = chrono::Utc::now() + chrono::Duration::hours(2);
+    let date = soon.format("%Y-%m-%dT%H:%M:00Z").to_string();
+    convoke(app, &scene.secretariat, "ORDINARY", &date).await;
+    let local = soon - chrono::Duration::hours(5);
+    let (year, quarter) = (chrono::Datelike::year(&local), chrono::Datelike::month0(&local) / 3);
+    let data = app.query_ok(compliance, json!({ "y": year })).await;
+    assert_eq!(data["commissionCompliance"]["quarters"][quarter as usize]["ordinarySessions"], 0, "{data}");
+}
+
+/// Attendance, decisions and votes are facts of a session under way: before
+/// its start (Colombian time) they are refused and nothing is written.
+async fn nothing_is_recorded_before_the_session_starts(app: &TestApp) {
+    let scene = scene(app).await;
+    let start = chrono::Utc::now() + chrono::Duration::days(3);
+    let session =
+        convoke(app, &scene.secretariat, "ORDINARY", &start.format("%Y-%m-%dT%H:%M:00Z").to_string()).await;
+    let local = (start - chrono::Duration::hours(5)).format("%Y-%m-%d a las %H:%M").to_string();
+    for member in QUORUM {
+        let message =
+            refused(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": member }), "BAD_USER_INPUT")
+                .await;
+        assert!(
+            message.contains("aún no ha comenzado")
+                && message.contains(&local)
+                && message.contains("America/Bogota"),
+            "{message}"
+        );
+    }
+    let message =
+        refused(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Aprobar" }), "BAD_USER_INPUT")
+            .await;
+    assert!(message.contains("aún no ha comenzado"), "{message}");
+    let view = app.query_ok(SESSION, json!({ "id": session })).await;
+    assert_eq!(view["commissionSession"]["attendance"], json!([]), "nothing written");
+    assert_eq!(view["commissionSession"]["decisions"], json!([]));
+    assert_eq!(view["commissionSession"]["status"], "CONVOKED");
+}
+
+/// A vote is closed explicitly; its outcome is computed with the members
+/// present at that moment and then frozen: later attendance does not move it
+/// and later votes are refused.
+async fn a_closed_vote_keeps_its_outcome(app: &TestApp) {
+    let scene = scene(app).await;
+    let session = held(app, &scene.secretariat, "ORDINARY", "2026-03-10T14:00:00Z", &QUORUM).await;
+    let data =
+        ok(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Crear una mesa de cooperación" }))
+            .await;
+    let decision = data["recordDecision"]["decision"]["id"].clone();
+    for (member, vote) in [("DNP", "FOR"), ("DAFP", "FOR"), ("APC", "AGAINST"), ("ESAP", "AGAINST")] {
+        ok(app, &scene.secretariat, VOTE, json!({ "d": decision, "o": member, "v": vote })).await;
+    }
+    let close = "mutation($d: ID!) { closeVote(decisionId: $d) { decision { outcome votesFor votesAgainst presentAtClose closedAt } } }";
+    let data = ok(app, &scene.secretariat, close, json!({ "d": decision })).await;
+    let closed = &data["closeVote"]["decision"];
+    assert_eq!(closed["outcome"], "REJECTED", "2–2 is no majority: {closed}");
+    assert_eq!(closed["presentAtClose"], 4);
+    assert!(closed["closedAt"].is_string(), "{closed}");
+
+    // A fifth member arrives late: the closed vote does not reopen.
+    ok(app, &scene.secretariat, ATTEND, json!({ "s": session, "o": "MINHACIENDA" })).await;
+    let message = refused(
+        app,
+        &scene.secretariat,
+        VOTE,
+        json!({ "d": decision, "o": "MINHACIENDA", "v": "FOR" }),
+        "CONFLICT",
+    )
+    .await;
+    assert!(message.contains("cerrada"), "{message}");
+    refused(app, &scene.secretariat, close, json!({ "d": decision }), "CONFLICT").await;
+    refused(app, &scene.dnp, close, json!({ "d": decision }), "FORBIDDEN").await;
+    let view = app
+        .query_ok(
+            "query($id: ID!) { commissionSession(id: $id) { decisions { outcome votesFor votesAgainst presentAtClose } } }",
+            json!({ "id": session }),
+        )
+        .await;
+    assert_eq!(
+        view["commissionSession"]["decisions"],
+        json!([{ "outcome": "REJECTED", "votesFor": 2, "votesAgainst": 2, "presentAtClose": 4 }]),
+        "frozen, nothing written"
+    );
+
+    // Closed with votes missing: those who did not vote did not vote for.
+    let data =
+        ok(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Adoptar el reglamento" })).await;
+    let second = data["recordDecision"]["decision"]["id"].clone();
+    for member in ["DNP", "DAFP"] {
+        ok(app, &scene.secretariat, VOTE, json!({ "d": second, "o": member, "v": "FOR" })).await;
+    }
+    let data = ok(app, &scene.secretariat, close, json!({ "d": second })).await;
+    assert_eq!(data["closeVote"]["decision"]["outcome"], "REJECTED", "2 of 5 present");
+}
+
+/// A quarter's report lists everything open at its end, whichever session
+/// created it: an overdue commitment of the previous quarter carries over.
+async fn open_commitments_carry_over_to_the_next_quarters_report(app: &TestApp) {
+    let scene = scene(app).await;
+    let add = "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { commitment { id } } }";
+    let commit = |session: String, description: &'static str, due: &'static str| json!({ "input": { "sessionId": session, "description": description, "responsibleCode": "DNP", "dueDate": due } });
+    let first = convoke(app, &scene.secretariat, "ORDINARY", "2026-02-10T14:00:00Z").await;
+    ok(
+        app,
+        &scene.secretariat,
+        add,
+        commit(first.clone(), "Entregar el diagnóstico de capacidades", "2026-03-15"),
+    )
+    .await;
+    let data =
+        ok(app, &scene.secretariat, add, commit(first, "Publicar el inventario de programas", "2099-01-01"))
+            .await;
+    let done_later = data["addCommitment"]["commitment"]["id"].clone();
+    let update = "mutation($id: ID!) { updateCommitment(id: $id, input: { status: DONE }) { commitment { status completedAt } } }";
+    let data = ok(app, &scene.dnp, update, json!({ "id": done_later })).await;
+    assert!(data["updateCommitment"]["commitment"]["completedAt"].is_string(), "{data}");
+    let third = convoke(app, &scene.secretariat, "ORDINARY", "2026-08-10T14:00:00Z").await;
+    ok(app, &scene.secretariat, add, commit(third, "Presentar la ruta de cooperación", "2099-01-01")).await;
+
+    let report = "query($y: Int!, $q: Int!) { commitmentReport(year: $y, quarter: $q, format: MARKDOWN) }";
+    let second_quarter = app.query_ok(report, json!({ "y": 2026, "q": 2 })).await;
+    let text = second_quarter["commitmentReport"].as_str().unwrap_or_default();
+    assert!(text.contains("2 compromisos"), "{text}");
+    assert!(text.contains("Entregar el diagnóstico de capacidades") && text.contains("Vencido"), "{text}");
+    assert!(
+        text.contains("Publicar el inventario de programas"),
+        "completed after the quarter's end: {text}"
+    );
+    assert!(!text.contains("ruta de cooperación"), "born after the quarter: {text}");
+    let before = app.query_ok(report, json!({ "y": 2025, "q": 4 })).await;
+    assert!(before["commitmentReport"].as_str().unwrap_or_default().contains("0 compromisos"), "{before}");
+    let (_, body) = app.graphql(report, json!({ "y": 2026, "q": 5 })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
 }
 
 async fn the_decree_seeds_members_and_invitees(app: &TestApp) {
@@ -482,6 +650,9 @@ backend_tests!(
     approved_minutes_close_the_record,
     commitments_are_followed_and_overdue_is_computed,
     a_quarter_without_an_ordinary_session_is_visible,
+    nothing_is_recorded_before_the_session_starts,
+    a_closed_vote_keeps_its_outcome,
+    open_commitments_carry_over_to_the_next_quarters_report,
     the_decree_seeds_members_and_invitees,
 );
 

@@ -712,6 +712,20 @@ const RULES: &[Rule] = &[
         },
     },
     Rule {
+        mutation: "closeVote",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($d: ID!) { closeVote(decisionId: $d) { decision { outcome } } }",
+                    variables: json!({ "d": fx.decision().await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
         mutation: "approveMinutes",
         scopes: &[Scope::Own],
         expect: secretariat_only,

@@ -343,11 +343,6 @@ async fn bad_reports_name_the_offending_value_and_write_nothing(app: &TestApp) {
     let cases = [
         (json!([good, { "dataElementCode": "RECAUDO", "value": "mucho" }]), "2025", "mucho"),
         (json!([good, { "dataElementCode": "NO_EXISTE", "value": "1" }]), "2025", "NO_EXISTE"),
-        (
-            json!([good, { "dataElementCode": "RECAUDO", "value": "1", "subjectCode": "08001" }]),
-            "2025",
-            "08001",
-        ),
         (json!([good, { "dataElementCode": "POBLACION", "value": "1" }]), "2025", "dos veces"),
         (json!([good]), "2025-07", "2025-07"),
     ];
@@ -366,6 +361,36 @@ async fn bad_reports_name_the_offending_value_and_write_nothing(app: &TestApp) {
         .graphql_as(Some(&scene.medellin), SUBMIT, report("05", "FISCAL", "as-department", json!([good])))
         .await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+}
+
+/// Reporting about another municipality is a permission refusal, not a
+/// typing mistake; the import blames the column that holds the bad code.
+async fn a_value_about_another_entity_is_forbidden(app: &TestApp) {
+    let scene = scene(app).await;
+    let good = json!({ "dataElementCode": "POBLACION", "value": "100" });
+    for subject in ["05266", "08001"] {
+        let values = json!([good, { "dataElementCode": "RECAUDO", "value": "1", "subjectCode": subject }]);
+        let (_, body) =
+            app.graphql_as(Some(&scene.medellin), SUBMIT, report("05001", "FISCAL", "other", values)).await;
+        assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(subject) && message.contains("jurisdicción"), "{message}");
+        assert_eq!(status(app, subject, "FISCAL").await["missingCount"], 2, "nothing written");
+    }
+    assert_eq!(status(app, "05001", "FISCAL").await["missingCount"], 2, "all or nothing");
+    // The department reports for its municipalities.
+    let values = json!([{ "dataElementCode": "POBLACION", "value": "100", "subjectCode": "05266" }]);
+    submit(app, &scene.antioquia, report("05", "FISCAL", "for-envigado", values)).await;
+
+    let csv = "reportante,sujeto,periodo,requerimiento,elemento,valor\n\
+               05999,,2025,FISCAL,POBLACION,10\n\
+               05001,05999,2025,FISCAL,POBLACION,10\n";
+    let import = "mutation($csv: String!) { importSubmissions(csv: $csv) { accepted rejected { line column reason } } }";
+    let (_, body) = app.graphql_as(Some(&scene.admin), import, json!({ "csv": csv })).await;
+    let rejected = &body["data"]["importSubmissions"]["rejected"];
+    assert_eq!(rejected[0]["line"], 2, "{body}");
+    assert_eq!(rejected[0]["column"], "reportante", "the unknown code is the reporter's: {body}");
+    assert_eq!(rejected[1]["column"], "sujeto", "{body}");
 }
 
 async fn new_requirements_are_told_what_already_exists(app: &TestApp) {
@@ -490,6 +515,7 @@ backend_tests!(
     submissions_sent_at_once_are_each_answered_as_if_alone,
     writers_racing_on_one_sheet_lose_no_value,
     bad_reports_name_the_offending_value_and_write_nothing,
+    a_value_about_another_entity_is_forbidden,
     new_requirements_are_told_what_already_exists,
     the_catalogue_keeps_versions_and_successors,
 );

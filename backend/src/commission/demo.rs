@@ -247,6 +247,7 @@ pub async fn load(
         commission.record_vote(&secretariat, adopted.id, member, VoteChoice::For).await?;
     }
     commission.record_vote(&secretariat, adopted.id, "ESAP", VoteChoice::Abstain).await?;
+    commission.close_vote(&secretariat, adopted.id).await?;
     let rejected = commission
         .record_decision(&secretariat, ids[2], "Crear una segunda mesa técnica de cooperación", "")
         .await?;
@@ -259,6 +260,7 @@ pub async fn load(
     ] {
         commission.record_vote(&secretariat, rejected.id, member, vote).await?;
     }
+    commission.close_vote(&secretariat, rejected.id).await?;
     let without_quorum =
         commission.record_decision(&secretariat, ids[3], "Priorizar la ATT a municipios afectados", "").await;
     debug_assert!(without_quorum.is_err(), "the extraordinary session has no quorum");

@@ -47,6 +47,8 @@ sea_table!(decision, "commission_decision", {
     pub title: String,
     pub description: String,
     pub created_at: DateTimeUtc,
+    pub closed_at: Option<DateTimeUtc>,
+    pub present_at_close: Option<i32>,
 });
 
 sea_table!(vote, "commission_vote", {
@@ -68,6 +70,7 @@ sea_table!(commitment, "commitment", {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub completed_at: Option<DateTimeUtc>,
 });
 
 sea_table!(commitment_note, "commitment_note", {

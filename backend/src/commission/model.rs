@@ -135,7 +135,12 @@ pub struct Decision {
     pub votes_for: u32,
     pub votes_against: u32,
     pub abstentions: u32,
+    /// Provisional while the vote is open; frozen once it is closed.
     pub outcome: DecisionOutcome,
+    /// When the vote was closed; `None` while it is open.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Members with vote present when the vote was closed.
+    pub present_at_close: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -151,6 +156,8 @@ pub struct Commitment {
     /// As computed today.
     pub status: CommitmentStatus,
     pub updated_at: DateTime<Utc>,
+    /// When it was marked done; `None` while it is not.
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 /// Quorum of a session.

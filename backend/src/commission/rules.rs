@@ -1,6 +1,6 @@
 //! The decree's rules (art. 2.2.11.4.5 and 2.2.11.4.6), as plain functions.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::model::{CommitmentStatus, DecisionOutcome};
 
@@ -28,6 +28,16 @@ pub fn decision_outcome(
     }
 }
 
+/// The outcome of a closed vote, frozen with the members present when it was
+/// closed: those who did not vote did not vote for, so nothing is pending.
+pub fn closed_outcome(present_at_close: u32, votes_for: u32) -> DecisionOutcome {
+    if votes_for * 2 > present_at_close {
+        DecisionOutcome::Adopted
+    } else {
+        DecisionOutcome::Rejected
+    }
+}
+
 /// A commitment is overdue when it is not done and its due date has passed.
 pub fn effective_status(status: CommitmentStatus, due: NaiveDate, today: NaiveDate) -> CommitmentStatus {
     match status {
@@ -37,9 +47,52 @@ pub fn effective_status(status: CommitmentStatus, due: NaiveDate, today: NaiveDa
     }
 }
 
+/// The last day of a quarter (1–4) of a year.
+pub fn quarter_end(year: i32, quarter: u32) -> Option<NaiveDate> {
+    let first_of_next = match quarter {
+        1..=3 => NaiveDate::from_ymd_opt(year, quarter * 3 + 1, 1),
+        4 => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        _ => None,
+    };
+    first_of_next.and_then(|date| date.pred_opt())
+}
+
+/// A commitment is open on a day when the session that created it had been
+/// held by then and it had not been completed by the end of that day.
+pub fn open_on(day: NaiveDate, session_date: NaiveDate, completed_on: Option<NaiveDate>) -> bool {
+    session_date <= day && completed_on.is_none_or(|completed| completed > day)
+}
+
 /// The quarter (1–4) of a date.
 pub fn quarter(date: NaiveDate) -> u32 {
     (date.month0() / 3) + 1
+}
+
+/// Attendance, decisions and votes are facts of a session under way: refused
+/// before the session's start, said in Colombian time.
+pub fn require_started(scheduled_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), String> {
+    if scheduled_at <= now {
+        return Ok(());
+    }
+    let local = crate::bogota_time::local(scheduled_at);
+    Err(format!(
+        "la sesión aún no ha comenzado: está convocada para el {} a las {} (hora de Colombia, America/Bogota); \
+         la asistencia, las decisiones y los votos se registran desde esa hora",
+        local.format("%Y-%m-%d"),
+        local.format("%H:%M")
+    ))
+}
+
+/// Counts toward the decree's sessions per quarter (art. 2.2.11.4.5): a
+/// session of the Commission itself (not of a working group), already held,
+/// with its quorum verified — the Commission may only meet with quorum.
+pub fn counts_for_compliance(
+    of_the_commission: bool,
+    scheduled_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    quorum_met: bool,
+) -> bool {
+    of_the_commission && scheduled_at <= now && quorum_met
 }
 
 /// A delegate acts for its entity only between its validity dates.
@@ -73,6 +126,18 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_vote_decides_with_the_members_present_at_its_close() {
+        assert_eq!(closed_outcome(4, 2), DecisionOutcome::Rejected, "2–2 is no majority");
+        assert_eq!(closed_outcome(5, 3), DecisionOutcome::Adopted);
+        assert_eq!(
+            closed_outcome(5, 2),
+            DecisionOutcome::Rejected,
+            "those who did not vote did not vote for"
+        );
+        assert_eq!(closed_outcome(0, 0), DecisionOutcome::Rejected);
+    }
+
+    #[test]
     fn overdue_is_computed_from_the_date() {
         let today = date("2026-06-30");
         assert_eq!(
@@ -99,5 +164,48 @@ mod tests {
         assert!(delegate_valid(date("2026-03-01"), date("2026-01-01"), Some(date("2026-03-01"))));
         assert!(!delegate_valid(date("2026-03-02"), date("2026-01-01"), Some(date("2026-03-01"))));
         assert!(!delegate_valid(date("2025-12-31"), date("2026-01-01"), None));
+    }
+
+    #[test]
+    fn a_commitment_open_at_the_quarters_end_carries_over() {
+        assert_eq!(quarter_end(2026, 1), Some(date("2026-03-31")));
+        assert_eq!(quarter_end(2026, 4), Some(date("2026-12-31")));
+        assert_eq!(quarter_end(2026, 5), None);
+        let end = date("2026-06-30");
+        assert!(open_on(end, date("2026-02-10"), None), "born last quarter, still open");
+        assert!(open_on(end, date("2026-02-10"), Some(date("2026-07-02"))), "completed after the end");
+        assert!(!open_on(end, date("2026-02-10"), Some(date("2026-06-30"))), "completed by the end");
+        assert!(!open_on(end, date("2026-07-01"), None), "born after the end");
+    }
+
+    fn instant(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text).expect("valid instant").with_timezone(&Utc)
+    }
+
+    #[test]
+    fn quarters_are_counted_on_the_colombian_date() {
+        let april_first_utc = instant("2026-04-01T02:00:00Z");
+        assert_eq!(quarter(crate::bogota_time::date(april_first_utc)), 1, "still March in Bogotá");
+    }
+
+    #[test]
+    fn nothing_is_recorded_before_the_session_starts() {
+        let start = instant("2026-12-15T14:00:00Z");
+        assert!(require_started(start, instant("2026-12-15T14:00:00Z")).is_ok());
+        assert!(require_started(start, instant("2026-12-15T15:00:00Z")).is_ok());
+        let refusal = require_started(start, instant("2026-12-15T13:59:59Z")).expect_err("not yet");
+        assert!(
+            refusal.contains("2026-12-15 a las 09:00") && refusal.contains("America/Bogota"),
+            "{refusal}"
+        );
+    }
+
+    #[test]
+    fn only_held_commission_sessions_with_quorum_count() {
+        let (held, now) = (instant("2026-02-10T14:00:00Z"), instant("2026-06-01T00:00:00Z"));
+        assert!(counts_for_compliance(true, held, now, true));
+        assert!(!counts_for_compliance(false, held, now, true), "a working group's session");
+        assert!(!counts_for_compliance(true, held, now, false), "without quorum");
+        assert!(!counts_for_compliance(true, instant("2026-06-10T14:00:00Z"), now, true), "not yet held");
     }
 }

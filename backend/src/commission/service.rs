@@ -355,6 +355,18 @@ impl CommissionService {
         Ok(found)
     }
 
+    /// An open session that has started: attendance, decisions and votes
+    /// are facts of a session under way, never recorded ahead of it.
+    pub(super) async fn session_under_way(
+        &self,
+        connection: &impl ConnectionTrait,
+        id: Uuid,
+    ) -> Result<Session, ServiceError> {
+        let found = self.open_session(connection, id).await?;
+        rules::require_started(found.scheduled_at, Utc::now()).map_err(ServiceError::invalid)?;
+        Ok(found)
+    }
+
     /// Sessions of a year (all years when `None`), in date order.
     #[tracing::instrument(name = "commission.sessions", skip_all)]
     pub async fn sessions(
@@ -385,7 +397,7 @@ impl CommissionService {
     ) -> Result<Vec<Attendee>, ServiceError> {
         access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
         let transaction = self.db.begin().await?;
-        let session = self.open_session(&transaction, session_id).await?;
+        let session = self.session_under_way(&transaction, session_id).await?;
         let code = organisation_code.trim().to_uppercase();
         let participant = participant::Entity::find_by_id(code.as_str()).one(&transaction).await?.is_some();
         let group_member = match session.working_group_id {
@@ -406,7 +418,7 @@ impl CommissionService {
                 .await?
                 .filter(|d| d.organisation_code == code)
                 .ok_or_else(|| ServiceError::invalid(format!("ese delegado no representa a {code}")))?;
-            let on = session.scheduled_at.date_naive();
+            let on = crate::bogota_time::date(session.scheduled_at);
             if !rules::delegate_valid(on, delegate.valid_from, delegate.valid_to) {
                 return Err(ServiceError::invalid(format!(
                     "{} no era delegado de {code} el {on}: su designación va del {} al {}",
@@ -494,7 +506,7 @@ impl CommissionService {
         access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
         let title = required_text(title, "title", 300)?;
         let description = description.trim().to_owned();
-        self.open_session(&self.db, session_id).await?;
+        self.session_under_way(&self.db, session_id).await?;
         let quorum = self.quorum_of(&[session_id]).await?.remove(&session_id).unwrap_or(Quorum {
             required: 0,
             present: 0,
@@ -513,6 +525,8 @@ impl CommissionService {
             title: Set(title),
             description: Set(description),
             created_at: Set(Utc::now()),
+            closed_at: Set(None),
+            present_at_close: Set(None),
         }
         .insert(&transaction)
         .await?;
@@ -542,7 +556,10 @@ impl CommissionService {
             .one(&self.db)
             .await?
             .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
-        self.open_session(&self.db, found.session_id).await?;
+        self.session_under_way(&self.db, found.session_id).await?;
+        if found.closed_at.is_some() {
+            return Err(vote_closed());
+        }
         let voters = self.voters_of(&[found.session_id]).await?.remove(&found.session_id).unwrap_or_default();
         if !voters.contains(&code) {
             let participates = participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.is_some();
@@ -584,6 +601,41 @@ impl CommissionService {
         self.decision(decision_id).await
     }
 
+    /// Closes a decision's vote: the outcome is computed with the members
+    /// present at this moment and frozen; later attendance or votes do not move it.
+    #[tracing::instrument(name = "commission.close_vote", skip_all)]
+    pub async fn close_vote(&self, actor: &Actor, decision_id: Uuid) -> Result<Decision, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let found = decision::Entity::find_by_id(decision_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
+        self.session_under_way(&self.db, found.session_id).await?;
+        if found.closed_at.is_some() {
+            return Err(vote_closed());
+        }
+        let present =
+            self.quorum_of(&[found.session_id]).await?.get(&found.session_id).map_or(0, |q| q.present);
+        let transaction = self.db.begin().await?;
+        // Only an open vote is closed: a concurrent close leaves nothing to update.
+        let closed = decision::Entity::update_many()
+            .col_expr(decision::Column::ClosedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+            .col_expr(decision::Column::PresentAtClose, sea_orm::sea_query::Expr::value(present as i32))
+            .filter(decision::Column::Id.eq(decision_id))
+            .filter(decision::Column::ClosedAt.is_null())
+            .exec(&transaction)
+            .await?;
+        if closed.rows_affected != 1 {
+            return Err(vote_closed());
+        }
+        let object_id = decision_id.to_string();
+        let change = Change::new("close_vote", "commission_decision", &object_id)
+            .after(&serde_json::json!({ "present": present }));
+        audit::record(&transaction, actor, change).await?;
+        transaction.commit().await?;
+        self.decision(decision_id).await
+    }
+
     async fn decision(&self, id: Uuid) -> Result<Decision, ServiceError> {
         let row = decision::Entity::find_by_id(id)
             .one(&self.db)
@@ -620,9 +672,18 @@ impl CommissionService {
             };
             let (votes_for, votes_against, abstentions) =
                 (count(VoteChoice::For), count(VoteChoice::Against), count(VoteChoice::Abstain));
-            let present = quorums.get(&row.session_id).map_or(0, |q| q.present);
+            let present_at_close = row.present_at_close.map(|present| present.max(0) as u32);
+            let outcome = match present_at_close {
+                Some(present) => rules::closed_outcome(present, votes_for),
+                None => {
+                    let present = quorums.get(&row.session_id).map_or(0, |q| q.present);
+                    rules::decision_outcome(present, votes_for, votes_against, abstentions)
+                }
+            };
             by_session.entry(row.session_id).or_default().push(Decision {
-                outcome: rules::decision_outcome(present, votes_for, votes_against, abstentions),
+                outcome,
+                closed_at: row.closed_at,
+                present_at_close,
                 id: row.id,
                 session_id: row.session_id,
                 title: row.title,
@@ -698,14 +759,34 @@ impl CommissionService {
         Ok(after)
     }
 
-    /// Each quarter of a year with its sessions; the decree asks for one
-    /// ordinary session per quarter, four a year.
+    /// Each quarter of a year with the sessions that count for the decree:
+    /// the Commission's own, held, with quorum (`rules::counts_for_compliance`).
+    /// The decree asks for one ordinary session per quarter, four a year.
+    #[tracing::instrument(name = "commission.compliance", skip_all)]
     pub async fn compliance(&self, year: i32) -> Result<Vec<QuarterCompliance>, ServiceError> {
-        let sessions = self.sessions(Some(year), &PageRequest { first: 10_000, after: None }).await?;
+        // The year and quarter are Colombian: the whole table, then its year by Bogotá's date.
+        let sessions: Vec<Session> = self
+            .sessions(None, &PageRequest { first: 100_000, after: None })
+            .await?
+            .items
+            .into_iter()
+            .filter(|s| chrono::Datelike::year(&crate::bogota_time::date(s.scheduled_at)) == year)
+            .collect();
+        let ids: Vec<Uuid> = sessions.iter().map(|s| s.id).collect();
+        let quorums = self.quorum_of(&ids).await?;
+        let now = Utc::now();
+        let counted: Vec<&Session> = sessions
+            .iter()
+            .filter(|s| {
+                let quorum_met = quorums.get(&s.id).is_some_and(|q| q.met);
+                rules::counts_for_compliance(s.working_group_id.is_none(), s.scheduled_at, now, quorum_met)
+            })
+            .collect();
         Ok((1..=4)
             .map(|quarter| {
-                let in_quarter =
-                    sessions.items.iter().filter(|s| rules::quarter(s.scheduled_at.date_naive()) == quarter);
+                let in_quarter = counted
+                    .iter()
+                    .filter(|s| rules::quarter(crate::bogota_time::date(s.scheduled_at)) == quarter);
                 let (ordinary, extraordinary) = in_quarter.fold((0, 0), |(o, e), s| match s.kind {
                     SessionKind::Ordinary => (o + 1, e),
                     SessionKind::Extraordinary => (o, e + 1),
@@ -714,6 +795,10 @@ impl CommissionService {
             })
             .collect())
     }
+}
+
+fn vote_closed() -> ServiceError {
+    ServiceError::Conflict("la votación de esta decisión ya está cerrada: su resultado no cambia".into())
 }
 
 /// Sort key of a session: its date, then its id (stable for equal dates).

@@ -174,6 +174,7 @@ pub async fn import(
                         ValueField::Element => "elemento",
                         ValueField::Value => "valor",
                         ValueField::Subject => "sujeto",
+                        ValueField::Reporter => "reportante",
                     };
                     reject(&mut summary, row.line, column, error.reason);
                 }

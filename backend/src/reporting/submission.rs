@@ -102,12 +102,15 @@ impl Submissions {
         let mut values = Vec::with_capacity(input.values.len());
         for (index, raw) in input.values.iter().enumerate() {
             let checked = checker.check(&self.territory, raw).await.map_err(|error| {
-                ServiceError::invalid(format!(
-                    "valor {} ({}): {}",
-                    index + 1,
-                    raw.data_element_code.trim(),
-                    error.reason
-                ))
+                let message =
+                    format!("valor {} ({}): {}", index + 1, raw.data_element_code.trim(), error.reason);
+                // A value about an entity outside the reporter's jurisdiction is a
+                // permission refusal, not a typing mistake.
+                if error.forbidden {
+                    ServiceError::Denied(message)
+                } else {
+                    ServiceError::invalid(message)
+                }
             })?;
             values.push(checked);
         }
@@ -157,16 +160,20 @@ pub enum ValueField {
     Element,
     Value,
     Subject,
+    /// The reporter, when the value is about the reporter itself (no subject given).
+    Reporter,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueError {
     pub field: ValueField,
     pub reason: String,
+    /// The value is about an entity the reporter may not report for.
+    pub forbidden: bool,
 }
 
 fn value_error(field: ValueField, reason: String) -> ValueError {
-    ValueError { field, reason }
+    ValueError { field, reason, forbidden: false }
 }
 
 /// Checks values one by one for a reporter, requirement and period: typed,
@@ -199,19 +206,24 @@ impl Checker {
         })?;
         let value = canonical_value(*value_type, &raw.value)
             .map_err(|reason| value_error(ValueField::Value, reason))?;
-        let subject_code = match raw.subject_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-            Some(code) => DivipolaCode::parse(code)
-                .map_err(|error| value_error(ValueField::Subject, error.to_string()))?,
-            None => self.reporter.clone(),
-        };
+        let (subject_code, subject_field) =
+            match raw.subject_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+                Some(code) => (
+                    DivipolaCode::parse(code)
+                        .map_err(|error| value_error(ValueField::Subject, error.to_string()))?,
+                    ValueField::Subject,
+                ),
+                // About the reporter itself: what is wrong with it is the reporter's.
+                None => (self.reporter.clone(), ValueField::Reporter),
+            };
         if !self.subjects.contains_key(subject_code.as_str()) {
             let subject = territory
                 .find(&subject_code)
                 .await
-                .map_err(|error| value_error(ValueField::Subject, error.to_string()))?
+                .map_err(|error| value_error(subject_field, error.to_string()))?
                 .ok_or_else(|| {
                     value_error(
-                        ValueField::Subject,
+                        subject_field,
                         format!("no existe la entidad territorial {}", subject_code.as_str()),
                     )
                 })?;
@@ -220,17 +232,15 @@ impl Checker {
         let subject = &self.subjects[subject_code.as_str()];
         let reporter = self.reporter.as_str();
         if !rules::in_jurisdiction(reporter, &subject.code, subject.department_code.as_deref()) {
-            return Err(value_error(
-                ValueField::Subject,
-                format!(
-                    "{} ({}) está fuera de la jurisdicción de {reporter}: un municipio reporta por sí mismo y un departamento por sus municipios",
-                    subject.name, subject.code
-                ),
-            ));
+            let reason = format!(
+                "no tiene permiso para reportar datos de {} ({}): está fuera de la jurisdicción de {reporter}; un municipio reporta por sí mismo y un departamento por sus municipios",
+                subject.name, subject.code
+            );
+            return Err(ValueError { field: ValueField::Subject, reason, forbidden: true });
         }
         if !requirement.entity_kinds.contains(&subject.kind) {
             return Err(value_error(
-                ValueField::Subject,
+                subject_field,
                 format!(
                     "el requerimiento {} no se pide a {} ({})",
                     requirement.code, subject.name, subject.code

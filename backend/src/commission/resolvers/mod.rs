@@ -118,7 +118,9 @@ impl CommissionQuery {
         Ok(connection(found, &page, |c| format!("{}|{}", c.due_date, c.id), CommitmentNode))
     }
 
-    /// Cumplimiento del decreto en un año: una sesión ordinaria por trimestre, cuatro al año.
+    /// Cumplimiento del decreto en un año (hora de Colombia): una sesión ordinaria por trimestre,
+    /// cuatro al año. Cuentan solo las sesiones de la Comisión (no las de sus mesas técnicas)
+    /// ya realizadas y con quórum verificado.
     async fn commission_compliance(&self, ctx: &Context<'_>, year: i32) -> ApiResult<ComplianceNode> {
         if !(2000..=2100).contains(&year) {
             return Err(ServiceError::invalid("el año debe estar entre 2000 y 2100").into());
@@ -170,7 +172,9 @@ impl CommissionQuery {
         Ok(service(ctx)?.national_agenda(year).await?.into_iter().map(AgendaRouteNode).collect())
     }
 
-    /// Informe de seguimiento de compromisos de la secretaría técnica, de una sesión o de un trimestre.
+    /// Informe de seguimiento de compromisos de la secretaría técnica, de una sesión o de un
+    /// trimestre: los nacidos en sus sesiones y todos los que seguían abiertos al final del
+    /// trimestre, de la sesión que sea.
     async fn commitment_report(
         &self,
         ctx: &Context<'_>,
@@ -297,6 +301,14 @@ impl CommissionMutation {
         let decision_id = parse_id(&decision_id, "decisión")?;
         let decision =
             service(ctx)?.record_vote(ctx.data::<Actor>()?, decision_id, &organisation_code, vote).await?;
+        Ok(DecisionPayload { decision: DecisionNode(decision) })
+    }
+
+    /// Cierra la votación de una decisión (secretaría técnica): el resultado se calcula con los
+    /// miembros presentes en ese momento y queda fijo; después no se reciben más votos.
+    async fn close_vote(&self, ctx: &Context<'_>, decision_id: ID) -> ApiResult<DecisionPayload> {
+        let decision_id = parse_id(&decision_id, "decisión")?;
+        let decision = service(ctx)?.close_vote(ctx.data::<Actor>()?, decision_id).await?;
         Ok(DecisionPayload { decision: DecisionNode(decision) })
     }
 

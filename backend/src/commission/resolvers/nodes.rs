@@ -230,9 +230,18 @@ impl DecisionNode {
     async fn description(&self) -> &str {
         &self.0.description
     }
-    /// Mayoría simple de los miembros presentes.
+    /// Mayoría simple de los miembros presentes: provisional mientras la votación está
+    /// abierta (más asistentes pueden cambiarlo); fijo desde que se cierra (`closeVote`).
     async fn outcome(&self) -> DecisionOutcome {
         self.0.outcome
+    }
+    /// Cuándo se cerró la votación; `null` mientras está abierta.
+    async fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.closed_at
+    }
+    /// Miembros con voto presentes al cerrar la votación, con los que se fijó el resultado.
+    async fn present_at_close(&self) -> Option<i32> {
+        self.0.present_at_close.map(|present| present as i32)
     }
     async fn votes_for(&self) -> i32 {
         self.0.votes_for as i32
@@ -277,6 +286,10 @@ impl CommitmentNode {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// Cuándo se marcó cumplido; `null` mientras no lo está.
+    async fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.completed_at
     }
 }
 
