@@ -41,8 +41,10 @@ use crate::{
 };
 
 /// Attempts of a batch that lost a race (a sheet or an idempotency key
-/// written by another instance in between).
-const MAX_ATTEMPTS: u32 = 5;
+/// written by another instance in between). Two instances writing one sheet
+/// in lockstep on a loaded machine lost five in a row (a test saw it), so
+/// the retries are more and their waits jittered apart.
+const MAX_ATTEMPTS: u32 = 12;
 /// Bounds of one batch: its statements stay well under the databases'
 /// parameter limits, and a large import report does not hold back others.
 const MAX_BATCH_SUBMISSIONS: usize = 64;
@@ -158,11 +160,19 @@ async fn with_retries(db: &DatabaseConnection, requests: &[Request]) -> Result<V
         attempt += 1;
         match write_once(db, requests).await {
             Err(ServiceError::Internal(cause)) if attempt < MAX_ATTEMPTS && is_retryable(&cause) => {
-                tokio::time::sleep(Duration::from_millis(5 * u64::from(attempt))).await;
+                tokio::time::sleep(backoff(attempt)).await;
             }
             outcome => return outcome,
         }
     }
+}
+
+/// The wait before attempt `attempt + 1`: growing, with a random part so
+/// that two writers that collided do not collide again at the same moment.
+fn backoff(attempt: u32) -> Duration {
+    let base = 5 * u64::from(attempt);
+    let jitter = (Uuid::new_v4().as_u128() % u128::from(2 * base)) as u64;
+    Duration::from_millis(base + jitter)
 }
 
 /// What becomes of one request of the batch.
@@ -382,6 +392,17 @@ fn is_retryable(cause: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retries_wait_longer_each_time_and_apart() {
+        for attempt in 1..MAX_ATTEMPTS {
+            let wait = backoff(attempt).as_millis() as u64;
+            let base = 5 * u64::from(attempt);
+            assert!((base..3 * base).contains(&wait), "attempt {attempt}: {wait} ms");
+        }
+        let waits: std::collections::HashSet<_> = (0..50).map(|_| backoff(10)).collect();
+        assert!(waits.len() > 1, "the waits are jittered");
+    }
 
     fn report(reporter: &str, key: &str, hash: &str) -> Report {
         Report {
