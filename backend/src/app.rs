@@ -18,6 +18,7 @@ use crate::{
     http,
     knowledge::KnowledgeService,
     metrics::Metrics,
+    monitoring::MonitoringService,
     public_cache::PublicCache,
     rate_limit::RateLimiter,
     reporting::ReportingService,
@@ -39,6 +40,7 @@ pub struct AppState {
     pub knowledge: KnowledgeService,
     pub assistance: AssistanceService,
     pub consultation: ConsultationService,
+    pub monitoring: MonitoringService,
     pub search: SearchService,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
@@ -168,6 +170,20 @@ impl AppState {
             commission: commission.clone(),
             consultation: consultation.clone(),
         };
+        let monitoring =
+            MonitoringService::new(db.clone(), reporting.clone(), territory.clone(), events.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::monitoring::demo::load(&access, &territory, &reporting, &monitoring)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "monitoreo de demostración cargado: 30 indicadores y datos sintéticos de 2022 a 2025 de los 1.121 municipios"
+            );
+        }
+        if index_use == IndexUse::Serve {
+            monitoring.spawn_follower();
+        }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
@@ -178,6 +194,7 @@ impl AppState {
             .data(knowledge.clone())
             .data(assistance.clone())
             .data(consultation.clone())
+            .data(monitoring.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.clone())
@@ -198,6 +215,7 @@ impl AppState {
             knowledge,
             assistance,
             consultation,
+            monitoring,
             search,
             limiter,
             metrics,
@@ -243,6 +261,9 @@ fn invalidate_on_changes(events: &crate::events::EventBus, public_cache: PublicC
                 Ok(crate::events::Event::ChangesApplied)
                 | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                     public_cache.invalidate(crate::public_cache::Scopes::GENERAL).await
+                }
+                Ok(crate::events::Event::IndicatorsRecomputed) => {
+                    public_cache.invalidate(crate::public_cache::Scopes::REPORTING).await
                 }
                 Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,

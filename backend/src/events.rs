@@ -22,6 +22,8 @@ pub enum Event {
     /// The outbox tail applied changes written by some instance: answers
     /// cached before them are out of date.
     ChangesApplied,
+    /// Monitoring stored new results: answers derived from them are out of date.
+    IndicatorsRecomputed,
 }
 
 #[derive(Clone)]

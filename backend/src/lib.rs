@@ -37,6 +37,7 @@ pub mod graphql;
 pub mod http;
 pub mod knowledge;
 pub mod metrics;
+pub mod monitoring;
 pub mod pagination;
 pub mod public_cache;
 pub mod rate_limit;

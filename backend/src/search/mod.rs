@@ -137,6 +137,9 @@ impl SearchService {
         let mut newly_published = Vec::new();
         let mut updated_commitments = Vec::new();
         let mut messages = Vec::new();
+        // Observation changes alone are monitoring's (see its tail), which
+        // makes the answers it derives stale once it has recomputed them.
+        let mut general_changes = false;
         loop {
             let events = outbox::after(&self.db, tail.read_after(), BATCH).await?;
             let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
@@ -144,6 +147,7 @@ impl SearchService {
             let before = tail.cursor();
             if !fresh.is_empty() {
                 let wanted: Vec<_> = events.iter().filter(|e| fresh.contains(&e.id)).collect();
+                general_changes |= wanted.iter().any(|e| e.kind != outbox::OBSERVATIONS);
                 let changes = self.sources.changes(&wanted).await?;
                 // New to this index: the offer has just been published.
                 let index = Arc::clone(&self.index);
@@ -177,7 +181,7 @@ impl SearchService {
             for message in messages.drain(..) {
                 self.events.publish(crate::events::Event::MessagePosted(Box::new(message)));
             }
-            if !fresh.is_empty() {
+            if std::mem::take(&mut general_changes) {
                 self.events.publish(crate::events::Event::ChangesApplied);
             }
             applied += fresh.len();

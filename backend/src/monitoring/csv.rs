@@ -1,0 +1,1 @@
+//! CSV of the monitoring views.
