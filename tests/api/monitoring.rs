@@ -302,6 +302,38 @@ async fn values_are_placed_among_their_peers(app: &TestApp) {
     );
     assert_eq!(departments[1]["spread"], Value::Null);
     assert_eq!(country["countryIndicator"]["spread"]["count"], 4);
+
+    // Every view downloads as CSV, with the same figures.
+    let department_csv =
+        csv(app, "/monitoreo/indicadores.csv?periodo=2025&indicador=COBERTURA_MATRICULA&departamento=05")
+            .await;
+    assert_eq!(department_csv.lines().count(), 126, "a header and every municipality, past one page");
+    assert!(
+        department_csv.contains("05002,ABEJORRAL,COBERTURA_MATRICULA,2025,30,,amarillo,3,"),
+        "{department_csv}"
+    );
+    let country_csv = csv(app, "/monitoreo/indicadores.csv?periodo=2025&indicador=COBERTURA_MATRICULA").await;
+    assert!(
+        country_csv.contains("05,ANTIOQUIA,COBERTURA_MATRICULA,2025,,4,27.5,35,42.5,1,2,1,121,"),
+        "{country_csv}"
+    );
+    let entity_csv = csv(app, "/monitoreo/indicadores.csv?periodo=2025&entidad=05001").await;
+    assert!(entity_csv.contains(",50,,verde,45,5,"), "{entity_csv}");
+    let bad = app
+        .client
+        .get(app.url("/monitoreo/indicadores.csv?periodo=2025-Q1&indicador=COBERTURA_MATRICULA"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.unwrap_or_default().contains("periodo"));
+}
+
+async fn csv(app: &TestApp, path: &str) -> String {
+    let response = app.client.get(app.url(path)).send().await.expect("an answer");
+    assert_eq!(response.status(), 200, "{path}");
+    assert!(response.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    response.text().await.expect("a body")
 }
 
 backend_tests!(

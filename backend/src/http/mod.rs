@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql::get_handler).post(graphql::post_handler))
         .route("/comision/sesiones.ics", get(calendar::sessions))
         .route("/att/focalizacion.csv", get(focalisation::csv))
+        .route("/monitoreo/indicadores.csv", get(crate::monitoring::csv::download))
         .route("/comision/sesiones/{id}/convocatoria", get(convocation::page))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
