@@ -341,3 +341,59 @@ backend_tests!(
     results_follow_submissions_missing_inputs_and_conflicts,
     values_are_placed_among_their_peers,
 );
+
+/// The demo: 30 indicators and four years of synthetic values for every
+/// municipal unit, labelled as such wherever they show.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_follows_every_municipality_for_four_years_labelled_as_synthetic() {
+    let Some(app) =
+        TestApp::spawn_with(sugit_tests::Backend::Sqlite, |settings| settings.demo = Some(true)).await
+    else {
+        return;
+    };
+    let data = app.query_ok("{ indicators { code sourceNote } }", json!({})).await;
+    let indicators = data["indicators"].as_array().cloned().unwrap_or_default();
+    assert_eq!(indicators.len(), 30);
+    assert!(indicators.iter().all(|i| i["sourceNote"]
+        .as_str()
+        .unwrap_or_default()
+        .starts_with("datos sintéticos de demostración")));
+
+    let country = app
+        .query_ok(r#"{ countryIndicator(indicatorCode: "COBERTURA_ACUEDUCTO", period: "2025") { spread { count median } trafficLights { green yellow red withoutValue } departments { department { code } } } }"#, json!({}))
+        .await["countryIndicator"]
+        .clone();
+    // Every municipal unit: synthetic values, and the reporting demo's three with their own figures.
+    assert_eq!(country["spread"]["count"], 1_121);
+    assert_eq!(country["departments"].as_array().map(Vec::len), Some(33));
+    let lights = &country["trafficLights"];
+    for colour in ["green", "yellow", "red"] {
+        assert!(lights[colour].as_i64().unwrap_or_default() > 100, "{lights}");
+    }
+
+    // A small municipality sees all 30, its four years, and its peers by category, group and department.
+    let apartado = app.query_ok(ENTITY, json!({ "e": "05045", "p": "2024" })).await["entityIndicators"]
+        ["indicators"]
+        .clone();
+    let apartado = apartado.as_array().cloned().unwrap_or_default();
+    assert_eq!(apartado.len(), 30);
+    let water = apartado
+        .iter()
+        .find(|i| i["indicator"]["code"] == "COBERTURA_ACUEDUCTO")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(water["series"].as_array().map(Vec::len), Some(4), "{water}");
+    let kinds: Vec<&str> =
+        water["peers"].as_array().into_iter().flatten().filter_map(|p| p["kind"].as_str()).collect();
+    assert_eq!(kinds, ["CATEGORY", "CAPACITY_GROUP", "DEPARTMENT"]);
+    assert!(water["change"].is_number(), "{water}");
+
+    // The synthetic values say where they come from in reporting too.
+    let requirement = app
+        .query_ok(r#"{ requirementStatus(entityCode: "05045", requirementCode: "FUT_INGRESOS_GASTOS", period: "2024") { elements { state source { requirementCode } } } }"#, json!({}))
+        .await;
+    assert_eq!(
+        requirement["requirementStatus"]["elements"][0]["source"]["requirementCode"],
+        "DEMO_MONITOREO"
+    );
+}
