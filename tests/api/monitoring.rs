@@ -292,13 +292,13 @@ async fn values_are_placed_among_their_peers(app: &TestApp) {
 
     // The country by department: Antioquia's municipalities summarised, the others without values.
     let country = app
-        .query_ok(r#"{ countryIndicator(indicatorCode: "COBERTURA_MATRICULA", period: "2025") { spread { count } departments { department { code } spread { median } trafficLights { red } } } }"#, json!({}))
+        .query_ok(r#"{ countryIndicator(indicatorCode: "COBERTURA_MATRICULA", period: "2025") { spread { count } departments { department { code } spread { median } medianTrafficLight trafficLights { red } } } }"#, json!({}))
         .await;
     let departments = country["countryIndicator"]["departments"].as_array().cloned().unwrap_or_default();
     assert_eq!(departments.len(), 33);
     assert_eq!(
         departments[0],
-        json!({ "department": { "code": "05" }, "spread": { "median": 35.0 }, "trafficLights": { "red": 1 } })
+        json!({ "department": { "code": "05" }, "spread": { "median": 35.0 }, "medianTrafficLight": "YELLOW", "trafficLights": { "red": 1 } })
     );
     assert_eq!(departments[1]["spread"], Value::Null);
     assert_eq!(country["countryIndicator"]["spread"]["count"], 4);

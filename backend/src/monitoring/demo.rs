@@ -355,7 +355,7 @@ const CATEGORY_SIZES: [(MunicipalCategory, usize); 6] = [
 /// the biggest taking the higher categories in their usual numbers.
 pub fn categories(codes: &[String]) -> Vec<(String, MunicipalCategory)> {
     let mut ranked: Vec<(f64, &String)> =
-        codes.iter().map(|code| (normal(&format!("{code}:tamano")), code)).collect();
+        codes.iter().map(|code| (normal(&format!("{code}:tamano")) + size_bonus(code), code)).collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     let mut limits = CATEGORY_SIZES.iter().scan(0, |end, (category, size)| {
         *end += size;
@@ -372,6 +372,16 @@ pub fn categories(codes: &[String]) -> Vec<(String, MunicipalCategory)> {
             (code.clone(), current.map_or(MunicipalCategory::Sixth, |(category, _)| category))
         })
         .collect()
+}
+
+/// The five biggest cities lead; departmental capitals (mostly DIVIPOLA
+/// «XX001») come next: so the higher categories fall where they do in life.
+fn size_bonus(code: &str) -> f64 {
+    match code {
+        "11001" | "05001" | "76001" | "08001" | "13001" => 20.0,
+        _ if code.ends_with("001") => 3.0,
+        _ => 0.0,
+    }
 }
 
 /// Population bounds of each category (Ley 617 de 2000, art. 2).
@@ -432,7 +442,13 @@ pub fn figures(code: &str, category: MunicipalCategory, year: i32) -> Vec<(&'sta
     let small = rank_of(category) / 6.0; // 0 the biggest, 1 the smallest
     let years = f64::from(year - YEARS[0]);
     let draw = |what: &str| normal(&format!("{code}:{year}:{what}"));
-    let trait_of = |what: &str| normal(&format!("{code}:{what}"));
+    // A municipality's lasting traits, half its own and half its department's:
+    // regions differ, as the map should show.
+    let department = code.get(..2).unwrap_or(code);
+    let trait_of = |what: &str| {
+        std::f64::consts::FRAC_1_SQRT_2
+            * (normal(&format!("{code}:{what}")) + normal(&format!("{department}:{what}")))
+    };
     let total = (population * (1.0 + 0.011 * years)).round();
     let urban_share = (0.9 - 0.55 * small + 0.08 * trait_of("urbano")).clamp(0.08, 0.99);
     let urban = (total * urban_share).round();

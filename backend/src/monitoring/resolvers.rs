@@ -369,6 +369,11 @@ impl DepartmentSummaryNode {
         self.0.spread.map(SpreadNode::from)
     }
 
+    /// Semáforo de la mediana de sus municipios (el color del mapa).
+    async fn median_traffic_light(&self) -> Option<TrafficLight> {
+        self.0.median_light
+    }
+
     async fn traffic_lights(&self) -> LightCountsNode {
         self.0.lights.into()
     }

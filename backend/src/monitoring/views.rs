@@ -90,6 +90,8 @@ pub struct DepartmentSummary {
     pub department: TerritorialEntity,
     pub own: Option<IndicatorValue>,
     pub spread: Option<Spread>,
+    /// The traffic light of the municipalities' median (the map's colour).
+    pub median_light: Option<TrafficLight>,
     pub lights: LightCounts,
 }
 
@@ -319,9 +321,18 @@ impl MonitoringService {
                 let members = by_department.get(department.code.as_str()).map(Vec::as_slice).unwrap_or(&[]);
                 let values: Vec<f64> = members.iter().filter_map(|u| all.get(&u.code)?.value).collect();
                 let results: Vec<_> = members.iter().map(|u| all.get(&u.code)).collect();
+                let spread = rules::spread(&values);
                 DepartmentSummary {
                     own: all.get(&department.code).cloned(),
-                    spread: rules::spread(&values),
+                    median_light: spread.map(|s| {
+                        rules::traffic_light(
+                            s.median,
+                            indicator.direction,
+                            indicator.lower_threshold,
+                            indicator.upper_threshold,
+                        )
+                    }),
+                    spread,
                     lights: count_lights(&indicator, &results),
                     department,
                 }
