@@ -67,6 +67,15 @@ function peers(list) {
   );
 }
 
+/** From a red light to action: the team's demand form, filled in with the indicator. */
+function askForHelp(item, period) {
+  const unit = item.indicator.unit;
+  const need = `Mejorar «${item.indicator.name}»: ${shown(item.result?.value, unit)} en ${period}, en rojo (umbrales ${number.format(item.indicator.lowerThreshold)} y ${number.format(item.indicator.upperThreshold)}).`;
+  const topic = item.indicator.competency.toLowerCase().replaceAll("_", " ");
+  const params = new URLSearchParams({ periodo: period, necesidad: need, tema: topic });
+  return h("a", { href: `#/territorio?${params}`, class: "boton-claro pedir-asistencia" }, "Pedir asistencia técnica");
+}
+
 function csvLink(params, text) {
   return h("a", { href: `/monitoreo/indicadores.csv?${new URLSearchParams(params)}`, class: "boton-claro", download: true }, text);
 }
@@ -132,6 +141,8 @@ export async function render(container, { query, isCurrent }) {
       if (!isCurrent()) return;
       state.department ??= view.entity.department?.code ?? view.entity.code;
       const who = view.entity;
+      // A territorial team acts on its own red lights (a department also on its municipalities').
+      const own = user?.role === "TERRITORIAL" && [who.code, who.department?.code].includes(user.entity?.code);
       const classification = [who.category ? `categoría ${label(CATEGORY, who.category).toLowerCase()}` : null, who.capacityGroup ? `grupo de capacidades ${who.capacityGroup}` : null].filter(Boolean).join(", ");
       const rows = view.indicators.map((item) =>
         h(
@@ -139,7 +150,7 @@ export async function render(container, { query, isCurrent }) {
           {},
           h("th", { scope: "row" }, item.indicator.name),
           h("td", { class: "cifra-tabla" }, result(item.result, item.indicator.unit)),
-          h("td", {}, light(item.trafficLight)),
+          h("td", {}, light(item.trafficLight), own && item.trafficLight === "RED" ? [h("br"), askForHelp(item, view.period)] : null),
           h("td", { class: "cifra-tabla" }, change(item.change)),
           h("td", {}, peers(item.peers)),
           h("td", {}, sparkline(item.series)),
