@@ -14,6 +14,7 @@ const PAGES = {
   territorio: "territorio",
   consultas: "consulta",
   comision: "comision",
+  monitoreo: "monitoreo",
   entidades: "entidades",
   ingresar: "ingresar",
 };

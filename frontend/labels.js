@@ -85,3 +85,5 @@ export const VOTE = { FOR: "A favor", AGAINST: "En contra", ABSTAIN: "Abstenció
 export function label(table, value) {
   return table[value] ?? value;
 }
+export const TRAFFIC_LIGHT = { GREEN: "Verde", YELLOW: "Amarillo", RED: "Rojo" };
+export const PEER_KIND = { CATEGORY: "Su categoría", CAPACITY_GROUP: "Su grupo de capacidades", DEPARTMENT: "Su departamento" };

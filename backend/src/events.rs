@@ -21,6 +21,10 @@ pub struct ChangesApplied;
 #[derive(Debug, Clone, Copy)]
 pub struct SessionsChanged;
 
+/// Monitoring stored new results: answers derived from them are out of date.
+#[derive(Debug, Clone, Copy)]
+pub struct IndicatorsRecomputed;
+
 pub struct EventBus<T> {
     sender: broadcast::Sender<T>,
 }

@@ -41,6 +41,7 @@ pub mod graphql;
 pub mod http;
 pub mod knowledge;
 pub mod metrics;
+pub mod monitoring;
 pub mod outbox;
 pub mod pagination;
 pub mod public_cache;

@@ -41,6 +41,9 @@ enum Command {
     /// Reconstruye el índice de búsqueda de esta instancia desde la base de datos
     /// (con el servidor detenido: el índice es de una sola instancia a la vez).
     Reindex,
+    /// Recalcula todos los indicadores de monitoreo desde los valores servidos
+    /// (los servidores en marcha sirven los nuevos resultados al terminar).
+    Recompute,
     /// Exporta datos abiertos en CSV.
     Export {
         #[command(subcommand)]
@@ -233,6 +236,23 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "{count} documentos indexados en {} ({:.1} s)",
                 settings.index_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Recompute => {
+            let started = std::time::Instant::now();
+            let state = AppState::initialise_for(settings, IndexUse::Offline).await?;
+            let written = state
+                .monitoring
+                .rebuild(|done, total| {
+                    eprint!("\rRecalculando indicadores… {done} de {total} hojas de observaciones")
+                })
+                .await
+                .map_err(|error| anyhow::anyhow!("{error:?}"))?;
+            eprintln!();
+            println!(
+                "{written} resultados de indicadores recalculados ({:.1} s)",
                 started.elapsed().as_secs_f64()
             );
             Ok(())

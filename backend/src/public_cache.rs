@@ -40,8 +40,17 @@ pub const TTL: Duration = Duration::from_secs(60);
 const GENERAL_KEY: &str = "public:generation";
 const REPORTING_KEY: &str = "public:generation:reporting";
 
-/// The queries whose answers are derived from submitted values.
-const REPORTING_READS: [&str; 3] = ["requirementStatus", "reportingBurden", "dataConflicts"];
+/// The queries whose answers are derived from submitted values (monitoring's
+/// results too: its follower moves the generation again once it has
+/// recomputed them).
+const REPORTING_READS: [&str; 6] = [
+    "requirementStatus",
+    "reportingBurden",
+    "dataConflicts",
+    "entityIndicators",
+    "departmentIndicator",
+    "countryIndicator",
+];
 /// The mutations that only add or settle submitted values.
 const REPORTING_WRITES: [&str; 3] = ["submitReport", "importSubmissions", "resolveConflict"];
 

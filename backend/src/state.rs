@@ -17,6 +17,7 @@ use crate::{
     graphql::{self, SugitSchema},
     knowledge::KnowledgeService,
     metrics::Metrics,
+    monitoring::MonitoringService,
     outbox::Outbox,
     public_cache::PublicCache,
     rate_limit::RateLimiter,
@@ -39,6 +40,7 @@ pub struct AppState {
     pub knowledge: KnowledgeService,
     pub assistance: AssistanceService,
     pub consultation: ConsultationService,
+    pub monitoring: MonitoringService,
     pub search: SearchService,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
@@ -170,6 +172,24 @@ impl AppState {
             commission: commission.clone(),
             consultation: consultation.clone(),
         };
+        let monitoring = MonitoringService::new(
+            db.clone(),
+            reporting.clone(),
+            territory.clone(),
+            events.indicators.clone(),
+        );
+        if settings.demo.unwrap_or(first_start)
+            && crate::monitoring::demo::load(&access, &territory, &reporting, &monitoring)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "monitoreo de demostración cargado: 30 indicadores y datos sintéticos de 2022 a 2025 de los 1.121 municipios"
+            );
+        }
+        if index_use == IndexUse::Serve {
+            monitoring.spawn_follower();
+        }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
@@ -180,6 +200,7 @@ impl AppState {
             .data(knowledge.clone())
             .data(assistance.clone())
             .data(consultation.clone())
+            .data(monitoring.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.offers.clone())
@@ -202,6 +223,7 @@ impl AppState {
             knowledge,
             assistance,
             consultation,
+            monitoring,
             search,
             limiter,
             metrics,
@@ -256,12 +278,26 @@ fn forget_sessions_on_changes(events: &Subscribers, access: AccessService) {
 /// public answers cached before it are stale.
 fn invalidate_on_changes(events: &Subscribers, public_cache: PublicCache) {
     let mut changes = events.changes.subscribe();
+    let general = public_cache.clone();
     tokio::spawn(async move {
         loop {
             match changes.recv().await {
                 Ok(crate::events::ChangesApplied)
                 | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    public_cache.invalidate(crate::public_cache::Scopes::GENERAL).await
+                    general.invalidate(crate::public_cache::Scopes::GENERAL).await
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
+    // Monitoring's new results make the answers derived from submitted values stale.
+    let mut recomputed = events.indicators.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match recomputed.recv().await {
+                Ok(crate::events::IndicatorsRecomputed)
+                | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    public_cache.invalidate(crate::public_cache::Scopes::REPORTING).await
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
             }

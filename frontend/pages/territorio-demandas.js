@@ -140,7 +140,8 @@ async function loadRecommendations(id, box) {
   }
 }
 
-export function demandsPanel(entity) {
+/** `prefill` ({ need, topic }), when a page sends the team here to ask for help (monitoring's red lights). */
+export function demandsPanel(entity, prefill = null) {
   const list = h("ul", { class: "lista-simple", id: "lista-demandas" });
   const status = h("p", { role: "status", class: "ayuda" });
   const more = h("button", { type: "button", class: "secundario", hidden: true }, "Ver más demandas");
@@ -155,6 +156,12 @@ export function demandsPanel(entity) {
     field("Capacidad que falta", h("input", { name: "capacityGap", required: true }), "Por ejemplo: no tenemos profesional en formulación de proyectos."),
     h("div", { class: "fila" }, field("Desde", h("input", { name: "desiredFrom", type: "date" })), field("Hasta", h("input", { name: "desiredTo", type: "date" }))),
   );
+  if (prefill) {
+    form.elements.need.value = prefill.need ?? "";
+    form.elements.topic.value = prefill.topic ?? "";
+    // Once the panel is on the page, the team lands on the form it came for.
+    requestAnimationFrame(() => form.scrollIntoView({ block: "center" }));
+  }
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, "Registrar la demanda");
   form.append(submit, problem);
@@ -213,6 +220,6 @@ export function demandsPanel(entity) {
     status,
     list,
     more,
-    h("details", {}, h("summary", {}, "Registrar una nueva demanda"), form),
+    h("details", { open: Boolean(prefill) }, h("summary", {}, "Registrar una nueva demanda"), form),
   );
 }

@@ -162,6 +162,9 @@ export function render(container, { query, isCurrent }) {
     h("button", { type: "submit" }, "Consultar"),
   );
 
+  // Sent from a red light in Monitoreo: the demand form comes filled in, once.
+  let prefill = query.get("necesidad") ? { need: query.get("necesidad"), topic: query.get("tema") } : null;
+
   function show() {
     const subject = { code: subjects.value, name: subjects.selectedOptions[0]?.textContent ?? reporter.name };
     const box = h("div", {});
@@ -170,8 +173,9 @@ export function render(container, { query, isCurrent }) {
       h("p", { class: "lema" }, `${subject.name} (${subject.code}): lo que debe reportar, lo que ya está y lo que falta.`),
       box,
       conflictsPanel(subject, () => renderStatus(box, { reporter, subject }, period.value.trim(), isCurrent)),
-      demandsPanel(subject),
+      demandsPanel(subject, prefill),
     );
+    prefill = null;
     renderStatus(box, { reporter, subject }, period.value.trim(), isCurrent);
   }
 

@@ -13,6 +13,7 @@ mod http;
 mod limits;
 mod matrix;
 mod migration;
+mod monitoring;
 mod operations;
 mod reporting;
 mod schema;

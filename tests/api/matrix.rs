@@ -1098,6 +1098,37 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    // Last: registering computes results, and no later case submits values
+    // that the follower would recompute while another case is compared.
+    Rule {
+        mutation: "registerIndicator",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                // A national user owns its indicators (DNP); "other" names another organisation.
+                let owner = match (who, scope) {
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    (Who::Admin, Scope::Own) => Some("DNP"),
+                    _ => None,
+                };
+                Case {
+                    query: "mutation($input: RegisterIndicatorInput!) { registerIndicator(input: $input) { indicator { code version } } }",
+                    variables: json!({ "input": {
+                        "code": unique("IND_").to_uppercase(), "name": "Indicador de la matriz", "competency": "PRUEBA",
+                        "formula": "ELEMENTO_MATRIZ * 2", "unit": "unidades", "direction": "HIGHER_IS_BETTER",
+                        "lowerThreshold": 1, "upperThreshold": 10, "periodicity": "ANNUAL",
+                        "sourceNote": "Prueba", "ownerCode": owner,
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
 
 /// A consultation's parties are the territorial entity and the organisation
@@ -1245,6 +1276,8 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "consultation_thread",
         "consultation_message",
         "consultation_read",
+        "monitoring_indicator",
+        "monitoring_value",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

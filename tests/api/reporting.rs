@@ -529,9 +529,10 @@ async fn the_demo_makes_the_burden_saved_visible() {
     let data = app
         .query_ok(r#"{ reportingBurden(entityCode: "05002", period: "2025") { requested reused missing conflicts burdenSaved } informationRequirements { totalCount } }"#, json!({}))
         .await;
-    assert_eq!(data["informationRequirements"]["totalCount"], 4);
+    // Four requirements, and the monitoring demo's synthetic one, which asks every element again.
+    assert_eq!(data["informationRequirements"]["totalCount"], 5);
     let burden = &data["reportingBurden"];
     assert_eq!(burden["missing"], 0);
-    assert_eq!(burden["conflicts"], 1, "Antioquia and Abejorral disagree on IRCA");
+    assert_eq!(burden["conflicts"], 2, "Antioquia and Abejorral disagree on IRCA, asked by two requirements");
     assert!(burden["burdenSaved"].as_f64().unwrap_or_default() > 0.25, "{burden}");
 }

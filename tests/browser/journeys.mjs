@@ -463,6 +463,40 @@ const journeys = {
     done(page, "gobernación");
   },
 
+  async "monitoreo: el país en un mapa, un departamento, y de un rojo a pedir asistencia técnica"() {
+    const page = await newPage();
+    await page.goto(`${base}/#/monitoreo?entidad=05045&periodo=2024&indicador=COBERTURA_ACUEDUCTO`);
+    await page.locator(".sintetico", { hasText: "datos sintéticos de demostración" }).waitFor();
+    await page.locator("h2", { hasText: "Indicadores de APARTADÓ (05045) en 2024" }).waitFor();
+    check((await page.locator("#contenido table").first().locator("tbody tr").count()) === 30, "faltan indicadores de la entidad");
+    const map = page.locator("svg.mapa-teselas");
+    await map.waitFor();
+    check((await map.locator("g.tesela").count()) === 33, "el mapa no tiene los 33 departamentos");
+    await assertLabelled(page, "Monitoreo");
+    await shot(page, "publico-monitoreo");
+    await map.getByRole("button", { name: /^CHOCÓ:/ }).click();
+    await page.locator("h2", { hasText: "Municipios de CHOCÓ" }).waitFor();
+    const csv = await page.request.get(`${base}/monitoreo/indicadores.csv?periodo=2024&indicador=COBERTURA_ACUEDUCTO&departamento=27`);
+    check(csv.ok() && /QUIBDÓ/.test(await csv.text()), `el CSV del departamento no responde: ${csv.status()}`);
+
+    // Abejorral's own figures put some indicators in red: from there to a demand, filled in.
+    const team = await newPage();
+    await login(team, USERS.territorial);
+    await team.locator("h1", { hasText: "Mi territorio" }).waitFor();
+    await team.locator("#menu").getByRole("link", { name: "Monitoreo" }).click();
+    await team.locator("h2", { hasText: "(05002) en 2025" }).waitFor();
+    const ask = team.locator("a.pedir-asistencia").first();
+    await ask.waitFor();
+    await ask.click();
+    const need = team.locator("#formulario-demanda textarea[name=need]");
+    await need.waitFor();
+    check(/^Mejorar «.+»: .+ en rojo/.test(await need.inputValue()), `la demanda no llega con el indicador: ${await need.inputValue()}`);
+    check((await team.locator("#formulario-demanda input[name=topic]").inputValue()) !== "", "la demanda no llega con el tema");
+    await shot(team, "territorial-monitoreo-demanda");
+    done(page, "monitoreo (público)");
+    done(team, "monitoreo (equipo territorial)");
+  },
+
   async "comisión: sesiones con quórum, compromisos vencidos primero y la secretaría convoca"() {
     const page = await newPage();
     await page.goto(`${base}/#/comision?anio=2026`);

@@ -15,6 +15,7 @@ use crate::{
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
+    monitoring::resolvers::{MonitoringMutation, MonitoringQuery},
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     search::resolvers::SearchQuery,
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
@@ -33,6 +34,7 @@ pub struct QueryRoot(
     AssistanceQuery,
     AssistanceOutcomeQuery,
     ConsultationQuery,
+    MonitoringQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -47,6 +49,7 @@ pub struct MutationRoot(
     AssistanceMutation,
     AssistanceOutcomeMutation,
     ConsultationMutation,
+    MonitoringMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

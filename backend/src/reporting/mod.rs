@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod resolvers;
+pub mod served;
 pub mod service;
 pub mod sheet;
 mod sheet_store;

@@ -2,7 +2,7 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::{catalogue::Catalogue, status::Status, submission::Submissions};
+use super::{catalogue::Catalogue, served::Served, status::Status, submission::Submissions};
 use crate::territory::TerritoryService;
 
 #[derive(Clone)]
@@ -10,6 +10,8 @@ pub struct ReportingService {
     pub catalogue: Catalogue,
     pub submissions: Submissions,
     pub status: Status,
+    /// Served values, as other contexts read them.
+    pub served: Served,
 }
 
 impl ReportingService {
@@ -17,7 +19,8 @@ impl ReportingService {
         let catalogue = Catalogue::new(db.clone());
         Self {
             submissions: Submissions::new(db.clone(), catalogue.clone(), territory.clone()),
-            status: Status::new(db, catalogue.clone(), territory),
+            status: Status::new(db.clone(), catalogue.clone(), territory),
+            served: Served::new(db),
             catalogue,
         }
     }

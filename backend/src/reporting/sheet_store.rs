@@ -121,6 +121,12 @@ pub(super) async fn write_sheets(
         return Ok(());
     }
     let mut keys = Vec::with_capacity(sheets.len());
+    // Monitoring recomputes the indicators of each sheet written.
+    crate::outbox::record_observations(
+        connection,
+        sheets.iter().map(|sheet| (sheet.subject.as_str(), sheet.period.as_str())),
+    )
+    .await?;
     let mut insert = Query::insert();
     insert.into_table(observation_sheet::Entity).columns([
         Column::SubjectCode,

@@ -4,7 +4,6 @@
 
 pub mod resolvers;
 mod sources;
-pub mod tail;
 
 use std::{
     path::Path,
@@ -15,15 +14,15 @@ use std::{
 use sea_orm::DatabaseConnection;
 use search_index::{Opened, SearchIndex, SearchPage, SearchRequest};
 
+use crate::outbox::tail::Tail;
 pub use sources::Sources;
-use tail::Tail;
 
 use crate::{
     assistance::model::Offer,
     commission::model::Commitment,
     consultation::model::PostedMessage,
     error::ServiceError,
-    events::{ChangesApplied, EventBus, SessionsChanged},
+    events::{ChangesApplied, EventBus, IndicatorsRecomputed, SessionsChanged},
     outbox::Outbox,
 };
 
@@ -36,6 +35,7 @@ pub struct Subscribers {
     pub messages: EventBus<Box<PostedMessage>>,
     pub changes: EventBus<ChangesApplied>,
     pub sessions: EventBus<SessionsChanged>,
+    pub indicators: EventBus<IndicatorsRecomputed>,
 }
 
 /// How often the tail looks for changes written by other instances.
@@ -155,6 +155,9 @@ impl SearchService {
         let mut newly_published = Vec::new();
         let mut updated_commitments = Vec::new();
         let mut messages = Vec::new();
+        // Observation changes alone are monitoring's (see its tail), which
+        // makes the answers it derives stale once it has recomputed them.
+        let mut general_changes = false;
         loop {
             let events = crate::outbox::after(&self.db, tail.read_after(), BATCH).await?;
             let ids: Vec<i64> = events.iter().map(|e| e.id).collect();
@@ -166,6 +169,7 @@ impl SearchService {
                 if wanted.iter().any(|e| e.kind == crate::outbox::SESSION) {
                     self.events.sessions.publish(SessionsChanged);
                 }
+                general_changes |= wanted.iter().any(|e| e.kind != crate::outbox::OBSERVATIONS);
                 let changes = self.sources.changes(&wanted).await?;
                 // New to this index: the offer has just been published.
                 let index = Arc::clone(&self.index);
@@ -199,7 +203,7 @@ impl SearchService {
             for message in messages.drain(..) {
                 self.events.messages.publish(Box::new(message));
             }
-            if !fresh.is_empty() {
+            if std::mem::take(&mut general_changes) {
                 self.events.changes.publish(ChangesApplied);
             }
             applied += fresh.len();

@@ -175,6 +175,56 @@ impl TerritoryService {
     }
 }
 
+impl TerritoryService {
+    /// Classifies the entities that have neither a category nor a capacity
+    /// group yet (a data load: the demo's synthetic classification), in one
+    /// transaction with one audit entry per entity. Returns how many changed.
+    #[tracing::instrument(name = "territory.classify_unclassified", skip_all, fields(count = wanted.len()))]
+    pub async fn classify_unclassified(
+        &self,
+        actor: &Actor,
+        wanted: &[(String, MunicipalCategory, CapacityGroup)],
+    ) -> Result<usize, ServiceError> {
+        let user = rules::require_admin(actor, "actualizar la clasificación de una entidad territorial")?;
+        let transaction = self.db.begin().await?;
+        let codes: Vec<&str> = wanted.iter().map(|(code, _, _)| code.as_str()).collect();
+        let unclassified: std::collections::HashSet<String> = Entity::find()
+            .filter(Column::Code.is_in(codes))
+            .filter(Column::Category.is_null())
+            .filter(Column::CapacityGroup.is_null())
+            .all(&transaction)
+            .await?
+            .into_iter()
+            .map(|row| row.code)
+            .collect();
+        let mut changed = Vec::new();
+        for (code, category, group) in wanted.iter().filter(|(code, _, _)| unclassified.contains(code)) {
+            Entity::update_many()
+                .col_expr(Column::Category, sea_orm::sea_query::Expr::value(category.as_db()))
+                .col_expr(Column::CapacityGroup, sea_orm::sea_query::Expr::value(group.as_db()))
+                .filter(Column::Code.eq(code.as_str()))
+                .exec(&transaction)
+                .await?;
+            changed
+                .push((code.as_str(), serde_json::json!({ "category": category, "capacityGroup": group })));
+        }
+        let label = actor.label();
+        audit::record_all(
+            &transaction,
+            changed.iter().map(|(code, after)| {
+                let change =
+                    Change::new("update_territorial_entity", "territorial_entity", code).after(after);
+                (Some(user.id).filter(|id| !id.is_nil()), label.as_str(), change)
+            }),
+        )
+        .await?;
+        transaction.commit().await?;
+        let keys: Vec<String> = changed.iter().map(|(code, _)| cache_key(code)).collect();
+        self.cache.delete_many(&keys).await;
+        Ok(changed.len())
+    }
+}
+
 fn filter_condition(filter: &TerritoryFilter) -> Condition {
     let mut condition = Condition::all();
     if let Some(kind) = filter.kind {

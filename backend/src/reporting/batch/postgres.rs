@@ -38,7 +38,8 @@ const SHEETS: &str = "SELECT s.* FROM observation_sheet s \
     ON s.subject_code = k.subject_code AND s.period = k.period";
 
 /// Sheets first, each only over the revision it read (a new one is revision
-/// 0); then the submissions and their audit entries; last the guard, which
+/// 0); then the submissions, their audit entries and a change event per
+/// sheet (`outbox::OBSERVATIONS`, for monitoring); last the guard, which
 /// undoes everything if a sheet was not written (see migration 11).
 const WRITE: &str = "WITH sheets AS ( \
       INSERT INTO observation_sheet AS o (subject_code, period, entries, conflicts, revision, updated_at) \
@@ -64,6 +65,10 @@ const WRITE: &str = "WITH sheets AS ( \
       SELECT $6::timestamptz, NULLIF(actor_id, '00000000-0000-0000-0000-000000000000'::uuid), actor_label, \
         'submit_report', 'submission', id::text, after::json \
       FROM UNNEST($7::uuid[], $13::uuid[], $19::text[], $20::text[]) AS a(id, actor_id, actor_label, after) \
+    ), events AS ( \
+      INSERT INTO change_event (kind, object_id, created_at) \
+      SELECT 'observations', subject_code || ':' || period, $6::timestamptz \
+      FROM UNNEST($1::text[], $2::text[]) AS e(subject_code, period) \
     ) \
     SELECT sugit_sheets_written(cardinality($1::text[]), (SELECT count(*)::int FROM sheets))";
 

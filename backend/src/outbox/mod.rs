@@ -1,5 +1,9 @@
 //! The `change_event` outbox: every write that changes what search shows adds
-//! a row in its own transaction, so no instance's index can miss it.
+//! a row in its own transaction, so no instance's index can miss it. Its
+//! followers (search's index, monitoring's results) keep their place with a
+//! `tail::Tail`.
+
+pub mod tail;
 
 use std::sync::Arc;
 
@@ -135,6 +139,40 @@ pub async fn record_commitment(
     id: uuid::Uuid,
 ) -> Result<(), ServiceError> {
     insert(connection, COMMITMENT, &id.to_string()).await
+}
+
+/// The kind of a change to the served observations of one subject entity in
+/// one period (object id «subject:period»): monitoring recomputes from it.
+pub const OBSERVATIONS: &str = "observations";
+
+/// Adds the changed (subject, period) sheets to `connection`, the write's transaction.
+pub async fn record_observations<'a>(
+    connection: &impl ConnectionTrait,
+    sheets: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), ServiceError> {
+    let now = Utc::now();
+    let rows: Vec<change_event::ActiveModel> = sheets
+        .into_iter()
+        .map(|(subject, period)| change_event::ActiveModel {
+            id: NotSet,
+            kind: Set(OBSERVATIONS.to_owned()),
+            object_id: Set(format!("{subject}:{period}")),
+            created_at: Set(now),
+        })
+        .collect();
+    if !rows.is_empty() {
+        change_event::Entity::insert_many(rows).exec_without_returning(connection).await?;
+    }
+    Ok(())
+}
+
+/// The kind of a full recompute of the indicators (by `sugit recompute`,
+/// maybe in another process): every instance's cached answers are stale.
+pub const INDICATORS: &str = "indicators";
+
+/// Adds a full recompute of the indicators, after it is written.
+pub async fn record_indicators(connection: &impl ConnectionTrait) -> Result<(), ServiceError> {
+    insert(connection, INDICATORS, "*").await
 }
 
 async fn insert(connection: &impl ConnectionTrait, kind: &str, object_id: &str) -> Result<(), ServiceError> {

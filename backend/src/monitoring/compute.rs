@@ -1,0 +1,190 @@
+//! Computing indicators from the served values and storing the results:
+//! for the sheets an outbox event names (incremental), or for every sheet
+//! (the full rebuild, `sugit recompute`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::Utc;
+use sea_orm::{sea_query::OnConflict, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+use super::{
+    entity::indicator_value,
+    formula::{self, Expr},
+    model::Indicator,
+    rules::{self, Computed, Input},
+    service::MonitoringService,
+};
+use crate::{
+    error::ServiceError,
+    reporting::{model::parse_period, served::ServedSheet},
+};
+
+/// Sheets read per round of a full rebuild.
+const REBUILD_BATCH: u64 = 500;
+/// Rows per upsert statement (SQLite allows 32,766 parameters; 8 a row).
+const UPSERT_CHUNK: usize = 500;
+
+/// An indicator ready to compute: its formula parsed once.
+struct Compiled<'a> {
+    indicator: &'a Indicator,
+    formula: Expr,
+}
+
+fn compile(indicators: &[Indicator]) -> Result<Vec<Compiled<'_>>, ServiceError> {
+    indicators
+        .iter()
+        .map(|indicator| {
+            let formula = formula::parse(&indicator.formula).map_err(|reason| {
+                ServiceError::Internal(anyhow::anyhow!(
+                    "fórmula guardada ilegible en {}: {reason}",
+                    indicator.code
+                ))
+            })?;
+            Ok(Compiled { indicator, formula })
+        })
+        .collect()
+}
+
+/// What to do with one (indicator, period, entity) key.
+enum Outcome {
+    Store(Computed),
+    /// None of the inputs has a value: nothing to say, no row.
+    Clear,
+}
+
+/// The result of `compiled` on `sheet`, or `None` when the sheet's period is
+/// not of the indicator's periodicity.
+fn outcome(compiled: &Compiled, sheet: &ServedSheet) -> Option<Outcome> {
+    let fits = parse_period(&sheet.period, compiled.indicator.periodicity).is_ok_and(|p| p == sheet.period);
+    if !fits {
+        return None;
+    }
+    let inputs: HashMap<String, Input> = compiled
+        .indicator
+        .element_codes
+        .iter()
+        .filter_map(|code| {
+            let served = sheet.values.get(code)?;
+            let value = served.value.parse::<f64>().ok().filter(|v| v.is_finite());
+            Some((code.clone(), Input { value, in_conflict: served.in_conflict }))
+        })
+        .collect();
+    if inputs.is_empty() {
+        return Some(Outcome::Clear);
+    }
+    Some(Outcome::Store(rules::compute(&compiled.formula, &inputs)))
+}
+
+impl MonitoringService {
+    /// Recomputes every indicator for the (subject, period) sheets named;
+    /// returns the results written or cleared.
+    #[tracing::instrument(name = "monitoring.recompute", skip_all, fields(sheets = keys.len()))]
+    pub async fn recompute_sheets(&self, keys: &[(String, String)]) -> Result<usize, ServiceError> {
+        let indicators = self.indicators().await?;
+        if indicators.is_empty() || keys.is_empty() {
+            return Ok(0);
+        }
+        let sheets = self.reporting.served.sheets(keys).await?;
+        let written = self.store(&compile(&indicators)?, &sheets).await?;
+        self.announce();
+        Ok(written)
+    }
+
+    /// Recomputes every indicator for every sheet; `progress(done, total)`
+    /// after each batch of sheets. Returns the results written or cleared.
+    #[tracing::instrument(name = "monitoring.rebuild", skip_all)]
+    pub async fn rebuild(&self, progress: impl FnMut(u64, u64)) -> Result<usize, ServiceError> {
+        let indicators = self.indicators().await?;
+        let written = self.rebuild_indicators(&indicators, progress).await?;
+        crate::outbox::record_indicators(&self.db).await?;
+        Ok(written)
+    }
+
+    /// Recomputes `indicators` for every sheet.
+    pub(super) async fn rebuild_indicators(
+        &self,
+        indicators: &[Indicator],
+        mut progress: impl FnMut(u64, u64),
+    ) -> Result<usize, ServiceError> {
+        let compiled = compile(indicators)?;
+        let total = self.reporting.served.count().await?;
+        let (mut done, mut written) = (0, 0);
+        let mut after: Option<(String, String)> = None;
+        loop {
+            let sheets = self
+                .reporting
+                .served
+                .sheets_after(after.as_ref().map(|(s, p)| (s.as_str(), p.as_str())), REBUILD_BATCH)
+                .await?;
+            let Some(last) = sheets.last() else { break };
+            after = Some((last.subject.clone(), last.period.clone()));
+            written += self.store(&compiled, &sheets).await?;
+            done += sheets.len() as u64;
+            progress(done, total);
+        }
+        self.announce();
+        Ok(written)
+    }
+
+    /// Writes the results of `compiled` on `sheets`: upserts the computed
+    /// ones, deletes those left without any input.
+    async fn store(&self, compiled: &[Compiled<'_>], sheets: &[ServedSheet]) -> Result<usize, ServiceError> {
+        let now = Utc::now();
+        let mut rows = Vec::new();
+        let mut cleared: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+        for sheet in sheets {
+            for item in compiled {
+                match outcome(item, sheet) {
+                    None => {}
+                    Some(Outcome::Clear) => cleared
+                        .entry((item.indicator.code.as_str(), sheet.period.as_str()))
+                        .or_default()
+                        .push(sheet.subject.as_str()),
+                    Some(Outcome::Store(computed)) => rows.push(indicator_value::ActiveModel {
+                        indicator_code: Set(item.indicator.code.clone()),
+                        period: Set(sheet.period.clone()),
+                        entity_code: Set(sheet.subject.clone()),
+                        value: Set(computed.value),
+                        missing: Set(computed.missing.join(",")),
+                        conflicting: Set(computed.conflicting.join(",")),
+                        reason: Set(computed.reason),
+                        computed_at: Set(now),
+                    }),
+                }
+            }
+        }
+        let count = rows.len() + cleared.values().map(Vec::len).sum::<usize>();
+        use indicator_value::Column;
+        let mut chunks = rows.into_iter().peekable();
+        while chunks.peek().is_some() {
+            let chunk: Vec<_> = chunks.by_ref().take(UPSERT_CHUNK).collect();
+            indicator_value::Entity::insert_many(chunk)
+                .on_conflict(
+                    OnConflict::columns([Column::IndicatorCode, Column::Period, Column::EntityCode])
+                        .update_columns([
+                            Column::Value,
+                            Column::Missing,
+                            Column::Conflicting,
+                            Column::Reason,
+                            Column::ComputedAt,
+                        ])
+                        .to_owned(),
+                )
+                .exec_without_returning(&self.db)
+                .await?;
+        }
+        if !cleared.is_empty() {
+            let mut condition = Condition::any();
+            for ((indicator, period), entities) in cleared {
+                condition = condition.add(
+                    Condition::all()
+                        .add(Column::IndicatorCode.eq(indicator))
+                        .add(Column::Period.eq(period))
+                        .add(Column::EntityCode.is_in(entities)),
+                );
+            }
+            indicator_value::Entity::delete_many().filter(condition).exec(&self.db).await?;
+        }
+        Ok(count)
+    }
+}
