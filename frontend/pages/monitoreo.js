@@ -246,7 +246,13 @@ export async function render(container, { query, isCurrent }) {
             departmentSection.scrollIntoView();
           },
         }),
-        h("p", {}, csvLink({ periodo: state.period, indicador: state.indicator }, "Descargar el país en CSV")),
+        h(
+          "p",
+          {},
+          csvLink({ periodo: state.period, indicador: state.indicator }, "Descargar el país en CSV"),
+          " ",
+          csvLink({ periodo: state.period, indicador: state.indicator, semaforo: "rojo" }, `Lista de focalización: los ${view.trafficLights.red} municipios en rojo (CSV)`),
+        ),
       );
     } catch (error) {
       fill(countrySection, errorMessage(error, "No se pudo consultar el país"));

@@ -1,7 +1,9 @@
 //! `/monitoreo/indicadores.csv`: every monitoring view as CSV, public like
 //! the views. `?periodo=2025&entidad=05001` an entity's indicators;
 //! `?periodo=2025&indicador=X&departamento=05` a department's municipalities;
-//! `?periodo=2025&indicador=X` the country by department.
+//! `?periodo=2025&indicador=X` the country by department;
+//! `?periodo=2025&indicador=X&semaforo=rojo` the focalisation list: every
+//! municipality of the country with that light.
 
 use axum::{
     extract::{Query, State},
@@ -14,10 +16,10 @@ use serde::Deserialize;
 
 use super::MonitoringService;
 use super::{
-    model::{IndicatorValue, PeerGroupKind, TrafficLight},
+    model::{Indicator, IndicatorValue, PeerGroupKind, TrafficLight},
     resolvers::note,
     rules::Spread,
-    views::{CountryIndicator, DepartmentIndicator, EntityIndicators},
+    views::{CountryIndicator, EntityIndicators},
 };
 use crate::{error::ServiceError, pagination::PageRequest};
 
@@ -32,6 +34,8 @@ pub struct CsvQuery {
     entidad: Option<String>,
     indicador: Option<String>,
     departamento: Option<String>,
+    /// `rojo`, `amarillo` or `verde`: the country's municipalities with that light.
+    semaforo: Option<String>,
 }
 
 /// Every municipal unit of a department fits in pages of this size.
@@ -55,6 +59,21 @@ async fn download(
 async fn render(monitoring: &MonitoringService, query: CsvQuery) -> Result<(String, String), ServiceError> {
     let period =
         query.periodo.ok_or_else(|| ServiceError::invalid("indique «periodo», p. ej. ?periodo=2025"))?;
+    if let (Some(indicator), Some(light)) = (&query.indicador, &query.semaforo) {
+        let light = match light.trim() {
+            "rojo" => TrafficLight::Red,
+            "amarillo" => TrafficLight::Yellow,
+            "verde" => TrafficLight::Green,
+            other => {
+                return Err(ServiceError::invalid(format!(
+                    "«semaforo» es rojo, amarillo o verde, no «{other}»"
+                )))
+            }
+        };
+        let (indicator, period, rows) = monitoring.focalisation(indicator, &period, light).await?;
+        let name = format!("focalizacion-{}-{}-{}.csv", indicator.code, self::light(Some(light)), period);
+        return Ok((name, municipal_csv(&indicator, &period, &rows)?));
+    }
     match (query.entidad, query.indicador, query.departamento) {
         (Some(entity), _, _) => {
             let view = monitoring.entity_indicators(&entity, &period).await?;
@@ -72,7 +91,7 @@ async fn render(monitoring: &MonitoringService, query: CsvQuery) -> Result<(Stri
                 }
             };
             let name = format!("{}-{}-{}.csv", view.indicator.code, view.department.code, view.period);
-            Ok((name, department_csv(&view, &rows)?))
+            Ok((name, municipal_csv(&view.indicator, &view.period, &rows)?))
         }
         (None, Some(indicator), None) => {
             let view = monitoring.country_indicator(&indicator, &period).await?;
@@ -186,9 +205,10 @@ pub fn entity_csv(view: &EntityIndicators) -> Result<String, ServiceError> {
     finish(out)
 }
 
-/// A department's municipal units on one indicator.
-pub fn department_csv(
-    view: &DepartmentIndicator,
+/// Municipal units on one indicator: a department's, or a focalisation list.
+pub fn municipal_csv(
+    indicator: &Indicator,
+    period: &str,
     rows: &[super::views::MunicipalRow],
 ) -> Result<String, ServiceError> {
     let mut out = writer(&[
@@ -207,13 +227,13 @@ pub fn department_csv(
         out.write_record([
             row.entity.code.as_str(),
             row.entity.name.as_str(),
-            view.indicator.code.as_str(),
-            view.period.as_str(),
+            indicator.code.as_str(),
+            period,
             &value,
             &note,
             light(row.light),
             &row.rank.map(|r| r.to_string()).unwrap_or_default(),
-            view.indicator.source_note.as_str(),
+            indicator.source_note.as_str(),
         ])
         .map_err(internal)?;
     }

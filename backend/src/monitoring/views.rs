@@ -297,6 +297,34 @@ impl MonitoringService {
         })
     }
 
+    /// The municipal units of the whole country whose value has `light` on
+    /// one indicator, by code: a focalisation list (e.g. every red one).
+    #[tracing::instrument(name = "monitoring.focalisation", skip_all)]
+    pub async fn focalisation(
+        &self,
+        indicator_code: &str,
+        period: &str,
+        light: TrafficLight,
+    ) -> Result<(Indicator, String, Vec<MunicipalRow>), ServiceError> {
+        let indicator = self.indicator(indicator_code).await?;
+        let period = period_of(&indicator, period)?;
+        let all = self.results_of(&indicator.code, &period).await?;
+        let (_, units) = self.municipal_register().await?;
+        let rows = units
+            .into_values()
+            .filter_map(|entity| {
+                let result = all.get(&entity.code).cloned();
+                (light_of(&indicator, result.as_ref()) == Some(light)).then_some(MunicipalRow {
+                    entity,
+                    result,
+                    light: Some(light),
+                    rank: None,
+                })
+            })
+            .collect();
+        Ok((indicator, period, rows))
+    }
+
     /// The country by department on one indicator: each department's
     /// municipal units summarised, and the department's own result.
     #[tracing::instrument(name = "monitoring.country_indicator", skip_all)]
