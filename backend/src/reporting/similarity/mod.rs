@@ -26,6 +26,10 @@
 //! only by shared stems and initials, with clearly lower recall.
 
 #[cfg(test)]
+mod baselines;
+#[cfg(test)]
+mod competencies;
+#[cfg(test)]
 mod evaluation;
 mod vocabulary;
 
