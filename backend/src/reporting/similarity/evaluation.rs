@@ -52,9 +52,15 @@ pub fn evaluate(pairs: &[LabelledPair], threshold: f64) -> Evaluation {
 
 /// Precision, recall and F1 of any decision on the pairs (the rule or a baseline).
 pub fn evaluate_with(pairs: &[LabelledPair], proposed: impl Fn(&LabelledPair) -> bool) -> Evaluation {
-    let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
-    for pair in pairs {
-        match (proposed(pair), pair.duplicate) {
+    tally(pairs.iter().map(|pair| (proposed(pair), pair.duplicate)))
+}
+
+/// Precision, recall and F1 of (proposed, labelled duplicate) outcomes.
+pub fn tally(outcomes: impl IntoIterator<Item = (bool, bool)>) -> Evaluation {
+    let (mut pairs, mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0, 0);
+    for outcome in outcomes {
+        pairs += 1;
+        match outcome {
             (true, true) => tp += 1,
             (true, false) => fp += 1,
             (false, true) => fn_ += 1,
@@ -65,7 +71,7 @@ pub fn evaluate_with(pairs: &[LabelledPair], proposed: impl Fn(&LabelledPair) ->
     let recall = ratio(tp, tp + fn_);
     let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
     Evaluation {
-        pairs: pairs.len(),
+        pairs,
         true_positives: tp,
         false_positives: fp,
         false_negatives: fn_,
