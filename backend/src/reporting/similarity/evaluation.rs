@@ -3,14 +3,15 @@
 //! (word overlap, PostgreSQL's pg_trgm). Test-only: nothing in the server
 //! reads labelled pairs.
 
-use std::collections::HashSet;
-
 use super::{similarity, FieldText, PROPOSAL_THRESHOLD};
 use crate::text::fold;
 
 /// A pair of fields labelled by a person as duplicate or not.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LabelledPair {
+    /// The municipal competency the pair belongs to; empty in the original set, which
+    /// has no such column.
+    pub competency: String,
     pub a_name: String,
     pub a_description: String,
     pub b_name: String,
@@ -40,13 +41,26 @@ fn ratio(numerator: usize, denominator: usize) -> f64 {
     }
 }
 
+/// Precision, recall and F1 of the rule's proposals at `threshold`.
 pub fn evaluate(pairs: &[LabelledPair], threshold: f64) -> Evaluation {
-    let (mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0);
-    for pair in pairs {
+    evaluate_with(pairs, |pair| {
         let a = FieldText { code: "a", name: &pair.a_name, description: &pair.a_description };
         let b = FieldText { code: "b", name: &pair.b_name, description: &pair.b_description };
-        let proposed = similarity(&a, &b).score >= threshold;
-        match (proposed, pair.duplicate) {
+        similarity(&a, &b).score >= threshold
+    })
+}
+
+/// Precision, recall and F1 of any decision on the pairs (the rule or a baseline).
+pub fn evaluate_with(pairs: &[LabelledPair], proposed: impl Fn(&LabelledPair) -> bool) -> Evaluation {
+    tally(pairs.iter().map(|pair| (proposed(pair), pair.duplicate)))
+}
+
+/// Precision, recall and F1 of (proposed, labelled duplicate) outcomes.
+pub fn tally(outcomes: impl IntoIterator<Item = (bool, bool)>) -> Evaluation {
+    let (mut pairs, mut tp, mut fp, mut fn_, mut tn) = (0, 0, 0, 0, 0);
+    for outcome in outcomes {
+        pairs += 1;
+        match outcome {
             (true, true) => tp += 1,
             (true, false) => fp += 1,
             (false, true) => fn_ += 1,
@@ -57,7 +71,7 @@ pub fn evaluate(pairs: &[LabelledPair], threshold: f64) -> Evaluation {
     let recall = ratio(tp, tp + fn_);
     let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
     Evaluation {
-        pairs: pairs.len(),
+        pairs,
         true_positives: tp,
         false_positives: fp,
         false_negatives: fn_,
@@ -69,9 +83,12 @@ pub fn evaluate(pairs: &[LabelledPair], threshold: f64) -> Evaluation {
 }
 
 const HEADER: [&str; 5] = ["a_name", "a_description", "b_name", "b_description", "duplicate"];
+/// Optional first column of the sets written by competency.
+const COMPETENCY: &str = "competencia";
 
-/// Parses the labelled set (CSV with header a_name,a_description,b_name,b_description,duplicate
-/// where duplicate is "si"/"no"; quoted fields may contain commas, quotes and line breaks).
+/// Parses a labelled set (CSV with header a_name,a_description,b_name,b_description,duplicate,
+/// optionally preceded by competencia; duplicate is "si"/"no"; quoted fields may contain
+/// commas, quotes and line breaks).
 pub fn parse_labelled_pairs(text: &str) -> Result<Vec<LabelledPair>, String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
@@ -80,8 +97,12 @@ pub fn parse_labelled_pairs(text: &str) -> Result<Vec<LabelledPair>, String> {
     if header.is_empty() {
         return Err("el archivo está vacío".to_string());
     }
-    if header != HEADER {
-        return Err(format!("encabezado inesperado: se esperaba «{}»", HEADER.join(",")));
+    let with_competency = header.first().map(String::as_str) == Some(COMPETENCY);
+    if header[usize::from(with_competency)..] != HEADER {
+        return Err(format!(
+            "encabezado inesperado: se esperaba «{}», con «{COMPETENCY}» delante o sin ella",
+            HEADER.join(",")
+        ));
     }
     let mut pairs = Vec::new();
     for record in reader.records() {
@@ -90,16 +111,23 @@ pub fn parse_labelled_pairs(text: &str) -> Result<Vec<LabelledPair>, String> {
         if record.iter().all(|field| field.trim().is_empty()) {
             continue;
         }
-        let fields: Vec<&str> = record.iter().map(str::trim).collect();
-        let [a_name, a_description, b_name, b_description, label]: [&str; 5] = fields
-            .try_into()
-            .map_err(|f: Vec<&str>| format!("línea {line}: se esperaban 5 columnas y hay {}", f.len()))?;
+        let mut fields: Vec<&str> = record.iter().map(str::trim).collect();
+        let competency = if with_competency && !fields.is_empty() { fields.remove(0) } else { "" };
+        let [a_name, a_description, b_name, b_description, label]: [&str; 5] =
+            fields.try_into().map_err(|f: Vec<&str>| {
+                format!(
+                    "línea {line}: se esperaban {} columnas y hay {}",
+                    5 + usize::from(with_competency),
+                    f.len() + usize::from(with_competency)
+                )
+            })?;
         let duplicate = match fold(label).as_str() {
             "si" => true,
             "no" => false,
             other => return Err(format!("línea {line}: duplicate debe ser «si» o «no», no «{other}»")),
         };
         pairs.push(LabelledPair {
+            competency: competency.to_string(),
             a_name: a_name.to_string(),
             a_description: a_description.to_string(),
             b_name: b_name.to_string(),
@@ -112,6 +140,7 @@ pub fn parse_labelled_pairs(text: &str) -> Result<Vec<LabelledPair>, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::baselines::Baseline;
     use super::*;
 
     #[test]
@@ -156,76 +185,22 @@ mod tests {
         assert!(e.recall >= 0.80, "{e:?}");
     }
 
-    fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
-        let union = a.union(b).count();
-        if union == 0 {
-            0.0
-        } else {
-            a.intersection(b).count() as f64 / union as f64
-        }
-    }
-
-    /// What a user would try first: the share of (folded) words two names have in common.
-    fn word_overlap(a: &str, b: &str) -> f64 {
-        let words =
-            |text: &str| -> HashSet<String> { fold(text).split_whitespace().map(str::to_owned).collect() };
-        jaccard(&words(a), &words(b))
-    }
-
-    /// PostgreSQL's pg_trgm `similarity()` on folded names: shared character trigrams.
-    fn pg_trgm(a: &str, b: &str) -> f64 {
-        let grams = |text: &str| -> HashSet<String> {
-            let mut grams = HashSet::new();
-            for word in fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-                let padded: Vec<char> = format!("  {word} ").chars().collect();
-                for window in padded.windows(3) {
-                    grams.insert(window.iter().collect());
-                }
-            }
-            grams
-        };
-        jaccard(&grams(a), &grams(b))
-    }
-
-    /// Precision, recall and F1 of a score over names at its best threshold.
-    fn best_f1(pairs: &[LabelledPair], score: fn(&str, &str) -> f64) -> (f64, f64, f64, f64) {
-        (1..=9)
-            .map(|tenth| {
-                let threshold = f64::from(tenth) / 10.0;
-                let (mut tp, mut fp, mut fneg) = (0.0, 0.0, 0.0);
-                for pair in pairs {
-                    match (score(&pair.a_name, &pair.b_name) >= threshold, pair.duplicate) {
-                        (true, true) => tp += 1.0,
-                        (true, false) => fp += 1.0,
-                        (false, true) => fneg += 1.0,
-                        (false, false) => {}
-                    }
-                }
-                let precision = if tp + fp > 0.0 { tp / (tp + fp) } else { 0.0 };
-                let recall = if tp + fneg > 0.0 { tp / (tp + fneg) } else { 0.0 };
-                let f1 = if precision + recall > 0.0 {
-                    2.0 * precision * recall / (precision + recall)
-                } else {
-                    0.0
-                };
-                (threshold, precision, recall, f1)
-            })
-            .fold((0.0, 0.0, 0.0, 0.0), |best, candidate| if candidate.3 > best.3 { candidate } else { best })
-    }
-
     #[test]
     fn the_method_beats_what_a_user_would_try_first() {
         let pairs = parse_labelled_pairs(include_str!("../../../resources/similarity_pairs.csv")).unwrap();
         let ours = evaluate(&pairs, PROPOSAL_THRESHOLD);
-        for (name, score) in
-            [("solapamiento de palabras", word_overlap as fn(&str, &str) -> f64), ("pg_trgm", pg_trgm)]
-        {
-            let (threshold, precision, recall, f1) = best_f1(&pairs, score);
+        for baseline in Baseline::ALL {
+            let threshold = baseline.best_threshold(&pairs);
+            let theirs = baseline.evaluate(&pairs, threshold);
             println!(
-                "{name} (mejor umbral {threshold:.1}): precisión={precision:.3} exhaustividad={recall:.3} F1={f1:.3}; este método: F1={:.3}",
+                "{} (mejor umbral {threshold:.1}): precisión={:.3} exhaustividad={:.3} F1={:.3}; este método: F1={:.3}",
+                baseline.label(),
+                theirs.precision,
+                theirs.recall,
+                theirs.f1,
                 ours.f1
             );
-            assert!(ours.f1 > f1, "{name}: {f1} vs {ours:?}");
+            assert!(ours.f1 > theirs.f1, "{}: {theirs:?} vs {ours:?}", baseline.label());
         }
     }
 }
