@@ -1,5 +1,7 @@
 //! The decree's rules that need a record: a decision's vote is closed
-//! explicitly and its outcome frozen with the members present at that moment.
+//! explicitly and its outcome frozen with the members present at that moment;
+//! a commitment remembers when it was completed, so a quarter's report knows
+//! what was still open at the quarter's end.
 
 use sea_orm_migration::prelude::*;
 
@@ -13,6 +15,15 @@ enum CommissionDecision {
     ClosedAt,
     /// Members with vote present when the vote was closed.
     PresentAtClose,
+}
+
+#[derive(DeriveIden)]
+enum Commitment {
+    Table,
+    Status,
+    UpdatedAt,
+    /// When it was marked done; `NULL` while it is not.
+    CompletedAt,
 }
 
 /// One column per statement: SQLite alters one thing at a time.
@@ -47,10 +58,28 @@ impl MigrationTrait for Migration {
             ColumnDef::new(CommissionDecision::PresentAtClose).integer().null().to_owned(),
         )
         .await?;
+        add(
+            manager,
+            Commitment::Table,
+            ColumnDef::new(Commitment::CompletedAt).timestamp_with_time_zone().null().to_owned(),
+        )
+        .await?;
+        // Commitments done before this column: their last update is the best
+        // record of when they were completed.
+        manager
+            .exec_stmt(
+                Query::update()
+                    .table(Commitment::Table)
+                    .value(Commitment::CompletedAt, Expr::col(Commitment::UpdatedAt))
+                    .and_where(Expr::col(Commitment::Status).eq("DONE"))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop(manager, Commitment::Table, Commitment::CompletedAt).await?;
         drop(manager, CommissionDecision::Table, CommissionDecision::PresentAtClose).await?;
         drop(manager, CommissionDecision::Table, CommissionDecision::ClosedAt).await?;
         Ok(())

@@ -492,6 +492,46 @@ async fn a_closed_vote_keeps_its_outcome(app: &TestApp) {
     assert_eq!(data["closeVote"]["decision"]["outcome"], "REJECTED", "2 of 5 present");
 }
 
+/// A quarter's report lists everything open at its end, whichever session
+/// created it: an overdue commitment of the previous quarter carries over.
+async fn open_commitments_carry_over_to_the_next_quarters_report(app: &TestApp) {
+    let scene = scene(app).await;
+    let add = "mutation($input: AddCommitmentInput!) { addCommitment(input: $input) { commitment { id } } }";
+    let commit = |session: String, description: &'static str, due: &'static str| json!({ "input": { "sessionId": session, "description": description, "responsibleCode": "DNP", "dueDate": due } });
+    let first = convoke(app, &scene.secretariat, "ORDINARY", "2026-02-10T14:00:00Z").await;
+    ok(
+        app,
+        &scene.secretariat,
+        add,
+        commit(first.clone(), "Entregar el diagnóstico de capacidades", "2026-03-15"),
+    )
+    .await;
+    let data =
+        ok(app, &scene.secretariat, add, commit(first, "Publicar el inventario de programas", "2099-01-01"))
+            .await;
+    let done_later = data["addCommitment"]["commitment"]["id"].clone();
+    let update = "mutation($id: ID!) { updateCommitment(id: $id, input: { status: DONE }) { commitment { status completedAt } } }";
+    let data = ok(app, &scene.dnp, update, json!({ "id": done_later })).await;
+    assert!(data["updateCommitment"]["commitment"]["completedAt"].is_string(), "{data}");
+    let third = convoke(app, &scene.secretariat, "ORDINARY", "2026-08-10T14:00:00Z").await;
+    ok(app, &scene.secretariat, add, commit(third, "Presentar la ruta de cooperación", "2099-01-01")).await;
+
+    let report = "query($y: Int!, $q: Int!) { commitmentReport(year: $y, quarter: $q, format: MARKDOWN) }";
+    let second_quarter = app.query_ok(report, json!({ "y": 2026, "q": 2 })).await;
+    let text = second_quarter["commitmentReport"].as_str().unwrap_or_default();
+    assert!(text.contains("2 compromisos"), "{text}");
+    assert!(text.contains("Entregar el diagnóstico de capacidades") && text.contains("Vencido"), "{text}");
+    assert!(
+        text.contains("Publicar el inventario de programas"),
+        "completed after the quarter's end: {text}"
+    );
+    assert!(!text.contains("ruta de cooperación"), "born after the quarter: {text}");
+    let before = app.query_ok(report, json!({ "y": 2025, "q": 4 })).await;
+    assert!(before["commitmentReport"].as_str().unwrap_or_default().contains("0 compromisos"), "{before}");
+    let (_, body) = app.graphql(report, json!({ "y": 2026, "q": 5 })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+}
+
 async fn the_decree_seeds_members_and_invitees(app: &TestApp) {
     let data = app
         .query_ok("{ commissionParticipants { organisationCode role presides secretariat } }", json!({}))
@@ -612,6 +652,7 @@ backend_tests!(
     a_quarter_without_an_ordinary_session_is_visible,
     nothing_is_recorded_before_the_session_starts,
     a_closed_vote_keeps_its_outcome,
+    open_commitments_carry_over_to_the_next_quarters_report,
     the_decree_seeds_members_and_invitees,
 );
 

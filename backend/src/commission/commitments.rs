@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use uuid::Uuid;
 
@@ -42,11 +42,13 @@ fn commitment_from(row: commitment::Model, today: NaiveDate) -> Commitment {
         recorded_status: recorded,
         status: rules::effective_status(recorded, row.due_date, today),
         updated_at: row.updated_at,
+        completed_at: row.completed_at,
     }
 }
 
+/// Overdue is judged on the Colombian date, not the server's.
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    crate::bogota_time::today()
 }
 
 impl CommissionService {
@@ -88,6 +90,7 @@ impl CommissionService {
             status: Set(CommitmentStatus::Pending.as_db().to_owned()),
             created_at: Set(now),
             updated_at: Set(now),
+            completed_at: Set(None),
         }
         .insert(&transaction)
         .await?;
@@ -144,6 +147,12 @@ impl CommissionService {
         let mut changed: commitment::ActiveModel = row.into();
         if let Some(status) = status {
             changed.status = Set(status.as_db().to_owned());
+            // Remembered so a quarter's report knows what was still open at its end.
+            if status != CommitmentStatus::Done {
+                changed.completed_at = Set(None);
+            } else if before.recorded_status != CommitmentStatus::Done {
+                changed.completed_at = Set(Some(Utc::now()));
+            }
         }
         changed.updated_at = Set(Utc::now());
         let after = commitment_from(changed.update(&transaction).await?, today());
@@ -254,7 +263,8 @@ impl CommissionService {
 }
 
 impl CommissionService {
-    /// Commitments born in one session, or in the sessions of one quarter.
+    /// Commitments born in one session; or those of a quarter: born in its
+    /// sessions or still open at its end.
     pub async fn commitments_for_report(
         &self,
         session: Option<Uuid>,
@@ -269,22 +279,35 @@ impl CommissionService {
                 let title = format!("Compromisos de la sesión del {}", found.scheduled_at.format("%Y-%m-%d"));
                 Ok((title, self.commitments_of(&[id]).await?.remove(&id).unwrap_or_default()))
             }
-            (None, Some((year, quarter))) if (1..=4).contains(&quarter) => {
+            (None, Some((year, quarter))) => {
+                let end = rules::quarter_end(year, quarter)
+                    .filter(|_| (1..=4).contains(&quarter))
+                    .ok_or_else(|| ServiceError::invalid("el trimestre va de 1 a 4"))?;
                 let all = PageRequest { first: 100_000, after: None };
-                let ids: Vec<Uuid> = self
-                    .sessions(Some(year), &all)
+                let held_on: HashMap<Uuid, NaiveDate> = self
+                    .sessions(None, &all)
                     .await?
                     .items
                     .into_iter()
-                    .filter(|s| {
-                        s.working_group_id.is_none() && rules::quarter(s.scheduled_at.date_naive()) == quarter
-                    })
-                    .map(|s| s.id)
+                    .map(|s| (s.id, crate::bogota_time::date(s.scheduled_at)))
                     .collect();
-                let mut by_session = self.commitments_of(&ids).await?;
-                let mut list: Vec<Commitment> =
-                    ids.iter().flat_map(|id| by_session.remove(id).unwrap_or_default()).collect();
-                list.sort_by_key(|commitment| commitment.due_date);
+                let in_quarter = |date: NaiveDate| date.year() == year && rules::quarter(date) == quarter;
+                let today = today();
+                // Born in the quarter's sessions, or still open at its end whichever
+                // session created it: what the follow-up of that quarter must show.
+                let mut list: Vec<Commitment> = commitment::Entity::find()
+                    .all(&self.db)
+                    .await?
+                    .into_iter()
+                    .map(|row| commitment_from(row, today))
+                    .filter(|c| {
+                        held_on.get(&c.session_id).is_some_and(|&held| {
+                            let completed = c.completed_at.map(crate::bogota_time::date);
+                            in_quarter(held) || rules::open_on(end, held, completed)
+                        })
+                    })
+                    .collect();
+                list.sort_by_key(|commitment| (commitment.due_date, commitment.id));
                 Ok((format!("Compromisos del trimestre {quarter} de {year}"), list))
             }
             _ => Err(ServiceError::invalid(

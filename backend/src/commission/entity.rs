@@ -70,6 +70,7 @@ sea_table!(commitment, "commitment", {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub completed_at: Option<DateTimeUtc>,
 });
 
 sea_table!(commitment_note, "commitment_note", {

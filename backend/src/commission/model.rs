@@ -156,6 +156,8 @@ pub struct Commitment {
     /// As computed today.
     pub status: CommitmentStatus,
     pub updated_at: DateTime<Utc>,
+    /// When it was marked done; `None` while it is not.
+    pub completed_at: Option<DateTime<Utc>>,
 }
 
 /// Quorum of a session.

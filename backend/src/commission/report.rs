@@ -98,6 +98,7 @@ mod tests {
             recorded_status: status,
             status,
             updated_at: Utc::now(),
+            completed_at: None,
         }
     }
 

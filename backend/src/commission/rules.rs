@@ -47,6 +47,22 @@ pub fn effective_status(status: CommitmentStatus, due: NaiveDate, today: NaiveDa
     }
 }
 
+/// The last day of a quarter (1–4) of a year.
+pub fn quarter_end(year: i32, quarter: u32) -> Option<NaiveDate> {
+    let first_of_next = match quarter {
+        1..=3 => NaiveDate::from_ymd_opt(year, quarter * 3 + 1, 1),
+        4 => year.checked_add(1).and_then(|next| NaiveDate::from_ymd_opt(next, 1, 1)),
+        _ => None,
+    };
+    first_of_next.and_then(|date| date.pred_opt())
+}
+
+/// A commitment is open on a day when the session that created it had been
+/// held by then and it had not been completed by the end of that day.
+pub fn open_on(day: NaiveDate, session_date: NaiveDate, completed_on: Option<NaiveDate>) -> bool {
+    session_date <= day && completed_on.is_none_or(|completed| completed > day)
+}
+
 /// The quarter (1–4) of a date.
 pub fn quarter(date: NaiveDate) -> u32 {
     (date.month0() / 3) + 1
@@ -148,6 +164,19 @@ mod tests {
         assert!(delegate_valid(date("2026-03-01"), date("2026-01-01"), Some(date("2026-03-01"))));
         assert!(!delegate_valid(date("2026-03-02"), date("2026-01-01"), Some(date("2026-03-01"))));
         assert!(!delegate_valid(date("2025-12-31"), date("2026-01-01"), None));
+    }
+
+    #[test]
+    fn a_commitment_open_at_the_quarters_end_carries_over() {
+        assert_eq!(quarter_end(2026, 1), Some(date("2026-03-31")));
+        assert_eq!(quarter_end(2026, 4), Some(date("2026-12-31")));
+        assert_eq!(quarter_end(2026, 5), None);
+        assert_eq!(quarter_end(i32::MAX, 4), None, "a year the calendar cannot hold");
+        let end = date("2026-06-30");
+        assert!(open_on(end, date("2026-02-10"), None), "born last quarter, still open");
+        assert!(open_on(end, date("2026-02-10"), Some(date("2026-07-02"))), "completed after the end");
+        assert!(!open_on(end, date("2026-02-10"), Some(date("2026-06-30"))), "completed by the end");
+        assert!(!open_on(end, date("2026-07-01"), None), "born after the end");
     }
 
     fn instant(text: &str) -> DateTime<Utc> {

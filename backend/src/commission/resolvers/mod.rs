@@ -173,7 +173,9 @@ impl CommissionQuery {
         Ok(service(ctx)?.national_agenda(year).await?.into_iter().map(AgendaRouteNode).collect())
     }
 
-    /// Informe de seguimiento de compromisos de la secretaría técnica, de una sesión o de un trimestre.
+    /// Informe de seguimiento de compromisos de la secretaría técnica, de una sesión o de un
+    /// trimestre: los nacidos en sus sesiones y todos los que seguían abiertos al final del
+    /// trimestre, de la sesión que sea.
     async fn commitment_report(
         &self,
         ctx: &Context<'_>,

@@ -297,6 +297,10 @@ impl CommitmentNode {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Cuándo se marcó cumplido; `null` mientras no lo está.
+    async fn completed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.completed_at
+    }
 }
 
 /// Punto de la agenda.
