@@ -12,6 +12,7 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod resolvers;
+pub mod rules;
 pub mod service;
 pub mod sheet;
 mod sheet_format;

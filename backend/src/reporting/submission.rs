@@ -16,6 +16,7 @@ use super::{
     batch::Writer,
     catalogue::Catalogue,
     model::{canonical_value, parse_period, Outcome, Requirement, SubmissionRecord, ValueType},
+    rules::{period_has_begun, Range},
     sheet::{Entries, Entry, Incoming, Logged},
     sheet_store::{SheetChange, SheetKey},
 };
@@ -81,8 +82,9 @@ pub struct SubmitOutcome {
     pub replayed: bool,
 }
 
-/// Requirements never change once registered, so each instance keeps them.
-type RequirementTypes = Arc<(Requirement, HashMap<String, ValueType>)>;
+/// Requirements never change once registered, nor do their elements' types
+/// and ranges, so each instance keeps them.
+type RequirementTypes = Arc<(Requirement, HashMap<String, (ValueType, Range)>)>;
 
 #[derive(Clone)]
 pub struct Submissions {
@@ -108,7 +110,13 @@ impl Submissions {
             ServiceError::invalid(format!("no existe el requerimiento de información «{code}»"))
         })?;
         let elements = self.catalogue.data_elements_by_code(&self.db, &requirement.element_codes).await?;
-        let types = elements.into_iter().map(|(code, element)| (code, element.value_type)).collect();
+        let types = elements
+            .into_iter()
+            .map(|(code, element)| {
+                let range = Range { minimum: element.minimum, maximum: element.maximum };
+                (code, (element.value_type, range))
+            })
+            .collect();
         let entry = Arc::new((requirement, types));
         self.requirements.write().unwrap_or_else(|p| p.into_inner()).insert(code, entry.clone());
         Ok(entry)
@@ -161,6 +169,8 @@ impl Submissions {
     ) -> Result<Checker, ServiceError> {
         let entry = self.requirement_types(requirement_code).await?;
         let period = parse_period(period, entry.0.periodicity)?;
+        period_has_begun(&period, entry.0.periodicity, crate::bogota_time::today())
+            .map_err(ServiceError::invalid)?;
         Ok(Checker { reporter, period, entry, subjects: HashMap::new(), keys: HashSet::new() })
     }
 
@@ -217,7 +227,7 @@ impl Checker {
     ) -> Result<CheckedValue, ValueError> {
         let (requirement, types) = (&self.entry.0, &self.entry.1);
         let element = raw.data_element_code.trim().to_uppercase();
-        let value_type = types.get(&element).ok_or_else(|| {
+        let (value_type, range) = types.get(&element).ok_or_else(|| {
             value_error(
                 ValueField::Element,
                 format!(
@@ -229,6 +239,9 @@ impl Checker {
         })?;
         let value = canonical_value(*value_type, &raw.value)
             .map_err(|reason| value_error(ValueField::Value, reason))?;
+        range
+            .check(&value)
+            .map_err(|reason| value_error(ValueField::Value, format!("{element}: {reason}")))?;
         let (subject_code, subject_field) =
             match raw.subject_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
                 Some(code) => (
