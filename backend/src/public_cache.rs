@@ -41,7 +41,7 @@ const GENERAL_KEY: &str = "public:generation";
 const REPORTING_KEY: &str = "public:generation:reporting";
 
 /// The queries whose answers are derived from submitted values.
-const REPORTING_READS: [&str; 3] = ["requirementStatus", "reportingBurden", "dataConflicts"];
+const REPORTING_READS: [&str; 4] = ["requirementStatus", "reportingBurden", "dataConflicts", "observation"];
 /// The mutations that only add or settle submitted values.
 const REPORTING_WRITES: [&str; 3] = ["submitReport", "importSubmissions", "resolveConflict"];
 

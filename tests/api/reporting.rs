@@ -469,6 +469,38 @@ async fn values_respect_their_range_and_period(app: &TestApp) {
     assert_eq!(status["requirementStatus"]["reportedCount"], 1, "2025-T3 is the quarter 2025-Q3: {status}");
 }
 
+/// The correction history is readable: every version of an observation's
+/// value with who sent it, when, in which submission, what replaced it, and
+/// the requirements it was supplied for.
+async fn an_observation_shows_its_versions_and_provenance(app: &TestApp) {
+    let scene = scene(app).await;
+    let population = |value: &str| json!([{ "dataElementCode": "POBLACION", "value": value }]);
+    let first = submit(app, &scene.medellin, report("05001", "FISCAL", "h1", population("100"))).await;
+    submit(app, &scene.medellin, report("05001", "EDUCACION", "h2", population("100"))).await;
+    let corrected = submit(app, &scene.medellin, report("05001", "FISCAL", "h3", population("101"))).await;
+    let query = "query($id: ID!) { observation(id: $id) { id value inConflict
+        provenance { submissionId reporterCode suppliedFor }
+        versions { id number value reporterCode submissionId version status supersededBy suppliedFor submittedAt } } }";
+    let data = app.query_ok(query, json!({ "id": "05001:2025:POBLACION" })).await;
+    let observation = &data["observation"];
+    assert_eq!(observation["value"], "101", "{observation}");
+    assert_eq!(
+        observation["provenance"],
+        json!({ "submissionId": corrected["submission"]["id"], "reporterCode": "05001", "suppliedFor": ["FISCAL"] })
+    );
+    let versions = observation["versions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(versions.len(), 2, "{observation}");
+    assert_eq!(versions[0]["value"], "100");
+    assert_eq!(versions[0]["status"], "SUPERSEDED");
+    assert_eq!(versions[0]["supersededBy"], versions[1]["id"]);
+    assert_eq!(versions[0]["submissionId"], first["submission"]["id"]);
+    assert_eq!(versions[0]["suppliedFor"], json!(["FISCAL", "EDUCACION"]), "reused without a new value");
+    assert_eq!((versions[1]["version"].as_i64(), versions[1]["status"].as_str()), (Some(2), Some("ACTIVE")));
+    assert!(versions[1]["supersededBy"].is_null() && versions[1]["submittedAt"].is_string());
+    let missing = app.query_ok(query, json!({ "id": "05001:2024:POBLACION" })).await;
+    assert!(missing["observation"].is_null(), "{missing}");
+}
+
 async fn new_requirements_are_told_what_already_exists(app: &TestApp) {
     let scene = scene(app).await;
     let (_, body) = app
@@ -593,6 +625,7 @@ backend_tests!(
     bad_reports_name_the_offending_value_and_write_nothing,
     a_value_about_another_entity_is_forbidden,
     values_respect_their_range_and_period,
+    an_observation_shows_its_versions_and_provenance,
     new_requirements_are_told_what_already_exists,
     the_catalogue_keeps_versions_and_successors,
 );
