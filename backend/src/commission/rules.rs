@@ -28,6 +28,13 @@ pub fn decision_outcome(
     }
 }
 
+/// Who puts a member's vote on record: the technical secretariat, for any
+/// member (it keeps the session's record), or the member's own users, for
+/// their entity and no other.
+pub fn may_vote_for(secretariat: bool, own_organisation: Option<&str>, member: &str) -> bool {
+    secretariat || own_organisation == Some(member)
+}
+
 /// The outcome of a closed vote, frozen with the members present when it was
 /// closed: those who did not vote did not vote for, so nothing is pending.
 pub fn closed_outcome(present_at_close: u32, votes_for: u32) -> DecisionOutcome {
@@ -123,6 +130,14 @@ mod tests {
         assert_eq!(decision_outcome(5, 2, 1, 0), DecisionOutcome::Pending, "two members may still vote");
         assert_eq!(decision_outcome(4, 2, 2, 0), DecisionOutcome::Rejected);
         assert_eq!(decision_outcome(4, 3, 1, 0), DecisionOutcome::Adopted);
+    }
+
+    #[test]
+    fn members_cast_their_own_vote_and_the_secretariat_records_any() {
+        assert!(may_vote_for(true, Some("DAFP"), "DNP"), "the secretariat records");
+        assert!(may_vote_for(false, Some("DNP"), "DNP"), "a member's own user");
+        assert!(!may_vote_for(false, Some("MINHACIENDA"), "DNP"), "another member's user");
+        assert!(!may_vote_for(false, None, "DNP"), "a territorial user or an administrator");
     }
 
     #[test]
