@@ -110,6 +110,8 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
             value_type: ValueType::Integer,
             competency: "PRUEBA".into(),
             programmatic_unit: None,
+            minimum: None,
+            maximum: None,
         })
         .collect();
     state

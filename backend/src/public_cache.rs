@@ -43,10 +43,11 @@ const REPORTING_KEY: &str = "public:generation:reporting";
 /// The queries whose answers are derived from submitted values (monitoring's
 /// results too: its follower moves the generation again once it has
 /// recomputed them).
-const REPORTING_READS: [&str; 6] = [
+const REPORTING_READS: [&str; 7] = [
     "requirementStatus",
     "reportingBurden",
     "dataConflicts",
+    "observation",
     "entityIndicators",
     "departmentIndicator",
     "countryIndicator",

@@ -16,7 +16,7 @@ mod m20261201_000008_consultation;
 mod m20261201_000009_observation_sheet;
 mod m20261202_000010_sheet_compression;
 mod m20261204_000011_sheet_write_guard;
-mod m20261206_000012_decree_rules;
+mod m20261206_000012_decree_and_report_rules;
 mod m20261206_000013_monitoring;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
@@ -45,7 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_observation_sheet::Migration),
             Box::new(m20261202_000010_sheet_compression::Migration),
             Box::new(m20261204_000011_sheet_write_guard::Migration),
-            Box::new(m20261206_000012_decree_rules::Migration),
+            Box::new(m20261206_000012_decree_and_report_rules::Migration),
             Box::new(m20261206_000013_monitoring::Migration),
         ]
     }

@@ -293,6 +293,32 @@ async fn bad_offers_and_demands_are_refused_and_nothing_is_written(app: &TestApp
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
 }
 
+/// One rule for who sees a demand, in the list, alone and through its
+/// recommendations: the entity, its department and the national side.
+async fn a_demand_is_seen_by_the_same_rule_everywhere(app: &TestApp) {
+    let scene = scene(app).await;
+    published(app, &scene.dnp, offer("Catastro multipropósito", "catastro", &["05"], &[])).await;
+    let input = json!({ "input": { "entityCode": "05002", "need": "Actualizar el catastro rural",
+        "topic": "catastro", "priority": "HIGH", "capacityGap": "Sin equipo técnico" } });
+    let demand =
+        ok(app, &scene.abejorral, CREATE_DEMAND, input).await["createDemand"]["demand"]["id"].clone();
+    app.create_user("planeacion@antioquia.gov.co", Role::Territorial, Some("05"), None).await;
+    let antioquia = app.login("planeacion@antioquia.gov.co").await;
+    let one = "query($d: ID!) { demand(id: $d) { id } }";
+    let recommended = "query($d: ID!) { recommendedOffers(demandId: $d) { offer { title } } }";
+    let listed = "{ demands { totalCount } }";
+    for token in [&scene.abejorral, &antioquia, &scene.dnp] {
+        assert_eq!(ok(app, token, one, json!({ "d": demand })).await["demand"]["id"], demand);
+        let offers = ok(app, token, recommended, json!({ "d": demand })).await;
+        assert_eq!(offers["recommendedOffers"][0]["offer"]["title"], "Catastro multipropósito", "{offers}");
+        assert_eq!(ok(app, token, listed, json!({})).await["demands"]["totalCount"], 1);
+    }
+    // Another municipality sees none of it, as if it did not exist.
+    assert_eq!(ok(app, &scene.medellin, listed, json!({})).await["demands"]["totalCount"], 0);
+    assert!(ok(app, &scene.medellin, one, json!({ "d": demand })).await["demand"].is_null());
+    refused(app, &scene.medellin, recommended, json!({ "d": demand }), "NOT_FOUND").await;
+}
+
 const RECORD_DELIVERY: &str =
     "mutation($input: RecordDeliveryInput!) { recordDelivery(input: $input) { delivery { id hours } } }";
 const EVALUATE: &str = "mutation($id: ID!, $input: EvaluateDeliveryInput!) {
@@ -355,6 +381,11 @@ async fn deliveries_are_evaluated_and_counted(app: &TestApp) {
     refused(app, &scene.abejorral, EVALUATE, evaluation(6), "BAD_USER_INPUT").await;
     refused(app, &scene.medellin, EVALUATE, evaluation(5), "FORBIDDEN").await;
     refused(app, &scene.dnp, EVALUATE, evaluation(5), "FORBIDDEN").await;
+    // The department follows its municipality's demand but did not receive the assistance.
+    app.create_user("planeacion@antioquia.gov.co", Role::Territorial, Some("05"), None).await;
+    let antioquia = app.login("planeacion@antioquia.gov.co").await;
+    let message = refused(app, &antioquia, EVALUATE, evaluation(5), "FORBIDDEN").await;
+    assert!(message.contains("la entidad que la recibió"), "{message}");
     let data = ok(app, &scene.abejorral, EVALUATE, evaluation(4)).await;
     assert_eq!(
         data["evaluateDelivery"]["delivery"]["evaluation"],
@@ -445,6 +476,7 @@ backend_tests!(
     offers_are_searchable_once_published_and_gone_when_archived,
     matching_puts_the_least_capacity_first_and_explains_itself,
     bad_offers_and_demands_are_refused_and_nothing_is_written,
+    a_demand_is_seen_by_the_same_rule_everywhere,
 );
 
 /// On first start the market has offers, demands and a year of follow-up:

@@ -482,12 +482,17 @@ async fn a_closed_vote_keeps_its_outcome(app: &TestApp) {
     );
 
     // Closed with votes missing: those who did not vote did not vote for.
+    // A member's own users cast its vote; another member's users cannot.
     let data =
         ok(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Adoptar el reglamento" })).await;
     let second = data["recordDecision"]["decision"]["id"].clone();
-    for member in ["DNP", "DAFP"] {
-        ok(app, &scene.secretariat, VOTE, json!({ "d": second, "o": member, "v": "FOR" })).await;
-    }
+    let message =
+        refused(app, &scene.hacienda, VOTE, json!({ "d": second, "o": "DNP", "v": "AGAINST" }), "FORBIDDEN")
+            .await;
+    assert!(message.contains("cada miembro vota por sí"), "{message}");
+    let data = ok(app, &scene.dnp, VOTE, json!({ "d": second, "o": "DNP", "v": "FOR" })).await;
+    assert_eq!(data["recordVote"]["decision"]["votesFor"], 1, "DNP's own user cast DNP's vote");
+    ok(app, &scene.secretariat, VOTE, json!({ "d": second, "o": "DAFP", "v": "FOR" })).await;
     let data = ok(app, &scene.secretariat, close, json!({ "d": second })).await;
     assert_eq!(data["closeVote"]["decision"]["outcome"], "REJECTED", "2 of 5 present");
 }

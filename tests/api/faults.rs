@@ -81,9 +81,12 @@ async fn monthly_requirement(app: &TestApp, admin: &str, code: &str) -> [String;
     elements
 }
 
-/// The `n`-th month from January 1990 (the requirement accepts 1990 to 2100).
+/// The `n`-th month before the current one: periods to come are refused, and
+/// a century of history (from 1900) holds every month these tests send.
 fn month(n: usize) -> String {
-    format!("{}-{:02}", 1990 + n / 12, n % 12 + 1)
+    let now = chrono::Utc::now() - chrono::Duration::hours(5);
+    let months = chrono::Datelike::year(&now) as usize * 12 + chrono::Datelike::month0(&now) as usize - n;
+    format!("{}-{:02}", months / 12, months % 12 + 1)
 }
 
 async fn query(db: &DatabaseConnection, sql: &str) -> Vec<QueryResult> {

@@ -2177,6 +2177,7 @@ async fn deeply_nested_get_queries_are_refused(app: &TestApp) {
         let response = app
             .client
             .get(app.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
             .query(&[("query", query.as_str())])
             .send()
             .await

@@ -18,14 +18,23 @@ async fn post_raw(app: &TestApp, body: impl Into<reqwest::Body>, accept: Option<
     request.send().await.expect("the server answers")
 }
 
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
 async fn post_and_get_answer_graphql_response_json(app: &TestApp) {
-    let response = post_raw(app, json!({ "query": SIMPLE }).to_string(), None).await;
+    let response = post_raw(app, json!({ "query": SIMPLE }).to_string(), Some(GRAPHQL_RESPONSE)).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(content_type(&response).starts_with("application/graphql-response+json"));
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["data"]["territorialEntity"]["name"], "ANTIOQUIA");
 
-    let response = app.client.get(app.url("/graphql")).query(&[("query", SIMPLE)]).send().await.expect("GET");
+    let response = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", GRAPHQL_RESPONSE)
+        .query(&[("query", SIMPLE)])
+        .send()
+        .await
+        .expect("GET");
     assert_eq!(response.status(), StatusCode::OK);
     assert!(content_type(&response).starts_with("application/graphql-response+json"));
     let body: Value = response.json().await.expect("json");
@@ -53,8 +62,40 @@ async fn legacy_json_clients_get_json_and_200(app: &TestApp) {
     let body: Value = response.json().await.expect("json");
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
 
-    let response = post_raw(app, json!({ "query": "{ nope }" }).to_string(), None).await;
+    let response = post_raw(app, json!({ "query": "{ nope }" }).to_string(), Some(GRAPHQL_RESPONSE)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST, "graphql-response+json: invalid request is 400");
+}
+
+/// The GraphQL-over-HTTP spec's SHOULDs: a document that never executed has
+/// no `data` key; one that executed is a 200 even if its field failed; a
+/// client that does not name the new media type gets `application/json`.
+async fn responses_follow_graphql_over_http(app: &TestApp) {
+    for document in ["{ territorialEntity(code: ", "{ nope }"] {
+        let response = post_raw(app, json!({ "query": document }).to_string(), Some(GRAPHQL_RESPONSE)).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{document}");
+        let body: Value = response.json().await.expect("json");
+        assert!(body.get("data").is_none(), "never executed, so no data key: {body}");
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    }
+    let login = json!({ "query": "mutation { login(email: \"nadie@sugit.gov.co\", password: \"no es la clave\") { token } }" });
+    let response = post_raw(app, login.to_string(), Some(GRAPHQL_RESPONSE)).await;
+    assert_eq!(response.status(), StatusCode::OK, "the login executed and failed");
+    let body: Value = response.json().await.expect("json");
+    assert!(body.get("data").is_some(), "{body}");
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
+    // Every field skipped: it executed, with nothing to answer (the fuzzer found this one).
+    let skipped =
+        json!({ "query": "query($s: Boolean!) { me @skip(if: $s) { email } }", "variables": { "s": true } });
+    let response = post_raw(app, skipped.to_string(), Some(GRAPHQL_RESPONSE)).await;
+    let status = response.status();
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(status, StatusCode::OK, "it executed: {body}");
+    assert!(body.get("data").is_some() && body.get("errors").is_none(), "{body}");
+    for accept in [None, Some("*/*"), Some("application/json")] {
+        let response = post_raw(app, json!({ "query": "{ nope }" }).to_string(), accept).await;
+        assert_eq!(response.status(), StatusCode::OK, "{accept:?}");
+        assert!(content_type(&response).starts_with("application/json"), "{accept:?}");
+    }
 }
 
 async fn mutations_are_refused_over_get(app: &TestApp) {
@@ -89,8 +130,11 @@ async fn malformed_requests_get_spanish_coded_errors(app: &TestApp) {
     let body: Value = response.json().await.expect("json");
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
 
-    let (status, body) = app.graphql("{ territorialEntity(code: ", json!({})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let response =
+        post_raw(app, json!({ "query": "{ territorialEntity(code: " }).to_string(), Some(GRAPHQL_RESPONSE))
+            .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.expect("json");
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"]);
     assert!(body["errors"][0]["message"]
         .as_str()
@@ -143,8 +187,9 @@ async fn abusive_queries_are_refused_before_running(app: &TestApp) {
         "department { ".repeat(20),
         "}".repeat(20)
     );
-    let (status, body) = app.graphql(&deep, json!({})).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let response = post_raw(app, json!({ "query": deep }).to_string(), Some(GRAPHQL_RESPONSE)).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.expect("json");
     assert_eq!(error_codes(&body), ["QUERY_TOO_COMPLEX"], "depth: {body}");
 
     let costly = "{ territorialEntities(first: 100) { edges { node {
@@ -225,4 +270,5 @@ backend_tests!(
     health_and_readiness,
     every_response_carries_a_request_id,
     the_home_page_is_spanish_and_searches_municipalities,
+    responses_follow_graphql_over_http,
 );

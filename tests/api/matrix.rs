@@ -377,6 +377,15 @@ fn secretariat_only(who: Who, _: Scope) -> Expect {
     }
 }
 
+/// The secretariat for any member, or a national user for its own organisation.
+fn secretariat_or_own_national(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Secretariat, _) | (Who::National, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
 fn unique(prefix: &str) -> String {
     format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
 }
@@ -699,13 +708,15 @@ const RULES: &[Rule] = &[
     },
     Rule {
         mutation: "recordVote",
-        scopes: &[Scope::Own],
-        expect: secretariat_only,
-        case: |fx, who, _| {
+        scopes: &[Scope::Own, Scope::Other],
+        expect: secretariat_or_own_national,
+        case: |fx, who, scope| {
             Box::pin(async move {
+                // The national user is DNP's: it casts DNP's vote, not APC's.
+                let member = if scope == Scope::Own { "DNP" } else { "APC" };
                 Case {
-                    query: "mutation($d: ID!) { recordVote(decisionId: $d, organisationCode: \"DNP\", vote: FOR) { decision { votesFor } } }",
-                    variables: json!({ "d": fx.decision().await }),
+                    query: "mutation($d: ID!, $o: String!) { recordVote(decisionId: $d, organisationCode: $o, vote: FOR) { decision { votesFor } } }",
+                    variables: json!({ "d": fx.decision().await, "o": member }),
                     token: fx.token(who).await,
                 }
             })
@@ -757,11 +768,7 @@ const RULES: &[Rule] = &[
     Rule {
         mutation: "updateCommitment",
         scopes: &[Scope::Own, Scope::Other],
-        expect: |who, scope| match (who, scope) {
-            (Who::Anonymous, _) => UNAUTHENTICATED,
-            (Who::Secretariat, _) | (Who::National, Scope::Own) => Allowed,
-            _ => FORBIDDEN,
-        },
+        expect: secretariat_or_own_national,
         case: |fx, who, scope| {
             Box::pin(async move {
                 // The national user is DNP's: "own" commitments are DNP's, "other" ones Hacienda's.

@@ -393,6 +393,114 @@ async fn a_value_about_another_entity_is_forbidden(app: &TestApp) {
     assert_eq!(rejected[1]["column"], "sujeto", "{body}");
 }
 
+/// Values are checked against the element's admissible range and the
+/// period must have begun; numbers are read as Colombians write them.
+async fn values_respect_their_range_and_period(app: &TestApp) {
+    let scene = scene(app).await;
+    let refusals = [
+        (json!([{ "dataElementCode": "POBLACION", "value": "-3700" }]), "2025", "mínimo"),
+        (json!([{ "dataElementCode": "POBLACION", "value": "-3.700" }]), "2025", "mínimo"),
+        (json!([{ "dataElementCode": "RECAUDO", "value": "20.500" }]), "2025", "ambiguo"),
+        (json!([{ "dataElementCode": "POBLACION", "value": "100" }]), "2030", "aún no ha comenzado"),
+    ];
+    for (values, period, named) in refusals {
+        let mut variables = report("05001", "FISCAL", "out-of-range", values);
+        variables["input"]["period"] = json!(period);
+        let (_, body) = app.graphql_as(Some(&scene.medellin), SUBMIT, variables).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(named), "«{named}» in: {message}");
+    }
+    assert_eq!(status(app, "05001", "FISCAL").await["missingCount"], 2, "nothing was written");
+
+    let values = json!([{ "dataElementCode": "POBLACION", "value": "20.500" }, { "dataElementCode": "RECAUDO", "value": "20.500,75" }]);
+    let data = submit(app, &scene.medellin, report("05001", "FISCAL", "colombian", values)).await;
+    assert_eq!(data["values"][0]["value"], "20500");
+    assert_eq!(data["values"][1]["value"], "20500.75");
+
+    // A quarterly requirement with declared ranges; quarters are written 2025-T3.
+    let register = "mutation($input: RegisterRequirementInput!) { registerRequirement(input: $input) { requirement { code } } }";
+    let element = |code: &str, value_type: &str, minimum: Value, maximum: Value| {
+        json!({ "code": code, "name": code,
+        "description": code, "unit": "unidades", "valueType": value_type, "competency": "AGUA", "minimum": minimum, "maximum": maximum })
+    };
+    let input = |elements: Value| {
+        json!({ "input": { "code": "AGUA", "name": "Reporte de agua", "issuerCode": "MINVIVIENDA",
+        "legalBasis": "Ley 142 de 1994", "periodicity": "QUARTERLY", "entityKinds": ["MUNICIPALITY", "DISTRICT"], "newDataElements": elements } })
+    };
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.admin),
+            register,
+            input(json!([element("CONSUMO", "NUMBER", json!(10), json!(1))])),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "minimum above maximum: {body}");
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.admin),
+            register,
+            input(json!([
+                element("CONSUMO", "NUMBER", json!(0), json!(1000)),
+                element("COBERTURA", "PERCENTAGE", Value::Null, Value::Null),
+            ])),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let data = app
+        .query_ok("{ dataElements(first: 50) { edges { node { code minimum maximum } } } }", json!({}))
+        .await;
+    let edges = data["dataElements"]["edges"].as_array().cloned().unwrap_or_default();
+    let range = |code: &str| edges.iter().find(|e| e["node"]["code"] == code).map(|e| e["node"].clone());
+    assert_eq!(range("CONSUMO"), Some(json!({ "code": "CONSUMO", "minimum": 0.0, "maximum": 1000.0 })));
+    assert_eq!(range("COBERTURA"), Some(json!({ "code": "COBERTURA", "minimum": 0.0, "maximum": 100.0 })));
+    assert_eq!(range("POBLACION"), Some(json!({ "code": "POBLACION", "minimum": 0.0, "maximum": null })));
+    let quarterly = |key: &str, value: &str| {
+        let mut variables =
+            report("05001", "AGUA", key, json!([{ "dataElementCode": "CONSUMO", "value": value }]));
+        variables["input"]["period"] = json!("2025-T3");
+        variables
+    };
+    let (_, body) = app.graphql_as(Some(&scene.medellin), SUBMIT, quarterly("agua-1", "1.000,5")).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "above the maximum: {body}");
+    let data = submit(app, &scene.medellin, quarterly("agua-2", "999,5")).await;
+    assert_eq!(data["values"][0]["value"], "999.5");
+    let status = app.query_ok(STATUS, json!({ "e": "05001", "r": "AGUA", "p": "2025-Q3" })).await;
+    assert_eq!(status["requirementStatus"]["reportedCount"], 1, "2025-T3 is the quarter 2025-Q3: {status}");
+}
+
+/// The correction history is readable: every version of an observation's
+/// value with who sent it, when, in which submission, what replaced it, and
+/// the requirements it was supplied for.
+async fn an_observation_shows_its_versions_and_provenance(app: &TestApp) {
+    let scene = scene(app).await;
+    let population = |value: &str| json!([{ "dataElementCode": "POBLACION", "value": value }]);
+    let first = submit(app, &scene.medellin, report("05001", "FISCAL", "h1", population("100"))).await;
+    submit(app, &scene.medellin, report("05001", "EDUCACION", "h2", population("100"))).await;
+    let corrected = submit(app, &scene.medellin, report("05001", "FISCAL", "h3", population("101"))).await;
+    let query = "query($id: ID!) { observation(id: $id) { id value inConflict
+        provenance { submissionId reporterCode suppliedFor }
+        versions { id number value reporterCode submissionId version status supersededBy suppliedFor submittedAt } } }";
+    let data = app.query_ok(query, json!({ "id": "05001:2025:POBLACION" })).await;
+    let observation = &data["observation"];
+    assert_eq!(observation["value"], "101", "{observation}");
+    assert_eq!(
+        observation["provenance"],
+        json!({ "submissionId": corrected["submission"]["id"], "reporterCode": "05001", "suppliedFor": ["FISCAL"] })
+    );
+    let versions = observation["versions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(versions.len(), 2, "{observation}");
+    assert_eq!(versions[0]["value"], "100");
+    assert_eq!(versions[0]["status"], "SUPERSEDED");
+    assert_eq!(versions[0]["supersededBy"], versions[1]["id"]);
+    assert_eq!(versions[0]["submissionId"], first["submission"]["id"]);
+    assert_eq!(versions[0]["suppliedFor"], json!(["FISCAL", "EDUCACION"]), "reused without a new value");
+    assert_eq!((versions[1]["version"].as_i64(), versions[1]["status"].as_str()), (Some(2), Some("ACTIVE")));
+    assert!(versions[1]["supersededBy"].is_null() && versions[1]["submittedAt"].is_string());
+    let missing = app.query_ok(query, json!({ "id": "05001:2024:POBLACION" })).await;
+    assert!(missing["observation"].is_null(), "{missing}");
+}
+
 async fn new_requirements_are_told_what_already_exists(app: &TestApp) {
     let scene = scene(app).await;
     let (_, body) = app
@@ -516,6 +624,8 @@ backend_tests!(
     writers_racing_on_one_sheet_lose_no_value,
     bad_reports_name_the_offending_value_and_write_nothing,
     a_value_about_another_entity_is_forbidden,
+    values_respect_their_range_and_period,
+    an_observation_shows_its_versions_and_provenance,
     new_requirements_are_told_what_already_exists,
     the_catalogue_keeps_versions_and_successors,
 );

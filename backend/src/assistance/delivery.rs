@@ -131,9 +131,11 @@ impl AssistanceService {
             .one(&transaction)
             .await?
             .ok_or_else(|| ServiceError::NotFound("no existe la demanda de esa entrega".into()))?;
-        let department = self.department_of(&demand.entity_code).await?;
-        if !rules::may_evaluate_delivery(user, &demand.entity_code, department.as_deref()) {
-            return Err(ServiceError::Forbidden("evaluar entregas recibidas por otra entidad"));
+        if !rules::may_evaluate_delivery(user, &demand.entity_code) {
+            return Err(ServiceError::Denied(format!(
+                "no tiene permiso para evaluar esta entrega: la evalúa una sola vez la entidad que la recibió ({})",
+                demand.entity_code
+            )));
         }
         if evaluation::Entity::find_by_id(delivery_id).one(&transaction).await?.is_some() {
             return Err(ServiceError::Conflict("esa entrega ya fue evaluada".into()));

@@ -38,11 +38,19 @@ pub fn may_manage_demand(user: &AuthUser, entity_code: &str, entity_department: 
     user.role == Role::Admin || rules::may_write_for_entity(user, entity_code, entity_department)
 }
 
-/// Only the receiving entity's own teams (a department's also for its
-/// municipalities) say how the assistance went: not the offering side, not an
-/// administrator on their behalf.
-pub fn may_evaluate_delivery(user: &AuthUser, entity_code: &str, entity_department: Option<&str>) -> bool {
-    user.role == Role::Territorial && rules::may_write_for_entity(user, entity_code, entity_department)
+/// Who sees a demand: the teams who manage it (the entity's and its
+/// department's) and the side that offers and follows assistance (national
+/// entities, the secretariat, administrators). One rule for the list, one
+/// demand and its recommendations.
+pub fn may_see_demand(user: &AuthUser, entity_code: &str, entity_department: Option<&str>) -> bool {
+    user.role != Role::Territorial || may_manage_demand(user, entity_code, entity_department)
+}
+
+/// Only the receiving entity's own teams say how the assistance went, once:
+/// not the offering side, not an administrator on their behalf, and not the
+/// department, which follows its municipalities' demands but did not receive it.
+pub fn may_evaluate_delivery(user: &AuthUser, entity_code: &str) -> bool {
+    user.role == Role::Territorial && user.entity_code.as_deref() == Some(entity_code)
 }
 
 /// Hours one delivery may last: a long workshop, not a contract.
@@ -141,5 +149,25 @@ mod tests {
         assert!(may_manage_demand(&antioquia, "05002", Some("05")));
         assert!(!may_manage_demand(&antioquia, "52835", Some("52")));
         assert!(!may_manage_demand(&user(Role::National, None, Some("DNP")), "05002", Some("05")));
+    }
+
+    #[test]
+    fn demands_are_seen_by_their_teams_and_the_national_side() {
+        let envigado = user(Role::Territorial, Some("05266"), None);
+        assert!(!may_see_demand(&envigado, "05002", Some("05")), "another municipality's");
+        assert!(may_see_demand(&user(Role::Territorial, Some("05"), None), "05002", Some("05")));
+        assert!(may_see_demand(&user(Role::National, None, Some("DNP")), "05002", Some("05")));
+        assert!(may_see_demand(&user(Role::Secretariat, None, Some("DAFP")), "05002", Some("05")));
+    }
+
+    #[test]
+    fn only_the_receiving_entity_evaluates() {
+        assert!(may_evaluate_delivery(&user(Role::Territorial, Some("05002"), None), "05002"));
+        assert!(
+            !may_evaluate_delivery(&user(Role::Territorial, Some("05"), None), "05002"),
+            "its department"
+        );
+        assert!(!may_evaluate_delivery(&user(Role::Admin, None, None), "05002"));
+        assert!(!may_evaluate_delivery(&user(Role::National, None, Some("DNP")), "05002"));
     }
 }

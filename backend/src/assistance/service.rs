@@ -333,19 +333,24 @@ impl AssistanceService {
             query = query.filter(demand::Column::Status.eq(status.as_db()));
         }
         let rows: Vec<Demand> = query.all(&self.db).await?.into_iter().map(Demand::from).collect();
-        let visible = if user.role == crate::authorisation::Role::Territorial {
-            let codes: Vec<String> = rows.iter().map(|d| d.entity_code.clone()).collect();
-            let entities = self.territory.find_many(&codes).await?;
-            rows.into_iter()
-                .filter(|d| {
-                    let department = entities.get(&d.entity_code).and_then(|e| e.department_code.as_deref());
-                    rules::may_manage_demand(user, &d.entity_code, department)
-                })
-                .collect()
-        } else {
-            rows
-        };
+        let codes: Vec<String> = rows.iter().map(|d| d.entity_code.clone()).collect();
+        let entities = self.territory.find_many(&codes).await?;
+        let visible = rows
+            .into_iter()
+            .filter(|d| {
+                let department = entities.get(&d.entity_code).and_then(|e| e.department_code.as_deref());
+                rules::may_see_demand(user, &d.entity_code, department)
+            })
+            .collect();
         Ok(newest_first(visible, page, |d| (d.created_at, d.id)))
+    }
+
+    /// One demand, if the actor may see it (`rules::may_see_demand`, as the list).
+    pub async fn visible_demand(&self, actor: &Actor, id: Uuid) -> Result<Option<Demand>, ServiceError> {
+        let user = access_rules::require_user(actor, "consultar demandas")?;
+        let Some(found) = self.demand(id).await? else { return Ok(None) };
+        let department = self.department_of(&found.entity_code).await?;
+        Ok(rules::may_see_demand(user, &found.entity_code, department.as_deref()).then_some(found))
     }
 
     /// Whether any offer exists (the demo loads only into an empty market).

@@ -28,6 +28,13 @@ pub fn decision_outcome(
     }
 }
 
+/// Who puts a member's vote on record: the technical secretariat, for any
+/// member (it keeps the session's record), or the member's own users, for
+/// their entity and no other.
+pub fn may_vote_for(secretariat: bool, own_organisation: Option<&str>, member: &str) -> bool {
+    secretariat || own_organisation == Some(member)
+}
+
 /// The outcome of a closed vote, frozen with the members present when it was
 /// closed: those who did not vote did not vote for, so nothing is pending.
 pub fn closed_outcome(present_at_close: u32, votes_for: u32) -> DecisionOutcome {
@@ -51,7 +58,7 @@ pub fn effective_status(status: CommitmentStatus, due: NaiveDate, today: NaiveDa
 pub fn quarter_end(year: i32, quarter: u32) -> Option<NaiveDate> {
     let first_of_next = match quarter {
         1..=3 => NaiveDate::from_ymd_opt(year, quarter * 3 + 1, 1),
-        4 => NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        4 => year.checked_add(1).and_then(|next| NaiveDate::from_ymd_opt(next, 1, 1)),
         _ => None,
     };
     first_of_next.and_then(|date| date.pred_opt())
@@ -126,6 +133,14 @@ mod tests {
     }
 
     #[test]
+    fn members_cast_their_own_vote_and_the_secretariat_records_any() {
+        assert!(may_vote_for(true, Some("DAFP"), "DNP"), "the secretariat records");
+        assert!(may_vote_for(false, Some("DNP"), "DNP"), "a member's own user");
+        assert!(!may_vote_for(false, Some("MINHACIENDA"), "DNP"), "another member's user");
+        assert!(!may_vote_for(false, None, "DNP"), "a territorial user or an administrator");
+    }
+
+    #[test]
     fn a_closed_vote_decides_with_the_members_present_at_its_close() {
         assert_eq!(closed_outcome(4, 2), DecisionOutcome::Rejected, "2–2 is no majority");
         assert_eq!(closed_outcome(5, 3), DecisionOutcome::Adopted);
@@ -171,6 +186,7 @@ mod tests {
         assert_eq!(quarter_end(2026, 1), Some(date("2026-03-31")));
         assert_eq!(quarter_end(2026, 4), Some(date("2026-12-31")));
         assert_eq!(quarter_end(2026, 5), None);
+        assert_eq!(quarter_end(i32::MAX, 4), None, "a year the calendar cannot hold");
         let end = date("2026-06-30");
         assert!(open_on(end, date("2026-02-10"), None), "born last quarter, still open");
         assert!(open_on(end, date("2026-02-10"), Some(date("2026-07-02"))), "completed after the end");

@@ -541,7 +541,8 @@ impl CommissionService {
         self.decision(row.id).await
     }
 
-    /// Records one member's vote: members with vote only, present, once.
+    /// Records one member's vote: members with vote only, present, once, while
+    /// the vote is open; by the secretariat or by the member's own users.
     #[tracing::instrument(name = "commission.record_vote", skip_all)]
     pub async fn record_vote(
         &self,
@@ -550,8 +551,13 @@ impl CommissionService {
         organisation_code: &str,
         choice: VoteChoice,
     ) -> Result<Decision, ServiceError> {
-        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let user = access_rules::require_user(actor, "votar las decisiones de la Comisión")?;
         let code = organisation_code.trim().to_uppercase();
+        if !rules::may_vote_for(user.role == Role::Secretariat, user.organisation_code.as_deref(), &code) {
+            return Err(ServiceError::Forbidden(
+                "votar en nombre de otra entidad (cada miembro vota por sí; la secretaría técnica registra los votos)",
+            ));
+        }
         let found = decision::Entity::find_by_id(decision_id)
             .one(&self.db)
             .await?

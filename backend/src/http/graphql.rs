@@ -1,6 +1,6 @@
 //! GraphQL over HTTP: POST (single or batched JSON) and GET (queries only),
-//! answered as `application/graphql-response+json` unless the client asks for
-//! plain JSON. Everything refused before execution carries a Spanish message
+//! answered as `application/graphql-response+json` when the client names it,
+//! plain JSON otherwise. Everything refused before execution carries a Spanish message
 //! and a code of the contract.
 
 use std::net::SocketAddr;
@@ -45,9 +45,12 @@ enum Format {
 }
 
 impl Format {
+    /// GraphQL over HTTP: a client that names `application/graphql-response+json`
+    /// gets it; `application/json`, `*/*` or no `Accept` at all get
+    /// `application/json`, which every client written before that type reads.
     fn negotiate(headers: &HeaderMap) -> Self {
         let accept = headers.get(ACCEPT).and_then(|value| value.to_str().ok()).unwrap_or("");
-        if accept.contains("application/graphql-response+json") || !accept.contains("application/json") {
+        if accept.to_ascii_lowercase().contains("application/graphql-response+json") {
             Self::GraphqlResponseJson
         } else {
             Self::Json
@@ -247,7 +250,7 @@ async fn answer(state: &AppState, caller: &Caller, format: Format, request: Grap
     let response = execute(state, caller, request).await;
     let storable = response.errors.is_empty();
     let status = status_of(&response, format);
-    let body = match serde_json::to_string(&response) {
+    let body = match body_of(&response, format) {
         Ok(body) => body,
         Err(error) => {
             tracing::error!(%error, "no se pudo serializar la respuesta");
@@ -397,29 +400,59 @@ fn operation(request: &GraphqlRequest) -> Option<Operation> {
 }
 
 fn respond(format: Format, response: BatchResponse) -> Response {
-    let status = match &response {
-        BatchResponse::Single(single) => status_of(single, format),
-        BatchResponse::Batch(_) => StatusCode::OK,
-    };
-    json_response(format, status, &response)
+    match response {
+        BatchResponse::Single(single) => single_response(format, status_of(&single, format), &single),
+        batch => json_response(format, StatusCode::OK, &batch),
+    }
 }
 
-/// With graphql-response+json, a request that never executed (no data) is a 400.
+fn single_response(format: Format, status: StatusCode, response: &GraphqlResponse) -> Response {
+    match body_of(response, format) {
+        Ok(body) => (status, [(CONTENT_TYPE, format.content_type())], body).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "no se pudo serializar la respuesta");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error interno del servidor").into_response()
+        }
+    }
+}
+
+/// Whether the operation ran: it produced data, or a resolver failed (its
+/// error has a path), or nothing failed at all (every field skipped by
+/// `@skip`/`@include` leaves no data, yet it ran). A document that did not
+/// parse or validate, or that the limits refused, has errors and none of these.
+fn executed(response: &GraphqlResponse) -> bool {
+    response.data != async_graphql::Value::Null
+        || response.errors.is_empty()
+        || response.errors.iter().any(|error| !error.path.is_empty())
+}
+
+/// With graphql-response+json, a request that never executed is a 400; one
+/// that did is a 200 even when its only field failed (a wrong password).
 fn status_of(response: &GraphqlResponse, format: Format) -> StatusCode {
-    if format == Format::GraphqlResponseJson
-        && response.data == async_graphql::Value::Null
-        && !response.errors.is_empty()
-    {
+    if format == Format::GraphqlResponseJson && !executed(response) {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
     }
 }
 
+/// The answer's JSON. With graphql-response+json, a request that never
+/// executed carries no `data` key at all (GraphQL over HTTP): `data: null`
+/// would say it ran and failed.
+fn body_of(response: &GraphqlResponse, format: Format) -> serde_json::Result<String> {
+    let mut value = serde_json::to_value(response)?;
+    if format == Format::GraphqlResponseJson && !executed(response) {
+        if let Some(object) = value.as_object_mut() {
+            object.remove("data");
+        }
+    }
+    serde_json::to_string(&value)
+}
+
 /// An answer for a request refused before any GraphQL ran.
 fn refuse(format: Format, status: StatusCode, code: ErrorCode, message: String) -> Response {
     let error: ServerError = coded(code, message);
-    json_response(format, status, &GraphqlResponse::from_errors(vec![error]))
+    single_response(format, status, &GraphqlResponse::from_errors(vec![error]))
 }
 
 fn refuse_with(format: Format, refusal: Refusal) -> Response {
@@ -427,7 +460,7 @@ fn refuse_with(format: Format, refusal: Refusal) -> Response {
     if let (Some(seconds), Some(extensions)) = (refusal.retry_after, error.extensions.as_mut()) {
         extensions.set("retryAfter", seconds);
     }
-    let mut response = json_response(format, refusal.status, &GraphqlResponse::from_errors(vec![error]));
+    let mut response = single_response(format, refusal.status, &GraphqlResponse::from_errors(vec![error]));
     if let Some(seconds) = refusal.retry_after {
         response.headers_mut().insert("retry-after", HeaderValue::from(seconds));
     }

@@ -33,10 +33,13 @@ pub struct NewDataElement {
     pub value_type: ValueType,
     pub competency: String,
     pub programmatic_unit: Option<String>,
+    /// The admissible range; the type's defaults apply (`reporting::rules::Range`).
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
 }
 
-/// Changes to a data element; `None` keeps a field. The value type never
-/// changes: values already reported were checked against it.
+/// Changes to a data element; `None` keeps a field. The value type and the
+/// range never change: values already reported were checked against them.
 #[derive(Debug, Clone, Default)]
 pub struct DataElementChanges {
     pub name: Option<String>,
@@ -112,7 +115,11 @@ fn required_text(raw: &str, field: &str, max: usize) -> Result<String, ServiceEr
 
 impl NewDataElement {
     fn validated(self) -> Result<Self, ServiceError> {
+        let range = super::rules::Range::declared(self.value_type, self.minimum, self.maximum)
+            .map_err(|reason| ServiceError::invalid(format!("elemento {}: {reason}", self.code.trim())))?;
         Ok(Self {
+            minimum: range.minimum,
+            maximum: range.maximum,
             code: parse_code(&self.code, "elemento de datos")?,
             name: required_text(&self.name, "name", 200)?,
             description: required_text(&self.description, "description", 2_000)?,
@@ -536,6 +543,8 @@ async fn insert_element(
         status: Set(ElementStatus::Active.as_db().to_owned()),
         successor_code: Set(None),
         updated_at: Set(Utc::now()),
+        minimum: Set(new.minimum),
+        maximum: Set(new.maximum),
     }
     .insert(connection)
     .await

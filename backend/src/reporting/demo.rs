@@ -351,6 +351,8 @@ pub async fn load(access: &AccessService, reporting: &ReportingService) -> Resul
                 value_type: e.4,
                 competency: e.5.into(),
                 programmatic_unit: None,
+                minimum: None,
+                maximum: None,
             })
             .collect();
         let new_requirement = NewRequirement {

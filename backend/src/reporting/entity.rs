@@ -13,6 +13,8 @@ sea_table!(data_element, "data_element", {
     pub status: String,
     pub successor_code: Option<String>,
     pub updated_at: DateTimeUtc,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
 });
 
 sea_table!(information_requirement, "information_requirement", {
@@ -83,6 +85,8 @@ impl From<data_element::Model> for DataElement {
             programmatic_unit: row.programmatic_unit,
             successor_code: row.successor_code,
             updated_at: row.updated_at,
+            minimum: row.minimum,
+            maximum: row.maximum,
         }
     }
 }

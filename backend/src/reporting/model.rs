@@ -10,9 +10,10 @@ use crate::error::ServiceError;
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ValueType {
-    /// Número con decimales («.» o «,» como separador decimal, sin separador de miles).
+    /// Número con decimales, escrito como en Colombia (`20.500,75`) o con punto decimal
+    /// (`20500.75`); `20.500` es ambiguo y se rechaza: escriba `20500` o `20,5`.
     Number,
-    /// Número entero.
+    /// Número entero (`20500` o `20.500`); no negativo salvo que el elemento declare otro mínimo.
     Integer,
     /// Porcentaje entre 0 y 100.
     Percentage,
@@ -32,7 +33,7 @@ pub enum Periodicity {
     Annual,
     /// Semestral: periodo «2025-S1».
     Semester,
-    /// Trimestral: periodo «2025-Q3».
+    /// Trimestral: periodo «2025-T3» (también «2025-Q3»).
     Quarterly,
     /// Mensual: periodo «2025-07».
     Monthly,
@@ -80,6 +81,9 @@ pub struct DataElement {
     pub status: ElementStatus,
     pub successor_code: Option<String>,
     pub updated_at: DateTime<Utc>,
+    /// The admissible range, fixed at creation like the value type.
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
 }
 
 /// An information requirement issued by a national organisation.
@@ -98,11 +102,12 @@ pub struct Requirement {
 
 /// Checks a period against a periodicity and returns it normalised.
 pub fn parse_period(raw: &str, periodicity: Periodicity) -> Result<String, ServiceError> {
-    let period = raw.trim().to_uppercase();
+    // Quarters are «trimestres» in Spanish: 2025-T3 is stored as 2025-Q3, as always.
+    let period = raw.trim().to_uppercase().replace("-T", "-Q");
     let expected = match periodicity {
         Periodicity::Annual => "AAAA (p. ej. 2025)",
         Periodicity::Semester => "AAAA-S1 o AAAA-S2",
-        Periodicity::Quarterly => "AAAA-Q1 a AAAA-Q4",
+        Periodicity::Quarterly => "AAAA-T1 a AAAA-T4 (p. ej. 2025-T3)",
         Periodicity::Monthly => "AAAA-MM (p. ej. 2025-07)",
     };
     let invalid = || {
@@ -115,7 +120,9 @@ pub fn parse_period(raw: &str, periodicity: Periodicity) -> Result<String, Servi
         Some((year, rest)) => (year, Some(rest)),
         None => (period.as_str(), None),
     };
-    let year_ok = year.len() == 4 && year.parse::<u16>().is_ok_and(|y| (1990..=2100).contains(&y));
+    // Historical series reach back a century; periods to come are refused by
+    // `rules::period_has_begun`, which knows today's date.
+    let year_ok = year.len() == 4 && year.parse::<u16>().is_ok_and(|y| (1900..=2100).contains(&y));
     if !year_ok {
         return Err(invalid());
     }
@@ -139,17 +146,13 @@ pub fn parse_period(raw: &str, periodicity: Periodicity) -> Result<String, Servi
 pub fn canonical_value(value_type: ValueType, raw: &str) -> Result<String, String> {
     let text = raw.trim();
     match value_type {
-        ValueType::Number => canonical_decimal(text),
-        ValueType::Integer => {
-            let digits = text.strip_prefix('-').unwrap_or(text);
-            if !digits.is_empty() && digits.len() <= 18 && digits.bytes().all(|b| b.is_ascii_digit()) {
-                canonical_decimal(text)
-            } else {
-                Err(format!("«{text}» no es un número entero"))
-            }
-        }
+        ValueType::Number => canonical_decimal(text, false),
+        ValueType::Integer => match canonical_decimal(text, true) {
+            Ok(whole) if !whole.contains('.') && whole.trim_start_matches('-').len() <= 18 => Ok(whole),
+            _ => Err(format!("«{text}» no es un número entero")),
+        },
         ValueType::Percentage => {
-            let canonical = canonical_decimal(text)?;
+            let canonical = canonical_decimal(text, false)?;
             let value: f64 = canonical.parse().map_err(|_| format!("«{text}» no es un porcentaje"))?;
             if (0.0..=100.0).contains(&value) {
                 Ok(canonical)
@@ -176,23 +179,11 @@ pub fn canonical_value(value_type: ValueType, raw: &str) -> Result<String, Strin
     }
 }
 
-/// A decimal without thousands separators, written canonically: no leading
-/// zeros, no trailing fractional zeros, "." as separator, no "-0".
-fn canonical_decimal(text: &str) -> Result<String, String> {
-    let not_a_number =
-        || format!("«{text}» no es un número (use «.» o «,» para los decimales y ningún separador de miles)");
-    let (negative, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let (integer, fraction) = match unsigned.find(['.', ',']) {
-        Some(at) => (&unsigned[..at], &unsigned[at + 1..]),
-        None => (unsigned, ""),
-    };
-    let digits_only = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
-    if (integer.is_empty() && fraction.is_empty()) || !digits_only(integer) || !digits_only(fraction) {
-        return Err(not_a_number());
-    }
+/// A number as Colombians write it (`super::numbers::number_parts`), written
+/// canonically: no thousands separators, no leading zeros, no trailing
+/// fractional zeros, "." as decimal separator, no "-0".
+fn canonical_decimal(text: &str, whole: bool) -> Result<String, String> {
+    let (negative, integer, fraction) = super::numbers::number_parts(text, whole)?;
     if integer.len() + fraction.len() > 30 {
         return Err(format!("«{text}» tiene demasiados dígitos"));
     }
@@ -257,6 +248,7 @@ mod tests {
         assert_eq!(parse_period("2025", Periodicity::Annual).expect("valid"), "2025");
         assert_eq!(parse_period(" 2025-s1 ", Periodicity::Semester).expect("valid"), "2025-S1");
         assert_eq!(parse_period("2025-q4", Periodicity::Quarterly).expect("valid"), "2025-Q4");
+        assert_eq!(parse_period("2025-T3", Periodicity::Quarterly).expect("valid"), "2025-Q3");
         assert_eq!(parse_period("2025-07", Periodicity::Monthly).expect("valid"), "2025-07");
         for (bad, periodicity) in [
             ("2025-07", Periodicity::Annual),
@@ -282,10 +274,12 @@ mod tests {
             ("+7", "7"),
             (",5", "0.5"),
             ("12.", "12"),
+            ("1.500.000", "1500000"),
+            ("20.500,75", "20500.75"),
         ] {
             assert_eq!(canonical_value(ValueType::Number, raw).as_deref(), Ok(canonical), "{raw}");
         }
-        for bad in ["", "abc", "1.500.000", "1,5,3", "1e5", "-", "5 000"] {
+        for bad in ["", "abc", "20.500", "1,5,3", "1e5", "-", "5 000"] {
             assert!(canonical_value(ValueType::Number, bad).is_err(), "{bad}");
         }
     }
@@ -294,6 +288,12 @@ mod tests {
     fn each_type_is_checked() {
         assert_eq!(canonical_value(ValueType::Integer, "0042").as_deref(), Ok("42"));
         assert!(canonical_value(ValueType::Integer, "4.2").is_err());
+        assert_eq!(canonical_value(ValueType::Integer, "20.500").as_deref(), Ok("20500"));
+        assert_eq!(
+            canonical_value(ValueType::Integer, "-3.700").as_deref(),
+            Ok("-3700"),
+            "the range refuses it"
+        );
         assert_eq!(canonical_value(ValueType::Percentage, "99,50").as_deref(), Ok("99.5"));
         assert!(canonical_value(ValueType::Percentage, "100.1").is_err());
         assert_eq!(canonical_value(ValueType::Boolean, "Sí").as_deref(), Ok("true"));

@@ -242,6 +242,15 @@ impl Status {
         after.ok_or_else(not_found)
     }
 
+    /// One observation with every value it held; `None` when nothing was reported for its key.
+    #[tracing::instrument(name = "reporting.observation", skip_all)]
+    pub async fn observation(&self, id: &str) -> Result<Option<(ObservationKey, Entry)>, ServiceError> {
+        let Some(key) = ObservationKey::parse(id) else { return Ok(None) };
+        let mut sheets = read_sheets(&self.db, [key.subject.as_str()], &key.period).await?;
+        let entry = sheets.remove(&key.subject).and_then(|mut sheet| sheet.entries.0.remove(&key.element));
+        Ok(entry.map(|entry| (key, entry)))
+    }
+
     /// Observations in conflict, by subject, period and element.
     #[tracing::instrument(name = "reporting.conflicts", skip_all)]
     pub async fn conflicts(

@@ -15,6 +15,7 @@ use super::{
     catalogue::Catalogue,
     decision::{content_hash, CheckedValue, Report},
     model::{canonical_value, parse_period, Requirement, ValueType},
+    rules::{period_has_begun, Range},
 };
 use crate::{
     authorisation::{rules, Actor, Role},
@@ -43,8 +44,9 @@ pub struct ReportInput {
     pub values: Vec<ReportValue>,
 }
 
-/// Requirements never change once registered, so each instance keeps them.
-type RequirementTypes = Arc<(Requirement, HashMap<String, ValueType>)>;
+/// Requirements never change once registered, nor do their elements' types
+/// and ranges, so each instance keeps them.
+type RequirementTypes = Arc<(Requirement, HashMap<String, (ValueType, Range)>)>;
 
 #[derive(Clone)]
 pub struct Submissions {
@@ -70,7 +72,13 @@ impl Submissions {
             ServiceError::invalid(format!("no existe el requerimiento de información «{code}»"))
         })?;
         let elements = self.catalogue.data_elements_by_code(&self.db, &requirement.element_codes).await?;
-        let types = elements.into_iter().map(|(code, element)| (code, element.value_type)).collect();
+        let types = elements
+            .into_iter()
+            .map(|(code, element)| {
+                let range = Range { minimum: element.minimum, maximum: element.maximum };
+                (code, (element.value_type, range))
+            })
+            .collect();
         let entry = Arc::new((requirement, types));
         self.requirements.write().unwrap_or_else(|p| p.into_inner()).insert(code, entry.clone());
         Ok(entry)
@@ -131,6 +139,8 @@ impl Submissions {
             .map_err(|error| (HeaderField::Requirement, error))?;
         let period =
             parse_period(period, entry.0.periodicity).map_err(|error| (HeaderField::Period, error))?;
+        period_has_begun(&period, entry.0.periodicity, crate::bogota_time::today())
+            .map_err(|reason| (HeaderField::Period, ServiceError::invalid(reason)))?;
         Ok(Checker { reporter, period, entry, subjects: HashMap::new(), keys: HashSet::new() })
     }
 
@@ -194,7 +204,7 @@ impl Checker {
     ) -> Result<CheckedValue, ValueError> {
         let (requirement, types) = (&self.entry.0, &self.entry.1);
         let element = raw.data_element_code.trim().to_uppercase();
-        let value_type = types.get(&element).ok_or_else(|| {
+        let (value_type, range) = types.get(&element).ok_or_else(|| {
             value_error(
                 ValueField::Element,
                 format!(
@@ -206,6 +216,9 @@ impl Checker {
         })?;
         let value = canonical_value(*value_type, &raw.value)
             .map_err(|reason| value_error(ValueField::Value, reason))?;
+        range
+            .check(&value)
+            .map_err(|reason| value_error(ValueField::Value, format!("{element}: {reason}")))?;
         let (subject_code, subject_field) =
             match raw.subject_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
                 Some(code) => (

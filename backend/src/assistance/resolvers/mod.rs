@@ -93,11 +93,11 @@ impl AssistanceQuery {
         Ok(connection(found, &page, |d| newest_key(d.created_at, d.id), DemandNode))
     }
 
-    /// Una demanda de asistencia técnica (con sesión).
+    /// Una demanda de asistencia técnica (con sesión), con la misma regla que `demands`: la ven
+    /// la entidad, su departamento y el lado nacional; `null` si no existe o no puede verla.
     async fn demand(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<DemandNode>> {
-        access_rules::require_user(ctx.data::<Actor>()?, "consultar demandas")?;
         let id = parse_id(&id, "demanda")?;
-        Ok(service(ctx)?.demand(id).await?.map(DemandNode))
+        Ok(service(ctx)?.visible_demand(ctx.data::<Actor>()?, id).await?.map(DemandNode))
     }
 
     /// Las ofertas elegibles para una demanda, de la más a la menos adecuada, con sus razones y su peso.
@@ -107,8 +107,11 @@ impl AssistanceQuery {
         demand_id: ID,
         first: Option<i32>,
     ) -> ApiResult<Vec<OfferMatch>> {
-        access_rules::require_user(ctx.data::<Actor>()?, "consultar recomendaciones")?;
         let id = parse_id(&demand_id, "demanda")?;
+        // Recommendations show the demand: whoever may not see it is told it does not exist.
+        if service(ctx)?.visible_demand(ctx.data::<Actor>()?, id).await?.is_none() {
+            return Err(ServiceError::NotFound(format!("no existe la demanda {id}")).into());
+        }
         let relevance = ctx.data::<Relevance>()?;
         let found = service(ctx)?.recommended_offers(id, limit(first)?, relevance.0.as_ref()).await?;
         Ok(found.into_iter().map(OfferMatch).collect())

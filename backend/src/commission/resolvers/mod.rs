@@ -290,7 +290,9 @@ impl CommissionMutation {
         Ok(DecisionPayload { decision: DecisionNode(decision) })
     }
 
-    /// Registra el voto de un miembro presente (los invitados no votan; cada miembro vota una vez).
+    /// Registra el voto de un miembro presente mientras la votación está abierta: lo registra la
+    /// secretaría técnica o lo emiten los usuarios del propio miembro (los invitados no votan;
+    /// cada miembro vota una vez).
     async fn record_vote(
         &self,
         ctx: &Context<'_>,

@@ -16,6 +16,10 @@ pub struct DataElementInput {
     pub competency: String,
     /// Unidad programática del gasto, si aplica.
     pub programmatic_unit: Option<String>,
+    /// Valor mínimo admisible (numéricos). Un entero cuenta algo: sin mínimo declarado es 0.
+    pub minimum: Option<f64>,
+    /// Valor máximo admisible (numéricos). Un porcentaje va de 0 a 100.
+    pub maximum: Option<f64>,
 }
 
 impl From<DataElementInput> for NewDataElement {
@@ -28,6 +32,8 @@ impl From<DataElementInput> for NewDataElement {
             value_type: input.value_type,
             competency: input.competency,
             programmatic_unit: input.programmatic_unit,
+            minimum: input.minimum,
+            maximum: input.maximum,
         }
     }
 }

@@ -30,9 +30,11 @@ use crate::{
 
 mod inputs;
 mod nodes;
+mod observation;
 
 pub use inputs::*;
 pub use nodes::*;
+pub use observation::*;
 
 fn service<'a>(ctx: &Context<'a>) -> ApiResult<&'a ReportingService> {
     Ok(ctx.data::<ReportingService>()?)
@@ -146,6 +148,13 @@ impl ReportingQuery {
     ) -> ApiResult<ReportingBurdenNode> {
         let burden = service(ctx)?.status.reporting_burden(&entity_code, &period).await?;
         Ok(ReportingBurdenNode(burden))
+    }
+
+    /// Una observación (entidad, periodo y elemento; su id es `sujeto:periodo:elemento`) con
+    /// todas las versiones de su valor y su procedencia; `null` si aún no se ha reportado.
+    async fn observation(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<ObservationNode>> {
+        let found = service(ctx)?.status.observation(&id).await?;
+        Ok(found.map(|(key, entry)| ObservationNode { key, entry }))
     }
 
     /// Observaciones con valores distintos de reportantes distintos, por resolver.

@@ -43,6 +43,14 @@ impl DataElementNode {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// Valor mínimo admisible; `null` sin límite. Fijo desde su creación, como el tipo.
+    async fn minimum(&self) -> Option<f64> {
+        self.0.minimum
+    }
+    /// Valor máximo admisible; `null` sin límite.
+    async fn maximum(&self) -> Option<f64> {
+        self.0.maximum
+    }
 }
 
 /// Requerimiento de información de una entidad nacional.

@@ -124,6 +124,16 @@ impl Entry {
         self.values.get((number as usize).checked_sub(1)?)
     }
 
+    /// The number of the correction that replaced value `number`: the same
+    /// reporter's next version. `None` for a value not superseded.
+    pub fn superseded_by(&self, number: u32) -> Option<u32> {
+        let old = self.held(number).filter(|held| held.status == HeldStatus::Superseded)?;
+        (number + 1..)
+            .zip(self.values.iter().skip(number as usize))
+            .find(|(_, later)| later.reporter == old.reporter && later.version == old.version + 1)
+            .map(|(later, _)| later)
+    }
+
     /// Numbers and values of the active values, oldest first.
     pub fn active(&self) -> Vec<(u32, &Held)> {
         (1..).zip(&self.values).filter(|(_, held)| held.status == HeldStatus::Active).collect()
@@ -314,6 +324,21 @@ mod tests {
         }
         assert_eq!(ObservationKey::parse_value("05001:2025:POB:0"), None);
         assert_eq!(ObservationKey::parse_value("05001:2025:POB:x"), None);
+    }
+
+    #[test]
+    fn each_correction_names_the_value_it_replaced() {
+        let mut entry = None;
+        Entry::receive(&mut entry, &incoming("10", "05001", "FUT"));
+        Entry::receive(&mut entry, &incoming("7", "05", "FUT"));
+        Entry::receive(&mut entry, &incoming("11", "05001", "FUT"));
+        Entry::receive(&mut entry, &incoming("12", "05001", "FUT"));
+        let entry = entry.expect("entry");
+        assert_eq!(
+            (1..=4).map(|n| entry.superseded_by(n)).collect::<Vec<_>>(),
+            [Some(3), None, Some(4), None],
+            "the department's value is another reporter's, not a correction"
+        );
     }
 
     #[test]
