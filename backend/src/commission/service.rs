@@ -558,14 +558,7 @@ impl CommissionService {
                 "votar en nombre de otra entidad (cada miembro vota por sí; la secretaría técnica registra los votos)",
             ));
         }
-        let found = decision::Entity::find_by_id(decision_id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("no existe esa decisión".into()))?;
-        self.session_under_way(&self.db, found.session_id).await?;
-        if found.closed_at.is_some() {
-            return Err(vote_closed());
-        }
+        let found = self.open_decision(decision_id).await?;
         let voters = self.voters_of(&[found.session_id]).await?.remove(&found.session_id).unwrap_or_default();
         if !voters.contains(&code) {
             let participates = participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.is_some();
@@ -607,11 +600,8 @@ impl CommissionService {
         self.decision(decision_id).await
     }
 
-    /// Closes a decision's vote: the outcome is computed with the members
-    /// present at this moment and frozen; later attendance or votes do not move it.
-    #[tracing::instrument(name = "commission.close_vote", skip_all)]
-    pub async fn close_vote(&self, actor: &Actor, decision_id: Uuid) -> Result<Decision, ServiceError> {
-        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+    /// A decision whose vote is still open, in a session under way.
+    async fn open_decision(&self, decision_id: Uuid) -> Result<decision::Model, ServiceError> {
         let found = decision::Entity::find_by_id(decision_id)
             .one(&self.db)
             .await?
@@ -620,6 +610,15 @@ impl CommissionService {
         if found.closed_at.is_some() {
             return Err(vote_closed());
         }
+        Ok(found)
+    }
+
+    /// Closes a decision's vote: the outcome is computed with the members
+    /// present at this moment and frozen; later attendance or votes do not move it.
+    #[tracing::instrument(name = "commission.close_vote", skip_all)]
+    pub async fn close_vote(&self, actor: &Actor, decision_id: Uuid) -> Result<Decision, ServiceError> {
+        access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
+        let found = self.open_decision(decision_id).await?;
         let present =
             self.quorum_of(&[found.session_id]).await?.get(&found.session_id).map_or(0, |q| q.present);
         let transaction = self.db.begin().await?;
