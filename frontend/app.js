@@ -3,7 +3,7 @@
 // Plain ES modules served by the binary: no build step, no dependency.
 
 import { call } from "./api.js";
-import { errorMessage, h } from "./dom.js";
+import { add, errorMessage, h } from "./dom.js";
 import { label, ROLE } from "./labels.js";
 import * as session from "./session.js";
 
@@ -95,7 +95,7 @@ async function countUnread() {
   }
   if (current !== counting) return;
   consultations.querySelector(".no-leidos")?.remove();
-  if (unread > 0) consultations.append(" ", h("span", { class: "no-leidos" }, String(unread), h("span", { class: "solo-lectores" }, " sin leer")));
+  if (unread > 0) add(consultations, " ", h("span", { class: "no-leidos" }, String(unread), h("span", { class: "solo-lectores" }, " sin leer")));
 }
 
 async function logout() {

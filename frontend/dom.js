@@ -23,6 +23,15 @@ function append(parent, children) {
   }
 }
 
+/**
+ * Appends to `parent`, skipping empty children and flattening lists as `h` does: the DOM's
+ * own `append` would print a missing optional part as «undefined» or «false».
+ */
+export function add(parent, ...children) {
+  append(parent, children);
+  return parent;
+}
+
 /** Replaces the children of `parent`, skipping empty ones and flattening lists, as `h` does. */
 export function fill(parent, ...children) {
   parent.replaceChildren();

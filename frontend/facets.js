@@ -2,7 +2,7 @@
 // checkboxes per dimension with the count each value would give, pages of results, and
 // stale answers dropped when a newer search was sent.
 
-import { errorMessage, fill, h, loading } from "./dom.js";
+import { add, errorMessage, fill, h, loading } from "./dom.js";
 import { FACET, label } from "./labels.js";
 
 /**
@@ -78,7 +78,7 @@ export function facetedSearch({ fetchPage, item, describe, name, selected = {}, 
       const connection = await fetchPage(selected, append ? after : null);
       if (!isCurrent() || request !== latest) return; // a newer search replaced this one
       if (!append) list.replaceChildren();
-      list.append(...connection.edges.map(item));
+      add(list, ...connection.edges.map(item));
       after = connection.pageInfo.endCursor;
       more.hidden = !connection.pageInfo.hasNextPage;
       status.textContent = describe(connection.totalCount);

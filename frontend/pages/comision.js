@@ -3,7 +3,7 @@
 
 import { call } from "../api.js";
 import { barChart } from "../chart.js";
-import { errorMessage, fill, formatDate, formatNumber, h, loading, pageTitle, percent, select } from "../dom.js";
+import { add, errorMessage, fill, formatDate, formatNumber, h, loading, pageTitle, percent, select } from "../dom.js";
 import { label, OUTCOME, PARTICIPANT_ROLE, ROUTE_STATUS, SESSION_KIND, SESSION_STATUS } from "../labels.js";
 import { departmentNames } from "../facets.js";
 import * as session from "../session.js";
@@ -154,7 +154,7 @@ export function render(container, { query, isCurrent }) {
     history.replaceState(null, "", `#/comision?anio=${years.value}`);
     renderYear(box, Number(years.value), isCurrent);
   });
-  container.append(
+  add(container, 
     pageTitle("Comisión Intersectorial de Asistencia Técnica Territorial"),
     h("p", {}, "Sesiones, decisiones, actas y compromisos de la Comisión (decreto de creación, artículos 2.2.11.4.3 a 2.2.11.4.8). Preside el DNP; la secretaría técnica es de Función Pública."),
     h("div", { class: "fila en-linea" }, h("label", { for: "anio-comision" }, "Año"), years),

@@ -1,7 +1,7 @@
 // Adding a knowledge product: text or Markdown typed or read from a file, or a PDF sent in base64.
 
 import { call } from "../api.js";
-import { busy, field, h, select } from "../dom.js";
+import { add, busy, field, h, select } from "../dom.js";
 import { PRODUCT_TYPE } from "../labels.js";
 
 function base64(buffer) {
@@ -32,7 +32,7 @@ export function uploadForm() {
   );
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, "Agregar a la base de conocimiento");
-  form.append(submit, problem);
+  add(form, submit, problem);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(submit, "Enviando…", problem, async () => {

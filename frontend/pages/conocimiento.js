@@ -2,7 +2,7 @@
 // view, and the upload form for signed-in users.
 
 import { call } from "../api.js";
-import { errorMessage, formatDate, h, highlighted, loading, pageTitle } from "../dom.js";
+import { add, errorMessage, formatDate, h, highlighted, loading, pageTitle } from "../dom.js";
 import { departmentNames, facetedSearch } from "../facets.js";
 import { label, PRODUCT_TYPE, PRODUCT_TYPE_BY_FACET } from "../labels.js";
 import * as session from "../session.js";
@@ -59,7 +59,7 @@ async function renderSearch(container, { query, isCurrent }) {
     event.preventDefault();
     search.run(false);
   });
-  container.append(
+  add(container, 
     pageTitle("Base de conocimiento"),
     h("p", {}, "Guías, estudios, lecciones aprendidas, normas y actas sobre gestión territorial y asistencia técnica."),
     form,
@@ -71,9 +71,9 @@ async function renderSearch(container, { query, isCurrent }) {
     // The form sits after the results: take keyboard and screen-reader users straight to it.
     jump.addEventListener("click", () => upload.querySelector("input")?.focus());
     form.after(h("p", {}, jump));
-    container.append(upload);
+    add(container, upload);
   }
-  else container.append(h("p", { class: "ayuda" }, h("a", { href: "#/ingresar?volver=%23%2Fconocimiento" }, "Ingrese"), " para agregar guías, estudios o actas de su entidad."));
+  else add(container, h("p", { class: "ayuda" }, h("a", { href: "#/ingresar?volver=%23%2Fconocimiento" }, "Ingrese"), " para agregar guías, estudios o actas de su entidad."));
   search.run(false);
 }
 

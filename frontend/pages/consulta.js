@@ -5,7 +5,7 @@
 // entity answers (pages/oferta-cobertura.js).
 
 import { call } from "../api.js";
-import { busy, errorMessage, field, formatDate, h, loading, pageTitle } from "../dom.js";
+import { add, busy, errorMessage, field, formatDate, h, loading, pageTitle } from "../dom.js";
 import { label, SIDE, SUBJECT_KIND } from "../labels.js";
 import { subscribe } from "../live.js";
 import * as session from "../session.js";
@@ -53,7 +53,7 @@ function messageItem(message) {
 async function renderList(container, isCurrent) {
   const list = h("ul", { class: "resultados", id: "lista-consultas" });
   const status = h("p", { role: "status", class: "ayuda" });
-  container.append(
+  add(container, 
     h("section", { "aria-labelledby": "titulo-consultas" }, h("h2", { id: "titulo-consultas" }, "Sus consultas"), status, list),
   );
   async function refresh() {
@@ -66,7 +66,7 @@ async function renderList(container, isCurrent) {
         ? `${threads.totalCount} conversaciones, la de actividad más reciente primero${unread ? `; ${unread === 1 ? "1 mensaje" : `${unread} mensajes`} sin leer` : ""}.`
         : "";
       if (!threads.totalCount) {
-        list.append(
+        add(list, 
           h("li", {}, session.user()?.role === "TERRITORIAL" ? ["Todavía no tiene consultas. Abra una desde una oferta del ", h("a", { href: "#/oferta" }, "catálogo de ATT"), " con «Consultar a la entidad»."] : "Todavía no tiene consultas."),
         );
       }
@@ -81,7 +81,7 @@ async function renderList(container, isCurrent) {
 
 async function renderThread(container, id, isCurrent) {
   const box = h("div", {});
-  container.append(h("p", {}, h("a", { href: "#/consultas" }, "← Todas sus consultas")), box);
+  add(container, h("p", {}, h("a", { href: "#/consultas" }, "← Todas sus consultas")), box);
   loading(box, "Cargando la conversación…");
   let thread;
   try {
@@ -93,12 +93,12 @@ async function renderThread(container, id, isCurrent) {
   if (!isCurrent()) return null;
   const shown = new Set();
   const messages = h("ol", { class: "mensajes-hilo", id: "mensajes", "aria-live": "polite" });
-  const add = (message) => {
+  const show = (message) => {
     if (shown.has(message.id)) return;
     shown.add(message.id);
-    messages.append(messageItem(message));
+    add(messages, messageItem(message));
   };
-  thread.messages.edges.forEach(({ node }) => add(node));
+  thread.messages.edges.forEach(({ node }) => show(node));
 
   const form = h(
     "form",
@@ -107,12 +107,12 @@ async function renderThread(container, id, isCurrent) {
   );
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, "Responder");
-  form.append(submit, problem);
+  add(form, submit, problem);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(submit, "Enviando…", problem, async () => {
       const { postConsultationMessage } = await call("consultation", "PostConsultationMessage", { threadId: thread.id, body: form.elements.body.value.trim() });
-      add(postConsultationMessage.message);
+      show(postConsultationMessage.message);
       form.reset();
     });
   });
@@ -130,7 +130,7 @@ async function renderThread(container, id, isCurrent) {
     ),
   );
   markRead(thread.id);
-  return { id: thread.id, add };
+  return { id: thread.id, add: show };
 }
 
 /** The menu's unread badge counts again (app.js listens). */
@@ -149,13 +149,13 @@ export async function render(container, { params, isCurrent }) {
   const user = session.user();
   const id = params[0];
   if (!id) {
-    container.append(
+    add(container, 
       pageTitle("Sala de consulta"),
       h("p", { class: "lema" }, "El canal entre los territorios y las entidades nacionales: preguntas sobre una oferta de asistencia técnica, un requerimiento de información o un compromiso de la Comisión, con la respuesta de quien corresponde."),
     );
   }
   if (!user) {
-    container.append(
+    add(container, 
       h("p", {}, "Las conversaciones son solo de sus dos partes. ", h("a", { href: "#/ingresar?volver=%23%2Fconsultas", class: "boton" }, "Ingresar")),
       responseTimesPanel(),
     );
@@ -170,8 +170,8 @@ export async function render(container, { params, isCurrent }) {
     refreshList = await renderList(container, isCurrent);
   }
   if (!isCurrent()) return undefined;
-  container.append(liveState);
-  if (!id) container.append(responseTimesPanel());
+  add(container, liveState);
+  if (!id) add(container, responseTimesPanel());
   return subscribe("consultation", "ConsultationMessage", {}, ({ consultationMessage: message }) => {
     if (open && message.threadId === open.id) {
       open.add(message);

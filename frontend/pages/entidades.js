@@ -2,7 +2,7 @@
 // non-municipalised areas, searched by name.
 
 import { call } from "../api.js";
-import { errorMessage, h, pageTitle, select } from "../dom.js";
+import { add, errorMessage, h, pageTitle, select } from "../dom.js";
 import { CATEGORY, label, TERRITORIAL_KIND } from "../labels.js";
 
 const PAGE = 25;
@@ -34,7 +34,7 @@ export function render(container, { isCurrent }) {
       const connection = data.territorialEntities;
       if (!append) rows.replaceChildren();
       for (const { node } of connection.edges) {
-        rows.append(h("tr", {}, h("td", {}, node.code), h("td", {}, node.name), h("td", {}, label(TERRITORIAL_KIND, node.kind)), h("td", {}, node.category ? label(CATEGORY, node.category) : "—"), h("td", {}, node.department?.name ?? "—")));
+        add(rows, h("tr", {}, h("td", {}, node.code), h("td", {}, node.name), h("td", {}, label(TERRITORIAL_KIND, node.kind)), h("td", {}, node.category ? label(CATEGORY, node.category) : "—"), h("td", {}, node.department?.name ?? "—")));
       }
       current.shown = (append ? current.shown : 0) + connection.edges.length;
       current.after = connection.pageInfo.endCursor;
@@ -69,5 +69,5 @@ export function render(container, { isCurrent }) {
   });
   kind.addEventListener("change", newSearch);
   more.addEventListener("click", () => search(true));
-  container.append(pageTitle("Entidades territoriales (DIVIPOLA)"), form, status, h("div", { class: "tabla-desplazable" }, table), more);
+  add(container, pageTitle("Entidades territoriales (DIVIPOLA)"), form, status, h("div", { class: "tabla-desplazable" }, table), more);
 }

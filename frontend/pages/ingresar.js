@@ -1,7 +1,7 @@
 // Login: the token goes to sessionStorage, then back to the page the user came for.
 
 import { call } from "../api.js";
-import { busy, field, h, pageTitle } from "../dom.js";
+import { add, busy, field, h, pageTitle } from "../dom.js";
 import * as session from "../session.js";
 
 const HOME_BY_ROLE = { TERRITORIAL: "#/territorio", NATIONAL: "#/oferta", SECRETARIAT: "#/comision" };
@@ -9,7 +9,7 @@ const HOME_BY_ROLE = { TERRITORIAL: "#/territorio", NATIONAL: "#/oferta", SECRET
 export function render(container, { query }) {
   const current = session.user();
   if (current) {
-    container.append(pageTitle("Ingresar"), h("p", {}, `Ya ingresó como ${current.name} (${current.email}). Para cambiar de usuario, use «Salir» arriba.`));
+    add(container, pageTitle("Ingresar"), h("p", {}, `Ya ingresó como ${current.name} (${current.email}). Para cambiar de usuario, use «Salir» arriba.`));
     return;
   }
   const problem = h("div", { class: "mensajes" });
@@ -35,7 +35,7 @@ export function render(container, { query }) {
       session.start(data.login.token, data.login.user);
     });
   });
-  container.append(
+  add(container, 
     pageTitle("Ingresar"),
     h("p", {}, "Los equipos territoriales, las entidades nacionales y la secretaría técnica ingresan con su correo institucional. Para consultar no hace falta ingresar."),
     form,

@@ -1,7 +1,7 @@
 // Inicio: one box over offers, knowledge and requirements, the results grouped by kind.
 
 import { call } from "../api.js";
-import { errorMessage, h, highlighted, loading, pageTitle } from "../dom.js";
+import { add, errorMessage, h, highlighted, loading, pageTitle } from "../dom.js";
 import { FACET, KIND_PLURAL, label, PRODUCT_TYPE } from "../labels.js";
 import * as session from "../session.js";
 
@@ -113,7 +113,7 @@ export function render(container, { query, isCurrent }) {
   });
   form.addEventListener("change", (event) => event.target.name === "tipo" && run());
   const shortcut = SHORTCUTS[session.user()?.role];
-  container.append(
+  add(container, 
     pageTitle("Información territorial en un solo lugar"),
     shortcut && h("p", { class: "atajo" }, h("a", { href: shortcut[0], class: "boton" }, shortcut[1])),
     h("p", { class: "lema" }, "Busque guías, estudios y normas, la oferta de asistencia técnica territorial (ATT) y los requerimientos de información de las entidades nacionales."),

@@ -4,7 +4,7 @@
 // by department on a tile map. Every view also downloads as CSV. Public: no session needed.
 
 import { call } from "../api.js";
-import { errorMessage, fill, h, loading, pageTitle, select } from "../dom.js";
+import { add, errorMessage, fill, h, loading, pageTitle, select } from "../dom.js";
 import { CATEGORY, label, PEER_KIND, TRAFFIC_LIGHT } from "../labels.js";
 import * as session from "../session.js";
 import { tileMap } from "./monitoreo-mapa.js";
@@ -88,12 +88,12 @@ export async function render(container, { query, isCurrent }) {
     indicator: query.get("indicador"),
     department: query.get("departamento"),
   };
-  container.append(
+  add(container, 
     pageTitle("Monitoreo de competencias"),
     h("p", { class: "resumen" }, "Indicadores calculados de los datos que cada entidad reporta una sola vez, comparados con sus pares y en el tiempo."),
   );
   const status = h("div", { role: "status", "aria-live": "polite" });
-  container.append(status);
+  add(container, status);
   loading(status);
   let indicators;
   try {
@@ -105,12 +105,12 @@ export async function render(container, { query, isCurrent }) {
   if (!isCurrent()) return;
   status.replaceChildren();
   if (indicators.length === 0) {
-    container.append(h("p", {}, "Aún no hay indicadores registrados."));
+    add(container, h("p", {}, "Aún no hay indicadores registrados."));
     return;
   }
   state.indicator ??= indicators[0].code;
   if (indicators.some((indicator) => indicator.sourceNote.startsWith(SYNTHETIC))) {
-    container.append(h("p", { class: "sintetico" }, `Atención: estos son ${SYNTHETIC}, generados por categoría municipal; no fueron reportados por ninguna entidad.`));
+    add(container, h("p", { class: "sintetico" }, `Atención: estos son ${SYNTHETIC}, generados por categoría municipal; no fueron reportados por ninguna entidad.`));
   }
 
   const entityInput = h("input", { id: "mon-entidad", name: "entidad", value: state.entity, maxlength: 5, inputmode: "numeric", size: 6 });
@@ -132,7 +132,7 @@ export async function render(container, { query, isCurrent }) {
   const entitySection = h("section", { "aria-labelledby": "mon-entidad-titulo" });
   const departmentSection = h("section", { "aria-labelledby": "mon-departamento-titulo" });
   const countrySection = h("section", { "aria-labelledby": "mon-pais-titulo" });
-  container.append(form, entitySection, countrySection, departmentSection);
+  add(container, form, entitySection, countrySection, departmentSection);
 
   async function showEntity() {
     loading(entitySection);
@@ -182,7 +182,7 @@ export async function render(container, { query, isCurrent }) {
       const variables = { departmentCode: state.department.slice(0, 2), indicatorCode: state.indicator, period: state.period, first: PAGE, after };
       const view = (await call("monitoring", "DepartmentIndicator", variables)).departmentIndicator;
       for (const { node } of view.municipalities.edges) {
-        body.append(
+        add(body, 
           h(
             "tr",
             {},

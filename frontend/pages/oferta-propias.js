@@ -2,7 +2,7 @@
 // organisation): create, edit and publish.
 
 import { call } from "../api.js";
-import { busy, errorMessage, field, formatDate, h, loading, select } from "../dom.js";
+import { add, busy, errorMessage, field, formatDate, h, loading, select } from "../dom.js";
 import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
 
 const PAGE = 50;
@@ -40,7 +40,7 @@ function offerForm(offer, names, onSaved) {
   );
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, offer ? "Guardar cambios" : "Guardar como borrador");
-  form.append(h("div", { class: "acciones" }, submit, offer && h("button", { type: "button", class: "secundario", onclick: () => onSaved(null) }, "Cancelar")), problem);
+  add(form, h("div", { class: "acciones" }, submit, offer && h("button", { type: "button", class: "secundario", onclick: () => onSaved(null) }, "Cancelar")), problem);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(submit, "Guardando…", problem, async () => {
@@ -79,8 +79,8 @@ export function ownOffers(user, names) {
     try {
       const { offers } = await call("assistance", "Offers", { organisationCode: user.organisation?.code ?? null, first: PAGE });
       list.replaceChildren(...offers.edges.map(({ node }) => item(node)));
-      if (!offers.totalCount) list.append(h("li", {}, "Todavía no tiene ofertas. Registre la primera con el formulario."));
-      else if (offers.totalCount > offers.edges.length) list.append(h("li", { class: "ayuda" }, `Se muestran las ${offers.edges.length} más recientes de ${offers.totalCount}.`));
+      if (!offers.totalCount) add(list, h("li", {}, "Todavía no tiene ofertas. Registre la primera con el formulario."));
+      else if (offers.totalCount > offers.edges.length) add(list, h("li", { class: "ayuda" }, `Se muestran las ${offers.edges.length} más recientes de ${offers.totalCount}.`));
     } catch (error) {
       list.replaceChildren(h("li", {}, errorMessage(error, "No se pudieron cargar sus ofertas")));
     }
@@ -118,7 +118,7 @@ export function ownOffers(user, names) {
     );
   }
 
-  section.append(h("h2", {}, `Ofertas de ${user.organisation?.name ?? "su organización"}`), notice, list, editor);
+  add(section, h("h2", {}, `Ofertas de ${user.organisation?.name ?? "su organización"}`), notice, list, editor);
   edit(null);
   refresh();
   return section;

@@ -4,7 +4,7 @@
 // offers (pages/oferta-propias.js).
 
 import { call } from "../api.js";
-import { busy, errorMessage, field, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
+import { add, busy, errorMessage, field, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
 import { departmentNames, facetedSearch } from "../facets.js";
 import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
 import { subscribe } from "../live.js";
@@ -92,7 +92,7 @@ async function renderCatalogue(container, { query, isCurrent }) {
     },
   );
   const user = session.user();
-  container.append(
+  add(container, 
     pageTitle("Oferta de asistencia técnica territorial"),
     h("p", {}, "La oferta de las entidades nacionales y la cooperación para alcaldías y gobernaciones."),
     form,
@@ -100,9 +100,9 @@ async function renderCatalogue(container, { query, isCurrent }) {
     live,
     search.element,
   );
-  if (user?.role === "NATIONAL" || user?.role === "ADMIN") container.append(ownOffers(user, names));
-  else if (!user) container.append(h("p", { class: "ayuda" }, "¿Es una entidad nacional o de cooperación? ", h("a", { href: "#/ingresar?volver=%23%2Foferta" }, "Ingrese"), " para registrar y publicar sus ofertas."));
-  container.append(coveragePanel());
+  if (user?.role === "NATIONAL" || user?.role === "ADMIN") add(container, ownOffers(user, names));
+  else if (!user) add(container, h("p", { class: "ayuda" }, "¿Es una entidad nacional o de cooperación? ", h("a", { href: "#/ingresar?volver=%23%2Foferta" }, "Ingrese"), " para registrar y publicar sus ofertas."));
+  add(container, coveragePanel());
   search.run(false);
   return stop;
 }
@@ -138,7 +138,7 @@ function consultForm(offer) {
   );
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, "Enviar consulta");
-  form.append(h("div", { class: "acciones" }, submit, h("button", { type: "button", class: "secundario", onclick: () => toggle(false) }, "Cancelar")), problem);
+  add(form, h("div", { class: "acciones" }, submit, h("button", { type: "button", class: "secundario", onclick: () => toggle(false) }, "Cancelar")), problem);
   const open = h("button", { type: "button", "aria-controls": "formulario-consulta", "aria-expanded": "false" }, "Consultar a la entidad");
   function toggle(show) {
     form.hidden = !show;

@@ -3,7 +3,7 @@
 // recommended offers with their reasons, and closing the demand.
 
 import { call } from "../api.js";
-import { busy, errorMessage, field, formatDate, formatNumber, h, loading, select } from "../dom.js";
+import { add, busy, errorMessage, field, formatDate, formatNumber, h, loading, select } from "../dom.js";
 import { DEMAND_STATUS, FACTOR, label, MODALITY, PRIORITY } from "../labels.js";
 
 const PAGE = 20;
@@ -47,7 +47,7 @@ function evaluationForm(delivery, onDone) {
   );
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, "Enviar evaluación");
-  form.append(submit, problem);
+  add(form, submit, problem);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(submit, "Enviando…", problem, async () => {
@@ -70,19 +70,19 @@ function deliveryItem(delivery, open) {
     delivery.offer && [" · ", h("a", { href: `#/oferta/${encodeURIComponent(delivery.offer.id)}` }, delivery.offer.title)],
   );
   const result = h("p", { class: "meta evaluacion-dada" });
-  item.append(summary, result);
+  add(item, summary, result);
   if (delivery.evaluation) {
     result.textContent = evaluationText(delivery.evaluation);
   } else if (open) {
     const details = h("details", { class: "evaluar" });
-    details.append(
+    add(details, 
       h("summary", {}, "Evaluar esta entrega"),
       evaluationForm(delivery, (evaluation) => {
         details.replaceWith(h("p", { class: "exito", role: "status" }, "Evaluación registrada. Gracias: ayuda a mejorar la oferta."));
         result.textContent = evaluationText(evaluation);
       }),
     );
-    item.append(details);
+    add(item, details);
   } else {
     result.textContent = "Sin evaluación.";
   }
@@ -164,7 +164,7 @@ export function demandsPanel(entity, prefill = null) {
   }
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, "Registrar la demanda");
-  form.append(submit, problem);
+  add(form, submit, problem);
 
   function closed(demand) {
     notice.replaceChildren(h("p", { class: "exito" }, `Demanda «${demand.need}» cerrada.`));
@@ -179,8 +179,8 @@ export function demandsPanel(entity, prefill = null) {
     try {
       const { demands } = await call("assistance", "Demands", { entityCode: entity.code, first: PAGE, after });
       if (reset) list.replaceChildren();
-      list.append(...demands.edges.map(({ node }) => demandItem(node, closed)));
-      if (!demands.totalCount) list.append(h("li", {}, "Esta entidad no ha registrado demandas de asistencia técnica."));
+      add(list, ...demands.edges.map(({ node }) => demandItem(node, closed)));
+      if (!demands.totalCount) add(list, h("li", {}, "Esta entidad no ha registrado demandas de asistencia técnica."));
       status.textContent = demands.totalCount ? `${demands.totalCount} demandas, la más reciente primero.` : "";
       after = demands.pageInfo.hasNextPage ? demands.pageInfo.endCursor : null;
       more.hidden = !after;

@@ -4,7 +4,7 @@
 
 import { call } from "../api.js";
 import { stackedBar, barChart } from "../chart.js";
-import { busy, errorMessage, fill, field, formatDate, h, loading, pageTitle, percent } from "../dom.js";
+import { add, busy, errorMessage, field, fill, formatDate, h, loading, pageTitle, percent } from "../dom.js";
 import { ELEMENT_STATE, label } from "../labels.js";
 import * as session from "../session.js";
 import { conflictsPanel } from "./territorio-conflictos.js";
@@ -62,7 +62,7 @@ function missingForm({ reporter, subject }, period, statuses, onSent) {
   );
   const problem = h("div", { class: "mensajes" });
   const submit = h("button", { type: "submit" }, "Enviar reporte");
-  form.append(submit, problem);
+  add(form, submit, problem);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     busy(submit, "Enviando…", problem, async () => {
@@ -142,9 +142,9 @@ async function renderStatus(box, who, period, isCurrent, notice) {
 
 export function render(container, { query, isCurrent }) {
   const user = session.user();
-  container.append(pageTitle("Mi territorio"));
+  add(container, pageTitle("Mi territorio"));
   if (!user || user.role !== "TERRITORIAL" || !user.entity) {
-    container.append(
+    add(container, 
       h("p", {}, "Esta sección es para los equipos de las alcaldías y gobernaciones: lo que deben reportar, lo que ya está cubierto y la oferta de asistencia técnica que les sirve."),
       user ? h("p", { class: "aviso" }, "Su usuario no está vinculado a una entidad territorial.") : h("p", {}, h("a", { href: "#/ingresar?volver=%23%2Fterritorio", class: "boton" }, "Ingresar")),
     );
@@ -184,12 +184,12 @@ export function render(container, { query, isCurrent }) {
     show();
   });
   subjects.addEventListener("change", show);
-  container.append(h("section", { "aria-labelledby": "titulo-reporte" }, h("h2", { id: "titulo-reporte" }, "Reporte de información"), form, content));
+  add(container, h("section", { "aria-labelledby": "titulo-reporte" }, h("h2", { id: "titulo-reporte" }, "Reporte de información"), form, content));
   show();
   if (reporter.kind === "DEPARTMENT") {
     loadMunicipalities(reporter, subjects);
     const municipalities = () => [...subjects.options].map((option) => option.value).filter((code) => code !== reporter.code);
-    container.append(departmentPanel(municipalities, () => period.value.trim()));
+    add(container, departmentPanel(municipalities, () => period.value.trim()));
   }
 }
 
@@ -199,7 +199,7 @@ async function loadMunicipalities(department, subjects) {
   try {
     do {
       const { territorialEntities: page } = await call("territory", "TerritorialEntities", { filter: { departmentCode: department.code }, first: 100, after });
-      subjects.append(...page.edges.filter(({ node }) => node.code !== department.code).map(({ node }) => h("option", { value: node.code }, node.name)));
+      add(subjects, ...page.edges.filter(({ node }) => node.code !== department.code).map(({ node }) => h("option", { value: node.code }, node.name)));
       after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
     } while (after);
   } catch (error) {

@@ -58,8 +58,15 @@ async function newPage(viewport = { width: 1280, height: 900 }) {
   return page;
 }
 
+/** Words a page shows only when code printed a missing or raw value instead of its text. */
+const RAW_VALUES = /\b(undefined|null|NaN|true|false)\b|\[object Object\]/;
+
 async function shot(page, name, fullPage = true) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+  // Every page a journey looks at is also read: no «undefined», «falsefalse», «NaN»…
+  const text = await page.evaluate(() => document.querySelector("main")?.innerText ?? document.body.innerText);
+  const raw = text.match(RAW_VALUES);
+  check(!raw, `${name}: la página muestra «${raw?.[0]}» como texto: …${text.slice(Math.max(0, (raw?.index ?? 0) - 60), (raw?.index ?? 0) + 40)}…`);
 }
 
 /** Every visible form control has a label a screen reader can read. */
