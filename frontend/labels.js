@@ -86,4 +86,9 @@ export function label(table, value) {
   return table[value] ?? value;
 }
 export const TRAFFIC_LIGHT = { GREEN: "Verde", YELLOW: "Amarillo", RED: "Rojo" };
-export const PEER_KIND = { CATEGORY: "Su categoría", CAPACITY_GROUP: "Su grupo de capacidades", DEPARTMENT: "Su departamento" };
+export const PEER_KIND = {
+  CATEGORY: "Su categoría",
+  CAPACITY_GROUP: "Su grupo de capacidades",
+  DEPARTMENT: "Su departamento",
+  RAP_REGION: "Su región RAP",
+};

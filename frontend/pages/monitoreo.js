@@ -60,7 +60,7 @@ function peers(list) {
     h(
       "div",
       {},
-      `${label(PEER_KIND, peer.kind)}: `,
+      `${label(PEER_KIND, peer.kind)}${peer.kind === "RAP_REGION" ? ` (${peer.group.replaceAll("_", " ")})` : ""}: `,
       peer.rank ? `${peer.rank}.º de ${peer.spread?.count ?? 0}` : "sin puesto",
       peer.spread ? ` · mediana ${number.format(peer.spread.median)}` : "",
     ),
@@ -148,7 +148,7 @@ export async function render(container, { query, isCurrent }) {
         h(
           "tr",
           {},
-          h("th", { scope: "row" }, item.indicator.name),
+          h("th", { scope: "row" }, item.indicator.name, item.indicator.restricted ? h("small", { class: "etiqueta" }, " · uso restringido") : null),
           h("td", { class: "cifra-tabla" }, result(item.result, item.indicator.unit)),
           h("td", {}, light(item.trafficLight), own && item.trafficLight === "RED" ? [h("br"), askForHelp(item, view.period)] : null),
           h("td", { class: "cifra-tabla" }, change(item.change)),

@@ -521,6 +521,35 @@ const RULES: &[Rule] = &[
         },
     },
     Rule {
+        mutation: "setRapRegion",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: RapRegionInput!) { setRapRegion(input: $input) { rapRegion { code } } }",
+                    variables: json!({ "input": { "code": unique("RAP_").to_uppercase(), "name": "Región de la matriz",
+                        "departmentCodes": ["05"], "source": "Prueba", "sourceDate": "2026-01-01" } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "removeRapRegion",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation { removeRapRegion(code: \"RAP_CARIBE\") { rapRegion { code } } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
         mutation: "createDataElement",
         scopes: &[Scope::Own],
         expect: admin_only,
@@ -1285,6 +1314,8 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "consultation_read",
         "monitoring_indicator",
         "monitoring_value",
+        "rap_region",
+        "rap_region_department",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

@@ -329,6 +329,108 @@ async fn values_are_placed_among_their_peers(app: &TestApp) {
     assert!(bad.text().await.unwrap_or_default().contains("periodo"));
 }
 
+/// The RAP regions are data an administrator maintains, seeded with their
+/// source; a region is a group of peers. An indicator its owner restricts
+/// leaves the public views and stays visible to the owner and to each
+/// territory in its own jurisdiction.
+async fn rap_regions_place_peers_and_restricted_indicators_stay_out_of_public_views(app: &TestApp) {
+    let scene = scene(app).await;
+    let regions =
+        app.query_ok("{ rapRegions { code name source sourceDate departments { code } } }", json!({})).await;
+    let regions = regions["rapRegions"].as_array().cloned().unwrap_or_default();
+    let pacific = regions.iter().find(|r| r["code"] == "RAP_PACIFICO").cloned().unwrap_or_default();
+    assert_eq!(
+        pacific["departments"],
+        json!([{ "code": "19" }, { "code": "27" }, { "code": "52" }, { "code": "76" }])
+    );
+    assert_eq!(pacific["sourceDate"], "2026-12-06");
+    assert!(pacific["source"].as_str().unwrap_or_default().contains("Ley 1962 de 2019"), "{pacific}");
+
+    const SET: &str = "mutation($input: RapRegionInput!) { setRapRegion(input: $input) { rapRegion { code departments { code } } } }";
+    let region = |departments: Value, date: &str| {
+        json!({ "input": { "code": "rap_prueba", "name": "RAP de prueba", "departmentCodes": departments,
+            "source": "Acuerdo de prueba", "sourceDate": date } })
+    };
+    for (input, fragment) in [
+        (region(json!(["05", "00"]), "2026-01-15"), "departamento"),
+        (region(json!([]), "2026-01-15"), "al menos un departamento"),
+        (region(json!(["05"]), "2099-01-01"), "aún no ha llegado"),
+    ] {
+        let (_, body) = app.graphql_as(Some(&scene.admin), SET, input).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains(fragment), "{body}");
+    }
+    let count =
+        app.query_ok("{ rapRegions { code } }", json!({})).await["rapRegions"].as_array().map(Vec::len);
+    assert_eq!(count, Some(regions.len()), "nothing written");
+    let (_, body) =
+        app.graphql_as(Some(&scene.admin), SET, region(json!(["19", "05", "05"]), "2026-01-15")).await;
+    assert_eq!(
+        body["data"]["setRapRegion"]["rapRegion"],
+        json!({ "code": "RAP_PRUEBA", "departments": [{ "code": "05" }, { "code": "19" }] })
+    );
+
+    submit(
+        app,
+        &scene.medellin,
+        "05001",
+        "2025",
+        "m-2025",
+        &[("POBLACION", "1000", "05001"), ("MATRICULA", "500", "05001")],
+    )
+    .await;
+    submit(
+        app,
+        &scene.antioquia,
+        "05",
+        "2025",
+        "a-2025",
+        &[("POBLACION", "1000", "05002"), ("MATRICULA", "300", "05002")],
+    )
+    .await;
+    let mut restricted = coverage("MATRICULA / POBLACION * 100", 25.0, 45.0);
+    restricted["input"]["restricted"] = json!(true);
+    let (_, body) = app.graphql_as(Some(&scene.dnp), REGISTER, restricted).await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    // The public: not listed, not in an entity's view, refused in the others, not downloadable.
+    let listed = app.query_ok("{ indicators { code } }", json!({})).await;
+    assert_eq!(listed["indicators"], json!([]));
+    let public = app.query_ok(ENTITY, json!({ "e": "05001", "p": "2025" })).await;
+    assert_eq!(public["entityIndicators"]["indicators"], json!([]));
+    const COUNTRY: &str =
+        r#"{ countryIndicator(indicatorCode: "COBERTURA_MATRICULA", period: "2025") { spread { count } } }"#;
+    let (_, body) = app.graphql_as(None, COUNTRY, json!({})).await;
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
+    let download = app
+        .client
+        .get(app.url("/monitoreo/indicadores.csv?periodo=2025&indicador=COBERTURA_MATRICULA"))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(download.status(), 401);
+
+    // Medellín sees its own value, placed among its RAP region too; not its neighbours'.
+    let (_, body) = app.graphql_as(Some(&scene.medellin), ENTITY, json!({ "e": "05001", "p": "2025" })).await;
+    let own = &body["data"]["entityIndicators"]["indicators"][0];
+    assert_eq!(own["result"]["value"], json!(50.0), "{body}");
+    let rap = own["peers"].as_array().into_iter().flatten().find(|p| p["kind"] == "RAP_REGION").cloned();
+    assert_eq!(
+        rap,
+        Some(
+            json!({ "kind": "RAP_REGION", "group": "RAP_PRUEBA", "rank": 1, "spread": { "count": 2, "q1": 35.0, "median": 40.0, "q3": 45.0 } })
+        )
+    );
+    const DEPARTMENT: &str = r#"{ departmentIndicator(departmentCode: "05", indicatorCode: "COBERTURA_MATRICULA", period: "2025") { spread { count } } }"#;
+    let (_, body) = app.graphql_as(Some(&scene.medellin), DEPARTMENT, json!({})).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+    // The governor's team sees its municipalities; the owner sees the country.
+    let (_, body) = app.graphql_as(Some(&scene.antioquia), DEPARTMENT, json!({})).await;
+    assert_eq!(body["data"]["departmentIndicator"]["spread"]["count"], 2, "{body}");
+    let (_, body) = app.graphql_as(Some(&scene.dnp), COUNTRY, json!({})).await;
+    assert_eq!(body["data"]["countryIndicator"]["spread"]["count"], 2, "{body}");
+}
+
 async fn csv(app: &TestApp, path: &str) -> String {
     let response = app.client.get(app.url(path)).send().await.expect("an answer");
     assert_eq!(response.status(), 200, "{path}");
@@ -337,6 +439,7 @@ async fn csv(app: &TestApp, path: &str) -> String {
 }
 
 backend_tests!(
+    rap_regions_place_peers_and_restricted_indicators_stay_out_of_public_views,
     bad_indicators_are_refused_with_the_reason_and_nothing_written,
     results_follow_submissions_missing_inputs_and_conflicts,
     values_are_placed_among_their_peers,
@@ -353,7 +456,7 @@ async fn the_demo_follows_every_municipality_for_four_years_labelled_as_syntheti
     };
     let data = app.query_ok("{ indicators { code sourceNote } }", json!({})).await;
     let indicators = data["indicators"].as_array().cloned().unwrap_or_default();
-    assert_eq!(indicators.len(), 30);
+    assert_eq!(indicators.len(), 29, "one of the 30 is restricted: not public");
     assert!(indicators.iter().all(|i| i["sourceNote"]
         .as_str()
         .unwrap_or_default()
@@ -371,12 +474,13 @@ async fn the_demo_follows_every_municipality_for_four_years_labelled_as_syntheti
         assert!(lights[colour].as_i64().unwrap_or_default() > 100, "{lights}");
     }
 
-    // A small municipality sees all 30, its four years, and its peers by category, group and department.
-    let apartado = app.query_ok(ENTITY, json!({ "e": "05045", "p": "2024" })).await["entityIndicators"]
-        ["indicators"]
-        .clone();
-    let apartado = apartado.as_array().cloned().unwrap_or_default();
-    assert_eq!(apartado.len(), 30);
+    // A small municipality's team sees all 30 (the restricted one too), its four
+    // years, and its peers by category, group and department.
+    app.create_user("equipo@apartado.gov.co", Role::Territorial, Some("05045"), None).await;
+    let team = app.login("equipo@apartado.gov.co").await;
+    let (_, body) = app.graphql_as(Some(&team), ENTITY, json!({ "e": "05045", "p": "2024" })).await;
+    let apartado = body["data"]["entityIndicators"]["indicators"].as_array().cloned().unwrap_or_default();
+    assert_eq!(apartado.len(), 30, "{body}");
     let water = apartado
         .iter()
         .find(|i| i["indicator"]["code"] == "COBERTURA_ACUEDUCTO")
@@ -385,8 +489,12 @@ async fn the_demo_follows_every_municipality_for_four_years_labelled_as_syntheti
     assert_eq!(water["series"].as_array().map(Vec::len), Some(4), "{water}");
     let kinds: Vec<&str> =
         water["peers"].as_array().into_iter().flatten().filter_map(|p| p["kind"].as_str()).collect();
-    assert_eq!(kinds, ["CATEGORY", "CAPACITY_GROUP", "DEPARTMENT"]);
+    assert_eq!(kinds, ["CATEGORY", "CAPACITY_GROUP", "DEPARTMENT"], "Antioquia is in no RAP region");
     assert!(water["change"].is_number(), "{water}");
+    // Popayán (Cauca) is also placed in the RAP Pacífico.
+    let popayan = app.query_ok(ENTITY, json!({ "e": "19001", "p": "2024" })).await;
+    let peers = popayan["entityIndicators"]["indicators"][0]["peers"].as_array().cloned().unwrap_or_default();
+    assert!(peers.iter().any(|p| p["kind"] == "RAP_REGION" && p["group"] == "RAP_PACIFICO"), "{peers:?}");
 
     // The synthetic values say where they come from in reporting too.
     let requirement = app

@@ -1,5 +1,5 @@
 //! `/monitoreo/indicadores.csv`: every monitoring view as CSV, public like
-//! the views. `?periodo=2025&entidad=05001` an entity's indicators;
+//! the views (a restricted indicator is not downloadable). `?periodo=2025&entidad=05001` an entity's indicators;
 //! `?periodo=2025&indicador=X&departamento=05` a department's municipalities;
 //! `?periodo=2025&indicador=X` the country by department;
 //! `?periodo=2025&indicador=X&semaforo=rojo` the focalisation list: every
@@ -21,7 +21,10 @@ use super::{
     rules::Spread,
     views::{CountryIndicator, EntityIndicators},
 };
-use crate::{error::ServiceError, pagination::PageRequest};
+use crate::{authorisation::Actor, error::ServiceError, pagination::PageRequest};
+
+/// The downloads are the public's: a restricted indicator is not among them.
+const PUBLIC: Actor = Actor::Anonymous;
 
 /// The route, ready to merge into the server's router (whatever its state).
 pub fn router<S: Clone + Send + Sync + 'static>(monitoring: MonitoringService) -> Router<S> {
@@ -70,20 +73,20 @@ async fn render(monitoring: &MonitoringService, query: CsvQuery) -> Result<(Stri
                 )))
             }
         };
-        let (indicator, period, rows) = monitoring.focalisation(indicator, &period, light).await?;
+        let (indicator, period, rows) = monitoring.focalisation(&PUBLIC, indicator, &period, light).await?;
         let name = format!("focalizacion-{}-{}-{}.csv", indicator.code, self::light(Some(light)), period);
         return Ok((name, municipal_csv(&indicator, &period, &rows)?));
     }
     match (query.entidad, query.indicador, query.departamento) {
         (Some(entity), _, _) => {
-            let view = monitoring.entity_indicators(&entity, &period).await?;
+            let view = monitoring.entity_indicators(&PUBLIC, &entity, &period).await?;
             Ok((format!("indicadores-{}-{}.csv", view.entity.code, view.period), entity_csv(&view)?))
         }
         (None, Some(indicator), Some(department)) => {
             let mut rows = Vec::new();
             let mut page = PageRequest { first: ALL_OF_A_DEPARTMENT, after: None };
             let view = loop {
-                let view = monitoring.department_indicator(&department, &indicator, &period, &page).await?;
+                let view = monitoring.department_indicator(&PUBLIC, &department, &indicator, &period, &page).await?;
                 rows.extend(view.municipalities.items.iter().cloned());
                 match (view.municipalities.has_next_page, rows.last()) {
                     (true, Some(last)) => page.after = Some(last.entity.code.clone()),
@@ -94,7 +97,7 @@ async fn render(monitoring: &MonitoringService, query: CsvQuery) -> Result<(Stri
             Ok((name, municipal_csv(&view.indicator, &view.period, &rows)?))
         }
         (None, Some(indicator), None) => {
-            let view = monitoring.country_indicator(&indicator, &period).await?;
+            let view = monitoring.country_indicator(&PUBLIC, &indicator, &period).await?;
             Ok((format!("{}-pais-{}.csv", view.indicator.code, view.period), country_csv(&view)?))
         }
         (None, None, _) => Err(ServiceError::invalid(
@@ -136,6 +139,7 @@ fn peer_label(kind: PeerGroupKind) -> &'static str {
         PeerGroupKind::Category => "categoría",
         PeerGroupKind::CapacityGroup => "grupo de capacidades",
         PeerGroupKind::Department => "departamento",
+        PeerGroupKind::RapRegion => "región RAP",
     }
 }
 

@@ -22,6 +22,9 @@ use crate::{
 
 pub const SYNTHETIC: &str = "datos sintéticos de demostración";
 const REQUIREMENT: &str = "DEMO_MONITOREO";
+/// The demo's restricted indicator: signed-in national users, the secretariat
+/// and each territory for its own values see it; the public does not.
+const RESTRICTED: &str = "INVERSION_NO_PROPIA";
 const YEARS: [i32; 4] = [2022, 2023, 2024, 2025];
 const ELEMENTS: [&str; 15] = [
     "POBLACION_TOTAL",
@@ -545,6 +548,8 @@ pub async fn load(
                 "{SYNTHETIC}: valores generados por categoría municipal, no reportados por ninguna entidad. Fórmula: {formula}."
             ),
             owner_code: None,
+            // One indicator shows what an owner keeps out of the public views.
+            restricted: code == RESTRICTED,
         };
         monitoring.register(&dnp, new).await?;
     }

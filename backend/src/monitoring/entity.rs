@@ -18,6 +18,7 @@ sea_table!(indicator, "monitoring_indicator", {
     pub source_note: String,
     pub owner_code: String,
     pub updated_at: DateTimeUtc,
+    pub restricted: bool,
 });
 
 sea_table!(indicator_value, "monitoring_value", {

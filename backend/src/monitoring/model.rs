@@ -59,6 +59,8 @@ pub struct Indicator {
     pub source_note: String,
     /// The organisation that owns it (its national users may change it).
     pub owner_code: String,
+    /// Not public: see `rules::sight`.
+    pub restricted: bool,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -78,6 +80,7 @@ pub struct NewIndicator {
     pub source_note: String,
     /// The owning organisation; a national user's own when absent.
     pub owner_code: Option<String>,
+    pub restricted: bool,
 }
 
 /// A stored result: the value of one indicator for one entity and period.
@@ -103,4 +106,6 @@ pub enum PeerGroupKind {
     CapacityGroup,
     /// Mismo departamento.
     Department,
+    /// Misma Región Administrativa y de Planificación (RAP); un departamento puede estar en dos.
+    RapRegion,
 }

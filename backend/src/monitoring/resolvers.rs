@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{
     model::{Direction, Indicator, IndicatorValue, NewIndicator, PeerGroupKind, TrafficLight},
-    rules::Spread,
+    rules::{self, Spread},
     service::MonitoringService,
     views::{self, LightCounts},
 };
@@ -89,6 +89,11 @@ impl IndicatorNode {
     /// Organización dueña del indicador.
     async fn owner_code(&self) -> &str {
         &self.0.owner_code
+    }
+
+    /// De uso restringido: no público (ver `registerIndicator`).
+    async fn restricted(&self) -> bool {
+        self.0.restricted
     }
 
     async fn updated_at(&self) -> DateTime<Utc> {
@@ -412,7 +417,7 @@ pub struct MonitoringQuery;
 
 #[Object]
 impl MonitoringQuery {
-    /// Indicadores de desempeño, por código (públicos).
+    /// Indicadores de desempeño, por código: los públicos, y los restringidos que el usuario puede ver.
     async fn indicators(
         &self,
         ctx: &Context<'_>,
@@ -420,9 +425,11 @@ impl MonitoringQuery {
     ) -> ApiResult<Vec<IndicatorNode>> {
         let wanted = competency.map(|c| c.trim().to_uppercase());
         let all = service(ctx)?.indicators().await?;
+        let actor = ctx.data::<Actor>()?;
         Ok(all
             .into_iter()
             .filter(|i| wanted.as_ref().is_none_or(|c| &i.competency == c))
+            .filter(|i| rules::sight(i, actor) != rules::Sight::Nothing)
             .map(IndicatorNode)
             .collect())
     }
@@ -434,7 +441,9 @@ impl MonitoringQuery {
         entity_code: String,
         period: String,
     ) -> ApiResult<EntityIndicatorsNode> {
-        Ok(EntityIndicatorsNode(service(ctx)?.entity_indicators(&entity_code, &period).await?))
+        Ok(EntityIndicatorsNode(
+            service(ctx)?.entity_indicators(ctx.data::<Actor>()?, &entity_code, &period).await?,
+        ))
     }
 
     /// Los municipios de un departamento en un indicador, por código DIVIPOLA.
@@ -449,8 +458,9 @@ impl MonitoringQuery {
         after: Option<String>,
     ) -> ApiResult<DepartmentIndicatorNode> {
         let page = PageRequest::parse(first, after)?;
-        let view =
-            service(ctx)?.department_indicator(&department_code, &indicator_code, &period, &page).await?;
+        let view = service(ctx)?
+            .department_indicator(ctx.data::<Actor>()?, &department_code, &indicator_code, &period, &page)
+            .await?;
         Ok(DepartmentIndicatorNode { view, page })
     }
 
@@ -461,7 +471,9 @@ impl MonitoringQuery {
         indicator_code: String,
         period: String,
     ) -> ApiResult<CountryIndicatorNode> {
-        Ok(CountryIndicatorNode(service(ctx)?.country_indicator(&indicator_code, &period).await?))
+        Ok(CountryIndicatorNode(
+            service(ctx)?.country_indicator(ctx.data::<Actor>()?, &indicator_code, &period).await?,
+        ))
     }
 }
 
@@ -483,6 +495,10 @@ pub struct RegisterIndicatorInput {
     pub source_note: String,
     /// Organización dueña: la propia para una entidad nacional; obligatoria para un administrador.
     pub owner_code: Option<String>,
+    /// Restringido: no es público; lo ven su organización dueña, los administradores, la
+    /// secretaría técnica y cada entidad territorial en lo suyo (un departamento, en sus municipios).
+    #[graphql(default = false)]
+    pub restricted: bool,
 }
 
 #[derive(SimpleObject)]
@@ -515,6 +531,7 @@ impl MonitoringMutation {
             periodicity: input.periodicity,
             source_note: input.source_note,
             owner_code: input.owner_code,
+            restricted: input.restricted,
         };
         let indicator = service(ctx)?.register(ctx.data::<Actor>()?, new).await?;
         Ok(RegisterIndicatorPayload { indicator: IndicatorNode(indicator) })

@@ -6,8 +6,9 @@ use std::collections::HashMap;
 
 use super::{
     formula::Expr,
-    model::{Direction, TrafficLight},
+    model::{Direction, Indicator, TrafficLight},
 };
+use crate::authorisation::{rules::in_jurisdiction, Actor, Role};
 
 /// A served input: its value and whether it is in conflict.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +156,47 @@ pub fn previous_period(period: &str) -> Option<String> {
     Some(previous)
 }
 
+/// Whose results of an indicator a caller sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sight {
+    /// Every entity's (a public indicator; or the owner, an administrator,
+    /// the commission's secretariat on a restricted one).
+    Everything,
+    /// A territorial team on a restricted indicator: its own entity's results,
+    /// and a department's team its municipalities' too.
+    Jurisdiction(String),
+    /// A restricted indicator, for anyone else (the public among them).
+    Nothing,
+}
+
+impl Sight {
+    /// Whether this sight covers the entity coded `entity` of `department`.
+    pub fn covers(&self, entity: &str, department: Option<&str>) -> bool {
+        match self {
+            Self::Everything => true,
+            Self::Jurisdiction(own) => in_jurisdiction(own, entity, department),
+            Self::Nothing => false,
+        }
+    }
+}
+
+/// What `actor` sees of `indicator`: everything of a public one; of a
+/// restricted one, what its owner decided to share (DESIGN, "Monitoring").
+pub fn sight(indicator: &Indicator, actor: &Actor) -> Sight {
+    if !indicator.restricted {
+        return Sight::Everything;
+    }
+    let Some(user) = actor.user() else { return Sight::Nothing };
+    match user.role {
+        Role::Admin | Role::Secretariat => Sight::Everything,
+        Role::National if user.organisation_code.as_deref() == Some(indicator.owner_code.as_str()) => {
+            Sight::Everything
+        }
+        Role::Territorial => user.entity_code.clone().map_or(Sight::Nothing, Sight::Jurisdiction),
+        _ => Sight::Nothing,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +294,56 @@ mod tests {
             assert_eq!(previous_period(period).as_deref(), Some(previous), "{period}");
         }
         assert_eq!(previous_period("2025-Q9"), None);
+    }
+
+    fn restricted(owner: &str) -> Indicator {
+        Indicator {
+            code: "IND".into(),
+            version: 1,
+            name: "Indicador".into(),
+            competency: "HACIENDA".into(),
+            programmatic_unit: None,
+            formula: "A / B".into(),
+            element_codes: vec!["A".into(), "B".into()],
+            unit: "%".into(),
+            direction: Direction::HigherIsBetter,
+            lower_threshold: 1.0,
+            upper_threshold: 2.0,
+            periodicity: crate::reporting::model::Periodicity::Annual,
+            source_note: "Prueba".into(),
+            owner_code: owner.into(),
+            restricted: true,
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    fn user(role: Role, entity: Option<&str>, organisation: Option<&str>) -> Actor {
+        Actor::User(crate::authorisation::AuthUser {
+            id: uuid::Uuid::nil(),
+            email: "x@y.co".into(),
+            name: "X".into(),
+            role,
+            entity_code: entity.map(Into::into),
+            organisation_code: organisation.map(Into::into),
+            token_id: uuid::Uuid::nil(),
+        })
+    }
+
+    #[test]
+    fn a_restricted_indicator_is_seen_by_its_owner_and_each_territory_in_its_own() {
+        let indicator = restricted("DNP");
+        assert_eq!(sight(&indicator, &Actor::Anonymous), Sight::Nothing);
+        assert_eq!(sight(&indicator, &user(Role::National, None, Some("DNP"))), Sight::Everything);
+        assert_eq!(sight(&indicator, &user(Role::National, None, Some("MINHACIENDA"))), Sight::Nothing);
+        assert_eq!(sight(&indicator, &user(Role::Secretariat, None, Some("DAFP"))), Sight::Everything);
+        assert_eq!(sight(&indicator, &user(Role::Admin, None, None)), Sight::Everything);
+        let municipality = sight(&indicator, &user(Role::Territorial, Some("05001"), None));
+        assert!(municipality.covers("05001", Some("05")));
+        assert!(!municipality.covers("05002", Some("05")));
+        let department = sight(&indicator, &user(Role::Territorial, Some("05"), None));
+        assert!(department.covers("05", None) && department.covers("05002", Some("05")));
+        assert!(!department.covers("19001", Some("19")));
+        let public = Indicator { restricted: false, ..indicator };
+        assert_eq!(sight(&public, &Actor::Anonymous), Sight::Everything);
     }
 }

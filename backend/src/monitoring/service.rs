@@ -110,6 +110,7 @@ impl MonitoringService {
             source_note: Set(checked.source_note),
             owner_code: Set(owner_code),
             updated_at: Set(Utc::now()),
+            restricted: Set(checked.restricted),
         };
         let saved = match previous {
             Some(_) => row.update(&transaction).await?,
@@ -164,6 +165,7 @@ impl MonitoringService {
             upper_threshold: new.upper_threshold,
             periodicity: new.periodicity,
             source_note: text(&new.source_note, "sourceNote", 2_000)?,
+            restricted: new.restricted,
         })
     }
 
@@ -188,6 +190,7 @@ struct Checked {
     upper_threshold: f64,
     periodicity: Periodicity,
     source_note: String,
+    restricted: bool,
 }
 
 fn formula_error(reason: String) -> ServiceError {
@@ -229,6 +232,7 @@ impl TryFrom<indicator::Model> for Indicator {
             upper_threshold: row.upper_threshold,
             source_note: row.source_note,
             owner_code: row.owner_code,
+            restricted: row.restricted,
             updated_at: row.updated_at,
         })
     }

@@ -11,10 +11,11 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use super::{
     entity::indicator_value,
     model::{Indicator, IndicatorValue, PeerGroupKind, TrafficLight},
-    rules::{self, Spread},
+    rules::{self, Sight, Spread},
     service::MonitoringService,
 };
 use crate::{
+    authorisation::Actor,
     error::ServiceError,
     pagination::{Page, PageRequest},
     reporting::model::parse_period,
@@ -144,6 +145,25 @@ fn count_lights(indicator: &Indicator, results: &[Option<&IndicatorValue>]) -> L
     counts
 }
 
+/// Refuses a restricted indicator to a caller whose sight does not cover
+/// `entity` (of `department`), or — `entity` absent — the whole country.
+fn require_sight(
+    indicator: &Indicator,
+    actor: &Actor,
+    entity: Option<(&str, Option<&str>)>,
+) -> Result<(), ServiceError> {
+    let sight = rules::sight(indicator, actor);
+    let seen = match entity {
+        Some((code, department)) => sight.covers(code, department),
+        None => sight == Sight::Everything,
+    };
+    match (seen, actor.user()) {
+        (true, _) => Ok(()),
+        (false, None) => Err(ServiceError::sign_in_required("ver un indicador de uso restringido")),
+        (false, Some(_)) => Err(ServiceError::Forbidden("ver este indicador de uso restringido")),
+    }
+}
+
 /// The checked period: of the indicator's periodicity.
 fn period_of(indicator: &Indicator, raw: &str) -> Result<String, ServiceError> {
     parse_period(raw, indicator.periodicity)
@@ -190,6 +210,7 @@ impl MonitoringService {
     #[tracing::instrument(name = "monitoring.entity_indicators", skip_all)]
     pub async fn entity_indicators(
         &self,
+        actor: &Actor,
         entity_code: &str,
         period: &str,
     ) -> Result<EntityIndicators, ServiceError> {
@@ -212,6 +233,13 @@ impl MonitoringService {
                 )))
             }
         };
+        // The period is checked against every indicator; the caller then sees what it may.
+        let indicators: Vec<Indicator> = indicators
+            .into_iter()
+            .filter(|indicator| {
+                rules::sight(indicator, actor).covers(&entity.code, entity.department_code.as_deref())
+            })
+            .collect();
         let own: Vec<IndicatorValue> = indicator_value::Entity::find()
             .filter(indicator_value::Column::EntityCode.eq(entity.code.as_str()))
             .order_by_asc(indicator_value::Column::Period)
@@ -221,6 +249,7 @@ impl MonitoringService {
             .map(IndicatorValue::from_row)
             .collect();
         let (_, units) = self.municipal_register().await?;
+        let regions = self.territory.regions_by_department().await?;
         let previous_period = rules::previous_period(&period);
         let mut results = Vec::with_capacity(indicators.len());
         for indicator in indicators {
@@ -233,7 +262,8 @@ impl MonitoringService {
                 Vec::new()
             } else {
                 let all = self.results_of(&indicator.code, &period).await?;
-                standings(&entity, result.as_ref().and_then(|r| r.value), &indicator, &all, &units)
+                let value = result.as_ref().and_then(|r| r.value);
+                standings(&entity, value, &indicator, &all, &units, &regions)
             };
             results.push(IndicatorResult {
                 light: light_of(&indicator, result.as_ref()),
@@ -252,6 +282,7 @@ impl MonitoringService {
     #[tracing::instrument(name = "monitoring.department_indicator", skip_all)]
     pub async fn department_indicator(
         &self,
+        actor: &Actor,
         department_code: &str,
         indicator_code: &str,
         period: &str,
@@ -263,6 +294,7 @@ impl MonitoringService {
                 ServiceError::NotFound(format!("no existe el departamento {}", code.as_str()))
             })?;
         let indicator = self.indicator(indicator_code).await?;
+        require_sight(&indicator, actor, Some((&department.code, None)))?;
         let period = period_of(&indicator, period)?;
         let all = self.results_of(&indicator.code, &period).await?;
         let units = self
@@ -302,11 +334,13 @@ impl MonitoringService {
     #[tracing::instrument(name = "monitoring.focalisation", skip_all)]
     pub async fn focalisation(
         &self,
+        actor: &Actor,
         indicator_code: &str,
         period: &str,
         light: TrafficLight,
     ) -> Result<(Indicator, String, Vec<MunicipalRow>), ServiceError> {
         let indicator = self.indicator(indicator_code).await?;
+        require_sight(&indicator, actor, None)?;
         let period = period_of(&indicator, period)?;
         let all = self.results_of(&indicator.code, &period).await?;
         let (_, units) = self.municipal_register().await?;
@@ -330,10 +364,12 @@ impl MonitoringService {
     #[tracing::instrument(name = "monitoring.country_indicator", skip_all)]
     pub async fn country_indicator(
         &self,
+        actor: &Actor,
         indicator_code: &str,
         period: &str,
     ) -> Result<CountryIndicator, ServiceError> {
         let indicator = self.indicator(indicator_code).await?;
+        require_sight(&indicator, actor, None)?;
         let period = period_of(&indicator, period)?;
         let all = self.results_of(&indicator.code, &period).await?;
         let (departments, units) = self.municipal_register().await?;
@@ -379,14 +415,28 @@ impl MonitoringService {
 }
 
 /// Where `entity`'s value stands among the municipal units of its category,
-/// its capacity group and its department (groups it has no key for are left out).
+/// its capacity group, its department and each RAP region of its department
+/// (groups it has no key for are left out). `regions`: department → regions.
 fn standings(
     entity: &TerritorialEntity,
     value: Option<f64>,
     indicator: &Indicator,
     all: &HashMap<String, IndicatorValue>,
     units: &BTreeMap<String, TerritorialEntity>,
+    regions: &BTreeMap<String, Vec<String>>,
 ) -> Vec<PeerStanding> {
+    let regions_of = |unit: &TerritorialEntity| -> &[String] {
+        unit.department_code.as_ref().and_then(|d| regions.get(d)).map_or(&[], Vec::as_slice)
+    };
+    let standing = |kind, group: String, members: &mut dyn Iterator<Item = &TerritorialEntity>| {
+        let values: Vec<f64> = members.filter_map(|unit| all.get(&unit.code)?.value).collect();
+        PeerStanding {
+            kind,
+            group,
+            spread: rules::spread(&values),
+            rank: value.map(|v| rules::rank(v, &values, indicator.direction)),
+        }
+    };
     let groups: [(PeerGroupKind, Option<String>, fn(&TerritorialEntity) -> Option<String>); 3] = [
         (PeerGroupKind::Category, entity.category.map(|c| c.as_db().to_owned()), |e| {
             e.category.map(|c| c.as_db().to_owned())
@@ -396,21 +446,17 @@ fn standings(
         }),
         (PeerGroupKind::Department, entity.department_code.clone(), |e| e.department_code.clone()),
     ];
-    groups
+    let mut found: Vec<PeerStanding> = groups
         .into_iter()
         .filter_map(|(kind, key, key_of)| {
             let key = key?;
-            let values: Vec<f64> = units
-                .values()
-                .filter(|unit| key_of(unit).as_ref() == Some(&key))
-                .filter_map(|unit| all.get(&unit.code)?.value)
-                .collect();
-            Some(PeerStanding {
-                kind,
-                group: key,
-                spread: rules::spread(&values),
-                rank: value.map(|v| rules::rank(v, &values, indicator.direction)),
-            })
+            let mut members = units.values().filter(|unit| key_of(unit).as_ref() == Some(&key));
+            Some(standing(kind, key.clone(), &mut members))
         })
-        .collect()
+        .collect();
+    for region in regions_of(entity) {
+        let mut members = units.values().filter(|unit| regions_of(unit).contains(region));
+        found.push(standing(PeerGroupKind::RapRegion, region.clone(), &mut members));
+    }
+    found
 }

@@ -4,6 +4,7 @@
 mod entity;
 pub mod loader;
 pub mod model;
+pub mod regions;
 pub mod register;
 pub mod resolvers;
 pub mod service;

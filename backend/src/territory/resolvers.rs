@@ -7,6 +7,7 @@ use super::{
     model::{
         CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryFilter,
     },
+    regions::{NewRapRegion, RapRegion},
     service::TerritoryService,
 };
 use crate::{
@@ -67,6 +68,31 @@ impl TerritoryQuery {
         let found = ctx.data::<TerritoryService>()?.list(&filter, &page).await?;
         Ok(connection(found, &page, |entity| entity.code.clone(), TerritorialEntityNode))
     }
+
+    /// Las Regiones Administrativas y de Planificación (RAP) y sus departamentos, por código:
+    /// un grupo de pares del monitoreo. Cada una dice su fuente y la fecha de esa fuente.
+    async fn rap_regions(&self, ctx: &Context<'_>) -> ApiResult<Vec<RapRegionNode>> {
+        Ok(ctx.data::<TerritoryService>()?.rap_regions().await?.into_iter().map(RapRegionNode).collect())
+    }
+}
+
+/// Una región RAP nueva, o la nueva composición de una existente (mismo código).
+#[derive(InputObject)]
+pub struct RapRegionInput {
+    /// Código estable, p. ej. RAP_PACIFICO.
+    pub code: String,
+    pub name: String,
+    /// Códigos DIVIPOLA de sus departamentos (2 dígitos).
+    pub department_codes: Vec<String>,
+    /// Acto o lista pública de donde sale la composición.
+    pub source: String,
+    /// Fecha de esa fuente (AAAA-MM-DD).
+    pub source_date: chrono::NaiveDate,
+}
+
+#[derive(SimpleObject)]
+pub struct RapRegionPayload {
+    rap_region: RapRegionNode,
 }
 
 /// Cambios de clasificación: un campo omitido se conserva, `null` lo borra.
@@ -112,6 +138,66 @@ impl TerritoryMutation {
             )
             .await?;
         Ok(TerritorialEntityPayload { territorial_entity: TerritorialEntityNode(updated) })
+    }
+
+    /// Crea o reemplaza una región RAP: nombre, departamentos y fuente (solo administradores).
+    async fn set_rap_region(&self, ctx: &Context<'_>, input: RapRegionInput) -> ApiResult<RapRegionPayload> {
+        let new = NewRapRegion {
+            code: input.code,
+            name: input.name,
+            department_codes: input.department_codes,
+            source: input.source,
+            source_date: input.source_date,
+        };
+        let saved = ctx.data::<TerritoryService>()?.set_rap_region(ctx.data::<Actor>()?, new).await?;
+        Ok(RapRegionPayload { rap_region: RapRegionNode(saved) })
+    }
+
+    /// Retira una región RAP; sus departamentos siguen en el registro (solo administradores).
+    async fn remove_rap_region(&self, ctx: &Context<'_>, code: String) -> ApiResult<RapRegionPayload> {
+        let removed = ctx.data::<TerritoryService>()?.remove_rap_region(ctx.data::<Actor>()?, &code).await?;
+        Ok(RapRegionPayload { rap_region: RapRegionNode(removed) })
+    }
+}
+
+/// Región Administrativa y de Planificación (Ley 1454 de 2011, art. 30): departamentos asociados.
+pub struct RapRegionNode(pub RapRegion);
+
+#[Object(name = "RapRegion")]
+impl RapRegionNode {
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Sus departamentos, por código.
+    async fn departments(&self, ctx: &Context<'_>) -> ApiResult<Vec<TerritorialEntityNode>> {
+        let loader = ctx.data::<DataLoader<TerritoryLoader>>()?;
+        let found = loader.load_many(self.0.department_codes.iter().cloned()).await?;
+        Ok(self
+            .0
+            .department_codes
+            .iter()
+            .filter_map(|c| found.get(c).cloned())
+            .map(TerritorialEntityNode)
+            .collect())
+    }
+
+    /// Fuente de la composición.
+    async fn source(&self) -> &str {
+        &self.0.source
+    }
+
+    /// Fecha de la fuente.
+    async fn source_date(&self) -> chrono::NaiveDate {
+        self.0.source_date
+    }
+
+    async fn updated_at(&self) -> chrono::DateTime<chrono::Utc> {
+        self.0.updated_at
     }
 }
 

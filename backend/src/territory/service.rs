@@ -29,7 +29,7 @@ const INSERT_CHUNK: usize = 200;
 
 #[derive(Clone)]
 pub struct TerritoryService {
-    db: DatabaseConnection,
+    pub(super) db: DatabaseConnection,
     cache: Cache,
 }
 
