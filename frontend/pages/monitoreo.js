@@ -253,10 +253,47 @@ export async function render(container, { query, isCurrent }) {
           " ",
           csvLink({ periodo: state.period, indicador: state.indicator, semaforo: "rojo" }, `Lista de focalización: los ${view.trafficLights.red} municipios en rojo (CSV)`),
         ),
+        user?.role === "NATIONAL" && view.trafficLights.red > 0 ? startList(indicator, view.trafficLights.red) : null,
       );
     } catch (error) {
       fill(countrySection, errorMessage(error, "No se pudo consultar el país"));
     }
+  }
+
+  /** From the red lights to a national entity's focalisation list, kept in SUGIT to edit. */
+  function startList(indicator, reds) {
+    const result = h("div", { "aria-live": "polite" });
+    const button = h("button", { type: "button" }, `Crear una lista de focalización con los ${reds} municipios en rojo`);
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      loading(result);
+      try {
+        const name = `${indicator?.name ?? state.indicator}: municipios en rojo, ${state.period}`;
+        const input = { name, indicatorCode: state.indicator, period: state.period, trafficLight: "RED" };
+        const list = (await call("monitoring", "CreateFocalisationList", { input })).createFocalisationList.focalisationList;
+        fill(
+          result,
+          h("p", { role: "status" }, `Lista «${list.name}» creada con ${list.entityCount} municipios.`),
+          h(
+            "table",
+            {},
+            h("caption", {}, "Municipios de la lista, con su valor al crearla"),
+            h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Municipio"), h("th", { scope: "col" }, "Valor"))),
+            h(
+              "tbody",
+              {},
+              list.entities.map((item) =>
+                h("tr", {}, h("th", { scope: "row" }, `${item.entity.name} (${item.entity.code})`), h("td", { class: "cifra-tabla" }, shown(item.value, indicator?.unit))),
+              ),
+            ),
+          ),
+        );
+      } catch (error) {
+        button.disabled = false;
+        fill(result, errorMessage(error, "No se pudo crear la lista"));
+      }
+    });
+    return h("div", {}, button, result);
   }
 
   form.addEventListener("submit", (event) => {

@@ -19,6 +19,7 @@ mod m20261204_000011_sheet_write_guard;
 mod m20261206_000012_decree_and_report_rules;
 mod m20261206_000013_monitoring;
 mod m20261206_000017_rap_regions_and_restricted_indicators;
+mod m20261206_000018_focalisation_lists;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000012_decree_and_report_rules::Migration),
             Box::new(m20261206_000013_monitoring::Migration),
             Box::new(m20261206_000017_rap_regions_and_restricted_indicators::Migration),
+            Box::new(m20261206_000018_focalisation_lists::Migration),
         ]
     }
 }

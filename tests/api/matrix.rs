@@ -176,6 +176,42 @@ impl Fixture<'_> {
         self.app.login("admin@sugit.gov.co").await
     }
 
+    /// A new public indicator of DNP over the matrix's element; its code.
+    async fn indicator(&self) -> String {
+        let admin = self.admin_token().await;
+        let code = unique("IND_").to_uppercase();
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: RegisterIndicatorInput!) { registerIndicator(input: $input) { indicator { code } } }",
+                json!({ "input": {
+                    "code": code, "name": "Indicador de la matriz", "competency": "PRUEBA",
+                    "formula": "ELEMENTO_MATRIZ * 2", "unit": "unidades", "direction": "HIGHER_IS_BETTER",
+                    "lowerThreshold": 1, "upperThreshold": 10, "periodicity": "ANNUAL",
+                    "sourceNote": "Prueba", "ownerCode": "DNP",
+                } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        code
+    }
+
+    /// A new focalisation list of `organisation`, made by the administrator; its id.
+    async fn focalisation_list(&self, organisation: &str) -> String {
+        let admin = self.admin_token().await;
+        let indicator = self.indicator().await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: CreateFocalisationListInput!) { createFocalisationList(input: $input) { focalisationList { id } } }",
+                json!({ "input": { "name": "Lista de la matriz", "indicatorCode": indicator, "period": "2025", "ownerCode": organisation } }),
+            )
+            .await;
+        body["data"]["createFocalisationList"]["focalisationList"]["id"].as_str().expect("list").to_owned()
+    }
+
     async fn secretariat_token(&self) -> String {
         self.app.login("sec@funcionpublica.gov.co").await
     }
@@ -358,6 +394,15 @@ fn admin_only(who: Who, _: Scope) -> Expect {
     match who {
         Who::Anonymous => UNAUTHENTICATED,
         Who::Admin => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+/// A national entity's own things (DNP's for the matrix's national user), or any for an administrator.
+fn national_own_or_admin(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
         _ => FORBIDDEN,
     }
 }
@@ -1134,16 +1179,13 @@ const RULES: &[Rule] = &[
             })
         },
     },
-    // Last: registering computes results, and no later case submits values
-    // that the follower would recompute while another case is compared.
+    // Last (with the lists made from indicators): registering computes results,
+    // and no later case submits values that the follower would recompute while
+    // another case is compared.
     Rule {
         mutation: "registerIndicator",
         scopes: &[Scope::Own, Scope::Other],
-        expect: |who, scope| match (who, scope) {
-            (Who::Anonymous, _) => UNAUTHENTICATED,
-            (Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
-            _ => FORBIDDEN,
-        },
+        expect: national_own_or_admin,
         case: |fx, who, scope| {
             Box::pin(async move {
                 // A national user owns its indicators (DNP); "other" names another organisation.
@@ -1160,6 +1202,42 @@ const RULES: &[Rule] = &[
                         "lowerThreshold": 1, "upperThreshold": 10, "periodicity": "ANNUAL",
                         "sourceNote": "Prueba", "ownerCode": owner,
                     } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "createFocalisationList",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: national_own_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let owner = match (who, scope) {
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    (Who::Admin, Scope::Own) => Some("DNP"),
+                    _ => None,
+                };
+                let indicator = fx.indicator().await;
+                Case {
+                    query: "mutation($input: CreateFocalisationListInput!) { createFocalisationList(input: $input) { focalisationList { id } } }",
+                    variables: json!({ "input": { "name": "Lista", "indicatorCode": indicator, "period": "2025", "ownerCode": owner } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "updateFocalisationList",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: national_own_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let list =
+                    fx.focalisation_list(if scope == Scope::Own { "DNP" } else { "MINHACIENDA" }).await;
+                Case {
+                    query: "mutation($id: ID!) { updateFocalisationList(id: $id, input: { addEntityCodes: [\"05001\"] }) { focalisationList { id } } }",
+                    variables: json!({ "id": list }),
                     token: fx.token(who).await,
                 }
             })
@@ -1316,6 +1394,8 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "monitoring_value",
         "rap_region",
         "rap_region_department",
+        "focalisation_list",
+        "focalisation_entity",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

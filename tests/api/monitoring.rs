@@ -431,6 +431,90 @@ async fn rap_regions_place_peers_and_restricted_indicators_stay_out_of_public_vi
     assert_eq!(body["data"]["countryIndicator"]["spread"]["count"], 2, "{body}");
 }
 
+/// From monitoring to action for a national entity: a focalisation list
+/// starts from a traffic light, filled with the municipalities that have it,
+/// and is then edited; bad input changes nothing.
+async fn a_national_entity_starts_a_focalisation_list_from_a_light_and_edits_it(app: &TestApp) {
+    let scene = scene(app).await;
+    submit(
+        app,
+        &scene.medellin,
+        "05001",
+        "2025",
+        "m-2025",
+        &[("POBLACION", "1000", "05001"), ("MATRICULA", "500", "05001")],
+    )
+    .await;
+    let rows = [
+        ("POBLACION", "1000", "05002"),
+        ("MATRICULA", "300", "05002"),
+        ("POBLACION", "1000", "05004"),
+        ("MATRICULA", "200", "05004"),
+    ];
+    submit(app, &scene.antioquia, "05", "2025", "a-2025", &rows).await;
+    let (_, body) =
+        app.graphql_as(Some(&scene.dnp), REGISTER, coverage("MATRICULA / POBLACION * 100", 25.0, 45.0)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    const CREATE: &str = "mutation($input: CreateFocalisationListInput!) { createFocalisationList(input: $input) {
+        focalisationList { id name ownerCode indicatorCode period trafficLight entityCount entities { entity { code name } value trafficLight } } } }";
+    let input = |name: &str, period: &str| json!({ "input": { "name": name, "indicatorCode": "COBERTURA_MATRICULA", "period": period, "note": "Educación 2026" } });
+    let (_, body) =
+        app.graphql_as(Some(&scene.dnp), CREATE, input("Acompañamiento en matrícula", "2025")).await;
+    let list = body["data"]["createFocalisationList"]["focalisationList"].clone();
+    assert_eq!(list["ownerCode"], "DNP", "{body}");
+    assert_eq!(list["trafficLight"], "RED");
+    assert_eq!(
+        list["entities"],
+        json!([{ "entity": { "code": "05004", "name": "ABRIAQUÍ" }, "value": 20.0, "trafficLight": "RED" }])
+    );
+    let id = list["id"].as_str().unwrap_or_default().to_owned();
+
+    const LISTS: &str = "{ focalisationLists { totalCount edges { node { id entityCount } } } }";
+    for (input, fragment) in [(input(" ", "2025"), "nombre"), (input("Otra", "2025-Q1"), "periodo")] {
+        let (_, body) = app.graphql_as(Some(&scene.dnp), CREATE, input).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains(fragment), "{body}");
+    }
+    let (_, body) = app.graphql_as(Some(&scene.medellin), CREATE, input("De un municipio", "2025")).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
+
+    const UPDATE: &str = "mutation($id: ID!, $input: UpdateFocalisationListInput!) { updateFocalisationList(id: $id, input: $input) {
+        focalisationList { name entities { entity { code } value trafficLight } } } }";
+    for (change, fragment) in [
+        (json!({ "addEntityCodes": ["05"] }), "es un departamento"),
+        (json!({ "addEntityCodes": ["05002", "99999"] }), "no existe la entidad territorial 99999"),
+        (json!({ "removeEntityCodes": ["05001"] }), "no está en la lista"),
+        (json!({ "name": "" }), "nombre"),
+    ] {
+        let (_, body) = app.graphql_as(Some(&scene.dnp), UPDATE, json!({ "id": id, "input": change })).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains(fragment), "{body}");
+    }
+    let (_, body) = app.graphql_as(Some(&scene.dnp), LISTS, json!({})).await;
+    assert_eq!(body["data"]["focalisationLists"]["totalCount"], 1, "nothing written: {body}");
+    assert_eq!(body["data"]["focalisationLists"]["edges"][0]["node"]["entityCount"], 1);
+
+    let change = json!({ "name": "Matrícula: Abejorral", "addEntityCodes": ["05002"], "removeEntityCodes": ["05004"] });
+    let (_, body) = app.graphql_as(Some(&scene.dnp), UPDATE, json!({ "id": id, "input": change })).await;
+    assert_eq!(
+        body["data"]["updateFocalisationList"]["focalisationList"],
+        json!({ "name": "Matrícula: Abejorral", "entities": [{ "entity": { "code": "05002" }, "value": 30.0, "trafficLight": "YELLOW" }] }),
+        "{body}"
+    );
+    // A list is its organisation's working document: not the public's, not a territory's.
+    let (_, body) = app.graphql_as(None, LISTS, json!({})).await;
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.medellin),
+            "query($id: ID!) { focalisationList(id: $id) { name } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
+}
+
 async fn csv(app: &TestApp, path: &str) -> String {
     let response = app.client.get(app.url(path)).send().await.expect("an answer");
     assert_eq!(response.status(), 200, "{path}");
@@ -439,6 +523,7 @@ async fn csv(app: &TestApp, path: &str) -> String {
 }
 
 backend_tests!(
+    a_national_entity_starts_a_focalisation_list_from_a_light_and_edits_it,
     rap_regions_place_peers_and_restricted_indicators_stay_out_of_public_views,
     bad_indicators_are_refused_with_the_reason_and_nothing_written,
     results_follow_submissions_missing_inputs_and_conflicts,

@@ -475,7 +475,8 @@ const journeys = {
     await page.goto(`${base}/#/monitoreo?entidad=05045&periodo=2024&indicador=COBERTURA_ACUEDUCTO`);
     await page.locator(".sintetico", { hasText: "datos sintéticos de demostración" }).waitFor();
     await page.locator("h2", { hasText: "Indicadores de APARTADÓ (05045) en 2024" }).waitFor();
-    check((await page.locator("#contenido table").first().locator("tbody tr").count()) === 30, "faltan indicadores de la entidad");
+    // 29 of the demo's 30: one is restricted by its owner and not public.
+    check((await page.locator("#contenido table").first().locator("tbody tr").count()) === 29, "faltan indicadores de la entidad");
     const map = page.locator("svg.mapa-teselas");
     await map.waitFor();
     check((await map.locator("g.tesela").count()) === 33, "el mapa no tiene los 33 departamentos");
@@ -500,8 +501,21 @@ const journeys = {
     check(/^Mejorar «.+»: .+ en rojo/.test(await need.inputValue()), `la demanda no llega con el indicador: ${await need.inputValue()}`);
     check((await team.locator("#formulario-demanda input[name=topic]").inputValue()) !== "", "la demanda no llega con el tema");
     await shot(team, "territorial-monitoreo-demanda");
+
+    // A national entity turns the country's red lights into a focalisation list it keeps.
+    const dnp = await newPage();
+    await login(dnp, USERS.offerer);
+    await dnp.goto(`${base}/#/monitoreo?entidad=05045&periodo=2024&indicador=COBERTURA_ACUEDUCTO`);
+    const start = dnp.getByRole("button", { name: /^Crear una lista de focalización con los \d+ municipios en rojo$/ });
+    await start.waitFor();
+    await start.click();
+    const created = dnp.getByRole("status").filter({ hasText: /^Lista «.+» creada con \d+ municipios\.$/ });
+    await created.waitFor();
+    check((await dnp.locator("table", { hasText: "Municipios de la lista" }).locator("tbody tr").count()) > 0, "la lista quedó vacía");
+    await shot(dnp, "nacional-monitoreo-focalizacion");
     done(page, "monitoreo (público)");
     done(team, "monitoreo (equipo territorial)");
+    done(dnp, "monitoreo (entidad nacional)");
   },
 
   async "comisión: sesiones con quórum, compromisos vencidos primero y la secretaría convoca"() {

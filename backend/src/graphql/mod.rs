@@ -15,7 +15,10 @@ use crate::{
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
-    monitoring::resolvers::{MonitoringMutation, MonitoringQuery},
+    monitoring::{
+        list_resolvers::{FocalisationMutation, FocalisationQuery},
+        resolvers::{MonitoringMutation, MonitoringQuery},
+    },
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     search::resolvers::SearchQuery,
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
@@ -35,6 +38,7 @@ pub struct QueryRoot(
     AssistanceOutcomeQuery,
     ConsultationQuery,
     MonitoringQuery,
+    FocalisationQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -50,6 +54,7 @@ pub struct MutationRoot(
     AssistanceOutcomeMutation,
     ConsultationMutation,
     MonitoringMutation,
+    FocalisationMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

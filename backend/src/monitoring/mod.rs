@@ -11,6 +11,8 @@ pub mod demo;
 mod entity;
 pub mod follow;
 pub mod formula;
+pub mod list_resolvers;
+pub mod lists;
 pub mod model;
 pub mod resolvers;
 pub mod rules;

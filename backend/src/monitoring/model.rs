@@ -40,6 +40,20 @@ pub enum TrafficLight {
     Red,
 }
 
+impl TrafficLight {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Self::Green => "GREEN",
+            Self::Yellow => "YELLOW",
+            Self::Red => "RED",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Option<Self> {
+        [Self::Green, Self::Yellow, Self::Red].into_iter().find(|l| l.as_db() == value)
+    }
+}
+
 /// An indicator as registered (its current version).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Indicator {
