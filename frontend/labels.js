@@ -30,6 +30,8 @@ export const FACET = {
   DEPARTMENT: "Departamento",
   ORGANISATION: "Organización",
   MODALITY: "Modalidad",
+  LEVEL: "Nivel",
+  COMPETENCY: "Competencia",
 };
 
 export const MODALITY = { IN_PERSON: "Presencial", VIRTUAL: "Virtual", MIXED: "Mixta" };
@@ -74,6 +76,7 @@ export const ROLE = {
   NATIONAL: "Entidad nacional",
   SECRETARIAT: "Secretaría técnica",
   ADMIN: "Administración",
+  PERSON: "Persona (Vitrina de las Regiones)",
 };
 export const PARTICIPANT_ROLE = { MEMBER: "Miembro con voto", INVITEE: "Invitado (voz sin voto)" };
 export const ROUTE_STATUS = { PLANNED: "Planeada", IN_PROGRESS: "En ejecución", COMPLETED: "Terminada" };
@@ -87,3 +90,24 @@ export function label(table, value) {
 }
 export const TRAFFIC_LIGHT = { GREEN: "Verde", YELLOW: "Amarillo", RED: "Rojo" };
 export const PEER_KIND = { CATEGORY: "Su categoría", CAPACITY_GROUP: "Su grupo de capacidades", DEPARTMENT: "Su departamento" };
+
+export const LEVEL = { ADVISER: "Asesor", PROFESSIONAL: "Profesional", TECHNICIAN: "Técnico", ASSISTANT: "Asistencial" };
+export const APPOINTMENT = {
+  CAREER: "Carrera administrativa",
+  PROVISIONAL: "Provisional",
+  FREE_APPOINTMENT: "Libre nombramiento y remoción",
+  TEMPORARY: "Temporal",
+  SERVICE_CONTRACT: "Prestación de servicios",
+};
+export const VACANCY_STATUS = { OPEN: "Abierta", CLOSED: "Cerrada", FILLED: "Provista" };
+export const STAGE = {
+  RECEIVED: "Recibida",
+  REVIEW: "En revisión",
+  INTERVIEW: "Entrevista o prueba",
+  SELECTED: "Seleccionada",
+  HIRED: "Vinculada",
+  REJECTED: "No continúa",
+  WITHDRAWN: "Retirada",
+};
+export const TRANSFER_KIND = { OFFER: "Ofrece", REQUEST: "Pide" };
+export const TRANSFER_STATUS = { OPEN: "Abierto", AGREED: "Acordado", COMPLETED: "Completado" };

@@ -23,6 +23,7 @@ use crate::{
     rate_limit::RateLimiter,
     reporting::ReportingService,
     search::{SearchService, Sources, Subscribers},
+    talent::TalentService,
     territory::{register, TerritoryService},
 };
 
@@ -41,6 +42,7 @@ pub struct AppState {
     pub assistance: AssistanceService,
     pub consultation: ConsultationService,
     pub monitoring: MonitoringService,
+    pub talent: TalentService,
     pub search: SearchService,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
@@ -114,7 +116,8 @@ impl AppState {
             settings.session_hours,
             settings.limits.login_attempts_per_minute,
             outbox.clone(),
-        );
+        )
+        .with_registration_limit(settings.limits.registrations_per_hour);
         forget_sessions_on_changes(&events, access.clone());
         access.seed_organisations().await.map_err(StartError::Seed)?;
         let reporting = ReportingService::new(db.clone(), territory.clone());
@@ -190,6 +193,17 @@ impl AppState {
         if index_use == IndexUse::Serve {
             monitoring.spawn_follower();
         }
+        let talent = TalentService::new(db.clone(), territory.clone(), access.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::talent::demo::load(&access, &talent).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "Vitrina de las Regiones de demostración cargada: vacantes en 20 municipios, 40 perfiles y traslados (datos sintéticos)"
+            );
+        }
+        if index_use == IndexUse::Serve {
+            talent.spawn_closer();
+        }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
@@ -201,6 +215,7 @@ impl AppState {
             .data(assistance.clone())
             .data(consultation.clone())
             .data(monitoring.clone())
+            .data(talent.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.offers.clone())
@@ -224,6 +239,7 @@ impl AppState {
             assistance,
             consultation,
             monitoring,
+            talent,
             search,
             limiter,
             metrics,

@@ -18,6 +18,7 @@ use crate::{
     monitoring::resolvers::{MonitoringMutation, MonitoringQuery},
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     search::resolvers::SearchQuery,
+    talent::resolvers::{TalentMutation, TalentQuery},
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
 };
 
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     AssistanceOutcomeQuery,
     ConsultationQuery,
     MonitoringQuery,
+    TalentQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -50,6 +52,7 @@ pub struct MutationRoot(
     AssistanceOutcomeMutation,
     ConsultationMutation,
     MonitoringMutation,
+    TalentMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).
