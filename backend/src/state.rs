@@ -167,6 +167,17 @@ impl AppState {
             commission.clone(),
             outbox.clone(),
         );
+        let talent = TalentService::new(db.clone(), territory.clone(), access.clone(), outbox.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::talent::demo::load(&access, &talent).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "Vitrina de las Regiones de demostración cargada: vacantes en 20 municipios, 40 perfiles y traslados (datos sintéticos)"
+            );
+        }
+        if index_use == IndexUse::Serve {
+            talent.spawn_closer();
+        }
         let sources = Sources {
             db: db.clone(),
             knowledge: knowledge.clone(),
@@ -174,6 +185,7 @@ impl AppState {
             assistance: assistance.clone(),
             commission: commission.clone(),
             consultation: consultation.clone(),
+            talent: talent.clone(),
         };
         let monitoring = MonitoringService::new(
             db.clone(),
@@ -192,17 +204,6 @@ impl AppState {
         }
         if index_use == IndexUse::Serve {
             monitoring.spawn_follower();
-        }
-        let talent = TalentService::new(db.clone(), territory.clone(), access.clone());
-        if settings.demo.unwrap_or(first_start)
-            && crate::talent::demo::load(&access, &talent).await.map_err(StartError::Demo)?
-        {
-            tracing::info!(
-                "Vitrina de las Regiones de demostración cargada: vacantes en 20 municipios, 40 perfiles y traslados (datos sintéticos)"
-            );
-        }
-        if index_use == IndexUse::Serve {
-            talent.spawn_closer();
         }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
@@ -331,6 +332,7 @@ impl AppState {
             assistance: self.assistance.clone(),
             commission: self.commission.clone(),
             consultation: self.consultation.clone(),
+            talent: self.talent.clone(),
         }
     }
 }

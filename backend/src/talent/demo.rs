@@ -150,9 +150,13 @@ pub async fn load(access: &AccessService, talent: &TalentService) -> Result<bool
             talent.apply(person, vacancy.id).await?;
         }
     }
+    // Abejorral's small team has candidates to review in the demo (its vacancy is the first).
+    for person in people.iter().skip(24).take(6) {
+        talent.apply(person, vacancies[0].0.id).await?;
+    }
     // Move some applications along their stages (and fill a few vacancies).
     let mut moved = 0;
-    for (vacancy, team) in &vacancies {
+    for (vacancy, team) in vacancies.iter().skip(1) {
         for applicant in talent.vacancy_applications(team, vacancy.id).await? {
             let stage = [Stage::Review, Stage::Interview, Stage::Hired, Stage::Rejected][moved % 4];
             talent.set_application_stage(team, applicant.application.id, stage).await?;

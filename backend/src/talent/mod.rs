@@ -7,6 +7,7 @@
 //! self-registration are the access context's).
 
 pub mod demo;
+pub mod document;
 mod entity;
 pub mod model;
 pub mod people;

@@ -299,6 +299,7 @@ impl TalentService {
                     .after(&serde_json::json!({ "status": "FILLED" })),
             )
             .await?;
+            crate::outbox::record(&transaction, search_index::Kind::Vacancy, &vacancy_row.id.to_string()).await?;
         }
         audit::record(
             &transaction,
@@ -309,6 +310,9 @@ impl TalentService {
         )
         .await?;
         transaction.commit().await?;
+        if stage == Stage::Hired {
+            self.outbox.committed();
+        }
         Ok(after)
     }
 

@@ -9,6 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
+use search_index::Kind;
 use uuid::Uuid;
 
 use super::{
@@ -22,6 +23,7 @@ use crate::{
     authorisation::{rules as access_rules, Actor, AuthUser},
     bogota_time,
     error::ServiceError,
+    outbox::{self, Outbox},
     pagination::{newest_first_key, Page, PageRequest},
     territory::{DivipolaCode, TerritoryService},
 };
@@ -31,6 +33,7 @@ pub struct TalentService {
     pub(super) db: DatabaseConnection,
     pub(super) territory: TerritoryService,
     pub(super) access: AccessService,
+    pub(super) outbox: Outbox,
 }
 
 /// A filter of the public vacancy board, already parsed.
@@ -48,8 +51,13 @@ pub(super) const NO_VACANCY: &str = "no existe una vacante con ese id";
 const NO_TRANSFER: &str = "no existe un traslado con ese id";
 
 impl TalentService {
-    pub fn new(db: DatabaseConnection, territory: TerritoryService, access: AccessService) -> Self {
-        Self { db, territory, access }
+    pub fn new(db: DatabaseConnection, territory: TerritoryService, access: AccessService, outbox: Outbox) -> Self {
+        Self { db, territory, access, outbox }
+    }
+
+    /// The vacancies open today, for the search index's rebuild.
+    pub async fn open_vacancies(&self) -> Result<Vec<Vacancy>, ServiceError> {
+        self.filtered(&VacancyFilter { open_only: true, ..Default::default() }).await
     }
 
     /// The entity named and its department; an unknown code is bad input.
@@ -107,7 +115,9 @@ impl TalentService {
             Change::new("publish_vacancy", "talent_vacancy", &created.id.to_string()).after(&created),
         )
         .await?;
+        outbox::record(&transaction, Kind::Vacancy, &created.id.to_string()).await?;
         transaction.commit().await?;
+        self.outbox.committed();
         Ok(created)
     }
 
@@ -135,7 +145,9 @@ impl TalentService {
             Change::new("close_vacancy", "talent_vacancy", &id.to_string()).before(&before).after(&after),
         )
         .await?;
+        outbox::record(&transaction, Kind::Vacancy, &id.to_string()).await?;
         transaction.commit().await?;
+        self.outbox.committed();
         Ok(after)
     }
 
@@ -172,7 +184,11 @@ impl TalentService {
             }),
         )
         .await?;
+        for id in &id_texts {
+            outbox::record(&transaction, Kind::Vacancy, id).await?;
+        }
         transaction.commit().await?;
+        self.outbox.committed();
         Ok(ids.len() as u64)
     }
 
