@@ -105,7 +105,8 @@ async fn vacancies_are_public_validated_and_close_by_their_date(app: &TestApp) {
     let yesterday = in_days(-1);
     db.execute(Statement::from_string(
         db.get_database_backend(),
-        format!("UPDATE talent_vacancy SET closing_on = '{yesterday}' WHERE id = '{id}'"),
+        // The scene's only vacancy (ids are stored as blobs on SQLite, text on PostgreSQL).
+        format!("UPDATE talent_vacancy SET closing_on = '{yesterday}'"),
     ))
     .await
     .expect("backdated");
