@@ -1182,7 +1182,8 @@ const RULES: &[Rule] = &[
         case: |fx, who, _| {
             Box::pin(async move {
                 Case {
-                    query: "mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { message } }",
+                    query:
+                        "mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { message } }",
                     variables: json!({ "input": { "email": format!("{}@correo.co", unique("p")), "name": "Nueva", "password": PASSWORD } }),
                     token: fx.token(who).await,
                 }
@@ -1318,7 +1319,9 @@ const RULES: &[Rule] = &[
             Box::pin(async move {
                 // A person of their own: the matrix's people stay for later cases.
                 let token = match who {
-                    Who::Person => Some(fx.app.register_person(&format!("{}@correo.co", unique("d")), "Se va").await),
+                    Who::Person => {
+                        Some(fx.app.register_person(&format!("{}@correo.co", unique("d")), "Se va").await)
+                    }
                     _ => fx.token(who).await,
                 };
                 Case { query: "mutation { deleteMyData { deletedAt } }", variables: json!({}), token }
@@ -1362,7 +1365,8 @@ const RULES: &[Rule] = &[
             Box::pin(async move {
                 let id = fx.transfer(Some(consultation_entity(scope))).await;
                 Case {
-                    query: "mutation($id: ID!) { evaluateTransfer(id: $id, rating: 4) { transfer { status } } }",
+                    query:
+                        "mutation($id: ID!) { evaluateTransfer(id: $id, rating: 4) { transfer { status } } }",
                     variables: json!({ "id": id }),
                     token: fx.token(who).await,
                 }

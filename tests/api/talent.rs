@@ -15,10 +15,12 @@ const PUBLISH: &str = "mutation($input: PublishVacancyInput!) {
 const SAVE_PROFILE: &str = "mutation($input: TalentProfileInput!) {
   saveTalentProfile(input: $input) { profile { education competencies consentText consentAt showName showContact } }
 }";
-const APPLY: &str = "mutation($v: ID!) { applyToVacancy(vacancyId: $v) { application { id stage vacancy { post } } } }";
+const APPLY: &str =
+    "mutation($v: ID!) { applyToVacancy(vacancyId: $v) { application { id stage vacancy { post } } } }";
 const APPLICANTS: &str = "query($v: ID!) { vacancyApplications(vacancyId: $v) {
   application { id stage } candidate { name email education experienceMonths score reasons } } }";
-const STAGE: &str = "mutation($id: ID!, $s: Stage!) { setApplicationStage(id: $id, stage: $s) { application { id stage } } }";
+const STAGE: &str =
+    "mutation($id: ID!, $s: Stage!) { setApplicationStage(id: $id, stage: $s) { application { id stage } } }";
 
 fn in_days(days: i64) -> String {
     (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
@@ -46,7 +48,10 @@ fn profile_input(consent: bool) -> Value {
 async fn count(app: &TestApp, table: &str) -> i64 {
     let db = app.database().await;
     let row = db
-        .query_one(Statement::from_string(db.get_database_backend(), format!("SELECT COUNT(*) AS n FROM {table}")))
+        .query_one(Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT COUNT(*) AS n FROM {table}"),
+        ))
         .await
         .expect("count")
         .expect("a row");
@@ -60,7 +65,11 @@ async fn scene(app: &TestApp) -> (String, String, String) {
     let medellin = app.login("ana@medellin.gov.co").await;
     let envigado = app.login("pedro@envigado.gov.co").await;
     let (_, body) = app
-        .graphql_as(Some(&medellin), PUBLISH, json!({ "input": vacancy_input("05001", &in_days(20), 4_200_000.0) }))
+        .graphql_as(
+            Some(&medellin),
+            PUBLISH,
+            json!({ "input": vacancy_input("05001", &in_days(20), 4_200_000.0) }),
+        )
         .await;
     let vacancy = body["data"]["publishVacancy"]["vacancy"]["id"].as_str().expect("published").to_owned();
     (medellin, envigado, vacancy)
@@ -80,7 +89,23 @@ async fn vacancies_are_public_validated_and_close_by_their_date(app: &TestApp) {
     assert_eq!(board["vacancies"]["edges"][0]["node"]["status"], "OPEN");
     assert_eq!(board["minimumSalary"], 1_750_905.0);
     let facets = board["vacancyFacets"].as_array().expect("facets");
-    assert!(facets.iter().any(|f| f["field"] == "competency" && f["values"][0]["value"] == "HACIENDA"), "{board}");
+    assert!(
+        facets.iter().any(|f| f["field"] == "competency" && f["values"][0]["value"] == "HACIENDA"),
+        "{board}"
+    );
+
+    // The one search box finds it, with its department, level and competencies as facets.
+    let found = search_vacancies(app, "hacienda contaduria", 1).await;
+    assert_eq!(found["edges"][0]["node"]["object"]["id"], id.as_str(), "{found}");
+    let facet = |field: &str| {
+        found["facets"]
+            .as_array()
+            .and_then(|all| all.iter().find(|f| f["field"] == field))
+            .map(|f| f["values"].clone())
+    };
+    assert_eq!(facet("DEPARTMENT"), Some(json!([{ "value": "05", "count": 1 }])), "{found}");
+    assert_eq!(facet("TYPE"), Some(json!([{ "value": "profesional", "count": 1 }])), "{found}");
+    assert!(facet("TOPIC").is_some_and(|values| values.to_string().contains("HACIENDA")), "{found}");
 
     let before = count(app, "talent_vacancy").await;
     for (input, code, words) in [
@@ -93,8 +118,9 @@ async fn vacancies_are_public_validated_and_close_by_their_date(app: &TestApp) {
         assert_eq!(error_codes(&body), [code], "{body}");
         assert!(body["errors"][0]["message"].as_str().is_some_and(|m| m.contains(words)), "{body}");
     }
-    let (_, body) =
-        app.graphql_as(Some(&envigado), PUBLISH, json!({ "input": vacancy_input("05001", &in_days(10), 4e6) })).await;
+    let (_, body) = app
+        .graphql_as(Some(&envigado), PUBLISH, json!({ "input": vacancy_input("05001", &in_days(10), 4e6) }))
+        .await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
     let (_, body) = app.graphql(PUBLISH, json!({ "input": vacancy_input("05001", &in_days(10), 4e6) })).await;
     assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
@@ -111,11 +137,18 @@ async fn vacancies_are_public_validated_and_close_by_their_date(app: &TestApp) {
     .await
     .expect("backdated");
     let data = app
-        .query_ok("query($id: ID!) { vacancy(id: $id) { status } vacancies { totalCount } }", json!({ "id": id }))
+        .query_ok(
+            "query($id: ID!) { vacancy(id: $id) { status } vacancies { totalCount } }",
+            json!({ "id": id }),
+        )
         .await;
-    assert_eq!((data["vacancy"]["status"].clone(), data["vacancies"]["totalCount"].clone()), (json!("CLOSED"), json!(0)));
+    assert_eq!(
+        (data["vacancy"]["status"].clone(), data["vacancies"]["totalCount"].clone()),
+        (json!("CLOSED"), json!(0))
+    );
     let person = app.register_person("lucia@correo.co", "Lucía Gómez").await;
-    let (_, body) = app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(true) })).await;
+    let (_, body) =
+        app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(true) })).await;
     assert!(body.get("errors").is_none(), "{body}");
     let applications = count(app, "talent_application").await;
     let (_, body) = app.graphql_as(Some(&person), APPLY, json!({ "v": id })).await;
@@ -125,6 +158,22 @@ async fn vacancies_are_public_validated_and_close_by_their_date(app: &TestApp) {
     // The hourly sweep writes what the board already showed, and audits it.
     assert_eq!(app.state.talent.close_expired().await.expect("swept"), 1);
     assert_eq!(app.state.talent.close_expired().await.expect("swept"), 0);
+    // And the search box no longer offers it.
+    search_vacancies(app, "hacienda contaduria", 0).await;
+}
+
+/// The vacancies the search box finds for `words`, once it finds `expected` of them.
+async fn search_vacancies(app: &TestApp, words: &str, expected: i64) -> Value {
+    let query = "query($q: String!) { search(query: $q, kinds: [VACANCY]) { totalCount
+        facets { field values { value count } } edges { node { kind title object { ... on Vacancy { id } } } } } }";
+    for _ in 0..100 {
+        let data = app.query_ok(query, json!({ "q": words })).await;
+        if data["search"]["totalCount"] == expected {
+            return data["search"].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the search box did not find {expected} vacancies for «{words}»");
 }
 
 async fn a_person_registers_consents_matches_applies_and_follows_the_stages(app: &TestApp) {
@@ -144,10 +193,12 @@ async fn a_person_registers_consents_matches_applies_and_follows_the_stages(app:
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
 
     // No consent, nothing stored.
-    let (_, body) = app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(false) })).await;
+    let (_, body) =
+        app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(false) })).await;
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
     assert_eq!(count(app, "talent_profile").await, 0);
-    let (_, body) = app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(true) })).await;
+    let (_, body) =
+        app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(true) })).await;
     let profile = &body["data"]["saveTalentProfile"]["profile"];
     assert!(profile["consentText"].as_str().is_some_and(|t| t.contains("Ley 1581 de 2012")), "{body}");
     assert!(profile["consentAt"].is_string());
@@ -162,7 +213,8 @@ async fn a_person_registers_consents_matches_applies_and_follows_the_stages(app:
     assert!(best["reasons"][0].as_str().is_some_and(|r| r.contains("HACIENDA")), "{body}");
 
     let (_, body) = app.graphql_as(Some(&person), APPLY, json!({ "v": vacancy })).await;
-    let application = body["data"]["applyToVacancy"]["application"]["id"].as_str().expect("applied").to_owned();
+    let application =
+        body["data"]["applyToVacancy"]["application"]["id"].as_str().expect("applied").to_owned();
     assert_eq!(body["data"]["applyToVacancy"]["application"]["stage"], "RECEIVED");
     let (_, body) = app.graphql_as(Some(&person), APPLY, json!({ "v": vacancy })).await;
     assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
@@ -174,13 +226,19 @@ async fn a_person_registers_consents_matches_applies_and_follows_the_stages(app:
     assert_eq!(candidate["email"], Value::Null, "she did not agree to show her e-mail");
     assert_eq!(candidate["education"], "Economista de la Universidad de Antioquia");
     let (_, body) = app
-        .graphql_as(Some(&medellin), "query($v: ID!) { vacancyCandidates(vacancyId: $v) { name email score } }", json!({ "v": vacancy }))
+        .graphql_as(
+            Some(&medellin),
+            "query($v: ID!) { vacancyCandidates(vacancyId: $v) { name email score } }",
+            json!({ "v": vacancy }),
+        )
         .await;
     assert_eq!(body["data"]["vacancyCandidates"][0]["name"], "Lucía Gómez", "{body}");
 
-    let (_, body) = app.graphql_as(Some(&medellin), STAGE, json!({ "id": application, "s": "INTERVIEW" })).await;
+    let (_, body) =
+        app.graphql_as(Some(&medellin), STAGE, json!({ "id": application, "s": "INTERVIEW" })).await;
     assert_eq!(body["data"]["setApplicationStage"]["application"]["stage"], "INTERVIEW", "{body}");
-    let (_, body) = app.graphql_as(Some(&medellin), STAGE, json!({ "id": application, "s": "WITHDRAWN" })).await;
+    let (_, body) =
+        app.graphql_as(Some(&medellin), STAGE, json!({ "id": application, "s": "WITHDRAWN" })).await;
     assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
     let (_, body) =
         app.graphql_as(Some(&person), "{ myApplications { stage vacancy { post } } }", json!({})).await;
@@ -197,8 +255,15 @@ async fn a_person_registers_consents_matches_applies_and_follows_the_stages(app:
         .await;
     assert_eq!(data["vacancy"]["status"], "FILLED");
     let indicators = &data["talentIndicators"];
-    assert_eq!((indicators["filled"].clone(), indicators["returnsFromAbroad"].clone()), (json!(1), json!(1)), "{data}");
-    assert_eq!((indicators["sameRegionShare"].clone(), indicators["applicantsPerVacancy"].clone()), (json!(1.0), json!(1.0)));
+    assert_eq!(
+        (indicators["filled"].clone(), indicators["returnsFromAbroad"].clone()),
+        (json!(1), json!(1)),
+        "{data}"
+    );
+    assert_eq!(
+        (indicators["sameRegionShare"].clone(), indicators["applicantsPerVacancy"].clone()),
+        (json!(1.0), json!(1.0))
+    );
 }
 
 async fn profiles_cannot_be_enumerated(app: &TestApp) {
@@ -206,7 +271,8 @@ async fn profiles_cannot_be_enumerated(app: &TestApp) {
     let person = app.register_person("lucia@correo.co", "Lucía Gómez").await;
     app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(true) })).await;
     let (_, body) = app.graphql_as(Some(&person), APPLY, json!({ "v": vacancy })).await;
-    let application = body["data"]["applyToVacancy"]["application"]["id"].as_str().expect("applied").to_owned();
+    let application =
+        body["data"]["applyToVacancy"]["application"]["id"].as_str().expect("applied").to_owned();
     let missing = uuid::Uuid::new_v4().to_string();
 
     // Another entity: the same answer for "not yours" as for "does not exist".
@@ -215,8 +281,10 @@ async fn profiles_cannot_be_enumerated(app: &TestApp) {
     let (_, not_found) = app.graphql_as(Some(&envigado), APPLICANTS, json!({ "v": missing })).await;
     assert_eq!(answer(&not_yours), answer(&not_found));
     assert_eq!(error_codes(&not_yours), ["NOT_FOUND"]);
-    let (_, not_yours) = app.graphql_as(Some(&envigado), STAGE, json!({ "id": application, "s": "REVIEW" })).await;
-    let (_, not_found) = app.graphql_as(Some(&envigado), STAGE, json!({ "id": missing, "s": "REVIEW" })).await;
+    let (_, not_yours) =
+        app.graphql_as(Some(&envigado), STAGE, json!({ "id": application, "s": "REVIEW" })).await;
+    let (_, not_found) =
+        app.graphql_as(Some(&envigado), STAGE, json!({ "id": missing, "s": "REVIEW" })).await;
     assert_eq!(answer(&not_yours), answer(&not_found));
     let other = app.register_person("mario@correo.co", "Mario Ruiz").await;
     app.graphql_as(Some(&other), SAVE_PROFILE, json!({ "input": profile_input(true) })).await;
@@ -282,7 +350,8 @@ async fn deletion_leaves_no_personal_field_behind(app: &TestApp) {
     input["experienceSummary"] = json!("Presupuesto de Yarumalito");
     app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": input })).await;
     let (_, body) = app.graphql_as(Some(&person), APPLY, json!({ "v": vacancy })).await;
-    let application = body["data"]["applyToVacancy"]["application"]["id"].as_str().expect("applied").to_owned();
+    let application =
+        body["data"]["applyToVacancy"]["application"]["id"].as_str().expect("applied").to_owned();
     app.graphql_as(Some(&medellin), STAGE, json!({ "id": application, "s": "REVIEW" })).await;
     let personal = ["zuleima", "Zuleima Quintero", "Xiomarquet", "Yarumalito"];
 
@@ -329,12 +398,17 @@ async fn deletion_leaves_no_personal_field_behind(app: &TestApp) {
 async fn transfers_are_offered_matched_agreed_and_evaluated(app: &TestApp) {
     let (medellin, envigado, _) = scene(app).await;
     let propose = "mutation($input: ProposeTransferInput!) { proposeTransfer(input: $input) { transfer { id status } } }";
-    let input = |entity: &str, kind: &str, topic: &str| json!({ "input": {
+    let input = |entity: &str, kind: &str, topic: &str| {
+        json!({ "input": {
         "entityCode": entity, "kind": kind, "topic": topic, "description": "Acompañamiento en sitio",
-        "durationMonths": 6, "conditions": "Viáticos a cargo de quien recibe" } });
-    let (_, body) = app.graphql_as(Some(&medellin), propose, input("05001", "REQUEST", "Catastro multipropósito")).await;
+        "durationMonths": 6, "conditions": "Viáticos a cargo de quien recibe" } })
+    };
+    let (_, body) =
+        app.graphql_as(Some(&medellin), propose, input("05001", "REQUEST", "Catastro multipropósito")).await;
     let request = body["data"]["proposeTransfer"]["transfer"]["id"].as_str().expect("proposed").to_owned();
-    let (_, body) = app.graphql_as(Some(&envigado), propose, input("05266", "OFFER", "Catastro multipropósito y predial")).await;
+    let (_, body) = app
+        .graphql_as(Some(&envigado), propose, input("05266", "OFFER", "Catastro multipropósito y predial"))
+        .await;
     assert!(body.get("errors").is_none(), "{body}");
     let (_, body) = app.graphql_as(Some(&envigado), propose, input("05001", "OFFER", "Catastro")).await;
     assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
@@ -344,7 +418,10 @@ async fn transfers_are_offered_matched_agreed_and_evaluated(app: &TestApp) {
         .query_ok("query($t: ID!) { transferMatches(transferId: $t) { score reasons transfer { entityCode kind } } }", json!({ "t": request }))
         .await;
     assert_eq!(data["transferMatches"][0]["transfer"]["entityCode"], "05266", "{data}");
-    assert!(data["transferMatches"][0]["reasons"][0].as_str().is_some_and(|r| r.contains("catastro")), "{data}");
+    assert!(
+        data["transferMatches"][0]["reasons"][0].as_str().is_some_and(|r| r.contains("catastro")),
+        "{data}"
+    );
 
     let agree = "mutation($id: ID!, $e: String!) { agreeTransfer(id: $id, entityCode: $e) { transfer { status partnerCode } } }";
     let (_, body) = app.graphql_as(Some(&envigado), agree, json!({ "id": request, "e": "05266" })).await;
@@ -356,7 +433,11 @@ async fn transfers_are_offered_matched_agreed_and_evaluated(app: &TestApp) {
     let (_, body) = app.graphql_as(Some(&medellin), evaluate, json!({ "id": request, "r": 4 })).await;
     assert_eq!(error_codes(&body), ["CONFLICT"], "{body}");
     let (_, body) = app.graphql_as(Some(&envigado), evaluate, json!({ "id": request, "r": 4 })).await;
-    assert_eq!(body["data"]["evaluateTransfer"]["transfer"], json!({ "status": "COMPLETED", "ownerRating": 5, "partnerRating": 4 }), "{body}");
+    assert_eq!(
+        body["data"]["evaluateTransfer"]["transfer"],
+        json!({ "status": "COMPLETED", "ownerRating": 5, "partnerRating": 4 }),
+        "{body}"
+    );
 }
 
 backend_tests!(
@@ -383,7 +464,8 @@ async fn self_registration_is_rate_limited() {
         assert!(body.get("errors").is_none(), "{body}");
     }
     let before = count(&app, "person_registration").await;
-    let input = json!({ "input": { "email": "p9@correo.co", "name": "P", "password": sugit_tests::PASSWORD } });
+    let input =
+        json!({ "input": { "email": "p9@correo.co", "name": "P", "password": sugit_tests::PASSWORD } });
     let (_, body) = app.graphql(register, input).await;
     assert_eq!(error_codes(&body), ["RATE_LIMITED"], "{body}");
     assert_eq!(count(&app, "person_registration").await, before);

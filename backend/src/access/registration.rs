@@ -57,12 +57,18 @@ impl AccessService {
     ) -> Result<&'static str, ServiceError> {
         let hour = Duration::from_secs(3600);
         let limited = |RetryAfter(seconds)| ServiceError::RateLimited(seconds);
-        self.limiter.hit(&format!("register:ip:{client}"), self.registrations_per_hour, hour).await.map_err(limited)?;
+        self.limiter
+            .hit(&format!("register:ip:{client}"), self.registrations_per_hour, hour)
+            .await
+            .map_err(limited)?;
         let email = Email::parse(email)?;
         let name = crate::text::required(name, "name", 200)?;
         check_new_password(password)?;
         let per_email = (self.registrations_per_hour / 3).max(1);
-        self.limiter.hit(&format!("register:email:{}", email.as_str()), per_email, hour).await.map_err(limited)?;
+        self.limiter
+            .hit(&format!("register:email:{}", email.as_str()), per_email, hour)
+            .await
+            .map_err(limited)?;
         let now = Utc::now();
         person_registration::Entity::delete_many()
             .filter(person_registration::Column::ExpiresAt.lt(now))
@@ -100,8 +106,13 @@ impl AccessService {
         }
         .insert(&transaction)
         .await?;
-        audit::record_as(&transaction, None, "anónimo", Change::new("register_person", "person_registration", &id.to_string()))
-            .await?;
+        audit::record_as(
+            &transaction,
+            None,
+            "anónimo",
+            Change::new("register_person", "person_registration", &id.to_string()),
+        )
+        .await?;
         transaction.commit().await?;
         let link = format!("/#/vitrina/confirmar/{token}");
         self.mailbox.send(
@@ -182,7 +193,12 @@ impl AccessService {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| PersonAccount { id: row.id, email: row.email, name: row.name, created_at: row.created_at })
+            .map(|row| PersonAccount {
+                id: row.id,
+                email: row.email,
+                name: row.name,
+                created_at: row.created_at,
+            })
             .collect())
     }
 
@@ -199,7 +215,10 @@ impl AccessService {
             .await?
             .filter(|row| row.role == Role::Person.as_db())
             .ok_or_else(|| ServiceError::NotFound("no existe esa cuenta".into()))?;
-        access_token::Entity::delete_many().filter(access_token::Column::UserId.eq(user_id)).exec(transaction).await?;
+        access_token::Entity::delete_many()
+            .filter(access_token::Column::UserId.eq(user_id))
+            .exec(transaction)
+            .await?;
         person_registration::Entity::delete_many()
             .filter(person_registration::Column::Email.eq(user.email.as_str()))
             .exec(transaction)
@@ -219,7 +238,12 @@ impl AccessService {
 impl AccessService {
     /// A confirmed PERSON account for the demo data set, as if registered and
     /// confirmed (synthetic people only; no request reaches this).
-    pub async fn create_demo_person(&self, email: &str, name: &str, password: &str) -> Result<User, ServiceError> {
+    pub async fn create_demo_person(
+        &self,
+        email: &str,
+        name: &str,
+        password: &str,
+    ) -> Result<User, ServiceError> {
         let email = Email::parse(email)?;
         let password_hash = secrets::hash_password(password.to_owned()).await?;
         let now = Utc::now();

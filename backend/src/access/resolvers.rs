@@ -199,7 +199,11 @@ impl AccessMutation {
     /// Autorregistro de una persona en la Vitrina de las Regiones: envía al correo un
     /// enlace de confirmación (en una instancia de desarrollo, se imprime en el registro).
     /// La respuesta es la misma si el correo ya tiene cuenta.
-    async fn register_person(&self, ctx: &Context<'_>, input: RegisterPersonInput) -> ApiResult<RegisterPersonPayload> {
+    async fn register_person(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterPersonInput,
+    ) -> ApiResult<RegisterPersonPayload> {
         let client = ctx.data::<ClientAddress>()?;
         let message = ctx
             .data::<AccessService>()?
@@ -211,7 +215,11 @@ impl AccessMutation {
     /// Confirma el autorregistro con el token del enlace: crea la cuenta PERSON e inicia sesión.
     async fn confirm_registration(&self, ctx: &Context<'_>, token: String) -> ApiResult<LoginPayload> {
         let outcome = ctx.data::<AccessService>()?.confirm_registration(&token).await?;
-        Ok(LoginPayload { token: outcome.token, expires_at: outcome.expires_at, user: UserNode(outcome.user) })
+        Ok(LoginPayload {
+            token: outcome.token,
+            expires_at: outcome.expires_at,
+            user: UserNode(outcome.user),
+        })
     }
 
     /// Cierra la sesión: revoca el token de esta solicitud.

@@ -210,8 +210,8 @@ impl AccessService {
         let transaction = self.db.begin().await?;
         let row =
             insert_token(&transaction, user.id, &token, TokenKind::Session, None, Some(expires_at)).await?;
-        let actor_label =
-            Role::from_db(&user.role).map_or_else(|| user.email.clone(), |role| crate::authorisation::audit_label(role, &user.email));
+        let actor_label = Role::from_db(&user.role)
+            .map_or_else(|| user.email.clone(), |role| crate::authorisation::audit_label(role, &user.email));
         audit::record_as(
             &transaction,
             Some(user.id),

@@ -31,7 +31,8 @@ impl Role {
     pub const ASSIGNABLE: [Role; 4] = [Role::Territorial, Role::National, Role::Secretariat, Role::Admin];
     /// Every role a user row may hold: the assignable ones and PERSON, which
     /// only self-registration creates.
-    pub const STORED: [Role; 5] = [Role::Territorial, Role::National, Role::Secretariat, Role::Admin, Role::Person];
+    pub const STORED: [Role; 5] =
+        [Role::Territorial, Role::National, Role::Secretariat, Role::Admin, Role::Person];
 
     pub fn as_db(self) -> &'static str {
         match self {

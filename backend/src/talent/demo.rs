@@ -48,12 +48,60 @@ const MUNICIPALITIES: [(&str, &str); 20] = [
 type Post = (&'static str, Level, &'static [&'static str], &'static str, i32, &'static str, i64);
 
 const POSTS: [Post; 6] = [
-    ("Profesional universitario de hacienda", Level::Professional, &["HACIENDA"], "Título en contaduría, economía o administración pública", 24, "219-02", 4_150_000),
-    ("Secretario de planeación", Level::Adviser, &["PLANEACION", "HACIENDA"], "Título profesional y posgrado en planeación o gestión pública", 36, "020-03", 6_900_000),
-    ("Técnico operativo de acueducto", Level::Technician, &["AGUA_POTABLE"], "Tecnología en saneamiento o gestión ambiental", 12, "314-01", 2_650_000),
-    ("Profesional de proyectos de inversión", Level::Professional, &["PLANEACION"], "Título en ingeniería, economía o afines; manejo de la MGA", 18, "219-03", 4_600_000),
-    ("Auxiliar administrativo de la secretaría de educación", Level::Assistant, &["EDUCACION"], "Bachiller con curso en sistemas", 6, "407-02", 1_980_000),
-    ("Profesional de calidad del agua", Level::Professional, &["AGUA_POTABLE", "PLANEACION"], "Título en ingeniería sanitaria o química", 24, "219-02", 4_300_000),
+    (
+        "Profesional universitario de hacienda",
+        Level::Professional,
+        &["HACIENDA"],
+        "Título en contaduría, economía o administración pública",
+        24,
+        "219-02",
+        4_150_000,
+    ),
+    (
+        "Secretario de planeación",
+        Level::Adviser,
+        &["PLANEACION", "HACIENDA"],
+        "Título profesional y posgrado en planeación o gestión pública",
+        36,
+        "020-03",
+        6_900_000,
+    ),
+    (
+        "Técnico operativo de acueducto",
+        Level::Technician,
+        &["AGUA_POTABLE"],
+        "Tecnología en saneamiento o gestión ambiental",
+        12,
+        "314-01",
+        2_650_000,
+    ),
+    (
+        "Profesional de proyectos de inversión",
+        Level::Professional,
+        &["PLANEACION"],
+        "Título en ingeniería, economía o afines; manejo de la MGA",
+        18,
+        "219-03",
+        4_600_000,
+    ),
+    (
+        "Auxiliar administrativo de la secretaría de educación",
+        Level::Assistant,
+        &["EDUCACION"],
+        "Bachiller con curso en sistemas",
+        6,
+        "407-02",
+        1_980_000,
+    ),
+    (
+        "Profesional de calidad del agua",
+        Level::Professional,
+        &["AGUA_POTABLE", "PLANEACION"],
+        "Título en ingeniería sanitaria o química",
+        24,
+        "219-02",
+        4_300_000,
+    ),
 ];
 
 const COMPETENCIES: [&str; 4] = ["HACIENDA", "PLANEACION", "AGUA_POTABLE", "EDUCACION"];
@@ -82,7 +130,14 @@ pub async fn load(access: &AccessService, talent: &TalentService) -> Result<bool
     let mut vacancies = Vec::new();
     let mut teams = Vec::new();
     for (index, (code, place)) in MUNICIPALITIES.iter().enumerate() {
-        let team = demo_user(access, &format!("talento@{code}.vitrina.demo.gov.co"), Role::Territorial, Some(code), None).await?;
+        let team = demo_user(
+            access,
+            &format!("talento@{code}.vitrina.demo.gov.co"),
+            Role::Territorial,
+            Some(code),
+            None,
+        )
+        .await?;
         for offset in 0..(1 + index % 2) {
             let post = POSTS[(index + offset * 3) % POSTS.len()];
             let vacancy = talent
@@ -127,16 +182,32 @@ pub async fn load(access: &AccessService, talent: &TalentService) -> Result<bool
             .save_profile(
                 &person,
                 ProfileInput {
-                    education: ["Contaduría pública", "Economía", "Ingeniería sanitaria", "Administración pública", "Licenciatura en educación"][n % 5].to_owned(),
+                    education: [
+                        "Contaduría pública",
+                        "Economía",
+                        "Ingeniería sanitaria",
+                        "Administración pública",
+                        "Licenciatura en educación",
+                    ][n % 5]
+                        .to_owned(),
                     experience_months: (6 + (n * 11) % 90) as i32,
-                    experience_summary: format!("Perfil sintético de demostración ({SYNTHETIC}): no describe a ninguna persona real."),
+                    experience_summary: format!(
+                        "Perfil sintético de demostración ({SYNTHETIC}): no describe a ninguna persona real."
+                    ),
                     competencies: vec![COMPETENCIES[n % 4].to_owned(), COMPETENCIES[(n / 4) % 4].to_owned()],
-                    levels: vec![[Level::Professional, Level::Technician, Level::Adviser, Level::Assistant][n % 4]],
+                    levels: vec![
+                        [Level::Professional, Level::Technician, Level::Adviser, Level::Assistant][n % 4],
+                    ],
                     departments: vec![home_department.clone(), other],
                     home_department: Some(home_department),
                     willing_to_relocate: n % 3 == 0,
                     lives_abroad: n % 8 == 0,
-                    visibility: Visibility { name: n % 2 == 0, contact: n % 4 == 0, education: true, experience: true },
+                    visibility: Visibility {
+                        name: n % 2 == 0,
+                        contact: n % 4 == 0,
+                        education: true,
+                        experience: true,
+                    },
                     consent: true,
                 },
             )
@@ -181,9 +252,12 @@ pub async fn load(access: &AccessService, talent: &TalentService) -> Result<bool
                     entity_code: MUNICIPALITIES[index].0.to_owned(),
                     kind,
                     topic: topic.to_owned(),
-                    description: format!("{topic}: acompañamiento en sitio al equipo de la entidad ({SYNTHETIC})."),
+                    description: format!(
+                        "{topic}: acompañamiento en sitio al equipo de la entidad ({SYNTHETIC})."
+                    ),
                     duration_months: months,
-                    conditions: "La entidad que recibe cubre viáticos; la que envía mantiene el salario.".to_owned(),
+                    conditions: "La entidad que recibe cubre viáticos; la que envía mantiene el salario."
+                        .to_owned(),
                 },
             )
             .await?;

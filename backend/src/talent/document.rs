@@ -17,8 +17,19 @@ pub fn search_document(vacancy: &Vacancy) -> Document {
         key: Document::key_for(Kind::Vacancy, &vacancy.id.to_string()),
         kind: Kind::Vacancy,
         title: vacancy.post.clone(),
-        summary: format!("{} · {} · nivel {} · cierra el {}", vacancy.place, vacancy.entity_code, vacancy.level.label(), vacancy.closing_on),
-        body: format!("{}. {}. Competencias: {}.", vacancy.education, vacancy.how_to_apply, vacancy.competencies.join(", ")),
+        summary: format!(
+            "{} · {} · nivel {} · cierra el {}",
+            vacancy.place,
+            vacancy.entity_code,
+            vacancy.level.label(),
+            vacancy.closing_on
+        ),
+        body: format!(
+            "{}. {}. Competencias: {}.",
+            vacancy.education,
+            vacancy.how_to_apply,
+            vacancy.competencies.join(", ")
+        ),
         facets,
         date: vacancy.created_at.timestamp(),
     }

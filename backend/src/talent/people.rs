@@ -55,7 +55,8 @@ impl TalentService {
         let input = rules::check_profile(input)?;
         let now = Utc::now();
         let transaction = self.db.begin().await?;
-        let existing = profile::Entity::find().filter(profile::Column::UserId.eq(user.id)).one(&transaction).await?;
+        let existing =
+            profile::Entity::find().filter(profile::Column::UserId.eq(user.id)).one(&transaction).await?;
         let is_new = existing.is_none();
         let mut row: profile::ActiveModel = match existing {
             Some(row) => row.into(),
@@ -88,8 +89,12 @@ impl TalentService {
         audit::record(
             &transaction,
             actor,
-            Change::new(if is_new { "create_profile" } else { "update_profile" }, "talent_profile", &saved.id.to_string())
-                .after(&serde_json::json!({ "consent": "Ley 1581 de 2012", "consentAt": now })),
+            Change::new(
+                if is_new { "create_profile" } else { "update_profile" },
+                "talent_profile",
+                &saved.id.to_string(),
+            )
+            .after(&serde_json::json!({ "consent": "Ley 1581 de 2012", "consentAt": now })),
         )
         .await?;
         transaction.commit().await?;
@@ -98,13 +103,20 @@ impl TalentService {
 
     /// The open vacancies that match the caller's profile, best first.
     #[tracing::instrument(name = "talent.my_matches", skip_all)]
-    pub async fn my_matches(&self, actor: &Actor, first: usize) -> Result<Vec<(Vacancy, Score)>, ServiceError> {
+    pub async fn my_matches(
+        &self,
+        actor: &Actor,
+        first: usize,
+    ) -> Result<Vec<(Vacancy, Score)>, ServiceError> {
         let user = access_rules::require_person(actor, "consultar sus coincidencias")?;
         let Some(own) = self.own_profile(user).await? else { return Ok(Vec::new()) };
         let own = Profile::from(own);
         let open = self.filtered(&VacancyFilter { open_only: true, ..Default::default() }).await?;
-        let mut found: Vec<(Vacancy, Score)> =
-            open.into_iter().map(|vacancy| (rules::score(&vacancy, &own), vacancy)).map(|(s, v)| (v, s)).collect();
+        let mut found: Vec<(Vacancy, Score)> = open
+            .into_iter()
+            .map(|vacancy| (rules::score(&vacancy, &own), vacancy))
+            .map(|(s, v)| (v, s))
+            .collect();
         found.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.closing_on.cmp(&b.0.closing_on)));
         found.truncate(first);
         Ok(found)
@@ -149,13 +161,18 @@ impl TalentService {
     /// The people who match one of the caller's own open vacancies, best
     /// first: a shortlist above a least score, never a directory.
     #[tracing::instrument(name = "talent.vacancy_candidates", skip_all)]
-    pub async fn vacancy_candidates(&self, actor: &Actor, id: Uuid) -> Result<Vec<(Candidate, Score)>, ServiceError> {
+    pub async fn vacancy_candidates(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Vec<(Candidate, Score)>, ServiceError> {
         let user = access_rules::require_user(actor, "consultar candidatos")?;
         let vacancy = today_view(self.managed_vacancy(user, id).await?);
         if vacancy.status != VacancyStatus::Open {
             return Err(ServiceError::Conflict("solo una vacante abierta muestra candidatos".into()));
         }
-        let profiles: Vec<Profile> = profile::Entity::find().all(&self.db).await?.into_iter().map(Profile::from).collect();
+        let profiles: Vec<Profile> =
+            profile::Entity::find().all(&self.db).await?.into_iter().map(Profile::from).collect();
         let mut scored: Vec<(Profile, Score)> = profiles
             .into_iter()
             .map(|p| {
@@ -233,7 +250,11 @@ impl TalentService {
     /// The applicants to one of the caller's vacancies, each with what they
     /// chose to show and how well they match.
     #[tracing::instrument(name = "talent.vacancy_applications", skip_all)]
-    pub async fn vacancy_applications(&self, actor: &Actor, id: Uuid) -> Result<Vec<Applicant>, ServiceError> {
+    pub async fn vacancy_applications(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<Vec<Applicant>, ServiceError> {
         let user = access_rules::require_user(actor, "consultar postulaciones")?;
         let vacancy = today_view(self.managed_vacancy(user, id).await?);
         let rows = application::Entity::find()
@@ -265,11 +286,17 @@ impl TalentService {
     /// vacancy and keeps, as facts of the vacancy, whether the person was of
     /// the region and came back from abroad.
     #[tracing::instrument(name = "talent.set_application_stage", skip_all)]
-    pub async fn set_application_stage(&self, actor: &Actor, id: Uuid, stage: Stage) -> Result<Application, ServiceError> {
+    pub async fn set_application_stage(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        stage: Stage,
+    ) -> Result<Application, ServiceError> {
         let user = access_rules::require_user(actor, "mover postulaciones")?;
         let not_found = || ServiceError::NotFound(NO_APPLICATION.into());
         let row = application::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(not_found)?;
-        let vacancy_row = vacancy::Entity::find_by_id(row.vacancy_id).one(&self.db).await?.ok_or_else(not_found)?;
+        let vacancy_row =
+            vacancy::Entity::find_by_id(row.vacancy_id).one(&self.db).await?.ok_or_else(not_found)?;
         check_manages(user, &vacancy_row).map_err(|_| not_found())?;
         let before = Application::from(row.clone());
         rules::check_stage_move(before.stage, stage, false)?;
@@ -283,7 +310,10 @@ impl TalentService {
         changed.updated_at = Set(now);
         let after = Application::from(changed.update(&transaction).await?);
         if stage == Stage::Hired {
-            let hired = profile::Entity::find_by_id(after.profile_id).one(&transaction).await?.ok_or_else(not_found)?;
+            let hired = profile::Entity::find_by_id(after.profile_id)
+                .one(&transaction)
+                .await?
+                .ok_or_else(not_found)?;
             let same_region = hired.home_department.as_deref() == Some(vacancy_row.department_code.as_str());
             let mut filled: vacancy::ActiveModel = vacancy_row.clone().into();
             filled.status = Set(VacancyStatus::Filled.as_db().to_owned());
@@ -299,7 +329,8 @@ impl TalentService {
                     .after(&serde_json::json!({ "status": "FILLED" })),
             )
             .await?;
-            crate::outbox::record(&transaction, search_index::Kind::Vacancy, &vacancy_row.id.to_string()).await?;
+            crate::outbox::record(&transaction, search_index::Kind::Vacancy, &vacancy_row.id.to_string())
+                .await?;
         }
         audit::record(
             &transaction,
@@ -383,7 +414,8 @@ impl TalentService {
     pub async fn delete_my_data(&self, actor: &Actor) -> Result<chrono::DateTime<Utc>, ServiceError> {
         let user = access_rules::require_person(actor, "eliminar sus datos")?;
         let transaction = self.db.begin().await?;
-        let own = profile::Entity::find().filter(profile::Column::UserId.eq(user.id)).one(&transaction).await?;
+        let own =
+            profile::Entity::find().filter(profile::Column::UserId.eq(user.id)).one(&transaction).await?;
         let mut applications = 0;
         if let Some(own) = &own {
             applications = application::Entity::delete_many()

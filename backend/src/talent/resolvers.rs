@@ -399,11 +399,18 @@ impl TalentQuery {
     }
 
     /// Facetas del tablero (departamento, nivel, competencia) sobre las vacantes que pasan el filtro.
-    async fn vacancy_facets(&self, ctx: &Context<'_>, filter: Option<VacancyFilterInput>) -> ApiResult<Vec<VacancyFacet>> {
+    async fn vacancy_facets(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<VacancyFilterInput>,
+    ) -> ApiResult<Vec<VacancyFacet>> {
         let filter = filter.unwrap_or_default().parse()?;
         let found = service(ctx)?.filtered(&filter).await?;
-        let mut counts: [(&str, std::collections::BTreeMap<String, i64>); 3] =
-            [("department", Default::default()), ("level", Default::default()), ("competency", Default::default())];
+        let mut counts: [(&str, std::collections::BTreeMap<String, i64>); 3] = [
+            ("department", Default::default()),
+            ("level", Default::default()),
+            ("competency", Default::default()),
+        ];
         for vacancy in &found {
             *counts[0].1.entry(vacancy.department_code.clone()).or_default() += 1;
             *counts[1].1.entry(vacancy.level.as_db().to_owned()).or_default() += 1;
@@ -438,18 +445,31 @@ impl TalentQuery {
     }
 
     /// Las vacantes abiertas que coinciden con el perfil propio, de la mejor a la peor.
-    async fn my_vacancy_matches(&self, ctx: &Context<'_>, first: Option<i32>) -> ApiResult<Vec<VacancyMatch>> {
+    async fn my_vacancy_matches(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+    ) -> ApiResult<Vec<VacancyMatch>> {
         let first = first_or(first, 20)?;
         let found = service(ctx)?.my_matches(ctx.data::<Actor>()?, first).await?;
         Ok(found
             .into_iter()
-            .map(|(vacancy, score)| VacancyMatch { vacancy: VacancyNode(vacancy), score: score.score, reasons: score.reasons })
+            .map(|(vacancy, score)| VacancyMatch {
+                vacancy: VacancyNode(vacancy),
+                score: score.score,
+                reasons: score.reasons,
+            })
             .collect())
     }
 
     /// Las postulaciones propias y en qué etapa está cada una.
     async fn my_applications(&self, ctx: &Context<'_>) -> ApiResult<Vec<ApplicationNode>> {
-        Ok(service(ctx)?.my_applications(ctx.data::<Actor>()?).await?.into_iter().map(ApplicationNode).collect())
+        Ok(service(ctx)?
+            .my_applications(ctx.data::<Actor>()?)
+            .await?
+            .into_iter()
+            .map(ApplicationNode)
+            .collect())
     }
 
     /// Todo lo que la plataforma guarda de la persona, en JSON (Ley 1581 de 2012).
@@ -488,22 +508,40 @@ impl TalentQuery {
     ) -> ApiResult<CountedConnection<TransferNode>> {
         let page = PageRequest::parse(first, after)?;
         let found = service(ctx)?.transfers(status, &page).await?;
-        Ok(connection(found, &page, |t| crate::pagination::newest_first_key(t.created_at, t.id), TransferNode))
+        Ok(connection(
+            found,
+            &page,
+            |t| crate::pagination::newest_first_key(t.created_at, t.id),
+            TransferNode,
+        ))
     }
 
     /// Traslados abiertos del sentido contrario que coinciden con uno, con sus razones.
-    async fn transfer_matches(&self, ctx: &Context<'_>, transfer_id: ID, first: Option<i32>) -> ApiResult<Vec<TransferMatch>> {
+    async fn transfer_matches(
+        &self,
+        ctx: &Context<'_>,
+        transfer_id: ID,
+        first: Option<i32>,
+    ) -> ApiResult<Vec<TransferMatch>> {
         let id = parse_id(&transfer_id, "traslado")?;
         let found = service(ctx)?.transfer_matches(id, first_or(first, 10)?).await?;
         Ok(found
             .into_iter()
-            .map(|(transfer, score)| TransferMatch { transfer: TransferNode(transfer), score: score.score, reasons: score.reasons })
+            .map(|(transfer, score)| TransferMatch {
+                transfer: TransferNode(transfer),
+                score: score.score,
+                reasons: score.reasons,
+            })
             .collect())
     }
 
     /// Indicadores de la Vitrina: vacantes por departamento y nivel, tiempo de provisión,
     /// postulantes por vacante, provistas con personas de la región, regresos del exterior.
-    async fn talent_indicators(&self, ctx: &Context<'_>, department_code: Option<String>) -> ApiResult<TalentIndicators> {
+    async fn talent_indicators(
+        &self,
+        ctx: &Context<'_>,
+        department_code: Option<String>,
+    ) -> ApiResult<TalentIndicators> {
         let department = match department_code.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
             Some(code) => Some(DivipolaCode::parse_department(code)?.as_str().to_owned()),
             None => None,
@@ -513,7 +551,11 @@ impl TalentQuery {
             by_department_level: found
                 .by_department_level
                 .into_iter()
-                .map(|(department_code, level, n)| VacanciesByDepartmentLevel { department_code, level, vacancies: n as i64 })
+                .map(|(department_code, level, n)| VacanciesByDepartmentLevel {
+                    department_code,
+                    level,
+                    vacancies: n as i64,
+                })
                 .collect(),
             vacancies: found.vacancies as i64,
             filled: found.filled as i64,
@@ -620,8 +662,15 @@ pub struct TalentMutation;
 #[Object]
 impl TalentMutation {
     /// Publica una vacante de una entidad territorial.
-    async fn publish_vacancy(&self, ctx: &Context<'_>, input: PublishVacancyInput) -> ApiResult<VacancyPayload> {
-        if !input.salary_amount.is_finite() || input.salary_amount.fract() != 0.0 || input.salary_amount.abs() > 1e15 {
+    async fn publish_vacancy(
+        &self,
+        ctx: &Context<'_>,
+        input: PublishVacancyInput,
+    ) -> ApiResult<VacancyPayload> {
+        if !input.salary_amount.is_finite()
+            || input.salary_amount.fract() != 0.0
+            || input.salary_amount.abs() > 1e15
+        {
             return Err(ServiceError::invalid("la asignación mensual es un número entero de pesos").into());
         }
         let new = NewVacancy {
@@ -650,7 +699,11 @@ impl TalentMutation {
     }
 
     /// Crea o actualiza el perfil de talento propio, con la autorización expresa.
-    async fn save_talent_profile(&self, ctx: &Context<'_>, input: TalentProfileInput) -> ApiResult<TalentProfilePayload> {
+    async fn save_talent_profile(
+        &self,
+        ctx: &Context<'_>,
+        input: TalentProfileInput,
+    ) -> ApiResult<TalentProfilePayload> {
         let input = ProfileInput {
             education: input.education,
             experience_months: input.experience_months,
@@ -674,14 +727,23 @@ impl TalentMutation {
     }
 
     /// Se postula a una vacante abierta con el perfil propio.
-    async fn apply_to_vacancy(&self, ctx: &Context<'_>, vacancy_id: ID) -> ApiResult<TalentApplicationPayload> {
+    async fn apply_to_vacancy(
+        &self,
+        ctx: &Context<'_>,
+        vacancy_id: ID,
+    ) -> ApiResult<TalentApplicationPayload> {
         let id = parse_id(&vacancy_id, "vacante")?;
         let application = service(ctx)?.apply(ctx.data::<Actor>()?, id).await?;
         Ok(TalentApplicationPayload { application: ApplicationNode(application) })
     }
 
     /// La entidad mueve una postulación a una vacante suya de etapa.
-    async fn set_application_stage(&self, ctx: &Context<'_>, id: ID, stage: Stage) -> ApiResult<TalentApplicationPayload> {
+    async fn set_application_stage(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        stage: Stage,
+    ) -> ApiResult<TalentApplicationPayload> {
         let id = parse_id(&id, "postulación")?;
         let application = service(ctx)?.set_application_stage(ctx.data::<Actor>()?, id, stage).await?;
         Ok(TalentApplicationPayload { application: ApplicationNode(application) })
@@ -701,7 +763,11 @@ impl TalentMutation {
     }
 
     /// Ofrece o pide un traslado temporal de personal para la entidad propia.
-    async fn propose_transfer(&self, ctx: &Context<'_>, input: ProposeTransferInput) -> ApiResult<TransferPayload> {
+    async fn propose_transfer(
+        &self,
+        ctx: &Context<'_>,
+        input: ProposeTransferInput,
+    ) -> ApiResult<TransferPayload> {
         let new = NewTransfer {
             entity_code: input.entity_code,
             kind: input.kind,
@@ -715,7 +781,12 @@ impl TalentMutation {
     }
 
     /// Acuerda un traslado abierto de otra entidad, a nombre de la entidad propia (`entityCode`).
-    async fn agree_transfer(&self, ctx: &Context<'_>, id: ID, entity_code: String) -> ApiResult<TransferPayload> {
+    async fn agree_transfer(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        entity_code: String,
+    ) -> ApiResult<TransferPayload> {
         let id = parse_id(&id, "traslado")?;
         let transfer = service(ctx)?.agree_transfer(ctx.data::<Actor>()?, id, &entity_code).await?;
         Ok(TransferPayload { transfer: TransferNode(transfer) })

@@ -296,7 +296,10 @@ pub fn transfer_score(
         return None;
     }
     let mut reasons = Vec::new();
-    let (a, b) = (words(&format!("{} {}", own.topic, own.description)), words(&format!("{} {}", other.topic, other.description)));
+    let (a, b) = (
+        words(&format!("{} {}", own.topic, own.description)),
+        words(&format!("{} {}", other.topic, other.description)),
+    );
     let shared: Vec<&String> = a.iter().filter(|word| b.contains(word)).collect();
     let union = a.len() + b.len() - shared.len();
     let topic = if union == 0 { 0.0 } else { shared.len() as f64 / union as f64 };
@@ -408,11 +411,15 @@ mod tests {
     #[test]
     fn a_closing_date_in_the_past_or_a_salary_under_the_minimum_is_refused() {
         let past = NewVacancy { closing_on: day("2026-12-05"), ..new_vacancy() };
-        assert!(matches!(check_vacancy(past, day("2026-12-06")), Err(ServiceError::Invalid(m)) if m.contains("ya pasó")));
+        assert!(
+            matches!(check_vacancy(past, day("2026-12-06")), Err(ServiceError::Invalid(m)) if m.contains("ya pasó"))
+        );
         let today = NewVacancy { closing_on: day("2026-12-06"), ..new_vacancy() };
         assert!(check_vacancy(today, day("2026-12-06")).is_ok(), "closing today is still open today");
         let low = NewVacancy { salary_amount: MINIMUM_SALARY_2026 - 1, ..new_vacancy() };
-        assert!(matches!(check_vacancy(low, day("2026-12-06")), Err(ServiceError::Invalid(m)) if m.contains("salario mínimo")));
+        assert!(
+            matches!(check_vacancy(low, day("2026-12-06")), Err(ServiceError::Invalid(m)) if m.contains("salario mínimo"))
+        );
         let minimum = NewVacancy { salary_amount: MINIMUM_SALARY_2026, ..new_vacancy() };
         assert!(check_vacancy(minimum, day("2026-12-06")).is_ok());
         let none = NewVacancy { competencies: vec![], ..new_vacancy() };
@@ -426,7 +433,10 @@ mod tests {
         let closing = day("2026-12-10");
         assert_eq!(effective_status(VacancyStatus::Open, closing, day("2026-12-10")), VacancyStatus::Open);
         assert_eq!(effective_status(VacancyStatus::Open, closing, day("2026-12-11")), VacancyStatus::Closed);
-        assert_eq!(effective_status(VacancyStatus::Filled, closing, day("2026-12-11")), VacancyStatus::Filled);
+        assert_eq!(
+            effective_status(VacancyStatus::Filled, closing, day("2026-12-11")),
+            VacancyStatus::Filled
+        );
     }
 
     fn vacancy() -> Vacancy {
@@ -487,13 +497,16 @@ mod tests {
         let elsewhere = Profile { departments: vec!["08".into()], ..profile() };
         let moving = Profile { willing_to_relocate: true, ..elsewhere.clone() };
         let home = Profile { home_department: Some("05".into()), ..elsewhere.clone() };
-        let (stay, go, back) = (score(&vacancy(), &elsewhere), score(&vacancy(), &moving), score(&vacancy(), &home));
+        let (stay, go, back) =
+            (score(&vacancy(), &elsewhere), score(&vacancy(), &moving), score(&vacancy(), &home));
         assert!((go.score - stay.score - 0.1).abs() < 1e-9);
         assert!((back.score - stay.score - 0.2).abs() < 1e-9);
         let abroad = Profile { lives_abroad: true, ..profile() };
         assert!(score(&vacancy(), &abroad).reasons[2].contains("exterior"));
         let other_level = Profile { levels: vec![Level::Technician], ..profile() };
-        assert!((score(&vacancy(), &profile()).score - score(&vacancy(), &other_level).score - 0.2).abs() < 1e-9);
+        assert!(
+            (score(&vacancy(), &profile()).score - score(&vacancy(), &other_level).score - 0.2).abs() < 1e-9
+        );
     }
 
     #[test]
@@ -513,8 +526,13 @@ mod tests {
         };
         assert!(matches!(check_profile(input.clone()), Err(ServiceError::Invalid(m)) if m.contains("1581")));
         let checked = check_profile(ProfileInput { consent: true, ..input.clone() }).expect("valid");
-        assert_eq!((checked.competencies, checked.departments, checked.home_department), (vec!["HACIENDA".to_owned()], vec!["05".to_owned()], None));
-        assert!(check_profile(ProfileInput { consent: true, departments: vec!["5".into()], ..input }).is_err());
+        assert_eq!(
+            (checked.competencies, checked.departments, checked.home_department),
+            (vec!["HACIENDA".to_owned()], vec!["05".to_owned()], None)
+        );
+        assert!(
+            check_profile(ProfileInput { consent: true, departments: vec!["5".into()], ..input }).is_err()
+        );
     }
 
     #[test]
@@ -523,8 +541,14 @@ mod tests {
         assert!(check_stage_move(Stage::Received, Stage::Withdrawn, true).is_ok());
         assert!(check_stage_move(Stage::Received, Stage::Hired, true).is_err());
         assert!(check_stage_move(Stage::Review, Stage::Received, false).is_err());
-        assert!(matches!(check_stage_move(Stage::Hired, Stage::Rejected, false), Err(ServiceError::Conflict(_))));
-        assert!(matches!(check_stage_move(Stage::Withdrawn, Stage::Review, false), Err(ServiceError::Conflict(_))));
+        assert!(matches!(
+            check_stage_move(Stage::Hired, Stage::Rejected, false),
+            Err(ServiceError::Conflict(_))
+        ));
+        assert!(matches!(
+            check_stage_move(Stage::Withdrawn, Stage::Review, false),
+            Err(ServiceError::Conflict(_))
+        ));
     }
 
     fn transfer(entity: &str, kind: TransferKind, topic: &str, months: i32) -> Transfer {
@@ -573,7 +597,10 @@ mod tests {
             fact("05", Level::Professional, 2, Some(50), Some(false), Some(true)),
             fact("08", Level::Technician, 0, None, None, None),
         ]);
-        assert_eq!(found.by_department_level, [("05".into(), Level::Professional, 2), ("08".into(), Level::Technician, 1)]);
+        assert_eq!(
+            found.by_department_level,
+            [("05".into(), Level::Professional, 2), ("08".into(), Level::Technician, 1)]
+        );
         assert_eq!((found.vacancies, found.filled, found.returns_from_abroad), (3, 2, 1));
         assert_eq!(found.mean_days_to_fill, Some(40.0));
         assert_eq!(found.applicants_per_vacancy, Some(2.0));

@@ -51,7 +51,12 @@ pub(super) const NO_VACANCY: &str = "no existe una vacante con ese id";
 const NO_TRANSFER: &str = "no existe un traslado con ese id";
 
 impl TalentService {
-    pub fn new(db: DatabaseConnection, territory: TerritoryService, access: AccessService, outbox: Outbox) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        territory: TerritoryService,
+        access: AccessService,
+        outbox: Outbox,
+    ) -> Self {
         Self { db, territory, access, outbox }
     }
 
@@ -63,11 +68,9 @@ impl TalentService {
     /// The entity named and its department; an unknown code is bad input.
     pub(super) async fn entity_and_department(&self, code: &str) -> Result<(String, String), ServiceError> {
         let code = DivipolaCode::parse(code)?;
-        let entity = self
-            .territory
-            .find(&code)
-            .await?
-            .ok_or_else(|| ServiceError::invalid(format!("no existe la entidad territorial {}", code.as_str())))?;
+        let entity = self.territory.find(&code).await?.ok_or_else(|| {
+            ServiceError::invalid(format!("no existe la entidad territorial {}", code.as_str()))
+        })?;
         let department = entity.department_code.clone().unwrap_or_else(|| entity.code.clone());
         Ok((entity.code, department))
     }
@@ -132,7 +135,9 @@ impl TalentService {
             .ok_or_else(|| ServiceError::NotFound(NO_VACANCY.into()))?;
         check_manages(user, &row)?;
         let before = Vacancy::from(row.clone());
-        if rules::effective_status(before.status, before.closing_on, bogota_time::today()) != VacancyStatus::Open {
+        if rules::effective_status(before.status, before.closing_on, bogota_time::today())
+            != VacancyStatus::Open
+        {
             return Err(ServiceError::Conflict("la vacante ya está cerrada o provista".into()));
         }
         let mut changed: vacancy::ActiveModel = row.into();
@@ -216,17 +221,26 @@ impl TalentService {
 
     /// Vacancies by id, as they stand today (the DataLoader's batch).
     pub async fn vacancies_by_id(&self, ids: &[Uuid]) -> Result<Vec<Vacancy>, ServiceError> {
-        let rows = vacancy::Entity::find().filter(vacancy::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        let rows = vacancy::Entity::find()
+            .filter(vacancy::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
         Ok(rows.into_iter().map(today_view).collect())
     }
 
     /// The public board: newest first, filtered by department, entity, level
     /// and competency, open ones only unless asked otherwise.
     #[tracing::instrument(name = "talent.vacancies", skip_all)]
-    pub async fn vacancies(&self, filter: &VacancyFilter, page: &PageRequest) -> Result<Page<Vacancy>, ServiceError> {
+    pub async fn vacancies(
+        &self,
+        filter: &VacancyFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Vacancy>, ServiceError> {
         let rows = self.filtered(filter).await?;
-        let mut all: Vec<(String, Vacancy)> =
-            rows.into_iter().map(|vacancy| (newest_first_key(vacancy.created_at, vacancy.id), vacancy)).collect();
+        let mut all: Vec<(String, Vacancy)> = rows
+            .into_iter()
+            .map(|vacancy| (newest_first_key(vacancy.created_at, vacancy.id), vacancy))
+            .collect();
         all.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Page::from_sorted(all, page, |(key, _)| key.as_str()).map(|(_, vacancy)| vacancy))
     }
@@ -257,7 +271,9 @@ impl TalentService {
         Ok(rows
             .into_iter()
             .map(today_view)
-            .filter(|vacancy| filter.competency.as_ref().is_none_or(|code| vacancy.competencies.contains(code)))
+            .filter(|vacancy| {
+                filter.competency.as_ref().is_none_or(|code| vacancy.competencies.contains(code))
+            })
             .collect())
     }
 
@@ -305,7 +321,11 @@ impl TalentService {
 
     /// Transfers (public: institutional offers and requests), newest first.
     #[tracing::instrument(name = "talent.transfers", skip_all)]
-    pub async fn transfers(&self, status: Option<TransferStatus>, page: &PageRequest) -> Result<Page<Transfer>, ServiceError> {
+    pub async fn transfers(
+        &self,
+        status: Option<TransferStatus>,
+        page: &PageRequest,
+    ) -> Result<Page<Transfer>, ServiceError> {
         let mut query = transfer::Entity::find();
         if let Some(status) = status {
             query = query.filter(transfer::Column::Status.eq(status.as_db()));
@@ -328,7 +348,11 @@ impl TalentService {
     /// The open transfers of the other kind that fit this one, best first,
     /// each with its explained score.
     #[tracing::instrument(name = "talent.transfer_matches", skip_all)]
-    pub async fn transfer_matches(&self, id: Uuid, first: usize) -> Result<Vec<(Transfer, Score)>, ServiceError> {
+    pub async fn transfer_matches(
+        &self,
+        id: Uuid,
+        first: usize,
+    ) -> Result<Vec<(Transfer, Score)>, ServiceError> {
         let own = self.find_transfer(id).await?;
         let open: Vec<Transfer> = transfer::Entity::find()
             .filter(transfer::Column::Status.eq(TransferStatus::Open.as_db()))
@@ -341,8 +365,13 @@ impl TalentService {
         let mut found: Vec<(Transfer, Score)> = open
             .into_iter()
             .filter_map(|other| {
-                rules::transfer_score(&own, &other, &department(&own.entity_code), &department(&other.entity_code))
-                    .map(|score| (other, score))
+                rules::transfer_score(
+                    &own,
+                    &other,
+                    &department(&own.entity_code),
+                    &department(&other.entity_code),
+                )
+                .map(|score| (other, score))
             })
             .filter(|(_, score)| score.score > 0.25)
             .collect();
@@ -353,7 +382,12 @@ impl TalentService {
 
     /// Another entity takes an open transfer up: the two are agreed.
     #[tracing::instrument(name = "talent.agree_transfer", skip_all)]
-    pub async fn agree_transfer(&self, actor: &Actor, id: Uuid, partner_code: &str) -> Result<Transfer, ServiceError> {
+    pub async fn agree_transfer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        partner_code: &str,
+    ) -> Result<Transfer, ServiceError> {
         let user = access_rules::require_user(actor, "acordar traslados temporales")?;
         let (partner, department) = self.entity_and_department(partner_code).await?;
         let partner_department = (partner.len() == 5).then_some(department.as_str());
@@ -376,7 +410,12 @@ impl TalentService {
 
     /// Each side evaluates an agreed transfer once (1 to 5); with both, it is completed.
     #[tracing::instrument(name = "talent.evaluate_transfer", skip_all)]
-    pub async fn evaluate_transfer(&self, actor: &Actor, id: Uuid, rating: i32) -> Result<Transfer, ServiceError> {
+    pub async fn evaluate_transfer(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        rating: i32,
+    ) -> Result<Transfer, ServiceError> {
         let user = access_rules::require_user(actor, "evaluar traslados temporales")?;
         let before = self.find_transfer(id).await?;
         let side_of = |code: &str| {
