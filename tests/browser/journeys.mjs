@@ -554,7 +554,7 @@ const journeys = {
     done(secretariat, "secretaría");
   },
 
-  async "persona en el teléfono: se registra, autoriza, arma su perfil, se postula, exporta y borra sus datos"() {
+  async "vitrina, persona en el teléfono: se registra, autoriza, arma su perfil, se postula, exporta y borra sus datos"() {
     const page = await newPage({ width: 390, height: 844 });
     const email = "persona.recorrido@correo.co";
     const linkFile = join(shots, "confirmacion.txt");
@@ -579,11 +579,11 @@ const journeys = {
     check(link, `no llegó el enlace de confirmación: ${body}`);
     await page.goto(`${base}${link}`);
     await page.getByRole("heading", { name: "Mi perfil de talento" }).waitFor();
-    await page.getByLabel("Estudios").fill("Economista con especialización en finanzas públicas");
-    await page.getByLabel("Meses de experiencia").fill("36");
+    await page.getByLabel("Estudios", { exact: true }).fill("Economista con especialización en finanzas públicas");
+    await page.getByLabel("Meses de experiencia", { exact: true }).fill("36");
     await page.getByLabel("Hacienda y finanzas públicas").check();
     await page.getByLabel("Departamentos de interés").fill("05, 19");
-    await page.getByLabel("Mi nombre").check();
+    await page.getByLabel("Mi nombre", { exact: true }).check();
     await assertLabelled(page, "perfil de talento");
     // Without the consent nothing is saved: the browser asks for it first.
     await page.getByLabel("Acepto esta autorización de tratamiento de datos").check();
@@ -615,7 +615,7 @@ const journeys = {
     done(page, "vitrina persona");
   },
 
-  async "entidad: publica una vacante, ve candidatos y mueve a un postulante de etapa"() {
+  async "vitrina, entidad: publica una vacante, ve candidatos y mueve a un postulante de etapa"() {
     const page = await newPage();
     await login(page, "talento@05002.vitrina.demo.gov.co");
     await page.locator("#sesion .usuario").waitFor();
@@ -630,15 +630,17 @@ const journeys = {
     await page.locator(".error", { hasText: "salario mínimo" }).waitFor();
     await page.getByLabel("Asignación mensual (pesos)").fill("3900000");
     await page.getByRole("button", { name: "Publicar" }).click();
-    await page.getByRole("heading", { name: `Profesional de presupuesto ${stamp}` }).waitFor();
+    await page.getByRole("heading", { level: 1, name: `Profesional de presupuesto ${stamp}` }).waitFor();
     await shot(page, "vitrina-entidad-vacante-nueva");
     // One of its demo vacancies with applicants: move the first along.
     await page.goto(`${base}/#/vitrina/entidad`);
+    await page.locator("#vacantes-propias li").nth(1).waitFor();
     const links = page.getByRole("link", { name: "Postulantes y candidatos" });
     const count = await links.count();
     let moved = false;
     for (let index = 0; index < count && !moved; index += 1) {
       await page.goto(`${base}/#/vitrina/entidad`);
+      await page.locator("#vacantes-propias li").nth(1).waitFor();
       await page.getByRole("link", { name: "Postulantes y candidatos" }).nth(index).click();
       await page.getByRole("heading", { name: /Postulantes/ }).waitFor();
       const chooser = page.locator("#postulantes select").first();

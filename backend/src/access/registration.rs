@@ -36,6 +36,7 @@ const BAD_CONFIRMATION: &str = "el enlace de confirmación no es válido o venci
 
 /// A person's account, as the person's export shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PersonAccount {
     pub id: Uuid,
     pub email: String,

@@ -125,6 +125,7 @@ stored_enum!(
 
 /// A published vacancy: public data only.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Vacancy {
     pub id: Uuid,
     pub entity_code: String,
@@ -165,6 +166,7 @@ pub struct NewVacancy {
 
 /// What a person agreed to show to an entity that matches them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
 pub struct Visibility {
     pub name: bool,
     pub contact: bool,
@@ -174,6 +176,7 @@ pub struct Visibility {
 
 /// A talent profile, as its owner sees it. Never public.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub id: Uuid,
     pub user_id: Uuid,
@@ -211,6 +214,7 @@ pub struct ProfileInput {
 
 /// What an entity sees of a candidate: only what the person agreed to show.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Candidate {
     pub name: Option<String>,
     pub email: Option<String>,
@@ -223,6 +227,7 @@ pub struct Candidate {
 
 /// An application, with the vacancy it is for.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Application {
     pub id: Uuid,
     pub vacancy_id: Uuid,
@@ -234,6 +239,7 @@ pub struct Application {
 
 /// A temporary transfer between entities.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Transfer {
     pub id: Uuid,
     pub entity_code: String,
