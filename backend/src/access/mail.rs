@@ -46,3 +46,49 @@ impl Mailbox {
         kept.retain(|message| !message.to.eq_ignore_ascii_case(to));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A log sink for one test.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_log_shows_the_link_never_the_address_and_erasure_forgets_the_messages() {
+        let captured = Captured::default();
+        let sink = captured.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_writer(move || sink.clone()).with_ansi(false).finish();
+        let mailbox = Mailbox::default();
+        tracing::subscriber::with_default(subscriber, || {
+            mailbox.send(
+                Message {
+                    to: "lucia.gomez@correo.co".into(),
+                    subject: "Confirme".into(),
+                    body: "abra /#/x/abc".into(),
+                },
+                "confirmación de registro: /#/x/abc",
+            );
+        });
+        let log = String::from_utf8(captured.0.lock().expect("log").clone()).expect("text");
+        assert!(log.contains("/#/x/abc"), "{log}");
+        assert!(!log.contains("lucia"), "the address reached the log: {log}");
+        assert_eq!(mailbox.last_to("LUCIA.gomez@correo.co").map(|m| m.body), Some("abra /#/x/abc".into()));
+        mailbox.forget("lucia.gomez@correo.co");
+        assert_eq!(mailbox.last_to("lucia.gomez@correo.co"), None);
+    }
+}

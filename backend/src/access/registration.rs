@@ -66,10 +66,9 @@ impl AccessService {
         let name = crate::text::required(name, "name", 200)?;
         check_new_password(password)?;
         let per_email = (self.registrations_per_hour / 3).max(1);
-        self.limiter
-            .hit(&format!("register:email:{}", email.as_str()), per_email, hour)
-            .await
-            .map_err(limited)?;
+        // Keyed by a digest: the shared cache never holds the address.
+        let email_key = format!("register:email:{}", secrets::token_hash(email.as_str()));
+        self.limiter.hit(&email_key, per_email, hour).await.map_err(limited)?;
         let now = Utc::now();
         person_registration::Entity::delete_many()
             .filter(person_registration::Column::ExpiresAt.lt(now))

@@ -189,7 +189,9 @@ impl AccessService {
     ) -> Result<LoginOutcome, ServiceError> {
         let folded_email = email.trim().to_lowercase();
         let window = Duration::from_secs(60);
-        for key in [format!("login:ip:{client}"), format!("login:email:{folded_email}")] {
+        // The address as a digest: the shared cache never holds it.
+        let email_key = format!("login:email:{}", secrets::token_hash(&folded_email));
+        for key in [format!("login:ip:{client}"), email_key] {
             self.limiter
                 .hit(&key, self.login_attempts_per_minute, window)
                 .await
