@@ -301,6 +301,11 @@ async fn profiles_cannot_be_enumerated(app: &TestApp) {
         let (_, body) = app.graphql_as(Some(token), "{ myTalentProfile { education } }", json!({})).await;
         assert_eq!(error_codes(&body), ["FORBIDDEN"], "{body}");
     }
+    // An administrator manages vacancies, but sees nobody's personal data through them.
+    let (_, body) = app.graphql_as(Some(&admin), APPLICANTS, json!({ "v": vacancy })).await;
+    let (_, missing_vacancy) = app.graphql_as(Some(&admin), APPLICANTS, json!({ "v": missing })).await;
+    assert_eq!(answer(&body), answer(&missing_vacancy), "{body}");
+    assert_eq!(error_codes(&body), ["NOT_FOUND"], "{body}");
     // No field of the schema lists or finds profiles: only the person's own.
     let data = app.query_ok("{ __schema { queryType { fields { name type { name ofType { name ofType { name ofType { name } } } } } } } }", json!({})).await;
     let reaching_profiles: Vec<&str> = data["__schema"]["queryType"]["fields"]

@@ -145,7 +145,7 @@ pub async fn load(access: &AccessService, talent: &TalentService) -> Result<bool
                     &team,
                     NewVacancy {
                         entity_code: (*code).to_owned(),
-                        post: post.0.to_owned(),
+                        post: format!("{} ({SYNTHETIC})", post.0),
                         level: post.1,
                         competencies: post.2.iter().map(|c| (*c).to_owned()).collect(),
                         education: post.3.to_owned(),

@@ -122,13 +122,16 @@ impl TalentService {
         Ok(found)
     }
 
-    /// A vacancy of the caller's entity, or the one answer for missing and not theirs.
-    async fn managed_vacancy(&self, user: &AuthUser, id: Uuid) -> Result<vacancy::Model, ServiceError> {
-        let row = vacancy::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(NO_VACANCY.into()))?;
-        check_manages(user, &row).map_err(|_| ServiceError::NotFound(NO_VACANCY.into()))?;
+    /// A vacancy of the caller's own entity, whose people it may see; the
+    /// one answer for missing and not theirs. Only the entity's team: an
+    /// administrator manages vacancies but sees no one's personal data.
+    async fn own_entity_vacancy(&self, user: &AuthUser, id: Uuid) -> Result<vacancy::Model, ServiceError> {
+        let not_found = || ServiceError::NotFound(NO_VACANCY.into());
+        let row = vacancy::Entity::find_by_id(id).one(&self.db).await?.ok_or_else(not_found)?;
+        let department = (row.entity_code.len() == 5).then_some(row.department_code.as_str());
+        if !access_rules::may_write_for_entity(user, &row.entity_code, department) {
+            return Err(not_found());
+        }
         Ok(row)
     }
 
@@ -167,7 +170,7 @@ impl TalentService {
         id: Uuid,
     ) -> Result<Vec<(Candidate, Score)>, ServiceError> {
         let user = access_rules::require_user(actor, "consultar candidatos")?;
-        let vacancy = today_view(self.managed_vacancy(user, id).await?);
+        let vacancy = today_view(self.own_entity_vacancy(user, id).await?);
         if vacancy.status != VacancyStatus::Open {
             return Err(ServiceError::Conflict("solo una vacante abierta muestra candidatos".into()));
         }
@@ -256,7 +259,7 @@ impl TalentService {
         id: Uuid,
     ) -> Result<Vec<Applicant>, ServiceError> {
         let user = access_rules::require_user(actor, "consultar postulaciones")?;
-        let vacancy = today_view(self.managed_vacancy(user, id).await?);
+        let vacancy = today_view(self.own_entity_vacancy(user, id).await?);
         let rows = application::Entity::find()
             .filter(application::Column::VacancyId.eq(id))
             .order_by_asc(application::Column::AppliedAt)

@@ -405,26 +405,18 @@ impl TalentQuery {
         filter: Option<VacancyFilterInput>,
     ) -> ApiResult<Vec<VacancyFacet>> {
         let filter = filter.unwrap_or_default().parse()?;
-        let found = service(ctx)?.filtered(&filter).await?;
-        let mut counts: [(&str, std::collections::BTreeMap<String, i64>); 3] = [
-            ("department", Default::default()),
-            ("level", Default::default()),
-            ("competency", Default::default()),
-        ];
-        for vacancy in &found {
-            *counts[0].1.entry(vacancy.department_code.clone()).or_default() += 1;
-            *counts[1].1.entry(vacancy.level.as_db().to_owned()).or_default() += 1;
-            for code in &vacancy.competencies {
-                *counts[2].1.entry(code.clone()).or_default() += 1;
-            }
-        }
-        Ok(counts
+        let facets = service(ctx)?.vacancy_facets(&filter).await?;
+        Ok(facets
             .into_iter()
-            .map(|(field, values)| {
-                let mut values: Vec<TalentFacetValue> =
-                    values.into_iter().map(|(value, count)| TalentFacetValue { value, count }).collect();
-                values.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-                VacancyFacet { field: field.to_owned(), values }
+            .map(|(field, values)| VacancyFacet {
+                field: field.to_owned(),
+                values: values
+                    .into_iter()
+                    .map(|(value, count)| TalentFacetValue {
+                        value,
+                        count: i64::try_from(count).unwrap_or(i64::MAX),
+                    })
+                    .collect(),
             })
             .collect())
     }

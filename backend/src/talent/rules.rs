@@ -322,6 +322,31 @@ pub fn transfer_score(
     Some(Score { score: (score * 1000.0).round() / 1000.0, reasons })
 }
 
+/// The board's facets over `vacancies`: (field, [(value, count)]) for the
+/// department, the level and the competencies, most frequent first.
+pub fn facet_counts(vacancies: &[Vacancy]) -> Vec<(&'static str, Vec<(String, u64)>)> {
+    let mut counts: [(&'static str, std::collections::BTreeMap<String, u64>); 3] = [
+        ("department", Default::default()),
+        ("level", Default::default()),
+        ("competency", Default::default()),
+    ];
+    for vacancy in vacancies {
+        *counts[0].1.entry(vacancy.department_code.clone()).or_default() += 1;
+        *counts[1].1.entry(vacancy.level.as_db().to_owned()).or_default() += 1;
+        for code in &vacancy.competencies {
+            *counts[2].1.entry(code.clone()).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(field, values)| {
+            let mut values: Vec<(String, u64)> = values.into_iter().collect();
+            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            (field, values)
+        })
+        .collect()
+}
+
 /// The indicators of the Vitrina over a set of vacancies.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Indicators {
@@ -580,6 +605,16 @@ mod tests {
         let same_kind = transfer("05266", TransferKind::Request, "Catastro", 6);
         assert!(transfer_score(&request, &same_kind, "05", "05").is_none());
         assert!(check_rating(0).is_err() && check_rating(5).is_ok());
+    }
+
+    #[test]
+    fn facets_count_departments_levels_and_each_competency() {
+        let other =
+            Vacancy { department_code: "19".into(), competencies: vec!["PLANEACION".into()], ..vacancy() };
+        let facets = facet_counts(&[vacancy(), vacancy(), other]);
+        assert_eq!(facets[0], ("department", vec![("05".to_owned(), 2), ("19".to_owned(), 1)]));
+        assert_eq!(facets[1], ("level", vec![("PROFESSIONAL".to_owned(), 3)]));
+        assert_eq!(facets[2], ("competency", vec![("PLANEACION".to_owned(), 3), ("HACIENDA".to_owned(), 2)]));
     }
 
     #[test]

@@ -245,6 +245,15 @@ impl TalentService {
         Ok(Page::from_sorted(all, page, |(key, _)| key.as_str()).map(|(_, vacancy)| vacancy))
     }
 
+    /// The board's facets (department, level, competency) over what the filter lets through.
+    #[tracing::instrument(name = "talent.vacancy_facets", skip_all)]
+    pub async fn vacancy_facets(
+        &self,
+        filter: &VacancyFilter,
+    ) -> Result<Vec<(&'static str, Vec<(String, u64)>)>, ServiceError> {
+        Ok(rules::facet_counts(&self.filtered(filter).await?))
+    }
+
     /// Every vacancy the filter lets through, as it stands today.
     pub(super) async fn filtered(&self, filter: &VacancyFilter) -> Result<Vec<Vacancy>, ServiceError> {
         let mut condition = Condition::all();
