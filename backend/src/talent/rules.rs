@@ -322,9 +322,12 @@ pub fn transfer_score(
     Some(Score { score: (score * 1000.0).round() / 1000.0, reasons })
 }
 
+/// Per field, the values and how many vacancies hold each.
+pub type FacetCounts = Vec<(&'static str, Vec<(String, u64)>)>;
+
 /// The board's facets over `vacancies`: (field, [(value, count)]) for the
 /// department, the level and the competencies, most frequent first.
-pub fn facet_counts(vacancies: &[Vacancy]) -> Vec<(&'static str, Vec<(String, u64)>)> {
+pub fn facet_counts(vacancies: &[Vacancy]) -> FacetCounts {
     let mut counts: [(&'static str, std::collections::BTreeMap<String, u64>); 3] = [
         ("department", Default::default()),
         ("level", Default::default()),

@@ -247,10 +247,7 @@ impl TalentService {
 
     /// The board's facets (department, level, competency) over what the filter lets through.
     #[tracing::instrument(name = "talent.vacancy_facets", skip_all)]
-    pub async fn vacancy_facets(
-        &self,
-        filter: &VacancyFilter,
-    ) -> Result<Vec<(&'static str, Vec<(String, u64)>)>, ServiceError> {
+    pub async fn vacancy_facets(&self, filter: &VacancyFilter) -> Result<rules::FacetCounts, ServiceError> {
         Ok(rules::facet_counts(&self.filtered(filter).await?))
     }
 
