@@ -15,6 +15,7 @@ const PAGES = {
   consultas: "consulta",
   comision: "comision",
   monitoreo: "monitoreo",
+  vitrina: "vitrina",
   entidades: "entidades",
   ingresar: "ingresar",
 };

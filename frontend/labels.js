@@ -1,7 +1,7 @@
 // Spanish words for the API's English enumerations.
 
-export const KIND = { OFFER: "Oferta", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimiento" };
-export const KIND_PLURAL = { OFFER: "Ofertas de ATT", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimientos de información" };
+export const KIND = { OFFER: "Oferta", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimiento", VACANCY: "Vacante" };
+export const KIND_PLURAL = { OFFER: "Ofertas de ATT", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimientos de información", VACANCY: "Vacantes de la Vitrina de las Regiones" };
 
 export const PRODUCT_TYPE = {
   GUIDE: "Guía",
@@ -30,6 +30,8 @@ export const FACET = {
   DEPARTMENT: "Departamento",
   ORGANISATION: "Organización",
   MODALITY: "Modalidad",
+  LEVEL: "Nivel",
+  COMPETENCY: "Competencia",
 };
 
 export const MODALITY = { IN_PERSON: "Presencial", VIRTUAL: "Virtual", MIXED: "Mixta" };
@@ -74,6 +76,7 @@ export const ROLE = {
   NATIONAL: "Entidad nacional",
   SECRETARIAT: "Secretaría técnica",
   ADMIN: "Administración",
+  PERSON: "Persona (Vitrina de las Regiones)",
 };
 export const PARTICIPANT_ROLE = { MEMBER: "Miembro con voto", INVITEE: "Invitado (voz sin voto)" };
 export const ROUTE_STATUS = { PLANNED: "Planeada", IN_PROGRESS: "En ejecución", COMPLETED: "Terminada" };
@@ -92,3 +95,24 @@ export const PEER_KIND = {
   DEPARTMENT: "Su departamento",
   RAP_REGION: "Su región RAP",
 };
+
+export const LEVEL = { ADVISER: "Asesor", PROFESSIONAL: "Profesional", TECHNICIAN: "Técnico", ASSISTANT: "Asistencial" };
+export const APPOINTMENT = {
+  CAREER: "Carrera administrativa",
+  PROVISIONAL: "Provisional",
+  FREE_APPOINTMENT: "Libre nombramiento y remoción",
+  TEMPORARY: "Temporal",
+  SERVICE_CONTRACT: "Prestación de servicios",
+};
+export const VACANCY_STATUS = { OPEN: "Abierta", CLOSED: "Cerrada", FILLED: "Provista" };
+export const STAGE = {
+  RECEIVED: "Recibida",
+  REVIEW: "En revisión",
+  INTERVIEW: "Entrevista o prueba",
+  SELECTED: "Seleccionada",
+  HIRED: "Vinculada",
+  REJECTED: "No continúa",
+  WITHDRAWN: "Retirada",
+};
+export const TRANSFER_KIND = { OFFER: "Ofrece", REQUEST: "Pide" };
+export const TRANSFER_STATUS = { OPEN: "Abierto", AGREED: "Acordado", COMPLETED: "Completado" };

@@ -55,6 +55,8 @@ pub struct Limits {
     pub anonymous_requests_per_minute: u32,
     /// Login attempts per minute for each client address, and for each e-mail.
     pub login_attempts_per_minute: u32,
+    /// Self-registrations per hour for each client address (and a third of it per e-mail).
+    pub registrations_per_hour: u32,
 }
 
 impl Default for Settings {
@@ -86,6 +88,7 @@ impl Default for Limits {
             requests_per_minute: 600,
             anonymous_requests_per_minute: 300,
             login_attempts_per_minute: 5,
+            registrations_per_hour: 6,
         }
     }
 }

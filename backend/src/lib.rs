@@ -49,6 +49,7 @@ pub mod rate_limit;
 pub mod reporting;
 pub mod search;
 pub mod state;
+pub mod talent;
 pub mod telemetry;
 pub mod territory;
 pub mod text;

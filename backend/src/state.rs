@@ -23,6 +23,7 @@ use crate::{
     rate_limit::RateLimiter,
     reporting::ReportingService,
     search::{SearchService, Sources, Subscribers},
+    talent::TalentService,
     territory::{register, TerritoryService},
 };
 
@@ -41,6 +42,7 @@ pub struct AppState {
     pub assistance: AssistanceService,
     pub consultation: ConsultationService,
     pub monitoring: MonitoringService,
+    pub talent: TalentService,
     pub search: SearchService,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
@@ -114,7 +116,8 @@ impl AppState {
             settings.session_hours,
             settings.limits.login_attempts_per_minute,
             outbox.clone(),
-        );
+        )
+        .with_registration_limit(settings.limits.registrations_per_hour);
         forget_sessions_on_changes(&events, access.clone());
         access.seed_organisations().await.map_err(StartError::Seed)?;
         let reporting = ReportingService::new(db.clone(), territory.clone());
@@ -164,6 +167,17 @@ impl AppState {
             commission.clone(),
             outbox.clone(),
         );
+        let talent = TalentService::new(db.clone(), territory.clone(), access.clone(), outbox.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::talent::demo::load(&access, &talent).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "Vitrina de las Regiones de demostración cargada: vacantes en 20 municipios, 40 perfiles y traslados (datos sintéticos)"
+            );
+        }
+        if index_use == IndexUse::Serve {
+            talent.spawn_closer();
+        }
         let sources = Sources {
             db: db.clone(),
             knowledge: knowledge.clone(),
@@ -171,6 +185,7 @@ impl AppState {
             assistance: assistance.clone(),
             commission: commission.clone(),
             consultation: consultation.clone(),
+            talent: talent.clone(),
         };
         let monitoring = MonitoringService::new(
             db.clone(),
@@ -201,6 +216,7 @@ impl AppState {
             .data(assistance.clone())
             .data(consultation.clone())
             .data(monitoring.clone())
+            .data(talent.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.offers.clone())
@@ -224,6 +240,7 @@ impl AppState {
             assistance,
             consultation,
             monitoring,
+            talent,
             search,
             limiter,
             metrics,
@@ -315,6 +332,7 @@ impl AppState {
             assistance: self.assistance.clone(),
             commission: self.commission.clone(),
             consultation: self.consultation.clone(),
+            talent: self.talent.clone(),
         }
     }
 }

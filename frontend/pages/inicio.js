@@ -1,7 +1,7 @@
-// Inicio: one box over offers, knowledge and requirements, the results grouped by kind.
+// Inicio: one box over offers, knowledge, requirements and vacancies, the results grouped by kind.
 
 import { call } from "../api.js";
-import { add, errorMessage, h, highlighted, loading, pageTitle } from "../dom.js";
+import { add, errorMessage, formatDate, h, highlighted, loading, pageTitle } from "../dom.js";
 import { FACET, KIND_PLURAL, label, PRODUCT_TYPE } from "../labels.js";
 import * as session from "../session.js";
 
@@ -12,7 +12,7 @@ const SHORTCUTS = {
   SECRETARIAT: ["#/comision", "Convoque sesiones y haga seguimiento a los compromisos"],
 };
 
-const KINDS = ["KNOWLEDGE", "OFFER", "REQUIREMENT"];
+const KINDS = ["KNOWLEDGE", "OFFER", "REQUIREMENT", "VACANCY"];
 const LINKED_FACETS = { TOPIC: "tema", TYPE: "tipo", YEAR: "anio" };
 
 function link(hit) {
@@ -20,6 +20,7 @@ function link(hit) {
   if (!object) return null;
   if (object.__typename === "KnowledgeProduct") return `#/conocimiento/${encodeURIComponent(object.id)}`;
   if (object.__typename === "Offer") return `#/oferta/${encodeURIComponent(object.id)}`;
+  if (object.__typename === "Vacancy") return `#/vitrina/vacante/${encodeURIComponent(object.id)}`;
   return null;
 }
 
@@ -29,6 +30,7 @@ function detail(object) {
     return [label(PRODUCT_TYPE, object.type), object.organisation?.name, object.publishedOn?.slice(0, 4)].filter(Boolean).join(" · ");
   }
   if (object.__typename === "Offer") return [object.organisation?.name, object.topic].filter(Boolean).join(" · ");
+  if (object.__typename === "Vacancy") return [object.entity?.name, `cierra el ${formatDate(object.closingOn)}`].filter(Boolean).join(" · ");
   return [object.issuer?.name, object.code].filter(Boolean).join(" · ");
 }
 

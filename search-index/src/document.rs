@@ -14,16 +14,19 @@ pub enum Kind {
     Offer,
     Knowledge,
     Requirement,
+    /// A public vacancy of a territorial entity (the Vitrina de las Regiones).
+    Vacancy,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Offer, Kind::Knowledge, Kind::Requirement];
+    pub const ALL: [Kind; 4] = [Kind::Offer, Kind::Knowledge, Kind::Requirement, Kind::Vacancy];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Offer => "oferta",
             Kind::Knowledge => "conocimiento",
             Kind::Requirement => "requerimiento",
+            Kind::Vacancy => "vacante",
         }
     }
 
@@ -111,8 +114,8 @@ pub(crate) struct Fields {
 /// Bumped whenever the schema or the analysis changes: an index of another
 /// version is rebuilt from the database at start. 2: multi-word synonym
 /// expressions are also indexed as one joined term. 3: the combined match
-/// field `all_text`.
-pub const INDEX_VERSION: u32 = 3;
+/// field `all_text`. 4: open vacancies of the Vitrina de las Regiones.
+pub const INDEX_VERSION: u32 = 4;
 
 pub(crate) fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();

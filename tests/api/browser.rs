@@ -9,6 +9,9 @@ use std::{path::PathBuf, process::Stdio, time::Duration};
 
 use sugit_tests::{Backend, TestApp};
 
+/// The address the Vitrina journey registers with (the journey deletes it at its end).
+const JOURNEY_PERSON: &str = "persona.recorrido@correo.co";
+
 fn missing(what: &str) {
     let required = std::env::var("SUGIT_REQUIRE_SERVICES").is_ok_and(|value| value == "1");
     assert!(!required, "{what} y SUGIT_REQUIRE_SERVICES=1: no se pueden correr las pruebas en el navegador");
@@ -40,6 +43,23 @@ async fn every_users_journey_passes_in_headless_chromium() {
         return;
     };
     let screenshots = workspace.join("target/screenshots");
+    // The development instance "mails" the confirmation link to its log and mailbox: hand the
+    // journey's link to the browser as a file, as a person would open it from their e-mail.
+    let mailbox = app.state.access.mailbox().clone();
+    let link_file = screenshots.join("confirmacion.txt");
+    std::fs::create_dir_all(&screenshots).expect("screenshots folder");
+    let watcher = tokio::spawn(async move {
+        let mut last = None;
+        loop {
+            if let Some(message) = mailbox.last_to(JOURNEY_PERSON) {
+                if last.as_ref() != Some(&message.body) {
+                    let _ = std::fs::write(&link_file, &message.body);
+                    last = Some(message.body);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
     let run = tokio::process::Command::new("node")
         .arg(browser_tests.join("journeys.mjs"))
         .arg(&app.address)
@@ -53,6 +73,7 @@ async fn every_users_journey_passes_in_headless_chromium() {
         .await
         .expect("the journeys end within 5 minutes")
         .expect("node runs");
+    watcher.abort();
     let report =
         format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     assert!(output.status.success(), "recorridos en el navegador:\n{report}");

@@ -19,4 +19,5 @@ mod reporting;
 mod schema;
 mod search;
 mod subscriptions;
+mod talent;
 mod territory;

@@ -19,9 +19,12 @@ enum Who {
     National,
     Secretariat,
     Admin,
+    /// A person of the Vitrina de las Regiones (self-registered).
+    Person,
 }
 
-const EVERYONE: [Who; 5] = [Who::Anonymous, Who::Territorial, Who::National, Who::Secretariat, Who::Admin];
+const EVERYONE: [Who; 6] =
+    [Who::Anonymous, Who::Territorial, Who::National, Who::Secretariat, Who::Admin, Who::Person];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -56,6 +59,8 @@ fn email(who: Who, scope: Scope) -> &'static str {
         (Who::Secretariat, _) => "sec@funcionpublica.gov.co",
         (Who::Admin, Scope::Own) => "admin@sugit.gov.co",
         (Who::Admin, Scope::Other) => "ana@medellin.gov.co",
+        (Who::Person, Scope::Own) => "persona@correo.co",
+        (Who::Person, Scope::Other) => "otra.persona@correo.co",
     }
 }
 
@@ -69,6 +74,17 @@ impl Fixture<'_> {
         app.create_user("marta@minhacienda.gov.co", Role::National, None, Some("MINHACIENDA")).await;
         app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
         app.create_user("gob@antioquia.gov.co", Role::Territorial, Some("05"), None).await;
+        for scope in [Scope::Own, Scope::Other] {
+            let person = app.register_person(email(Who::Person, scope), "Persona de la matriz").await;
+            let (_, body) = app
+                .graphql_as(
+                    Some(&person),
+                    "mutation($input: TalentProfileInput!) { saveTalentProfile(input: $input) { profile { education } } }",
+                    json!({ "input": talent_profile_input() }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
         let admin = self.app.login("admin@sugit.gov.co").await;
         let (_, body) = self
             .app
@@ -170,6 +186,60 @@ impl Fixture<'_> {
             )
             .await;
         body["data"]["openConsultation"]["thread"]["id"].as_str().expect("thread").to_owned()
+    }
+
+    /// A new open vacancy of `entity`, published by the administrator.
+    async fn vacancy(&self, entity: &str) -> String {
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.admin_token().await),
+                "mutation($input: PublishVacancyInput!) { publishVacancy(input: $input) { vacancy { id } } }",
+                json!({ "input": vacancy_input(entity) }),
+            )
+            .await;
+        body["data"]["publishVacancy"]["vacancy"]["id"].as_str().expect("vacancy").to_owned()
+    }
+
+    /// An application of the person of `person` to a new vacancy of `entity`.
+    async fn application(&self, person: Scope, entity: &str) -> String {
+        let vacancy = self.vacancy(entity).await;
+        let token = self.app.login(email(Who::Person, person)).await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&token),
+                "mutation($v: ID!) { applyToVacancy(vacancyId: $v) { application { id } } }",
+                json!({ "v": vacancy }),
+            )
+            .await;
+        body["data"]["applyToVacancy"]["application"]["id"].as_str().expect("application").to_owned()
+    }
+
+    /// A new transfer offered for Abejorral by the administrator, agreed with `partner` when given.
+    async fn transfer(&self, partner: Option<&str>) -> String {
+        let admin = self.admin_token().await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: ProposeTransferInput!) { proposeTransfer(input: $input) { transfer { id } } }",
+                json!({ "input": transfer_input("05002") }),
+            )
+            .await;
+        let id = body["data"]["proposeTransfer"]["transfer"]["id"].as_str().expect("transfer").to_owned();
+        if let Some(partner) = partner {
+            let (_, body) = self
+                .app
+                .graphql_as(
+                    Some(&admin),
+                    "mutation($id: ID!, $e: String!) { agreeTransfer(id: $id, entityCode: $e) { transfer { id } } }",
+                    json!({ "id": id, "e": partner }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
+        id
     }
 
     async fn admin_token(&self) -> String {
@@ -1183,6 +1253,206 @@ const RULES: &[Rule] = &[
     // and no later case submits values that the follower would recompute while
     // another case is compared.
     Rule {
+        mutation: "registerPerson",
+        scopes: &[Scope::Own],
+        expect: |_, _| Allowed,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query:
+                        "mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { message } }",
+                    variables: json!({ "input": { "email": format!("{}@correo.co", unique("p")), "name": "Nueva", "password": PASSWORD } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "confirmRegistration",
+        scopes: &[Scope::Own],
+        expect: |_, _| Allowed,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                let address = format!("{}@correo.co", unique("c"));
+                let (_, body) = fx
+                    .app
+                    .graphql(
+                        "mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { message } }",
+                        json!({ "input": { "email": address, "name": "Nueva", "password": PASSWORD } }),
+                    )
+                    .await;
+                assert!(body.get("errors").is_none(), "{body}");
+                Case {
+                    query: "mutation($t: String!) { confirmRegistration(token: $t) { token } }",
+                    variables: json!({ "t": fx.app.confirmation_token(&address) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "publishVacancy",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: PublishVacancyInput!) { publishVacancy(input: $input) { vacancy { id } } }",
+                    variables: json!({ "input": vacancy_input(consultation_entity(scope)) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "closeVacancy",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.vacancy(consultation_entity(scope)).await;
+                Case {
+                    query: "mutation($id: ID!) { closeVacancy(id: $id) { vacancy { status } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "saveTalentProfile",
+        scopes: &[Scope::Own],
+        expect: person_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: TalentProfileInput!) { saveTalentProfile(input: $input) { profile { education } } }",
+                    variables: json!({ "input": talent_profile_input() }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "applyToVacancy",
+        scopes: &[Scope::Own],
+        expect: person_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                let vacancy = fx.vacancy("05001").await;
+                Case {
+                    query: "mutation($v: ID!) { applyToVacancy(vacancyId: $v) { application { id } } }",
+                    variables: json!({ "v": vacancy }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "setApplicationStage",
+        scopes: &[Scope::Own, Scope::Other],
+        // Someone else's application answers as a missing one: no enumeration.
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Admin, _) | (Who::Territorial, Scope::Own) => Allowed,
+            _ => Refused("NOT_FOUND"),
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.application(Scope::Own, consultation_entity(scope)).await;
+                Case {
+                    query: "mutation($id: ID!) { setApplicationStage(id: $id, stage: REVIEW) { application { stage } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "withdrawApplication",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Person, Scope::Own) => Allowed,
+            (Who::Person, Scope::Other) => Refused("NOT_FOUND"),
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.application(scope, "05001").await;
+                Case {
+                    query: "mutation($id: ID!) { withdrawApplication(id: $id) { application { stage } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "deleteMyData",
+        scopes: &[Scope::Own],
+        expect: person_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                // A person of their own: the matrix's people stay for later cases.
+                let token = match who {
+                    Who::Person => {
+                        Some(fx.app.register_person(&format!("{}@correo.co", unique("d")), "Se va").await)
+                    }
+                    _ => fx.token(who).await,
+                };
+                Case { query: "mutation { deleteMyData { deletedAt } }", variables: json!({}), token }
+            })
+        },
+    },
+    Rule {
+        mutation: "proposeTransfer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: ProposeTransferInput!) { proposeTransfer(input: $input) { transfer { id } } }",
+                    variables: json!({ "input": transfer_input(consultation_entity(scope)) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "agreeTransfer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.transfer(None).await;
+                Case {
+                    query: "mutation($id: ID!, $e: String!) { agreeTransfer(id: $id, entityCode: $e) { transfer { status } } }",
+                    variables: json!({ "id": id, "e": consultation_entity(scope) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "evaluateTransfer",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.transfer(Some(consultation_entity(scope))).await;
+                Case {
+                    query:
+                        "mutation($id: ID!) { evaluateTransfer(id: $id, rating: 4) { transfer { status } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    // Last: registering computes results, and no later case submits values
+    // that the follower would recompute while another case is compared.
+    Rule {
         mutation: "registerIndicator",
         scopes: &[Scope::Own, Scope::Other],
         expect: national_own_or_admin,
@@ -1244,6 +1514,33 @@ const RULES: &[Rule] = &[
         },
     },
 ];
+
+/// A person's own data: only a PERSON acts on it.
+fn person_only(who: Who, _: Scope) -> Expect {
+    match who {
+        Who::Anonymous => UNAUTHENTICATED,
+        Who::Person => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+fn talent_profile_input() -> Value {
+    json!({ "education": "Economía", "experienceMonths": 24, "competencies": ["HACIENDA"],
+            "departments": ["05"], "consent": true })
+}
+
+fn vacancy_input(entity: &str) -> Value {
+    let closing = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    json!({ "entityCode": entity, "post": "Profesional de hacienda", "level": "PROFESSIONAL",
+            "competencies": ["HACIENDA"], "education": "Contaduría", "experienceMonths": 12,
+            "salaryGrade": "219-01", "salaryAmount": 3500000, "place": "Sede principal",
+            "appointment": "PROVISIONAL", "closingOn": closing, "howToApply": "En SUGIT" })
+}
+
+fn transfer_input(entity: &str) -> Value {
+    json!({ "entityCode": entity, "kind": "OFFER", "topic": "Catastro multipropósito",
+            "description": "Acompañamiento en sitio", "durationMonths": 3, "conditions": "Viáticos de quien recibe" })
+}
 
 /// A consultation's parties are the territorial entity and the organisation
 /// behind the subject; nobody else writes in it, not even an administrator.
@@ -1338,6 +1635,7 @@ fn demand_input(entity: &str) -> Value {
 fn knowledge_rule(who: Who, scope: Scope) -> Expect {
     match (who, scope) {
         (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Person, _) => FORBIDDEN,
         (Who::Admin, _) | (_, Scope::Own) => Allowed,
         _ => FORBIDDEN,
     }
@@ -1346,7 +1644,7 @@ fn knowledge_rule(who: Who, scope: Scope) -> Expect {
 /// The territory and organisation a knowledge case names for `who` on `scope`.
 fn knowledge_target(who: Who, scope: Scope) -> (Option<&'static str>, Option<&'static str>) {
     match (who, scope) {
-        (Who::Territorial | Who::Anonymous, Scope::Own) => (Some("05001"), None),
+        (Who::Territorial | Who::Anonymous | Who::Person, Scope::Own) => (Some("05001"), None),
         (Who::Territorial | Who::Anonymous, Scope::Other) => (Some("05266"), None),
         (Who::Secretariat, Scope::Own) => (None, Some("DAFP")),
         (Who::National | Who::Admin, Scope::Own) => (None, Some("DNP")),
@@ -1396,6 +1694,11 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "rap_region_department",
         "focalisation_list",
         "focalisation_entity",
+        "person_registration",
+        "talent_vacancy",
+        "talent_profile",
+        "talent_application",
+        "talent_transfer",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));
@@ -1418,6 +1721,7 @@ async fn run_matrix(backend: Backend) {
     let Some(app) = TestApp::spawn_with(backend, |settings| {
         settings.limits.login_attempts_per_minute = 10_000;
         settings.limits.anonymous_requests_per_minute = 10_000;
+        settings.limits.registrations_per_hour = 10_000;
     })
     .await
     else {

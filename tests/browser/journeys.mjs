@@ -9,7 +9,7 @@
 // The journeys run in order and build on each other: the territorial team is recommended the
 // offer the national entity published. Each can also run again against the same server. Exits 0 when every journey passes; prints what failed.
 
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -566,6 +566,108 @@ const journeys = {
     await shot(secretariat, "comision-secretaria");
     done(page, "comisión");
     done(secretariat, "secretaría");
+  },
+
+  async "vitrina, persona en el teléfono: se registra, autoriza, arma su perfil, se postula, exporta y borra sus datos"() {
+    const page = await newPage({ width: 390, height: 844 });
+    const email = "persona.recorrido@correo.co";
+    const linkFile = join(shots, "confirmacion.txt");
+    await rm(linkFile, { force: true });
+    await page.goto(`${base}/#/vitrina`);
+    await page.locator("#vacantes li").first().waitFor();
+    await shot(page, "vitrina-tablero-telefono");
+    await page.getByRole("link", { name: "Registrarme" }).click();
+    await page.getByLabel("Correo electrónico").fill(email);
+    await page.getByLabel("Nombre completo").fill("Persona del recorrido");
+    await page.getByLabel("Contraseña").fill("una clave larga del recorrido");
+    await page.getByRole("button", { name: "Registrarme" }).click();
+    await page.locator(".exito", { hasText: "enlace" }).waitFor();
+    await shot(page, "vitrina-registro-telefono");
+    // The confirmation link, as the development instance "mails" it.
+    let body = "";
+    for (let tries = 0; tries < 100 && !body.includes("/confirmar/"); tries += 1) {
+      body = await readFile(linkFile, "utf8").catch(() => "");
+      if (!body.includes("/confirmar/")) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const link = /\/#\/vitrina\/confirmar\/\S+/.exec(body)?.[0];
+    check(link, `no llegó el enlace de confirmación: ${body}`);
+    await page.goto(`${base}${link}`);
+    await page.getByRole("heading", { name: "Mi perfil de talento" }).waitFor();
+    await page.getByLabel("Estudios", { exact: true }).fill("Economista con especialización en finanzas públicas");
+    await page.getByLabel("Meses de experiencia", { exact: true }).fill("36");
+    await page.getByLabel("Hacienda y finanzas públicas").check();
+    await page.getByLabel("Departamentos de interés").fill("05, 19");
+    await page.getByLabel("Mi nombre", { exact: true }).check();
+    await assertLabelled(page, "perfil de talento");
+    // Without the consent nothing is saved: the browser asks for it first.
+    await page.getByLabel("Acepto esta autorización de tratamiento de datos").check();
+    await page.getByRole("button", { name: "Guardar mi perfil" }).click();
+    await page.locator(".exito", { hasText: "Autorización registrada" }).waitFor();
+    await shot(page, "vitrina-perfil-telefono");
+    await page.getByRole("link", { name: "Ver las vacantes que coinciden" }).click();
+    await page.locator("#coincidencias li").first().waitFor();
+    check(await page.locator("#coincidencias .razones li").count() > 0, "las coincidencias no dicen por qué");
+    await shot(page, "vitrina-coincidencias-telefono");
+    await page.locator("#coincidencias li h3 a").first().click();
+    await page.getByRole("button", { name: "Postularme con mi perfil" }).click();
+    await page.locator(".exito", { hasText: "Postulación enviada" }).waitFor();
+    await page.goto(`${base}/#/vitrina/postulaciones`);
+    await page.locator("#postulaciones .etapa", { hasText: "Recibida" }).waitFor();
+    await shot(page, "vitrina-postulaciones-telefono");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    check(!overflow, "la página de postulaciones se sale de la pantalla del teléfono");
+    // «Mis datos»: export in two clicks (menu, button), delete in two (button, confirmation).
+    await page.getByRole("link", { name: "Mis datos" }).click();
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Descargar mis datos (JSON)" }).click();
+    const saved = JSON.parse(await readFile(await (await download).path(), "utf8"));
+    check(saved.account?.email === email && saved.profile?.consentText?.includes("1581"), `la exportación no trae los datos: ${JSON.stringify(saved).slice(0, 200)}`);
+    await page.getByRole("button", { name: "Eliminar todos mis datos" }).click();
+    await page.getByRole("button", { name: "Sí, eliminar para siempre" }).click();
+    await page.locator("#sesion a", { hasText: "Ingresar" }).waitFor();
+    await shot(page, "vitrina-datos-eliminados-telefono");
+    done(page, "vitrina persona");
+  },
+
+  async "vitrina, entidad: publica una vacante, ve candidatos y mueve a un postulante de etapa"() {
+    const page = await newPage();
+    await login(page, "talento@05002.vitrina.demo.gov.co");
+    await page.locator("#sesion .usuario").waitFor();
+    await page.goto(`${base}/#/vitrina/entidad`);
+    await page.locator("#vacantes-propias li").first().waitFor();
+    // A salary under the legal minimum is refused, with the figure.
+    await page.getByLabel("Empleo").fill(`Profesional de presupuesto ${stamp}`);
+    await page.getByLabel("Estudios exigidos").fill("Economía o contaduría");
+    await page.getByLabel("Asignación mensual (pesos)").fill("1000000");
+    await page.getByLabel("Lugar").fill("Abejorral, Antioquia");
+    await page.getByRole("button", { name: "Publicar" }).click();
+    await page.locator(".error", { hasText: "salario mínimo" }).waitFor();
+    await page.getByLabel("Asignación mensual (pesos)").fill("3900000");
+    await page.getByRole("button", { name: "Publicar" }).click();
+    await page.getByRole("heading", { level: 1, name: `Profesional de presupuesto ${stamp}` }).waitFor();
+    await shot(page, "vitrina-entidad-vacante-nueva");
+    // One of its demo vacancies with applicants: move the first along.
+    await page.goto(`${base}/#/vitrina/entidad`);
+    await page.locator("#vacantes-propias li").nth(1).waitFor();
+    const links = page.getByRole("link", { name: "Postulantes y candidatos" });
+    const count = await links.count();
+    let moved = false;
+    for (let index = 0; index < count && !moved; index += 1) {
+      await page.goto(`${base}/#/vitrina/entidad`);
+      await page.locator("#vacantes-propias li").nth(1).waitFor();
+      await page.getByRole("link", { name: "Postulantes y candidatos" }).nth(index).click();
+      await page.getByRole("heading", { name: /Postulantes/ }).waitFor();
+      const chooser = page.locator("#postulantes select").first();
+      if (await chooser.count()) {
+        await chooser.selectOption("INTERVIEW");
+        await page.locator("#postulantes").getByRole("button", { name: "Cambiar etapa" }).first().click();
+        await page.locator("#postulantes .etapa", { hasText: "Entrevista o prueba" }).first().waitFor();
+        moved = true;
+      }
+    }
+    check(moved, "ninguna vacante de demostración de la entidad tiene postulantes para mover");
+    await shot(page, "vitrina-entidad-postulantes");
+    done(page, "vitrina entidad");
   },
 
   async "teclado: sin ratón se busca y se abre un documento, con el foco visible"() {

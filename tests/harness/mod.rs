@@ -159,6 +159,34 @@ impl TestApp {
         self.state.access.create_user_as_system(new_user).await.expect("user created");
     }
 
+    /// Registers a PERSON through the API, reads the confirmation link from the
+    /// development mailbox and confirms it; returns the session token.
+    pub async fn register_person(&self, email: &str, name: &str) -> String {
+        let data = self
+            .query_ok(
+                "mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { message } }",
+                json!({ "input": { "email": email, "name": name, "password": PASSWORD } }),
+            )
+            .await;
+        assert!(data["registerPerson"]["message"].as_str().is_some_and(|m| m.contains("enlace")), "{data}");
+        let token = self.confirmation_token(email);
+        let data = self
+            .query_ok(
+                "mutation($t: String!) { confirmRegistration(token: $t) { token user { role } } }",
+                json!({ "t": token }),
+            )
+            .await;
+        assert_eq!(data["confirmRegistration"]["user"]["role"], "PERSON", "{data}");
+        data["confirmRegistration"]["token"].as_str().expect("a session").to_owned()
+    }
+
+    /// The token of the newest confirmation link mailed to `email`.
+    pub fn confirmation_token(&self, email: &str) -> String {
+        let message = self.state.access.mailbox().last_to(email).expect("a confirmation was mailed");
+        let (_, rest) = message.body.split_once("/confirmar/").expect("a confirmation link");
+        rest.split_whitespace().next().expect("a token").to_owned()
+    }
+
     /// Logs in through the API and returns the bearer token.
     pub async fn login(&self, email: &str) -> String {
         let data = self

@@ -68,6 +68,30 @@ pub mod access_token {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod person_registration {
+    use sea_orm::entity::prelude::*;
+
+    /// A self-registration waiting for its e-mail confirmation; deleted when
+    /// confirmed, and when expired at the next registration.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "person_registration")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: Uuid,
+        pub email: String,
+        pub name: String,
+        pub password_hash: String,
+        pub token_hash: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 use super::model::{AccessToken, Organisation, OrganisationKind, Role, TokenKind, User};
 
 impl From<organisation::Model> for Organisation {

@@ -3,8 +3,10 @@
 //! (`authorisation`), as is the append-only audit log (`audit`).
 
 mod entity;
+pub mod mail;
 pub mod model;
 pub mod organisations;
+pub mod registration;
 pub mod resolvers;
 pub mod secrets;
 pub mod service;

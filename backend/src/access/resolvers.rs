@@ -134,6 +134,22 @@ pub struct CreateOrganisationInput {
     pub kind: OrganisationKind,
 }
 
+/// Autorregistro de una persona.
+#[derive(InputObject)]
+pub struct RegisterPersonInput {
+    pub email: String,
+    /// Nombre completo.
+    pub name: String,
+    /// Contraseña (al menos 12 caracteres).
+    pub password: String,
+}
+
+#[derive(SimpleObject)]
+pub struct RegisterPersonPayload {
+    /// Qué sigue: confirmar desde el correo.
+    message: String,
+}
+
 #[derive(SimpleObject)]
 pub struct LoginPayload {
     /// Token de sesión: envíelo como `Authorization: Bearer <token>`.
@@ -173,6 +189,32 @@ impl AccessMutation {
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> ApiResult<LoginPayload> {
         let client = ctx.data::<ClientAddress>()?;
         let outcome = ctx.data::<AccessService>()?.login(&client.0, &email, &password).await?;
+        Ok(LoginPayload {
+            token: outcome.token,
+            expires_at: outcome.expires_at,
+            user: UserNode(outcome.user),
+        })
+    }
+
+    /// Autorregistro de una persona en la Vitrina de las Regiones: envía al correo un
+    /// enlace de confirmación (en una instancia de desarrollo, se imprime en el registro).
+    /// La respuesta es la misma si el correo ya tiene cuenta.
+    async fn register_person(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterPersonInput,
+    ) -> ApiResult<RegisterPersonPayload> {
+        let client = ctx.data::<ClientAddress>()?;
+        let message = ctx
+            .data::<AccessService>()?
+            .register_person(&client.0, &input.email, &input.name, &input.password)
+            .await?;
+        Ok(RegisterPersonPayload { message: message.to_owned() })
+    }
+
+    /// Confirma el autorregistro con el token del enlace: crea la cuenta PERSON e inicia sesión.
+    async fn confirm_registration(&self, ctx: &Context<'_>, token: String) -> ApiResult<LoginPayload> {
+        let outcome = ctx.data::<AccessService>()?.confirm_registration(&token).await?;
         Ok(LoginPayload {
             token: outcome.token,
             expires_at: outcome.expires_at,

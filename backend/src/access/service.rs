@@ -34,11 +34,13 @@ const DEFAULT_API_TOKEN_DAYS: i64 = 365;
 
 #[derive(Clone)]
 pub struct AccessService {
-    db: DatabaseConnection,
-    limiter: RateLimiter,
+    pub(super) db: DatabaseConnection,
+    pub(super) limiter: RateLimiter,
     territory: TerritoryService,
     session_hours: i64,
     login_attempts_per_minute: u32,
+    pub(super) registrations_per_hour: u32,
+    pub(super) mailbox: super::mail::Mailbox,
     sessions: SessionCache,
     outbox: Outbox,
 }
@@ -86,9 +88,26 @@ impl AccessService {
             territory,
             session_hours: i64::from(session_hours),
             login_attempts_per_minute,
+            registrations_per_hour: 6,
+            mailbox: super::mail::Mailbox::default(),
             sessions: SessionCache::default(),
             outbox,
         }
+    }
+
+    /// Self-registrations allowed per hour and client address.
+    pub fn with_registration_limit(mut self, per_hour: u32) -> Self {
+        self.registrations_per_hour = per_hour.max(1);
+        self
+    }
+
+    pub(super) fn session_hours(&self) -> i64 {
+        self.session_hours
+    }
+
+    /// The development mailbox (what was "sent" is logged and kept here).
+    pub fn mailbox(&self) -> &super::mail::Mailbox {
+        &self.mailbox
     }
 
     /// Forgets the sessions this instance verified: some instance ended one
@@ -99,7 +118,7 @@ impl AccessService {
 
     /// After a write that may end sessions has committed: this instance
     /// forgets at once, the others when their tails apply the event.
-    fn sessions_changed(&self) {
+    pub(super) fn sessions_changed(&self) {
         self.sessions.forget_all();
         self.outbox.committed();
     }
@@ -170,7 +189,9 @@ impl AccessService {
     ) -> Result<LoginOutcome, ServiceError> {
         let folded_email = email.trim().to_lowercase();
         let window = Duration::from_secs(60);
-        for key in [format!("login:ip:{client}"), format!("login:email:{folded_email}")] {
+        // The address as a digest: the shared cache never holds it.
+        let email_key = format!("login:email:{}", secrets::token_hash(&folded_email));
+        for key in [format!("login:ip:{client}"), email_key] {
             self.limiter
                 .hit(&key, self.login_attempts_per_minute, window)
                 .await
@@ -191,7 +212,8 @@ impl AccessService {
         let transaction = self.db.begin().await?;
         let row =
             insert_token(&transaction, user.id, &token, TokenKind::Session, None, Some(expires_at)).await?;
-        let actor_label = user.email.clone();
+        let actor_label = Role::from_db(&user.role)
+            .map_or_else(|| user.email.clone(), |role| crate::authorisation::audit_label(role, &user.email));
         audit::record_as(
             &transaction,
             Some(user.id),
@@ -533,7 +555,7 @@ impl AccessService {
     }
 }
 
-async fn insert_token(
+pub(super) async fn insert_token(
     connection: &impl sea_orm::ConnectionTrait,
     user_id: Uuid,
     token: &str,

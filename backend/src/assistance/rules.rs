@@ -43,7 +43,12 @@ pub fn may_manage_demand(user: &AuthUser, entity_code: &str, entity_department: 
 /// entities, the secretariat, administrators). One rule for the list, one
 /// demand and its recommendations.
 pub fn may_see_demand(user: &AuthUser, entity_code: &str, entity_department: Option<&str>) -> bool {
-    user.role != Role::Territorial || may_manage_demand(user, entity_code, entity_department)
+    match user.role {
+        Role::Territorial => may_manage_demand(user, entity_code, entity_department),
+        // A person of the Vitrina acts only on their own data.
+        Role::Person | Role::Public => false,
+        Role::National | Role::Secretariat | Role::Admin => true,
+    }
 }
 
 /// Only the receiving entity's own teams say how the assistance went, once:

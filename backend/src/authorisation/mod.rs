@@ -22,10 +22,17 @@ pub enum Role {
     Secretariat,
     /// Administración de usuarios y catálogos.
     Admin,
+    /// Persona que se registró por sí misma en la Vitrina de las Regiones para
+    /// ofrecer su talento: solo ve y maneja sus propios datos.
+    Person,
 }
 
 impl Role {
     pub const ASSIGNABLE: [Role; 4] = [Role::Territorial, Role::National, Role::Secretariat, Role::Admin];
+    /// Every role a user row may hold: the assignable ones and PERSON, which
+    /// only self-registration creates.
+    pub const STORED: [Role; 5] =
+        [Role::Territorial, Role::National, Role::Secretariat, Role::Admin, Role::Person];
 
     pub fn as_db(self) -> &'static str {
         match self {
@@ -34,11 +41,12 @@ impl Role {
             Self::National => "NATIONAL",
             Self::Secretariat => "SECRETARIAT",
             Self::Admin => "ADMIN",
+            Self::Person => "PERSON",
         }
     }
 
     pub fn from_db(value: &str) -> Option<Self> {
-        Self::ASSIGNABLE.into_iter().find(|role| role.as_db() == value)
+        Self::STORED.into_iter().find(|role| role.as_db() == value)
     }
 }
 
@@ -57,14 +65,28 @@ impl Actor {
         }
     }
 
-    /// How the audit log names this actor.
+    /// How the audit log names this actor: never a person's e-mail, which
+    /// must go when the person deletes their data (the log keeps the id).
     pub fn label(&self) -> String {
         match self {
             Self::Anonymous => "anónimo".into(),
-            Self::User(user) => user.email.clone(),
+            Self::User(user) => audit_label(user.role, &user.email),
         }
     }
 }
+
+/// The audit log's name for a user: the e-mail of an institutional user, a
+/// fixed label for a person (Ley 1581 de 2012: the log outlives their data).
+pub fn audit_label(role: Role, email: &str) -> String {
+    if role == Role::Person {
+        PERSON_LABEL.to_owned()
+    } else {
+        email.to_owned()
+    }
+}
+
+/// How the audit log names a person.
+pub const PERSON_LABEL: &str = "persona registrada (datos protegidos)";
 
 /// A user as authenticated for one request.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -73,9 +73,23 @@ pub fn check_user_scope(
         (Role::National | Role::Secretariat, _, _) => Err(ServiceError::invalid(
             "un usuario NATIONAL o SECRETARIAT se liga a una organización («organisationCode») y a ninguna entidad",
         )),
+        (Role::Person, _, _) => Err(ServiceError::invalid(
+            "un usuario PERSON se crea solo por autorregistro en la Vitrina de las Regiones",
+        )),
         (Role::Admin, None, None) => Ok(()),
         (Role::Admin, _, _) => Err(ServiceError::invalid("un usuario ADMIN no se liga a entidad ni organización")),
     }
+}
+
+/// A person's own data is theirs alone: only a PERSON acts on it, for themself.
+pub fn require_person<'a>(actor: &'a Actor, action: &'static str) -> Result<&'a AuthUser, ServiceError> {
+    require_role(actor, &[Role::Person], action)
+}
+
+/// Vacancies and transfers are their territorial entity's (a department's
+/// team also for its municipalities); the administrator manages any.
+pub fn may_manage_talent_for(user: &AuthUser, entity_code: &str, entity_department: Option<&str>) -> bool {
+    user.role == Role::Admin || may_write_for_entity(user, entity_code, entity_department)
 }
 
 #[cfg(test)]
@@ -146,5 +160,20 @@ mod tests {
         assert!(check_user_scope(Role::National, Some("05001"), Some("DNP")).is_err());
         assert!(check_user_scope(Role::Admin, None, None).is_ok());
         assert!(check_user_scope(Role::Public, None, None).is_err());
+        assert!(check_user_scope(Role::Person, None, None).is_err(), "only self-registration makes a person");
+    }
+
+    #[test]
+    fn a_person_acts_only_as_a_person_and_entities_manage_their_own_vacancies() {
+        let person = Actor::User(user(Role::Person, None, None));
+        assert!(require_person(&person, "ver su perfil").is_ok());
+        let admin = Actor::User(user(Role::Admin, None, None));
+        assert!(matches!(require_person(&admin, "ver su perfil"), Err(ServiceError::Forbidden(_))));
+        let medellin = user(Role::Territorial, Some("05001"), None);
+        assert!(may_manage_talent_for(&medellin, "05001", Some("05")));
+        assert!(!may_manage_talent_for(&medellin, "05266", Some("05")));
+        assert!(may_manage_talent_for(&user(Role::Admin, None, None), "05266", Some("05")));
+        assert!(!may_manage_talent_for(&user(Role::Person, None, None), "05001", Some("05")));
+        assert_eq!(Actor::User(user(Role::Person, None, None)).label(), crate::authorisation::PERSON_LABEL);
     }
 }

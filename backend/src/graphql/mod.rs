@@ -21,6 +21,7 @@ use crate::{
     },
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     search::resolvers::SearchQuery,
+    talent::resolvers::{TalentMutation, TalentQuery},
     territory::resolvers::{TerritoryMutation, TerritoryQuery},
 };
 
@@ -39,6 +40,7 @@ pub struct QueryRoot(
     ConsultationQuery,
     MonitoringQuery,
     FocalisationQuery,
+    TalentQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -55,6 +57,7 @@ pub struct MutationRoot(
     ConsultationMutation,
     MonitoringMutation,
     FocalisationMutation,
+    TalentMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

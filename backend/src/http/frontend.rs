@@ -64,6 +64,9 @@ const ASSETS: &[Asset] = &[
     asset!("/pages/comision-secretaria.js", "frontend/pages/comision-secretaria.js", JAVASCRIPT),
     asset!("/pages/monitoreo.js", "frontend/pages/monitoreo.js", JAVASCRIPT),
     asset!("/pages/monitoreo-mapa.js", "frontend/pages/monitoreo-mapa.js", JAVASCRIPT),
+    asset!("/pages/vitrina.js", "frontend/pages/vitrina.js", JAVASCRIPT),
+    asset!("/pages/vitrina-persona.js", "frontend/pages/vitrina-persona.js", JAVASCRIPT),
+    asset!("/pages/vitrina-entidad.js", "frontend/pages/vitrina-entidad.js", JAVASCRIPT),
     asset!("/operaciones/access.graphql", "schema/operations/access.graphql", GRAPHQL),
     asset!("/operaciones/assistance.graphql", "schema/operations/assistance.graphql", GRAPHQL),
     asset!("/operaciones/consultation.graphql", "schema/operations/consultation.graphql", GRAPHQL),
@@ -72,6 +75,7 @@ const ASSETS: &[Asset] = &[
     asset!("/operaciones/monitoring.graphql", "schema/operations/monitoring.graphql", GRAPHQL),
     asset!("/operaciones/reporting.graphql", "schema/operations/reporting.graphql", GRAPHQL),
     asset!("/operaciones/search.graphql", "schema/operations/search.graphql", GRAPHQL),
+    asset!("/operaciones/talent.graphql", "schema/operations/talent.graphql", GRAPHQL),
     asset!("/operaciones/territory.graphql", "schema/operations/territory.graphql", GRAPHQL),
 ];
 

@@ -362,6 +362,7 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
         crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
         tokio::spawn,
     ));
+    data.insert(DataLoader::new(crate::talent::resolvers::TalentLoader(state.talent.clone()), tokio::spawn));
     data
 }
 

@@ -51,6 +51,8 @@ pub fn attribute(
             Ok(Attribution { organisation_code: None, territory_code: Some(territory.to_owned()) })
         }
         Role::Public => Err(ServiceError::sign_in_required("publicar en la base de conocimiento")),
+        // A person of the Vitrina acts only on their own data.
+        Role::Person => Err(ServiceError::Forbidden("publicar en la base de conocimiento")),
     }
 }
 

@@ -132,6 +132,9 @@ impl SearchService {
         let offers = self.sources.offer_documents().await?;
         count += offers.len() as u64;
         self.stage(offers).await?;
+        let vacancies = self.sources.vacancy_documents().await?;
+        count += vacancies.len() as u64;
+        self.stage(vacancies).await?;
         progress(count);
         let mut after = None;
         loop {

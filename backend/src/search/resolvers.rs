@@ -17,6 +17,7 @@ use crate::{
     },
     pagination::{encode_cursor, PageRequest},
     reporting::resolvers::{ReportingLoader, RequirementCode, RequirementNode},
+    talent::resolvers::{TalentLoader, VacancyNode},
 };
 
 /// Qué se busca.
@@ -28,6 +29,8 @@ pub enum SearchKind {
     Knowledge,
     /// Requerimientos de información.
     Requirement,
+    /// Vacantes abiertas de las entidades territoriales (Vitrina de las Regiones).
+    Vacancy,
 }
 
 impl From<SearchKind> for Kind {
@@ -36,6 +39,7 @@ impl From<SearchKind> for Kind {
             SearchKind::Offer => Kind::Offer,
             SearchKind::Knowledge => Kind::Knowledge,
             SearchKind::Requirement => Kind::Requirement,
+            SearchKind::Vacancy => Kind::Vacancy,
         }
     }
 }
@@ -46,6 +50,7 @@ impl From<Kind> for SearchKind {
             Kind::Offer => SearchKind::Offer,
             Kind::Knowledge => SearchKind::Knowledge,
             Kind::Requirement => SearchKind::Requirement,
+            Kind::Vacancy => SearchKind::Vacancy,
         }
     }
 }
@@ -109,6 +114,7 @@ pub enum SearchObject {
     Offer(OfferNode),
     KnowledgeProduct(KnowledgeProductNode),
     InformationRequirement(RequirementNode),
+    Vacancy(VacancyNode),
 }
 
 /// Un resultado: qué es, su puntaje, su título y un fragmento con las palabras encontradas en `<mark>`.
@@ -150,6 +156,11 @@ impl SearchHitNode {
                 let Ok(id) = id.parse() else { return Ok(None) };
                 let loader = ctx.data::<DataLoader<AssistanceLoader>>()?;
                 loader.load_one(id).await?.map(|o| SearchObject::Offer(OfferNode(o)))
+            }
+            Kind::Vacancy => {
+                let Ok(id) = id.parse() else { return Ok(None) };
+                let loader = ctx.data::<DataLoader<TalentLoader>>()?;
+                loader.load_one(id).await?.map(|v| SearchObject::Vacancy(VacancyNode(v)))
             }
         })
     }

@@ -18,6 +18,7 @@ use crate::{
     error::ServiceError,
     knowledge::{document::search_document, KnowledgeService},
     reporting::{model::Requirement, ReportingService},
+    talent::{document as vacancy_document, TalentService},
 };
 
 #[derive(Clone)]
@@ -28,6 +29,7 @@ pub struct Sources {
     pub assistance: AssistanceService,
     pub commission: CommissionService,
     pub consultation: ConsultationService,
+    pub talent: TalentService,
 }
 
 /// What a batch of outbox events means: index changes, and what to announce.
@@ -96,6 +98,24 @@ impl Sources {
                 });
             }
         }
+        let vacancy_ids: Vec<Uuid> = events
+            .iter()
+            .filter(|e| e.kind == Kind::Vacancy.as_str())
+            .filter_map(|e| e.object_id.parse().ok())
+            .collect();
+        if !vacancy_ids.is_empty() {
+            let found: HashMap<Uuid, _> =
+                self.talent.vacancies_by_id(&vacancy_ids).await?.into_iter().map(|v| (v.id, v)).collect();
+            for id in vacancy_ids {
+                let key = Document::key_for(Kind::Vacancy, &id.to_string());
+                changes.push(match found.get(&id) {
+                    Some(vacancy) if vacancy_document::indexed(vacancy) => {
+                        Change::Upsert(vacancy_document::search_document(vacancy))
+                    }
+                    _ => Change::Delete { key },
+                });
+            }
+        }
         let commitment_ids: Vec<Uuid> = events
             .iter()
             .filter(|e| e.kind == crate::outbox::COMMITMENT)
@@ -137,6 +157,11 @@ impl Sources {
     /// Every published offer.
     pub async fn offer_documents(&self) -> Result<Vec<Document>, ServiceError> {
         Ok(self.assistance.published_offers().await?.iter().map(offer_document).collect())
+    }
+
+    /// Every vacancy open today.
+    pub async fn vacancy_documents(&self) -> Result<Vec<Document>, ServiceError> {
+        Ok(self.talent.open_vacancies().await?.iter().map(vacancy_document::search_document).collect())
     }
 
     /// A batch of knowledge products for the rebuild, and where the next starts.
