@@ -15,6 +15,7 @@ const PAGES = {
   consultas: "consulta",
   comision: "comision",
   monitoreo: "monitoreo",
+  formacion: "formacion",
   entidades: "entidades",
   ingresar: "ingresar",
 };

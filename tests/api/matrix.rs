@@ -293,6 +293,83 @@ impl Fixture<'_> {
         (conflict["observationId"].as_str().expect("id").to_owned(), value)
     }
 
+    /// A new training module of `organisation` (two lessons, one question),
+    /// made by the administrator, published when asked.
+    async fn training_module(&self, organisation: &str, published: bool) -> String {
+        let admin = self.admin_token().await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: TrainingModuleInput!) { createTrainingModule(input: $input) { module { id } } }",
+                json!({ "input": {
+                    "organisationCode": organisation, "title": "Módulo de la matriz",
+                    "summary": "Un módulo para probar quién puede hacer qué.", "objectives": "Probar",
+                    "topic": "prueba", "targetKinds": ["MUNICIPALITY", "DISTRICT"], "hours": 2, "passMark": 50,
+                    "maxAttempts": 3,
+                    "lessons": [{ "title": "Uno", "body": "Texto" }, { "title": "Dos", "body": "Texto" }],
+                    "questions": [{ "prompt": "¿Sí?", "options": ["Sí", "No"], "correctOption": 0 }],
+                } }),
+            )
+            .await;
+        let id = body["data"]["createTrainingModule"]["module"]["id"].as_str().expect("module").to_owned();
+        if published {
+            let (_, body) = self
+                .app
+                .graphql_as(
+                    Some(&admin),
+                    "mutation($id: ID!) { publishTrainingModule(id: $id) { module { id } } }",
+                    json!({ "id": id }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
+        id
+    }
+
+    /// A published module in which `email`, a territorial user, is enrolled
+    /// with every lesson done (ready for the assessment).
+    async fn enrolled_module(&self, email: &str) -> String {
+        let id = self.training_module("DNP", true).await;
+        let token = self.app.login(email).await;
+        for (query, variables) in [
+            ("mutation($m: ID!) { enrolInTrainingModule(moduleId: $m) { enrolment { id } } }", json!({ "m": id })),
+            ("mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }", json!({ "m": id })),
+            ("mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 2) { enrolment { id } } }", json!({ "m": id })),
+        ] {
+            let (_, body) = self.app.graphql_as(Some(&token), query, variables).await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
+        id
+    }
+
+    /// An accompaniment programme for Medellín accompanied by `organisation`,
+    /// with Medellín's ELEMENTO_MATRIZ reported for 1999 (a goal's baseline).
+    async fn programme(&self, organisation: &str) -> String {
+        let ana = self.app.login("ana@medellin.gov.co").await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&ana),
+                "mutation($input: SubmitReportInput!) { submitReport(input: $input) { accepted } }",
+                json!({ "input": {
+                    "entityCode": "05001", "period": "1999", "requirementCode": "REQ_MATRIZ", "idempotencyKey": "linea-base-1999",
+                    "values": [{ "dataElementCode": "ELEMENTO_MATRIZ", "value": "1", "subjectCode": "05001" }],
+                } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.secretariat_token().await),
+                "mutation($input: AccompanimentProgrammeInput!) { createAccompanimentProgramme(input: $input) { programme { id } } }",
+                json!({ "input": programme_input(organisation) }),
+            )
+            .await;
+        body["data"]["createAccompanimentProgramme"]["programme"]["id"].as_str().expect("programme").to_owned()
+    }
+
     /// A fresh session for the caller (none for anonymous).
     async fn token(&self, who: Who) -> Option<String> {
         match who {
@@ -1136,7 +1213,210 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "createTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let owner = match (who, scope) {
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    (Who::Admin, Scope::Own) => Some("DNP"),
+                    _ => None,
+                };
+                Case {
+                    query: "mutation($input: TrainingModuleInput!) { createTrainingModule(input: $input) { module { id } } }",
+                    variables: json!({ "input": {
+                        "organisationCode": owner, "title": "Módulo de la matriz",
+                        "summary": "Un módulo para probar quién puede hacer qué.", "objectives": "Probar",
+                        "topic": "prueba", "targetKinds": ["MUNICIPALITY"], "hours": 2, "passMark": 50, "maxAttempts": 3,
+                        "lessons": [{ "title": "Uno", "body": "Texto" }],
+                        "questions": [{ "prompt": "¿Sí?", "options": ["Sí", "No"], "correctOption": 0 }],
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "publishTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module(matrix_organisation(scope), false).await;
+                Case {
+                    query: "mutation($id: ID!) { publishTrainingModule(id: $id) { module { id } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "archiveTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module(matrix_organisation(scope), true).await;
+                Case {
+                    query: "mutation($id: ID!) { archiveTrainingModule(id: $id) { module { id } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "designateTrainingCoordinator",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation { designateTrainingCoordinator(email: \"gob@antioquia.gov.co\") { email } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // A territorial user enrols itself; "other" names a learner of another entity.
+        mutation: "enrolInTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_territorial_only,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module("DNP", true).await;
+                let learner = (scope == Scope::Other).then_some("pedro@envigado.gov.co");
+                Case {
+                    query: "mutation($m: ID!, $e: String) { enrolInTrainingModule(moduleId: $m, learnerEmail: $e) { enrolment { id } } }",
+                    variables: json!({ "m": id, "e": learner }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // Only the enrolled learner progresses: "other" is a module another entity's learner is in.
+        mutation: "completeLesson",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_territorial_only,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module("DNP", true).await;
+                let learner = if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
+                let (_, body) = fx
+                    .app
+                    .graphql_as(
+                        Some(&fx.app.login(learner).await),
+                        "mutation($m: ID!) { enrolInTrainingModule(moduleId: $m) { enrolment { id } } }",
+                        json!({ "m": id }),
+                    )
+                    .await;
+                assert!(body.get("errors").is_none(), "{body}");
+                Case {
+                    query: "mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }",
+                    variables: json!({ "m": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "submitAssessment",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_territorial_only,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let learner = if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
+                let id = fx.enrolled_module(learner).await;
+                Case {
+                    query: "mutation($m: ID!) { submitAssessment(moduleId: $m, answers: [0]) { passed } }",
+                    variables: json!({ "m": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // The secretariat and administrators for any entity; a national user
+        // when its organisation accompanies ("other": only another one does).
+        mutation: "createAccompanimentProgramme",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: accompanying_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: AccompanimentProgrammeInput!) { createAccompanimentProgramme(input: $input) { programme { id } } }",
+                    variables: json!({ "input": programme_input(matrix_organisation(scope)) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "addProgrammeGoal",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: accompanying_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let programme = fx.programme(matrix_organisation(scope)).await;
+                Case {
+                    query: "mutation($input: ProgrammeGoalInput!) { addProgrammeGoal(input: $input) { programme { id } } }",
+                    variables: json!({ "input": {
+                        "programmeId": programme, "dataElementCode": "ELEMENTO_MATRIZ", "description": "Meta de la matriz",
+                        "baselinePeriod": "1999", "targetValue": 10, "targetPeriod": "2030",
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
+
+/// A module's or programme's organisation: the national user's own (DNP) or another.
+fn matrix_organisation(scope: Scope) -> &'static str {
+    if scope == Scope::Own {
+        "DNP"
+    } else {
+        "MINHACIENDA"
+    }
+}
+
+/// Training modules are their organisation's; an administrator keeps any.
+fn own_organisation_or_admin(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+/// A learner's own enrolment, progress and assessment: nobody else's.
+fn own_territorial_only(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Territorial, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+/// Programmes: the secretariat, administrators, and the accompanying national organisation.
+fn accompanying_rule(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Secretariat | Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+fn programme_input(organisation: &str) -> Value {
+    json!({ "entityCode": "05001", "title": "Programa de la matriz", "objectives": "Probar quién puede",
+            "parties": [{ "code": organisation, "responsibility": "Acompañar la matriz" }] })
+}
 
 /// A consultation's parties are the territorial entity and the organisation
 /// behind the subject; nobody else writes in it, not even an administrator.
@@ -1285,6 +1565,16 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "consultation_read",
         "monitoring_indicator",
         "monitoring_value",
+        "formation_module",
+        "formation_enrolment",
+        "formation_completion",
+        "formation_certificate",
+        "formation_coordinator",
+        "formation_programme",
+        "formation_goal",
+        "formation_mentor",
+        "formation_mentoring_request",
+        "formation_mentoring_session",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));

@@ -15,6 +15,10 @@ use crate::{
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
+    formation::{
+        mentor_resolvers::{MentorMutation, MentorQuery},
+        resolvers::{FormationMutation, FormationQuery},
+    },
     monitoring::resolvers::{MonitoringMutation, MonitoringQuery},
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     search::resolvers::SearchQuery,
@@ -35,6 +39,8 @@ pub struct QueryRoot(
     AssistanceOutcomeQuery,
     ConsultationQuery,
     MonitoringQuery,
+    FormationQuery,
+    MentorQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -50,6 +56,8 @@ pub struct MutationRoot(
     AssistanceOutcomeMutation,
     ConsultationMutation,
     MonitoringMutation,
+    FormationMutation,
+    MentorMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

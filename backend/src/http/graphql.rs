@@ -362,6 +362,10 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
         crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
         tokio::spawn,
     ));
+    data.insert(DataLoader::new(
+        crate::formation::resolvers::FormationLoader(state.formation.clone()),
+        tokio::spawn,
+    ));
     data
 }
 
