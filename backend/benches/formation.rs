@@ -68,10 +68,14 @@ async fn load(db: &DatabaseConnection, enrolments: i64) {
          JOIN units u ON true
          WHERE u.n = ((i / {PER_LEARNER}) % total.c)"
     )).await;
-    exec(db, &format!(
-        "INSERT INTO formation_completion (enrolment_id, lesson, completed_at)
+    exec(
+        db,
+        &format!(
+            "INSERT INTO formation_completion (enrolment_id, lesson, completed_at)
          SELECT e.id, l, now() FROM formation_enrolment e, generate_series(1, {LESSONS}) l"
-    )).await;
+        ),
+    )
+    .await;
     exec(db,
         "INSERT INTO formation_certificate (code, enrolment_id, learner_name, module_title, hours, issued_on, issuer_name)
          SELECT 'CERT-' || upper(substr(md5(id::text), 1, 4)) || '-' || upper(substr(md5(id::text), 5, 4)) || substr(id::text, 1, 2),
@@ -118,7 +122,9 @@ async fn learner_ids(db: &DatabaseConnection, runs: i64, learners: i64) -> Vec<U
         ))
         .await
         .expect("ids");
-    rows.iter().map(|row| Uuid::parse_str(&row.try_get::<String>("", "id").expect("id")).expect("uuid")).collect()
+    rows.iter()
+        .map(|row| Uuid::parse_str(&row.try_get::<String>("", "id").expect("id")).expect("uuid"))
+        .collect()
 }
 
 #[tokio::main]
@@ -126,7 +132,8 @@ async fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let postgres = option("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let postgres =
+        option("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let enrolments: i64 = option("--enrolments").and_then(|v| v.parse().ok()).unwrap_or(100_000);
     let runs: i64 = option("--runs").and_then(|v| v.parse().ok()).unwrap_or(300);
     let admin = match Database::connect(postgres.as_str()).await {
@@ -140,7 +147,12 @@ async fn main() {
         None => format!("{postgres}/{name}"),
     };
     let index_dir = std::env::temp_dir().join(format!("sugit-banco-formacion-{}", Uuid::new_v4().simple()));
-    let settings = Settings { database_url: url, demo: Some(false), index_dir: index_dir.clone(), ..Settings::default() };
+    let settings = Settings {
+        database_url: url,
+        demo: Some(false),
+        index_dir: index_dir.clone(),
+        ..Settings::default()
+    };
     let state = AppState::initialise(settings).await.expect("state");
     let started = Instant::now();
     load(&state.db, enrolments).await;
@@ -187,7 +199,11 @@ async fn main() {
              WHERE e.user_id = '{id}' GROUP BY e.id, m.title, k.code ORDER BY e.id DESC LIMIT 21"
         );
         let at = Instant::now();
-        let rows = state.db.query_all(Statement::from_string(state.db.get_database_backend(), sql)).await.expect("sql");
+        let rows = state
+            .db
+            .query_all(Statement::from_string(state.db.get_database_backend(), sql))
+            .await
+            .expect("sql");
         samples.push(at.elapsed());
         assert_eq!(rows.len() as i64, PER_LEARNER);
     }

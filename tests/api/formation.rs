@@ -8,13 +8,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use sugit::access::Role;
-use sugit_tests::{backend_tests, error_codes, StatusCode, TestApp};
+use sugit_tests::{error_codes, StatusCode, TestApp};
 
 const CREATE: &str = "mutation($input: TrainingModuleInput!) {
   createTrainingModule(input: $input) { module { id status title lessonCount } }
 }";
 const PUBLISH: &str = "mutation($id: ID!) { publishTrainingModule(id: $id) { module { status offer { id title modality status } } } }";
-const ARCHIVE: &str = "mutation($id: ID!) { archiveTrainingModule(id: $id) { module { status offer { status } } } }";
+const ARCHIVE: &str =
+    "mutation($id: ID!) { archiveTrainingModule(id: $id) { module { status offer { status } } } }";
 const ENROL: &str = "mutation($m: ID!, $e: String) { enrolInTrainingModule(moduleId: $m, learnerEmail: $e) { enrolment { id learnerName lessonsDone } } }";
 const COMPLETE: &str = "mutation($m: ID!, $l: Int!) { completeLesson(moduleId: $m, lesson: $l) { enrolment { lessonsDone completedLessons } } }";
 const SUBMIT: &str = "mutation($m: ID!, $a: [Int!]!) { submitAssessment(moduleId: $m, answers: $a) {
@@ -118,7 +119,10 @@ async fn modules_go_from_draft_to_an_att_offer_and_to_the_archive(app: &TestApp)
         (json!({ "hours": -3 }), "horas"),
         (json!({ "lessons": [] }), "lecciones"),
         (json!({ "lessons": [{ "title": "Sin texto" }] }), "uno de los dos"),
-        (json!({ "questions": [{ "prompt": "¿Sí?", "options": ["Sí", "No"], "correctOption": 2 }] }), "correctOption"),
+        (
+            json!({ "questions": [{ "prompt": "¿Sí?", "options": ["Sí", "No"], "correctOption": 2 }] }),
+            "correctOption",
+        ),
         (json!({ "targetKinds": [] }), "targetKinds"),
     ] {
         let mut input = module_input("Planeación territorial para equipos municipales");
@@ -134,7 +138,9 @@ async fn modules_go_from_draft_to_an_att_offer_and_to_the_archive(app: &TestApp)
     refused(app, Some(&scene.ana), CREATE, module_input("Un módulo propio"), "FORBIDDEN", "registrar").await;
     assert_eq!(audit_total(app, &scene.admin).await, audit_before, "nothing was written");
 
-    let data = ok(app, Some(&scene.esap), CREATE, module_input("Planeación territorial para equipos municipales")).await;
+    let data =
+        ok(app, Some(&scene.esap), CREATE, module_input("Planeación territorial para equipos municipales"))
+            .await;
     let module = data["createTrainingModule"]["module"].clone();
     assert_eq!(module["status"], "DRAFT");
     assert_eq!(module["lessonCount"], 2);
@@ -154,7 +160,10 @@ async fn modules_go_from_draft_to_an_att_offer_and_to_the_archive(app: &TestApp)
     assert_eq!(published["offer"]["status"], "PUBLISHED");
     assert_eq!(published["offer"]["title"], "Planeación territorial para equipos municipales");
     let started = Instant::now();
-    while !offer_titles(app, "planeación equipos municipales").await.contains(&"Planeación territorial para equipos municipales".to_owned()) {
+    while !offer_titles(app, "planeación equipos municipales")
+        .await
+        .contains(&"Planeación territorial para equipos municipales".to_owned())
+    {
         assert!(started.elapsed() < Duration::from_secs(5), "the module's offer never reached the search");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -174,23 +183,37 @@ async fn modules_go_from_draft_to_an_att_offer_and_to_the_archive(app: &TestApp)
 
 async fn learners_progress_pass_and_anyone_verifies_the_certificate(app: &TestApp) {
     let scene = scene(app).await;
-    let data = ok(app, Some(&scene.esap), CREATE, module_input("Planeación territorial para equipos municipales")).await;
+    let data =
+        ok(app, Some(&scene.esap), CREATE, module_input("Planeación territorial para equipos municipales"))
+            .await;
     let id = data["createTrainingModule"]["module"]["id"].as_str().expect("id").to_owned();
     ok(app, Some(&scene.esap), PUBLISH, json!({ "id": id })).await;
     let audit_before = audit_total(app, &scene.admin).await;
 
     // Answers to an assessment one is not enrolled in: refused, nothing written.
-    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0, 0] }), "FORBIDDEN", "no está inscrito").await;
-    refused(app, Some(&scene.ana), COMPLETE, json!({ "m": id, "l": 1 }), "FORBIDDEN", "no está inscrito").await;
+    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0, 0] }), "FORBIDDEN", "no está inscrito")
+        .await;
+    refused(app, Some(&scene.ana), COMPLETE, json!({ "m": id, "l": 1 }), "FORBIDDEN", "no está inscrito")
+        .await;
     refused(app, None, ENROL, json!({ "m": id }), "UNAUTHENTICATED", "iniciar sesión").await;
-    refused(app, Some(&scene.ana), ENROL, json!({ "m": "no-es-un-id" }), "BAD_USER_INPUT", "no es un id").await;
+    refused(app, Some(&scene.ana), ENROL, json!({ "m": "no-es-un-id" }), "BAD_USER_INPUT", "no es un id")
+        .await;
     assert_eq!(audit_total(app, &scene.admin).await, audit_before);
 
     let data = ok(app, Some(&scene.ana), ENROL, json!({ "m": id })).await;
     assert_eq!(data["enrolInTrainingModule"]["enrolment"]["learnerName"], "Usuario ana@medellin.gov.co");
     refused(app, Some(&scene.ana), ENROL, json!({ "m": id }), "CONFLICT", "ya está inscrito").await;
-    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0, 0] }), "BAD_USER_INPUT", "complete las 2 lecciones").await;
-    refused(app, Some(&scene.ana), COMPLETE, json!({ "m": id, "l": 3 }), "BAD_USER_INPUT", "lecciones 1 a 2").await;
+    refused(
+        app,
+        Some(&scene.ana),
+        SUBMIT,
+        json!({ "m": id, "a": [0, 0] }),
+        "BAD_USER_INPUT",
+        "complete las 2 lecciones",
+    )
+    .await;
+    refused(app, Some(&scene.ana), COMPLETE, json!({ "m": id, "l": 3 }), "BAD_USER_INPUT", "lecciones 1 a 2")
+        .await;
     ok(app, Some(&scene.ana), COMPLETE, json!({ "m": id, "l": 2 })).await;
     let data = ok(app, Some(&scene.ana), COMPLETE, json!({ "m": id, "l": 2 })).await;
     assert_eq!(data["completeLesson"]["enrolment"]["lessonsDone"], 1, "a lesson done twice counts once");
@@ -204,15 +227,28 @@ async fn learners_progress_pass_and_anyone_verifies_the_certificate(app: &TestAp
     ok(app, Some(&other_device), COMPLETE, json!({ "m": id, "l": 1 })).await;
 
     // A malformed answer sheet costs no attempt; a wrong one does; attempts are limited.
-    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0] }), "BAD_USER_INPUT", "2 preguntas").await;
-    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0, 5] }), "BAD_USER_INPUT", "respuesta 2").await;
+    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0] }), "BAD_USER_INPUT", "2 preguntas")
+        .await;
+    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0, 5] }), "BAD_USER_INPUT", "respuesta 2")
+        .await;
     let data = ok(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [1, 1] })).await;
     let failed = &data["submitAssessment"];
-    assert_eq!((failed["score"].clone(), failed["passed"].clone(), failed["attemptsLeft"].clone()), (json!(0), json!(false), json!(1)));
+    assert_eq!(
+        (failed["score"].clone(), failed["passed"].clone(), failed["attemptsLeft"].clone()),
+        (json!(0), json!(false), json!(1))
+    );
     assert_eq!(failed["certificate"], Value::Null);
     let data = ok(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0, 1] })).await;
     assert_eq!(data["submitAssessment"]["passed"], false, "50 % is under the pass mark of 60 %");
-    refused(app, Some(&scene.ana), SUBMIT, json!({ "m": id, "a": [0, 0] }), "BAD_USER_INPUT", "agotó los 2 intentos").await;
+    refused(
+        app,
+        Some(&scene.ana),
+        SUBMIT,
+        json!({ "m": id, "a": [0, 0] }),
+        "BAD_USER_INPUT",
+        "agotó los 2 intentos",
+    )
+    .await;
 
     // Pedro passes and gets a certificate anyone can verify.
     ok(app, Some(&scene.pedro), ENROL, json!({ "m": id })).await;
@@ -226,12 +262,24 @@ async fn learners_progress_pass_and_anyone_verifies_the_certificate(app: &TestAp
     assert_eq!(certificate["issuerName"], "Escuela Superior de Administración Pública");
     assert_eq!(certificate["hours"], 12.0);
     let code = certificate["code"].as_str().expect("code").to_owned();
-    refused(app, Some(&scene.pedro), SUBMIT, json!({ "m": id, "a": [0, 0] }), "BAD_USER_INPUT", "ya aprobó").await;
+    refused(app, Some(&scene.pedro), SUBMIT, json!({ "m": id, "a": [0, 0] }), "BAD_USER_INPUT", "ya aprobó")
+        .await;
 
-    let page = app.client.get(app.url(&format!("/certificados/{}", code.to_lowercase()))).send().await.expect("page");
+    let page = app
+        .client
+        .get(app.url(&format!("/certificados/{}", code.to_lowercase())))
+        .send()
+        .await
+        .expect("page");
     assert_eq!(page.status(), StatusCode::OK);
     let text = page.text().await.expect("text");
-    for expected in ["Usuario pedro@medellin.gov.co", "Planeación territorial para equipos municipales", "12 horas", "Escuela Superior de Administración Pública", &code] {
+    for expected in [
+        "Usuario pedro@medellin.gov.co",
+        "Planeación territorial para equipos municipales",
+        "12 horas",
+        "Escuela Superior de Administración Pública",
+        &code,
+    ] {
         assert!(text.contains(expected), "{expected} not in the page");
     }
     // An unknown code and garbage get the same 404: no hint whether it ever existed.
@@ -242,17 +290,39 @@ async fn learners_progress_pass_and_anyone_verifies_the_certificate(app: &TestAp
         answers.push(page.text().await.expect("text"));
     }
     assert!(answers.windows(2).all(|pair| pair[0] == pair[1]), "the 404 pages differ");
-    let data = app.query_ok("query($c: String!) { trainingCertificate(code: $c) { learnerName } }", json!({ "c": "CERT-2222-2222" })).await;
+    let data = app
+        .query_ok(
+            "query($c: String!) { trainingCertificate(code: $c) { learnerName } }",
+            json!({ "c": "CERT-2222-2222" }),
+        )
+        .await;
     assert_eq!(data["trainingCertificate"], Value::Null);
-    let data = app.query_ok("query($c: String!) { trainingCertificate(code: $c) { learnerName } }", json!({ "c": code })).await;
+    let data = app
+        .query_ok(
+            "query($c: String!) { trainingCertificate(code: $c) { learnerName } }",
+            json!({ "c": code }),
+        )
+        .await;
     assert_eq!(data["trainingCertificate"]["learnerName"], "Usuario pedro@medellin.gov.co");
 
     // Completion is an indicator: by department, and by entity within one.
-    let data = app.query_ok("{ trainingCompletion(groupBy: DEPARTMENT) { group enrolled certified rate } }", json!({})).await;
-    assert_eq!(data["trainingCompletion"], json!([{ "group": "05", "enrolled": 2, "certified": 1, "rate": 0.5 }]));
-    let data = app.query_ok(r#"{ trainingCompletion(groupBy: ENTITY, departmentCode: "05") { group enrolled } }"#, json!({})).await;
+    let data = app
+        .query_ok("{ trainingCompletion(groupBy: DEPARTMENT) { group enrolled certified rate } }", json!({}))
+        .await;
+    assert_eq!(
+        data["trainingCompletion"],
+        json!([{ "group": "05", "enrolled": 2, "certified": 1, "rate": 0.5 }])
+    );
+    let data = app
+        .query_ok(
+            r#"{ trainingCompletion(groupBy: ENTITY, departmentCode: "05") { group enrolled } }"#,
+            json!({}),
+        )
+        .await;
     assert_eq!(data["trainingCompletion"], json!([{ "group": "05001", "enrolled": 2 }]));
-    let data = app.query_ok(r#"{ trainingCompletion(groupBy: ENTITY, departmentCode: "25") { group } }"#, json!({})).await;
+    let data = app
+        .query_ok(r#"{ trainingCompletion(groupBy: ENTITY, departmentCode: "25") { group } }"#, json!({}))
+        .await;
     assert_eq!(data["trainingCompletion"], json!([]));
 
     // The certificate outlives the module's archive.
@@ -263,7 +333,9 @@ async fn learners_progress_pass_and_anyone_verifies_the_certificate(app: &TestAp
 
 async fn a_learner_sees_its_own_progress_and_the_coordinator_its_staff(app: &TestApp) {
     let scene = scene(app).await;
-    let data = ok(app, Some(&scene.esap), CREATE, module_input("Planeación territorial para equipos municipales")).await;
+    let data =
+        ok(app, Some(&scene.esap), CREATE, module_input("Planeación territorial para equipos municipales"))
+            .await;
     let id = data["createTrainingModule"]["module"]["id"].as_str().expect("id").to_owned();
     ok(app, Some(&scene.esap), PUBLISH, json!({ "id": id })).await;
     ok(app, Some(&scene.ana), ENROL, json!({ "m": id })).await;
@@ -276,7 +348,15 @@ async fn a_learner_sees_its_own_progress_and_the_coordinator_its_staff(app: &Tes
     assert_eq!(mine["myTrainingEnrolments"]["totalCount"], 1);
     refused(app, Some(&scene.pedro), STAFF, json!({ "e": "05001" }), "FORBIDDEN", "otro equipo").await;
     refused(app, Some(&scene.esap), STAFF, json!({ "e": "05001" }), "FORBIDDEN", "otro equipo").await;
-    refused(app, Some(&scene.pedro), ENROL, json!({ "m": id, "e": "maria@medellin.gov.co" }), "FORBIDDEN", "su equipo").await;
+    refused(
+        app,
+        Some(&scene.pedro),
+        ENROL,
+        json!({ "m": id, "e": "maria@medellin.gov.co" }),
+        "FORBIDDEN",
+        "su equipo",
+    )
+    .await;
 
     // Once Pedro coordinates Medellín's training, he follows and enrols its staff, not Envigado's.
     refused(
@@ -307,7 +387,15 @@ async fn a_learner_sees_its_own_progress_and_the_coordinator_its_staff(app: &Tes
     .await;
     let data = ok(app, Some(&scene.pedro), ENROL, json!({ "m": id, "e": "maria@medellin.gov.co" })).await;
     assert_eq!(data["enrolInTrainingModule"]["enrolment"]["learnerName"], "Usuario maria@medellin.gov.co");
-    refused(app, Some(&scene.pedro), ENROL, json!({ "m": id, "e": "luis@envigado.gov.co" }), "FORBIDDEN", "su equipo").await;
+    refused(
+        app,
+        Some(&scene.pedro),
+        ENROL,
+        json!({ "m": id, "e": "luis@envigado.gov.co" }),
+        "FORBIDDEN",
+        "su equipo",
+    )
+    .await;
     let staff = ok(app, Some(&scene.pedro), STAFF, json!({ "e": "05001" })).await;
     assert_eq!(staff["staffTrainingEnrolments"]["totalCount"], 2);
     let names: Vec<&str> = staff["staffTrainingEnrolments"]["edges"]
@@ -325,7 +413,8 @@ async fn a_learner_sees_its_own_progress_and_the_coordinator_its_staff(app: &Tes
 }
 
 const PROGRAMME: &str = "mutation($input: AccompanimentProgrammeInput!) { createAccompanimentProgramme(input: $input) { programme { id entityCode parties { code responsibility } } } }";
-const GOAL: &str = "mutation($input: ProgrammeGoalInput!) { addProgrammeGoal(input: $input) { programme { goals {
+const GOAL: &str =
+    "mutation($input: ProgrammeGoalInput!) { addProgrammeGoal(input: $input) { programme { goals {
   dataElementCode baselinePeriod baselineValue targetValue targetPeriod currentValue currentPeriod progress
   milestones { period value state } series { period value }
 } } } }";
@@ -390,11 +479,37 @@ async fn programme_goals_are_measured_from_what_the_entity_reports(app: &TestApp
         } })
     };
     let audit_before = audit_total(app, &scene.admin).await;
-    refused(app, Some(&scene.esap), GOAL, goal("NO_REPORTADO", "2023", "2026"), "BAD_USER_INPUT", "no reporta").await;
-    refused(app, Some(&scene.esap), GOAL, goal("NO_EXISTE", "2023", "2026"), "BAD_USER_INPUT", "no existe el elemento").await;
-    refused(app, Some(&scene.esap), GOAL, goal("INDICE_MIPG", "2023", "2022"), "BAD_USER_INPUT", "posterior").await;
-    refused(app, Some(&scene.esap), GOAL, goal("INDICE_MIPG", "2020", "2026"), "BAD_USER_INPUT", "no reporta").await;
-    refused(app, Some(&minhacienda), GOAL, goal("INDICE_MIPG", "2023", "2026"), "FORBIDDEN", "no acompaña").await;
+    refused(
+        app,
+        Some(&scene.esap),
+        GOAL,
+        goal("NO_REPORTADO", "2023", "2026"),
+        "BAD_USER_INPUT",
+        "no reporta",
+    )
+    .await;
+    refused(
+        app,
+        Some(&scene.esap),
+        GOAL,
+        goal("NO_EXISTE", "2023", "2026"),
+        "BAD_USER_INPUT",
+        "no existe el elemento",
+    )
+    .await;
+    refused(app, Some(&scene.esap), GOAL, goal("INDICE_MIPG", "2023", "2022"), "BAD_USER_INPUT", "posterior")
+        .await;
+    refused(
+        app,
+        Some(&scene.esap),
+        GOAL,
+        goal("INDICE_MIPG", "2020", "2026"),
+        "BAD_USER_INPUT",
+        "no reporta",
+    )
+    .await;
+    refused(app, Some(&minhacienda), GOAL, goal("INDICE_MIPG", "2023", "2026"), "FORBIDDEN", "no acompaña")
+        .await;
     assert_eq!(audit_total(app, &scene.admin).await, audit_before, "nothing was written");
 
     // The baseline is what Medellín reported for 2023; the progress is computed from 2024's.
@@ -423,9 +538,165 @@ async fn programme_goals_are_measured_from_what_the_entity_reports(app: &TestApp
     refused(app, None, PROGRAMMES, json!({}), "UNAUTHENTICATED", "iniciar sesión").await;
 }
 
-backend_tests!(
+const MENTOR: &str =
+    "mutation($input: MentorInput!) { registerMentor(input: $input) { mentor { id name } } }";
+const REQUEST: &str = "mutation($e: String!, $t: String!, $n: String!) { requestMentoring(entityCode: $e, topic: $t, need: $n) { request { id } } }";
+const REQUESTS: &str =
+    "{ mentoringRequests { id topic mentor { name } mentorContact sessions { hours rating } } }";
+
+fn mentor(name: &str, competencies: &[&str], departments: &[&str]) -> Value {
+    json!({ "input": { "name": name, "kind": "ACADEMIA", "competencies": competencies,
+        "profile": "Docente de proyectos de inversión pública y de la MGA", "departmentCodes": departments,
+        "hoursPerMonth": 10, "contact": format!("{}@universidad.edu.co", name.to_lowercase().replace(' ', ".")) } })
+}
+
+async fn mentors_are_matched_with_the_att_scoring_and_sessions_are_rated(app: &TestApp) {
+    let scene = scene(app).await;
+    let data = ok(
+        app,
+        Some(&scene.esap),
+        MENTOR,
+        mentor("Laura Gómez", &["regalías", "proyectos de inversión"], &[]),
+    )
+    .await;
+    let laura = data["registerMentor"]["mentor"]["id"].as_str().expect("id").to_owned();
+    let data = ok(app, Some(&scene.esap), MENTOR, mentor("Jorge Rivas", &["catastro"], &["52"])).await;
+    let jorge = data["registerMentor"]["mentor"]["id"].as_str().expect("id").to_owned();
+    refused(app, Some(&scene.esap), MENTOR, mentor("Sin Temas", &[], &[]), "BAD_USER_INPUT", "competencia")
+        .await;
+    refused(
+        app,
+        Some(&scene.ana),
+        MENTOR,
+        mentor("Ana Mentora", &["catastro"], &[]),
+        "FORBIDDEN",
+        "registrar mentores",
+    )
+    .await;
+
+    let need = json!({ "e": "05001", "t": "Regalias", "n": "Formular un proyecto de inversión con regalías para el acueducto" });
+    let mut other = need.clone();
+    other["e"] = json!("05266");
+    refused(app, Some(&scene.ana), REQUEST, other, "FORBIDDEN", "otra entidad").await;
+    let data = ok(app, Some(&scene.ana), REQUEST, need).await;
+    let request = data["requestMentoring"]["request"]["id"].as_str().expect("id").to_owned();
+
+    // The mentor for the topic comes first, its points explained; one outside the department is not offered.
+    let data = ok(
+        app,
+        Some(&scene.ana),
+        "query($r: ID!) { recommendedMentors(requestId: $r) { mentor { id } score reasons { factor explanation } } }",
+        json!({ "r": request }),
+    )
+    .await;
+    let matches = data["recommendedMentors"].as_array().cloned().unwrap_or_default();
+    assert_eq!(matches.len(), 1, "{matches:?}");
+    assert_eq!(matches[0]["mentor"]["id"], laura.as_str());
+    let factors: Vec<&str> =
+        matches[0]["reasons"].as_array().into_iter().flatten().filter_map(|r| r["factor"].as_str()).collect();
+    assert!(factors.contains(&"TOPIC") && factors.contains(&"TEXT"), "{factors:?}");
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.luis),
+            "query($r: ID!) { recommendedMentors(requestId: $r) { score } }",
+            json!({ "r": request }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["NOT_FOUND"], "another municipality's request: {body}");
+
+    let assign = "mutation($r: ID!, $m: ID!) { assignMentor(requestId: $r, mentorId: $m) { request { mentor { name } mentorContact } } }";
+    refused(
+        app,
+        Some(&scene.ana),
+        assign,
+        json!({ "r": request, "m": jorge }),
+        "BAD_USER_INPUT",
+        "no acompaña este departamento",
+    )
+    .await;
+    let log = "mutation($r: ID!, $d: NaiveDate!, $h: Float!) { logMentoringSession(requestId: $r, heldOn: $d, hours: $h, notes: \"Revisión de la MGA del proyecto\") { session { id rating } } }";
+    refused(
+        app,
+        Some(&scene.esap),
+        log,
+        json!({ "r": request, "d": "2026-02-01", "h": 2 }),
+        "BAD_USER_INPUT",
+        "aún no tiene mentor",
+    )
+    .await;
+    let data = ok(app, Some(&scene.ana), assign, json!({ "r": request, "m": laura })).await;
+    assert_eq!(data["assignMentor"]["request"]["mentorContact"], "laura.gómez@universidad.edu.co");
+
+    // The contact is the matched entity's only.
+    let esap_view = ok(app, Some(&scene.esap), REQUESTS, json!({})).await;
+    assert_eq!(esap_view["mentoringRequests"][0]["mentor"]["name"], "Laura Gómez");
+    assert_eq!(esap_view["mentoringRequests"][0]["mentorContact"], Value::Null);
+    let envigado = ok(app, Some(&scene.luis), REQUESTS, json!({})).await;
+    assert_eq!(envigado["mentoringRequests"], json!([]));
+    let anonymous = app.query_ok("{ mentors { name competencies } }", json!({})).await;
+    assert_eq!(anonymous["mentors"].as_array().map(Vec::len), Some(2));
+
+    // Sessions: logged by the mentor's organisation after they happen, rated once by the entity.
+    refused(
+        app,
+        Some(&scene.esap),
+        log,
+        json!({ "r": request, "d": "2099-01-01", "h": 2 }),
+        "BAD_USER_INPUT",
+        "aún no ha ocurrido",
+    )
+    .await;
+    refused(
+        app,
+        Some(&scene.ana),
+        log,
+        json!({ "r": request, "d": "2026-02-01", "h": 2 }),
+        "FORBIDDEN",
+        "otra organización",
+    )
+    .await;
+    let data = ok(app, Some(&scene.esap), log, json!({ "r": request, "d": "2026-02-01", "h": 2.5 })).await;
+    let session = data["logMentoringSession"]["session"]["id"].as_str().expect("id").to_owned();
+    let rate = "mutation($s: ID!, $v: Int!) { rateMentoringSession(sessionId: $s, rating: $v) { session { rating } } }";
+    refused(app, Some(&scene.luis), rate, json!({ "s": session, "v": 5 }), "FORBIDDEN", "otra entidad").await;
+    refused(app, Some(&scene.esap), rate, json!({ "s": session, "v": 5 }), "FORBIDDEN", "otra entidad").await;
+    refused(app, Some(&scene.ana), rate, json!({ "s": session, "v": 6 }), "BAD_USER_INPUT", "de 1").await;
+    let data = ok(app, Some(&scene.ana), rate, json!({ "s": session, "v": 5 })).await;
+    assert_eq!(data["rateMentoringSession"]["session"]["rating"], 5);
+    refused(app, Some(&scene.pedro), rate, json!({ "s": session, "v": 1 }), "CONFLICT", "ya fue calificada")
+        .await;
+    let mine = ok(app, Some(&scene.ana), REQUESTS, json!({})).await;
+    assert_eq!(mine["mentoringRequests"][0]["sessions"], json!([{ "hours": 2.5, "rating": 5 }]));
+}
+
+/// Like `backend_tests!`, with room for the scenarios' logins (six users,
+/// some on a second device) under the per-address login limit.
+macro_rules! formation_tests {
+    ($($scenario:ident),+ $(,)?) => {
+        formation_tests!(@backend sqlite, Sqlite, $($scenario),+);
+        formation_tests!(@backend postgres_redis, PostgresRedis, $($scenario),+);
+    };
+    (@backend $module:ident, $backend:ident, $($scenario:ident),+) => {
+        mod $module {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $scenario() {
+                    let spawned = sugit_tests::TestApp::spawn_with(sugit_tests::Backend::$backend, |settings| {
+                        settings.limits.login_attempts_per_minute = 1_000;
+                    });
+                    if let Some(app) = spawned.await {
+                        super::$scenario(&app).await;
+                    }
+                }
+            )+
+        }
+    };
+}
+
+formation_tests!(
     modules_go_from_draft_to_an_att_offer_and_to_the_archive,
     learners_progress_pass_and_anyone_verifies_the_certificate,
     a_learner_sees_its_own_progress_and_the_coordinator_its_staff,
     programme_goals_are_measured_from_what_the_entity_reports,
+    mentors_are_matched_with_the_att_scoring_and_sessions_are_rated,
 );

@@ -333,9 +333,18 @@ impl Fixture<'_> {
         let id = self.training_module("DNP", true).await;
         let token = self.app.login(email).await;
         for (query, variables) in [
-            ("mutation($m: ID!) { enrolInTrainingModule(moduleId: $m) { enrolment { id } } }", json!({ "m": id })),
-            ("mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }", json!({ "m": id })),
-            ("mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 2) { enrolment { id } } }", json!({ "m": id })),
+            (
+                "mutation($m: ID!) { enrolInTrainingModule(moduleId: $m) { enrolment { id } } }",
+                json!({ "m": id }),
+            ),
+            (
+                "mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }",
+                json!({ "m": id }),
+            ),
+            (
+                "mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 2) { enrolment { id } } }",
+                json!({ "m": id }),
+            ),
         ] {
             let (_, body) = self.app.graphql_as(Some(&token), query, variables).await;
             assert!(body.get("errors").is_none(), "{body}");
@@ -367,7 +376,67 @@ impl Fixture<'_> {
                 json!({ "input": programme_input(organisation) }),
             )
             .await;
-        body["data"]["createAccompanimentProgramme"]["programme"]["id"].as_str().expect("programme").to_owned()
+        body["data"]["createAccompanimentProgramme"]["programme"]["id"]
+            .as_str()
+            .expect("programme")
+            .to_owned()
+    }
+
+    /// A new mentor of `organisation` and a new mentoring request of
+    /// `entity`, not matched yet, by the administrator: (mentor, request).
+    async fn mentor_and_request(&self, entity: &str, organisation: &str) -> (String, String) {
+        let admin = self.admin_token().await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($input: MentorInput!) { registerMentor(input: $input) { mentor { id } } }",
+                json!({ "input": mentor_input(Some(organisation)) }),
+            )
+            .await;
+        let mentor = body["data"]["registerMentor"]["mentor"]["id"].as_str().expect("mentor").to_owned();
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&admin),
+                "mutation($e: String!) { requestMentoring(entityCode: $e, topic: \"regalías\", need: \"Formular un proyecto de regalías\") { request { id } } }",
+                json!({ "e": entity }),
+            )
+            .await;
+        let request = body["data"]["requestMentoring"]["request"]["id"].as_str().expect("request").to_owned();
+        (mentor, request)
+    }
+
+    /// A new mentoring request of `entity` matched with a new mentor of `organisation`.
+    async fn mentoring_request(&self, entity: &str, organisation: &str) -> String {
+        let (mentor, request) = self.mentor_and_request(entity, organisation).await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.admin_token().await),
+                "mutation($r: ID!, $m: ID!) { assignMentor(requestId: $r, mentorId: $m) { request { id } } }",
+                json!({ "r": request, "m": mentor }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        request
+    }
+
+    /// A logged session on a new matched request of `entity`.
+    async fn mentoring_session(&self, entity: &str) -> String {
+        let request = self.mentoring_request(entity, "DNP").await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.admin_token().await),
+                "mutation($r: ID!) { logMentoringSession(requestId: $r, heldOn: \"2026-01-15\", hours: 2, notes: \"Sesión de la matriz\") { session { id } } }",
+                json!({ "r": request }),
+            )
+            .await;
+        body["data"]["logMentoringSession"]["session"]["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_owned()
     }
 
     /// A fresh session for the caller (none for anonymous).
@@ -1275,7 +1344,8 @@ const RULES: &[Rule] = &[
         case: |fx, who, _| {
             Box::pin(async move {
                 Case {
-                    query: "mutation { designateTrainingCoordinator(email: \"gob@antioquia.gov.co\") { email } }",
+                    query:
+                        "mutation { designateTrainingCoordinator(email: \"gob@antioquia.gov.co\") { email } }",
                     variables: json!({}),
                     token: fx.token(who).await,
                 }
@@ -1286,7 +1356,7 @@ const RULES: &[Rule] = &[
         // A territorial user enrols itself; "other" names a learner of another entity.
         mutation: "enrolInTrainingModule",
         scopes: &[Scope::Own, Scope::Other],
-        expect: own_territorial_only,
+        expect: evaluation_rule,
         case: |fx, who, scope| {
             Box::pin(async move {
                 let id = fx.training_module("DNP", true).await;
@@ -1303,11 +1373,12 @@ const RULES: &[Rule] = &[
         // Only the enrolled learner progresses: "other" is a module another entity's learner is in.
         mutation: "completeLesson",
         scopes: &[Scope::Own, Scope::Other],
-        expect: own_territorial_only,
+        expect: evaluation_rule,
         case: |fx, who, scope| {
             Box::pin(async move {
                 let id = fx.training_module("DNP", true).await;
-                let learner = if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
+                let learner =
+                    if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
                 let (_, body) = fx
                     .app
                     .graphql_as(
@@ -1318,7 +1389,8 @@ const RULES: &[Rule] = &[
                     .await;
                 assert!(body.get("errors").is_none(), "{body}");
                 Case {
-                    query: "mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }",
+                    query:
+                        "mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }",
                     variables: json!({ "m": id }),
                     token: fx.token(who).await,
                 }
@@ -1328,10 +1400,11 @@ const RULES: &[Rule] = &[
     Rule {
         mutation: "submitAssessment",
         scopes: &[Scope::Own, Scope::Other],
-        expect: own_territorial_only,
+        expect: evaluation_rule,
         case: |fx, who, scope| {
             Box::pin(async move {
-                let learner = if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
+                let learner =
+                    if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
                 let id = fx.enrolled_module(learner).await;
                 Case {
                     query: "mutation($m: ID!) { submitAssessment(moduleId: $m, answers: [0]) { passed } }",
@@ -1375,6 +1448,88 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "registerMentor",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let owner = match (who, scope) {
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    (Who::Admin, Scope::Own) => Some("DNP"),
+                    _ => None,
+                };
+                Case {
+                    query:
+                        "mutation($input: MentorInput!) { registerMentor(input: $input) { mentor { id } } }",
+                    variables: json!({ "input": mentor_input(owner) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "requestMentoring",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($e: String!) { requestMentoring(entityCode: $e, topic: \"catastro\", need: \"Actualizar el catastro rural\") { request { id } } }",
+                    variables: json!({ "e": consultation_entity(scope) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // The requesting entity chooses its mentor.
+        mutation: "assignMentor",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let (mentor, request) = fx.mentor_and_request(consultation_entity(scope), "DNP").await;
+                Case {
+                    query: "mutation($r: ID!, $m: ID!) { assignMentor(requestId: $r, mentorId: $m) { request { id } } }",
+                    variables: json!({ "r": request, "m": mentor }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // The mentor's organisation logs its sessions ("other": another organisation's mentor).
+        mutation: "logMentoringSession",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let request = fx.mentoring_request("05001", matrix_organisation(scope)).await;
+                Case {
+                    query: "mutation($r: ID!) { logMentoringSession(requestId: $r, heldOn: \"2026-01-15\", hours: 2, notes: \"Sesión de la matriz\") { session { id } } }",
+                    variables: json!({ "r": request }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // Only the mentored entity's own teams rate, as with ATT deliveries.
+        mutation: "rateMentoringSession",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let session = fx.mentoring_session(consultation_entity(scope)).await;
+                Case {
+                    query: "mutation($s: ID!) { rateMentoringSession(sessionId: $s, rating: 4) { session { rating } } }",
+                    variables: json!({ "s": session }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
 ];
 
 /// A module's or programme's organisation: the national user's own (DNP) or another.
@@ -1395,15 +1550,6 @@ fn own_organisation_or_admin(who: Who, scope: Scope) -> Expect {
     }
 }
 
-/// A learner's own enrolment, progress and assessment: nobody else's.
-fn own_territorial_only(who: Who, scope: Scope) -> Expect {
-    match (who, scope) {
-        (Who::Anonymous, _) => UNAUTHENTICATED,
-        (Who::Territorial, Scope::Own) => Allowed,
-        _ => FORBIDDEN,
-    }
-}
-
 /// Programmes: the secretariat, administrators, and the accompanying national organisation.
 fn accompanying_rule(who: Who, scope: Scope) -> Expect {
     match (who, scope) {
@@ -1411,6 +1557,12 @@ fn accompanying_rule(who: Who, scope: Scope) -> Expect {
         (Who::Secretariat | Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
         _ => FORBIDDEN,
     }
+}
+
+fn mentor_input(organisation: Option<&str>) -> Value {
+    json!({ "organisationCode": organisation, "name": "Mentora de la matriz", "kind": "ACADEMIA",
+            "competencies": ["regalías", "catastro"], "profile": "Profesora de finanzas públicas territoriales",
+            "hoursPerMonth": 8, "contact": "mentora@universidad.edu.co" })
 }
 
 fn programme_input(organisation: &str) -> Value {

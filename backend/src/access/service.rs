@@ -522,8 +522,10 @@ impl AccessService {
 
     /// Users by id in one query (other contexts name learners and mentors).
     pub async fn find_users(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, User>, ServiceError> {
-        let rows =
-            app_user::Entity::find().filter(app_user::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        let rows = app_user::Entity::find()
+            .filter(app_user::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
         Ok(rows.into_iter().map(|row| (row.id, User::from(row))).collect())
     }
 

@@ -130,7 +130,8 @@ pub fn topic_reason(offered: &str, wanted: &str) -> Option<Reason> {
 pub fn capacity_reason(group: Option<CapacityGroup>) -> Option<Reason> {
     let share = capacity_share(group);
     (share > 0.0).then(|| {
-        let group = group.map_or("sin grupo de capacidades".to_owned(), |g| format!("grupo de capacidades {}", g.as_db()));
+        let group = group
+            .map_or("sin grupo de capacidades".to_owned(), |g| format!("grupo de capacidades {}", g.as_db()));
         Reason {
             factor: Factor::Capacity,
             weight: CAPACITY_WEIGHT * share,

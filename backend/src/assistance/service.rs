@@ -306,7 +306,8 @@ impl AssistanceService {
         row.created_at = Set(Utc::now());
         let created = Offer::from(row.insert(transaction).await?);
         let key = id.to_string();
-        audit::record(transaction, actor, Change::new("publish_offer", "att_offer", &key).after(&created)).await?;
+        audit::record(transaction, actor, Change::new("publish_offer", "att_offer", &key).after(&created))
+            .await?;
         outbox::record(transaction, search_index::Kind::Offer, &key).await?;
         Ok(created)
     }

@@ -16,7 +16,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{calendar, model::SessionKind, CommissionService};
-use crate::{error::ServiceError, knowledge::KnowledgeService, pagination::PageRequest, text::escape_html as html};
+use crate::{
+    error::ServiceError, knowledge::KnowledgeService, pagination::PageRequest, text::escape_html as html,
+};
 
 /// What the pages read: the commission, and the documents its agendas cite.
 #[derive(Clone)]

@@ -20,7 +20,15 @@ use crate::{
 const SYNTHETIC: &str = "datos sintéticos de demostración";
 
 /// (organisation, title, topic, hours, cited knowledge products, own lesson, questions)
-type ModuleRow = (&'static str, &'static str, &'static str, f64, &'static [&'static str], (&'static str, &'static str), &'static [(&'static str, &'static [&'static str], i32)]);
+type ModuleRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    &'static [&'static str],
+    (&'static str, &'static str),
+    &'static [(&'static str, &'static [&'static str], i32)],
+);
 
 const MODULES: [ModuleRow; 6] = [
     ("ESAP", "Planeación territorial: el plan de desarrollo municipal", "planeación territorial", 20.0,
@@ -72,18 +80,54 @@ const LEARNERS: [LearnerRow; 9] = [
 ];
 
 /// (entity, title, objectives, parties, goals: (element, description, change by 2027 as a share of the baseline))
-type ProgrammeRow = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)], &'static [(&'static str, &'static str, f64)]);
+type ProgrammeRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    &'static [(&'static str, &'static str, f64)],
+);
 
 const PROGRAMMES: [ProgrammeRow; 3] = [
-    ("05002", "Acompañamiento a Abejorral: agua y finanzas", "Aumentar la cobertura de acueducto y el recaudo del predial con el apoyo de la ESAP y el DNP.",
-     &[("ESAP", "Formar al equipo de planeación y hacienda"), ("DNP", "Asistir la formulación de proyectos de agua"), ("05002", "Reportar cada año y ejecutar el plan de acción")],
-     &[("COBERTURA_ACUEDUCTO", "Cobertura de acueducto hacia 2027", 0.15), ("RECAUDO_PREDIAL", "Recaudo del impuesto predial hacia 2027", 0.25)]),
-    ("52835", "Acompañamiento a Tumaco: permanencia escolar", "Reducir la deserción escolar con acompañamiento de Función Pública y el DNP.",
-     &[("DAFP", "Fortalecer la gestión institucional (MIPG)"), ("DNP", "Acompañar la focalización de la inversión"), ("52835", "Reportar la matrícula y la deserción cada año")],
-     &[("TASA_DESERCION", "Deserción escolar hacia 2027", -0.30)]),
-    ("27001", "Acompañamiento a Quibdó: saneamiento básico", "Ampliar acueducto y alcantarillado con el apoyo técnico del DNP y la ESAP.",
-     &[("DNP", "Estructurar proyectos de saneamiento con regalías"), ("ESAP", "Formar a la secretaría de planeación"), ("27001", "Reportar coberturas cada año")],
-     &[("COBERTURA_ACUEDUCTO", "Cobertura de acueducto hacia 2027", 0.20), ("COBERTURA_ALCANTARILLADO", "Cobertura de alcantarillado hacia 2027", 0.25)]),
+    (
+        "05002",
+        "Acompañamiento a Abejorral: agua y finanzas",
+        "Aumentar la cobertura de acueducto y el recaudo del predial con el apoyo de la ESAP y el DNP.",
+        &[
+            ("ESAP", "Formar al equipo de planeación y hacienda"),
+            ("DNP", "Asistir la formulación de proyectos de agua"),
+            ("05002", "Reportar cada año y ejecutar el plan de acción"),
+        ],
+        &[
+            ("COBERTURA_ACUEDUCTO", "Cobertura de acueducto hacia 2027", 0.15),
+            ("RECAUDO_PREDIAL", "Recaudo del impuesto predial hacia 2027", 0.25),
+        ],
+    ),
+    (
+        "52835",
+        "Acompañamiento a Tumaco: permanencia escolar",
+        "Reducir la deserción escolar con acompañamiento de Función Pública y el DNP.",
+        &[
+            ("DAFP", "Fortalecer la gestión institucional (MIPG)"),
+            ("DNP", "Acompañar la focalización de la inversión"),
+            ("52835", "Reportar la matrícula y la deserción cada año"),
+        ],
+        &[("TASA_DESERCION", "Deserción escolar hacia 2027", -0.30)],
+    ),
+    (
+        "27001",
+        "Acompañamiento a Quibdó: saneamiento básico",
+        "Ampliar acueducto y alcantarillado con el apoyo técnico del DNP y la ESAP.",
+        &[
+            ("DNP", "Estructurar proyectos de saneamiento con regalías"),
+            ("ESAP", "Formar a la secretaría de planeación"),
+            ("27001", "Reportar coberturas cada año"),
+        ],
+        &[
+            ("COBERTURA_ACUEDUCTO", "Cobertura de acueducto hacia 2027", 0.20),
+            ("COBERTURA_ALCANTARILLADO", "Cobertura de alcantarillado hacia 2027", 0.25),
+        ],
+    ),
 ];
 
 /// Loads the demo once: a database with modules already is left alone.
@@ -99,15 +143,21 @@ pub async fn load(formation: &FormationService) -> Result<bool, ServiceError> {
         let actor = match actors.iter().find(|(code, _)| *code == organisation) {
             Some((_, actor)) => actor.clone(),
             None => {
-                let actor = demo_user(&formation.access, &email, Role::National, None, Some(organisation)).await?;
+                let actor =
+                    demo_user(&formation.access, &email, Role::National, None, Some(organisation)).await?;
                 actors.push((organisation, actor.clone()));
                 actor
             }
         };
-        let mut lessons = vec![Lesson { title: own.0.into(), body: Some(own.1.into()), knowledge_product_id: None }];
+        let mut lessons =
+            vec![Lesson { title: own.0.into(), body: Some(own.1.into()), knowledge_product_id: None }];
         for cited_title in cited {
             if let Some(product) = formation.knowledge.find_by_title(cited_title).await? {
-                lessons.push(Lesson { title: product.title.clone(), body: None, knowledge_product_id: Some(product.id) });
+                lessons.push(Lesson {
+                    title: product.title.clone(),
+                    body: None,
+                    knowledge_product_id: Some(product.id),
+                });
             }
         }
         let new = NewModule {
@@ -159,8 +209,14 @@ pub async fn load(formation: &FormationService) -> Result<bool, ServiceError> {
         }
     }
 
-    let secretariat =
-        demo_user(&formation.access, "formacion@secretaria.demo.gov.co", Role::Secretariat, None, Some("DAFP")).await?;
+    let secretariat = demo_user(
+        &formation.access,
+        "formacion@secretaria.demo.gov.co",
+        Role::Secretariat,
+        None,
+        Some("DAFP"),
+    )
+    .await?;
     for (entity, title, objectives, parties, goals) in PROGRAMMES {
         let programme = formation
             .create_programme(
@@ -171,7 +227,10 @@ pub async fn load(formation: &FormationService) -> Result<bool, ServiceError> {
                     objectives: objectives.into(),
                     parties: parties
                         .iter()
-                        .map(|(code, responsibility)| Party { code: (*code).into(), responsibility: (*responsibility).into() })
+                        .map(|(code, responsibility)| Party {
+                            code: (*code).into(),
+                            responsibility: (*responsibility).into(),
+                        })
                         .collect(),
                 },
             )

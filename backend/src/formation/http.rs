@@ -28,9 +28,14 @@ async fn verification(
             "Certificado no encontrado",
             "<h1>Certificado no encontrado</h1>\n<p>No hay un certificado de SUGIT con ese código. Revise que lo haya escrito completo, con la forma CERT-XXXX-XXXX.</p>",
         );
-        return Ok((StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response());
+        return Ok((StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body)
+            .into_response());
     };
-    let hours = if found.hours.fract() == 0.0 { format!("{:.0}", found.hours) } else { format!("{:.1}", found.hours) };
+    let hours = if found.hours.fract() == 0.0 {
+        format!("{:.0}", found.hours)
+    } else {
+        format!("{:.1}", found.hours)
+    };
     let content = format!(
         r#"<p>{issuer}</p>
 <h1>Certificado de formación</h1>

@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::Utc;
 use sea_orm::{
     entity::prelude::*,
-    sea_query::{Expr, OnConflict}, ActiveValue::Set, Condition, QueryOrder, QuerySelect,
-    TransactionTrait,
+    sea_query::{Expr, OnConflict},
+    ActiveValue::Set,
+    Condition, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -60,18 +61,20 @@ impl FormationService {
             .await?;
         let key = user.id.to_string();
         let after = serde_json::json!({ "email": user.email, "entityCode": entity_code });
-        audit::record(&transaction, actor, Change::new("designate_training_coordinator", "training_coordinator", &key).after(&after))
-            .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("designate_training_coordinator", "training_coordinator", &key).after(&after),
+        )
+        .await?;
         transaction.commit().await?;
         Ok(user)
     }
 
     async fn territorial_user(&self, email: &str) -> Result<User, ServiceError> {
-        let user = self
-            .access
-            .user_by_email(email)
-            .await?
-            .ok_or_else(|| ServiceError::invalid(format!("no hay un usuario con el correo «{}»", email.trim())))?;
+        let user = self.access.user_by_email(email).await?.ok_or_else(|| {
+            ServiceError::invalid(format!("no hay un usuario con el correo «{}»", email.trim()))
+        })?;
         if user.role != Role::Territorial || user.entity_code.is_none() || !user.active {
             return Err(ServiceError::invalid(format!(
                 "«{}» no es un usuario activo de una entidad territorial",
@@ -130,7 +133,10 @@ impl FormationService {
             .one(&transaction)
             .await?;
         if existing.is_some() {
-            return Err(ServiceError::Conflict(format!("{learner_name} ya está inscrito en «{}»", found.title)));
+            return Err(ServiceError::Conflict(format!(
+                "{learner_name} ya está inscrito en «{}»",
+                found.title
+            )));
         }
         let row = enrolment::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -148,8 +154,12 @@ impl FormationService {
         };
         let created = Enrolment::from(row.insert(&transaction).await?);
         let key = created.id.to_string();
-        audit::record(&transaction, actor, Change::new("enrol_in_training_module", "training_enrolment", &key).after(&created))
-            .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("enrol_in_training_module", "training_enrolment", &key).after(&created),
+        )
+        .await?;
         transaction.commit().await?;
         Ok(created)
     }
@@ -187,7 +197,12 @@ impl FormationService {
     /// Marks one lesson of the caller's module as done (again is harmless):
     /// the progress lives here, so it follows the learner to any device.
     #[tracing::instrument(name = "formation.complete_lesson", skip_all)]
-    pub async fn complete_lesson(&self, actor: &Actor, module_id: Uuid, lesson: i32) -> Result<Enrolment, ServiceError> {
+    pub async fn complete_lesson(
+        &self,
+        actor: &Actor,
+        module_id: Uuid,
+        lesson: i32,
+    ) -> Result<Enrolment, ServiceError> {
         let transaction = self.db.begin().await?;
         let found = self.module_in(&transaction, module_id).await?;
         let before = self.own_enrolment(&transaction, actor, module_id, "avanzar en sus lecciones").await?;
@@ -201,9 +216,13 @@ impl FormationService {
         if done.is_some() {
             return Ok(Enrolment::from(before));
         }
-        completion::ActiveModel { enrolment_id: Set(before.id), lesson: Set(lesson), completed_at: Set(Utc::now()) }
-            .insert(&transaction)
-            .await?;
+        completion::ActiveModel {
+            enrolment_id: Set(before.id),
+            lesson: Set(lesson),
+            completed_at: Set(Utc::now()),
+        }
+        .insert(&transaction)
+        .await?;
         let row = enrolment::ActiveModel {
             id: Set(before.id),
             lessons_done: Set(before.lessons_done + 1),
@@ -230,6 +249,12 @@ impl FormationService {
         answers: &[i32],
     ) -> Result<AttemptOutcome, ServiceError> {
         let found = self.module_in(&self.db, module_id).await?;
+        // Read before the write begins: an embedded database has one writer connection.
+        let issuer = self
+            .organisation_names(std::slice::from_ref(&found.organisation_code))
+            .await?
+            .remove(&found.organisation_code)
+            .unwrap_or_else(|| found.organisation_code.clone());
         let transaction = self.db.begin().await?;
         let before = self.own_enrolment(&transaction, actor, module_id, "presentar la evaluación").await?;
         rules::may_attempt(
@@ -242,7 +267,8 @@ impl FormationService {
         .map_err(ServiceError::Invalid)?;
         let correct: Vec<i32> = found.questions.iter().map(|q| q.correct).collect();
         let options: Vec<usize> = found.questions.iter().map(|q| q.options.len()).collect();
-        let grade = rules::grade(&correct, &options, answers, found.pass_mark).map_err(ServiceError::Invalid)?;
+        let grade =
+            rules::grade(&correct, &options, answers, found.pass_mark).map_err(ServiceError::Invalid)?;
         let now = Utc::now();
         let row = enrolment::ActiveModel {
             id: Set(before.id),
@@ -258,11 +284,6 @@ impl FormationService {
             .after(&serde_json::json!({ "score": grade.score, "passed": grade.passed, "attempts": after.attempts }));
         audit::record(&transaction, actor, change).await?;
         let certificate = if grade.passed {
-            let issuer = self
-                .organisation_names(std::slice::from_ref(&found.organisation_code))
-                .await?
-                .remove(&found.organisation_code)
-                .unwrap_or_else(|| found.organisation_code.clone());
             let row = certificate::ActiveModel {
                 code: Set(rules::certificate_code(random_bytes())),
                 enrolment_id: Set(after.id),
@@ -270,11 +291,15 @@ impl FormationService {
                 module_title: Set(found.title.clone()),
                 hours: Set(found.hours),
                 issued_on: Set(crate::bogota_time::date(now)),
-                issuer_name: Set(issuer),
+                issuer_name: Set(issuer.clone()),
             };
             let issued = Certificate::from(row.insert(&transaction).await?);
-            audit::record(&transaction, actor, Change::new("issue_certificate", "training_certificate", &issued.code).after(&issued))
-                .await?;
+            audit::record(
+                &transaction,
+                actor,
+                Change::new("issue_certificate", "training_certificate", &issued.code).after(&issued),
+            )
+            .await?;
             Some(issued)
         } else {
             None
@@ -293,7 +318,11 @@ impl FormationService {
 
     /// The caller's own enrolments, newest first (the learner's page).
     #[tracing::instrument(name = "formation.my_enrolments", skip_all)]
-    pub async fn my_enrolments(&self, actor: &Actor, page: &PageRequest) -> Result<Page<Enrolment>, ServiceError> {
+    pub async fn my_enrolments(
+        &self,
+        actor: &Actor,
+        page: &PageRequest,
+    ) -> Result<Page<Enrolment>, ServiceError> {
         let user = access_rules::require_user(actor, "ver sus módulos de formación")?;
         self.enrolments_where(enrolment::Column::UserId.eq(user.id), page).await
     }
@@ -350,7 +379,10 @@ impl FormationService {
     }
 
     /// The certificates of these enrolments, in one query.
-    pub async fn certificates_of(&self, enrolments: &[Uuid]) -> Result<HashMap<Uuid, Certificate>, ServiceError> {
+    pub async fn certificates_of(
+        &self,
+        enrolments: &[Uuid],
+    ) -> Result<HashMap<Uuid, Certificate>, ServiceError> {
         let rows = certificate::Entity::find()
             .filter(certificate::Column::EnrolmentId.is_in(enrolments.iter().copied()))
             .all(&self.db)
@@ -393,9 +425,9 @@ impl FormationService {
             let entity = entities.get(&code);
             let group = match grouping {
                 CompletionGrouping::Entity => code.clone(),
-                CompletionGrouping::Department => entity
-                    .and_then(|e| e.department_code.clone())
-                    .unwrap_or_else(|| code.clone()),
+                CompletionGrouping::Department => {
+                    entity.and_then(|e| e.department_code.clone()).unwrap_or_else(|| code.clone())
+                }
                 CompletionGrouping::Category => entity
                     .and_then(|e| e.category)
                     .map_or("SIN_CATEGORIA".to_owned(), |c| c.as_db().to_owned()),

@@ -167,7 +167,11 @@ impl MentorQuery {
     }
 
     /// Mentores recomendados para una solicitud: el puntaje diferencial de ATT (menor capacidad primero), explicado.
-    async fn recommended_mentors(&self, ctx: &Context<'_>, request_id: ID) -> ApiResult<Vec<MentorMatchNode>> {
+    async fn recommended_mentors(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+    ) -> ApiResult<Vec<MentorMatchNode>> {
         let id = parse_id(&request_id, "solicitud de mentoría")?;
         let found = service(ctx)?.recommended_mentors(ctx.data::<Actor>()?, id).await?;
         Ok(found.into_iter().map(MentorMatchNode).collect())
@@ -221,7 +225,9 @@ impl MentorMutation {
             hours_per_month: input.hours_per_month,
             contact: input.contact,
         };
-        Ok(MentorPayload { mentor: MentorNode(service(ctx)?.register_mentor(ctx.data::<Actor>()?, new).await?) })
+        Ok(MentorPayload {
+            mentor: MentorNode(service(ctx)?.register_mentor(ctx.data::<Actor>()?, new).await?),
+        })
     }
 
     /// Una entidad territorial pide mentoría sobre un tema.
@@ -232,13 +238,20 @@ impl MentorMutation {
         topic: String,
         need: String,
     ) -> ApiResult<MentoringRequestPayload> {
-        let request = service(ctx)?.request_mentoring(ctx.data::<Actor>()?, &entity_code, &topic, &need).await?;
+        let request =
+            service(ctx)?.request_mentoring(ctx.data::<Actor>()?, &entity_code, &topic, &need).await?;
         Ok(MentoringRequestPayload { request: RequestNode { request, sessions: Vec::new() } })
     }
 
     /// La entidad empareja su solicitud con un mentor.
-    async fn assign_mentor(&self, ctx: &Context<'_>, request_id: ID, mentor_id: ID) -> ApiResult<MentoringRequestPayload> {
-        let (request_id, mentor_id) = (parse_id(&request_id, "solicitud de mentoría")?, parse_id(&mentor_id, "mentor")?);
+    async fn assign_mentor(
+        &self,
+        ctx: &Context<'_>,
+        request_id: ID,
+        mentor_id: ID,
+    ) -> ApiResult<MentoringRequestPayload> {
+        let (request_id, mentor_id) =
+            (parse_id(&request_id, "solicitud de mentoría")?, parse_id(&mentor_id, "mentor")?);
         let request = service(ctx)?.assign_mentor(ctx.data::<Actor>()?, request_id, mentor_id).await?;
         Ok(MentoringRequestPayload { request: RequestNode { request, sessions: Vec::new() } })
     }
@@ -253,7 +266,8 @@ impl MentorMutation {
         notes: String,
     ) -> ApiResult<MentoringSessionPayload> {
         let request_id = parse_id(&request_id, "solicitud de mentoría")?;
-        let session = service(ctx)?.log_session(ctx.data::<Actor>()?, request_id, held_on, hours, &notes).await?;
+        let session =
+            service(ctx)?.log_session(ctx.data::<Actor>()?, request_id, held_on, hours, &notes).await?;
         Ok(MentoringSessionPayload { session: session.into() })
     }
 

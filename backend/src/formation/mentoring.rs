@@ -40,13 +40,12 @@ impl FormationService {
         let user = access_rules::require_user(actor, "registrar mentores")?;
         let owner = match (user.role, new.organisation_code.as_deref().map(|c| c.trim().to_uppercase())) {
             (Role::Admin, Some(code)) => code,
-            (Role::Admin, None) => {
-                return Err(ServiceError::invalid(
-                    "un administrador debe indicar la organización que registra al mentor («organisationCode»)",
-                ))
-            }
+            (Role::Admin, None) => return Err(ServiceError::invalid(
+                "un administrador debe indicar la organización que registra al mentor («organisationCode»)",
+            )),
             (Role::National, requested) => {
-                let own = user.organisation_code.clone().ok_or(ServiceError::Forbidden("registrar mentores"))?;
+                let own =
+                    user.organisation_code.clone().ok_or(ServiceError::Forbidden("registrar mentores"))?;
                 if requested.is_some_and(|code| code != own) {
                     return Err(ServiceError::Forbidden("registrar mentores a nombre de otra organización"));
                 }
@@ -91,7 +90,8 @@ impl FormationService {
         let transaction = self.db.begin().await?;
         let created = Mentor::try_from(row.insert(&transaction).await?)?;
         let key = created.id.to_string();
-        audit::record(&transaction, actor, Change::new("register_mentor", "mentor", &key).after(&created)).await?;
+        audit::record(&transaction, actor, Change::new("register_mentor", "mentor", &key).after(&created))
+            .await?;
         transaction.commit().await?;
         Ok(created)
     }
@@ -123,24 +123,32 @@ impl FormationService {
         let transaction = self.db.begin().await?;
         let created = MentoringRequest::from(row.insert(&transaction).await?);
         let key = created.id.to_string();
-        audit::record(&transaction, actor, Change::new("request_mentoring", "mentoring_request", &key).after(&created))
-            .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("request_mentoring", "mentoring_request", &key).after(&created),
+        )
+        .await?;
         transaction.commit().await?;
         Ok(created)
     }
 
     async fn entity_for_mentoring(&self, code: &str) -> Result<TerritorialEntity, ServiceError> {
         let parsed = DivipolaCode::parse(code)?;
-        self.territory
-            .find(&parsed)
-            .await?
-            .ok_or_else(|| ServiceError::invalid(format!("no existe la entidad territorial «{}»", parsed.as_str())))
+        self.territory.find(&parsed).await?.ok_or_else(|| {
+            ServiceError::invalid(format!("no existe la entidad territorial «{}»", parsed.as_str()))
+        })
     }
 
     /// A request the caller may see (the demand rule of ATT), or NOT_FOUND.
-    async fn visible_request(&self, user: &AuthUser, id: Uuid) -> Result<(MentoringRequest, TerritorialEntity), ServiceError> {
+    async fn visible_request(
+        &self,
+        user: &AuthUser,
+        id: Uuid,
+    ) -> Result<(MentoringRequest, TerritorialEntity), ServiceError> {
         let not_found = || ServiceError::NotFound(format!("no existe la solicitud de mentoría {id}"));
-        let found = mentoring_request::Entity::find_by_id(id).one(&self.db).await?.map(MentoringRequest::from);
+        let found =
+            mentoring_request::Entity::find_by_id(id).one(&self.db).await?.map(MentoringRequest::from);
         let found = found.ok_or_else(not_found)?;
         let entity = self.entity_for_mentoring(&found.entity_code).await?;
         if !att_rules::may_see_demand(user, &entity.code, entity.department_code.as_deref()) {
@@ -151,7 +159,11 @@ impl FormationService {
 
     /// Mentors for a request, best first, each score explained.
     #[tracing::instrument(name = "formation.recommended_mentors", skip_all)]
-    pub async fn recommended_mentors(&self, actor: &Actor, request_id: Uuid) -> Result<Vec<MentorMatch>, ServiceError> {
+    pub async fn recommended_mentors(
+        &self,
+        actor: &Actor,
+        request_id: Uuid,
+    ) -> Result<Vec<MentorMatch>, ServiceError> {
         let user = access_rules::require_user(actor, "ver mentores recomendados")?;
         let (request, entity) = self.visible_request(user, request_id).await?;
         let department = entity.department_code.clone().unwrap_or_else(|| entity.code.clone());
@@ -159,10 +171,17 @@ impl FormationService {
             .mentors()
             .await?
             .into_iter()
-            .filter(|m| rules::mentor_ineligibility(m.hours_per_month, &m.department_codes, &department).is_none())
+            .filter(|m| {
+                rules::mentor_ineligibility(m.hours_per_month, &m.department_codes, &department).is_none()
+            })
             .map(|m| {
-                let (score, reasons) =
-                    rules::mentor_score(&m.competencies, &m.profile, &request.topic, &request.need, entity.capacity_group);
+                let (score, reasons) = rules::mentor_score(
+                    &m.competencies,
+                    &m.profile,
+                    &request.topic,
+                    &request.need,
+                    entity.capacity_group,
+                );
                 MentorMatch { mentor: m, score, reasons }
             })
             .collect();
@@ -178,15 +197,30 @@ impl FormationService {
 
     /// Mentors by id in one query (the DataLoader's batch).
     pub async fn mentors_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Mentor>, ServiceError> {
-        let rows = mentor::Entity::find().filter(mentor::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        let rows = mentor::Entity::find()
+            .filter(mentor::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
         rows.into_iter().map(|row| Mentor::try_from(row).map(|m| (m.id, m))).collect()
     }
 
     /// The entity matches its request with a mentor (its teams or an administrator).
     #[tracing::instrument(name = "formation.assign_mentor", skip_all)]
-    pub async fn assign_mentor(&self, actor: &Actor, request_id: Uuid, mentor_id: Uuid) -> Result<MentoringRequest, ServiceError> {
+    pub async fn assign_mentor(
+        &self,
+        actor: &Actor,
+        request_id: Uuid,
+        mentor_id: Uuid,
+    ) -> Result<MentoringRequest, ServiceError> {
         let user = access_rules::require_user(actor, "asignar mentores")?;
-        let (before, entity) = self.visible_request(user, request_id).await?;
+        let before = mentoring_request::Entity::find_by_id(request_id)
+            .one(&self.db)
+            .await?
+            .map(MentoringRequest::from)
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("no existe la solicitud de mentoría {request_id}"))
+            })?;
+        let entity = self.entity_for_mentoring(&before.entity_code).await?;
         if !att_rules::may_manage_demand(user, &entity.code, entity.department_code.as_deref()) {
             return Err(ServiceError::Forbidden("asignar mentores a solicitudes de otra entidad"));
         }
@@ -196,11 +230,20 @@ impl FormationService {
             .ok_or_else(|| ServiceError::invalid(format!("no existe el mentor {mentor_id}")))?;
         let chosen = Mentor::try_from(chosen)?;
         let department = entity.department_code.clone().unwrap_or_else(|| entity.code.clone());
-        if let Some(reason) = rules::mentor_ineligibility(chosen.hours_per_month, &chosen.department_codes, &department) {
-            return Err(ServiceError::invalid(format!("{} no puede acompañar esta solicitud: {reason}", chosen.name)));
+        if let Some(reason) =
+            rules::mentor_ineligibility(chosen.hours_per_month, &chosen.department_codes, &department)
+        {
+            return Err(ServiceError::invalid(format!(
+                "{} no puede acompañar esta solicitud: {reason}",
+                chosen.name
+            )));
         }
         let transaction = self.db.begin().await?;
-        let row = mentoring_request::ActiveModel { id: Set(request_id), mentor_id: Set(Some(mentor_id)), ..Default::default() };
+        let row = mentoring_request::ActiveModel {
+            id: Set(request_id),
+            mentor_id: Set(Some(mentor_id)),
+            ..Default::default()
+        };
         let after = MentoringRequest::from(row.update(&transaction).await?);
         let key = request_id.to_string();
         let change = Change::new("assign_mentor", "mentoring_request", &key).before(&before).after(&after);
@@ -225,9 +268,13 @@ impl FormationService {
             .one(&self.db)
             .await?
             .map(MentoringRequest::from)
-            .ok_or_else(|| ServiceError::NotFound(format!("no existe la solicitud de mentoría {request_id}")))?;
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!("no existe la solicitud de mentoría {request_id}"))
+            })?;
         let Some(mentor_id) = request.mentor_id else {
-            return Err(ServiceError::invalid("la solicitud aún no tiene mentor: asígnelo antes de registrar sesiones"));
+            return Err(ServiceError::invalid(
+                "la solicitud aún no tiene mentor: asígnelo antes de registrar sesiones",
+            ));
         };
         let chosen = self.mentors_by_id(&[mentor_id]).await?.remove(&mentor_id);
         let organisation = chosen.map(|m| m.organisation_code).unwrap_or_default();
@@ -247,15 +294,24 @@ impl FormationService {
         let transaction = self.db.begin().await?;
         let created = MentoringSession::from(row.insert(&transaction).await?);
         let key = created.id.to_string();
-        audit::record(&transaction, actor, Change::new("log_mentoring_session", "mentoring_session", &key).after(&created))
-            .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("log_mentoring_session", "mentoring_session", &key).after(&created),
+        )
+        .await?;
         transaction.commit().await?;
         Ok(created)
     }
 
     /// The receiving entity's own teams rate a session once, 1 to 5.
     #[tracing::instrument(name = "formation.rate_session", skip_all)]
-    pub async fn rate_session(&self, actor: &Actor, session_id: Uuid, rating: i32) -> Result<MentoringSession, ServiceError> {
+    pub async fn rate_session(
+        &self,
+        actor: &Actor,
+        session_id: Uuid,
+        rating: i32,
+    ) -> Result<MentoringSession, ServiceError> {
         let user = access_rules::require_user(actor, "calificar sesiones de mentoría")?;
         let before = mentoring_session::Entity::find_by_id(session_id)
             .one(&self.db)
@@ -274,10 +330,15 @@ impl FormationService {
         }
         let rating = att_rules::check_satisfaction(rating)?;
         let transaction = self.db.begin().await?;
-        let row = mentoring_session::ActiveModel { id: Set(session_id), rating: Set(Some(rating)), ..Default::default() };
+        let row = mentoring_session::ActiveModel {
+            id: Set(session_id),
+            rating: Set(Some(rating)),
+            ..Default::default()
+        };
         let after = MentoringSession::from(row.update(&transaction).await?);
         let key = session_id.to_string();
-        let change = Change::new("rate_mentoring_session", "mentoring_session", &key).before(&before).after(&after);
+        let change =
+            Change::new("rate_mentoring_session", "mentoring_session", &key).before(&before).after(&after);
         audit::record(&transaction, actor, change).await?;
         transaction.commit().await?;
         Ok(after)
@@ -311,12 +372,21 @@ impl FormationService {
         for row in rows {
             sessions.entry(row.request_id).or_default().push(MentoringSession::from(row));
         }
-        Ok(requests.into_iter().map(|r| { let s = sessions.remove(&r.id).unwrap_or_default(); (r, s) }).collect())
+        Ok(requests
+            .into_iter()
+            .map(|r| {
+                let s = sessions.remove(&r.id).unwrap_or_default();
+                (r, s)
+            })
+            .collect())
     }
 
     /// Whether the caller sees the contact of a request's mentor: only the matched entity's teams.
     pub fn sees_mentor_contact(actor: &Actor, request: &MentoringRequest) -> bool {
-        actor.user().is_some_and(|user| user.role == Role::Territorial && user.entity_code.as_deref() == Some(request.entity_code.as_str()))
+        actor.user().is_some_and(|user| {
+            user.role == Role::Territorial
+                && user.entity_code.as_deref() == Some(request.entity_code.as_str())
+        })
     }
 }
 
@@ -325,8 +395,9 @@ impl TryFrom<mentor::Model> for Mentor {
 
     fn try_from(row: mentor::Model) -> Result<Self, ServiceError> {
         Ok(Self {
-            kind: MentorKind::from_db(&row.kind)
-                .ok_or_else(|| ServiceError::Internal(anyhow::anyhow!("mentor {} con tipo ilegible", row.id)))?,
+            kind: MentorKind::from_db(&row.kind).ok_or_else(|| {
+                ServiceError::Internal(anyhow::anyhow!("mentor {} con tipo ilegible", row.id))
+            })?,
             competencies: csv(&row.competencies, |c| Some(c.to_owned())),
             department_codes: csv(&row.department_codes, |c| Some(c.to_owned())),
             id: row.id,
@@ -354,6 +425,13 @@ impl From<mentoring_request::Model> for MentoringRequest {
 
 impl From<mentoring_session::Model> for MentoringSession {
     fn from(row: mentoring_session::Model) -> Self {
-        Self { id: row.id, request_id: row.request_id, held_on: row.held_on, hours: row.hours, notes: row.notes, rating: row.rating }
+        Self {
+            id: row.id,
+            request_id: row.request_id,
+            held_on: row.held_on,
+            hours: row.hours,
+            notes: row.notes,
+            rating: row.rating,
+        }
     }
 }

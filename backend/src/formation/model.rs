@@ -250,7 +250,8 @@ pub enum MentorKind {
 }
 
 impl MentorKind {
-    const ALL: [Self; 4] = [Self::NationalExpert, Self::PostgraduateVolunteer, Self::Academia, Self::PrivateSector];
+    const ALL: [Self; 4] =
+        [Self::NationalExpert, Self::PostgraduateVolunteer, Self::Academia, Self::PrivateSector];
 
     pub fn as_db(self) -> &'static str {
         match self {

@@ -37,27 +37,34 @@ impl FormationService {
     /// Sets up a programme for an entity: the secretariat, an administrator,
     /// or a national user whose organisation is among the accompanying parties.
     #[tracing::instrument(name = "formation.create_programme", skip_all)]
-    pub async fn create_programme(&self, actor: &Actor, new: NewProgramme) -> Result<Programme, ServiceError> {
+    pub async fn create_programme(
+        &self,
+        actor: &Actor,
+        new: NewProgramme,
+    ) -> Result<Programme, ServiceError> {
         let user = access_rules::require_user(actor, "crear programas de acompañamiento")?;
         let code = DivipolaCode::parse(&new.entity_code)?;
-        let entity = self
-            .territory
-            .find(&code)
-            .await?
-            .ok_or_else(|| ServiceError::invalid(format!("no existe la entidad territorial «{}»", code.as_str())))?;
+        let entity = self.territory.find(&code).await?.ok_or_else(|| {
+            ServiceError::invalid(format!("no existe la entidad territorial «{}»", code.as_str()))
+        })?;
         if new.parties.is_empty() || new.parties.len() > 20 {
-            return Err(ServiceError::invalid("un programa tiene de 1 a 20 partes que acompañan («parties»)"));
+            return Err(ServiceError::invalid(
+                "un programa tiene de 1 a 20 partes que acompañan («parties»)",
+            ));
         }
         let mut parties = Vec::with_capacity(new.parties.len());
         for party in &new.parties {
             let party_code = party.code.trim().to_uppercase();
-            if party_code != entity.code && !AccessService::organisation_exists(&self.db, &party_code).await? {
+            if party_code != entity.code && !AccessService::organisation_exists(&self.db, &party_code).await?
+            {
                 return Err(ServiceError::invalid(format!(
                     "«{party_code}» no es una organización registrada ni la entidad del programa"
                 )));
             }
             if parties.iter().any(|p: &Party| p.code == party_code) {
-                return Err(ServiceError::invalid(format!("«{party_code}» aparece dos veces entre las partes")));
+                return Err(ServiceError::invalid(format!(
+                    "«{party_code}» aparece dos veces entre las partes"
+                )));
             }
             let responsibility = text(&party.responsibility, "responsibility", 5, 1_000)?;
             parties.push(Party { code: party_code, responsibility });
@@ -99,7 +106,9 @@ impl FormationService {
         let found = self.programme_row(new.programme_id).await?;
         let codes: Vec<String> = found.parties.iter().map(|p| p.code.clone()).collect();
         if !rules::may_manage_programme(user, &codes) {
-            return Err(ServiceError::Forbidden("fijar metas de programas en los que su organización no acompaña"));
+            return Err(ServiceError::Forbidden(
+                "fijar metas de programas en los que su organización no acompaña",
+            ));
         }
         let element_code = parse_code(&new.element_code, "elemento de datos")?;
         let Some(element) = self.reporting.catalogue.data_element(&element_code).await? else {
@@ -147,8 +156,12 @@ impl FormationService {
         let transaction = self.db.begin().await?;
         let created = Goal::try_from(row.insert(&transaction).await?)?;
         let key = created.id.to_string();
-        audit::record(&transaction, actor, Change::new("add_programme_goal", "programme_goal", &key).after(&created))
-            .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("add_programme_goal", "programme_goal", &key).after(&created),
+        )
+        .await?;
         transaction.commit().await?;
         Ok(created)
     }
@@ -251,15 +264,23 @@ fn progress_of(found: Goal, sheets: &[ServedSheet]) -> GoalProgress {
             (m.clone(), rules::milestone_state(found.baseline_value, found.target_value, m.value, reported))
         })
         .collect();
-    GoalProgress { in_conflict: latest.is_some() && latest_conflict, latest, progress, milestones, series, goal: found }
+    GoalProgress {
+        in_conflict: latest.is_some() && latest_conflict,
+        latest,
+        progress,
+        milestones,
+        series,
+        goal: found,
+    }
 }
 
 impl TryFrom<programme::Model> for Programme {
     type Error = ServiceError;
 
     fn try_from(row: programme::Model) -> Result<Self, ServiceError> {
-        let parties: Vec<Party> = serde_json::from_value(row.parties)
-            .map_err(|_| ServiceError::Internal(anyhow::anyhow!("programa {} con partes ilegibles", row.id)))?;
+        let parties: Vec<Party> = serde_json::from_value(row.parties).map_err(|_| {
+            ServiceError::Internal(anyhow::anyhow!("programa {} con partes ilegibles", row.id))
+        })?;
         Ok(Self {
             id: row.id,
             entity_code: row.entity_code,

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::{
     model::{
-        AttemptOutcome, Certificate, CompletionGrouping, Enrolment, GoalProgress, Lesson, MilestoneState, Module,
-        ModuleStatus, NewGoal, NewModule, Party, Programme, Question,
+        AttemptOutcome, Certificate, CompletionGrouping, Enrolment, GoalProgress, Lesson, MilestoneState,
+        Module, ModuleStatus, NewGoal, NewModule, Party, Programme, Question,
     },
     programmes::NewProgramme,
     rules,
@@ -26,7 +26,9 @@ use crate::{
     error::{ApiResult, ServiceError},
     knowledge::resolvers::{KnowledgeLoader, KnowledgeProductNode},
     pagination::{Page, PageRequest},
-    territory::{loader::TerritoryLoader, resolvers::TerritorialEntityNode, MunicipalCategory, TerritorialKind},
+    territory::{
+        loader::TerritoryLoader, resolvers::TerritorialEntityNode, MunicipalCategory, TerritorialKind,
+    },
 };
 
 fn service<'a>(ctx: &Context<'a>) -> ApiResult<&'a FormationService> {
@@ -72,7 +74,11 @@ pub struct QuestionNode {
 }
 
 fn question_node(position: usize, question: &Question) -> QuestionNode {
-    QuestionNode { position: position as i32 + 1, prompt: question.prompt.clone(), options: question.options.clone() }
+    QuestionNode {
+        position: position as i32 + 1,
+        prompt: question.prompt.clone(),
+        options: question.options.clone(),
+    }
 }
 
 /// Módulo de formación: objetivos, público, lecciones ordenadas, horas y evaluación final.
@@ -353,7 +359,11 @@ impl GoalNode {
     }
     /// Lo reportado desde la línea base hasta la meta (para la gráfica).
     async fn series(&self) -> Vec<PointNode> {
-        self.0.series.iter().map(|(period, value)| PointNode { period: period.clone(), value: *value }).collect()
+        self.0
+            .series
+            .iter()
+            .map(|(period, value)| PointNode { period: period.clone(), value: *value })
+            .collect()
     }
 }
 
@@ -427,9 +437,8 @@ impl FormationQuery {
         after: Option<String>,
     ) -> ApiResult<CountedConnection<ModuleNode>> {
         let page = PageRequest::parse(first, after)?;
-        let found = service(ctx)?
-            .modules(ctx.data::<Actor>()?, status, organisation_code.as_deref(), &page)
-            .await?;
+        let found =
+            service(ctx)?.modules(ctx.data::<Actor>()?, status, organisation_code.as_deref(), &page).await?;
         Ok(connection(found, &page, |m| crate::pagination::newest_first_key(m.created_at, m.id), ModuleNode))
     }
 
@@ -468,7 +477,11 @@ impl FormationQuery {
     }
 
     /// Verifica un certificado por su código; `null` si no hay uno emitido con ese código.
-    async fn training_certificate(&self, ctx: &Context<'_>, code: String) -> ApiResult<Option<CertificateNode>> {
+    async fn training_certificate(
+        &self,
+        ctx: &Context<'_>,
+        code: String,
+    ) -> ApiResult<Option<CertificateNode>> {
         Ok(service(ctx)?.certificate(&code).await?.map(CertificateNode))
     }
 
@@ -704,7 +717,10 @@ impl FormationMutation {
         email: String,
     ) -> ApiResult<TrainingCoordinatorPayload> {
         let user = service(ctx)?.designate_coordinator(ctx.data::<Actor>()?, &email).await?;
-        Ok(TrainingCoordinatorPayload { email: user.email, entity_code: user.entity_code.unwrap_or_default() })
+        Ok(TrainingCoordinatorPayload {
+            email: user.email,
+            entity_code: user.entity_code.unwrap_or_default(),
+        })
     }
 
     /// Inscribe a quien llama (sin `learnerEmail`) o, para el coordinador de formación, a una
@@ -716,8 +732,7 @@ impl FormationMutation {
         learner_email: Option<String>,
     ) -> ApiResult<TrainingEnrolmentPayload> {
         let module_id = parse_id(&module_id, "módulo")?;
-        let created =
-            service(ctx)?.enrol(ctx.data::<Actor>()?, module_id, learner_email.as_deref()).await?;
+        let created = service(ctx)?.enrol(ctx.data::<Actor>()?, module_id, learner_email.as_deref()).await?;
         Ok(TrainingEnrolmentPayload { enrolment: EnrolmentNode(created) })
     }
 
@@ -763,7 +778,9 @@ impl FormationMutation {
                 .collect(),
         };
         let created = service(ctx)?.create_programme(ctx.data::<Actor>()?, new).await?;
-        Ok(AccompanimentProgrammePayload { programme: ProgrammeNode { programme: created, goals: Vec::new() } })
+        Ok(AccompanimentProgrammePayload {
+            programme: ProgrammeNode { programme: created, goals: Vec::new() },
+        })
     }
 
     /// Agrega una meta medible a un programa; su avance se calcula de lo que la entidad reporta.

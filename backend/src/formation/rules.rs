@@ -189,8 +189,7 @@ pub fn may_enrol(
     coordinated_entity: Option<&str>,
 ) -> bool {
     let Some(entity) = learner_entity else { return false };
-    enroller.role == Role::Territorial
-        && (enroller.id == learner_id || coordinated_entity == Some(entity))
+    enroller.role == Role::Territorial && (enroller.id == learner_id || coordinated_entity == Some(entity))
 }
 
 /// Who keeps a module: its organisation's national users, or an administrator.
@@ -263,7 +262,9 @@ pub fn goal_progress(baseline: f64, target: f64, current: f64) -> f64 {
 pub fn milestone_state(baseline: f64, target: f64, expected: f64, reported: Option<f64>) -> MilestoneState {
     match reported {
         None => MilestoneState::Pending,
-        Some(value) if (target >= baseline && value >= expected) || (target < baseline && value <= expected) => {
+        Some(value)
+            if (target >= baseline && value >= expected) || (target < baseline && value <= expected) =>
+        {
             MilestoneState::Met
         }
         Some(_) => MilestoneState::Missed,
@@ -271,7 +272,11 @@ pub fn milestone_state(baseline: f64, target: f64, expected: f64, reported: Opti
 }
 
 /// Why a mentor cannot take a request: no hours to give, or not in the entity's department.
-pub fn mentor_ineligibility(hours_per_month: i32, departments: &[String], department: &str) -> Option<String> {
+pub fn mentor_ineligibility(
+    hours_per_month: i32,
+    departments: &[String],
+    department: &str,
+) -> Option<String> {
     if hours_per_month <= 0 {
         return Some("el mentor no tiene horas disponibles".into());
     }
@@ -293,10 +298,11 @@ pub fn mentor_score(
 ) -> (f64, Vec<Reason>) {
     let offered = format!("{} {profile}", competencies.join(" "));
     let topic_match = competencies.iter().find_map(|c| topic_reason(c, topic));
-    let reasons: Vec<Reason> = [text_reason(term_overlap(&offered, need)), topic_match, capacity_reason(capacity_group)]
-        .into_iter()
-        .flatten()
-        .collect();
+    let reasons: Vec<Reason> =
+        [text_reason(term_overlap(&offered, need)), topic_match, capacity_reason(capacity_group)]
+            .into_iter()
+            .flatten()
+            .collect();
     (reasons.iter().map(|r| r.weight).sum(), reasons)
 }
 
@@ -344,7 +350,9 @@ mod tests {
         assert!(transition(Draft, Published).is_ok());
         assert!(transition(Published, Archived).is_ok());
         assert!(transition(Draft, Archived).is_ok());
-        for (from, to) in [(Published, Published), (Archived, Published), (Archived, Archived), (Published, Draft)] {
+        for (from, to) in
+            [(Published, Published), (Archived, Published), (Archived, Archived), (Published, Draft)]
+        {
             assert!(transition(from, to).is_err(), "{from:?} → {to:?}");
         }
     }
@@ -447,14 +455,28 @@ mod tests {
     #[test]
     fn mentors_are_ranked_with_the_att_differential_scoring() {
         let competencies = vec!["Regalías".to_owned(), "proyectos de inversión".to_owned()];
-        let (low, reasons) =
-            mentor_score(&competencies, "Formulación MGA", "regalias", "formular proyectos de regalías", Some(CapacityGroup::G5));
-        let (high, _) =
-            mentor_score(&competencies, "Formulación MGA", "regalias", "formular proyectos de regalías", Some(CapacityGroup::G1));
+        let (low, reasons) = mentor_score(
+            &competencies,
+            "Formulación MGA",
+            "regalias",
+            "formular proyectos de regalías",
+            Some(CapacityGroup::G5),
+        );
+        let (high, _) = mentor_score(
+            &competencies,
+            "Formulación MGA",
+            "regalias",
+            "formular proyectos de regalías",
+            Some(CapacityGroup::G1),
+        );
         assert!(low > high, "lowest capacity first: {low} {high}");
         assert!(reasons.iter().any(|r| r.explanation.contains("mismo tema")), "{reasons:?}");
-        assert!((reasons.iter().map(|r| r.weight).sum::<f64>() - low).abs() < 1e-9, "every point is explained");
-        let (unrelated, _) = mentor_score(&competencies, "", "catastro", "actualizar el catastro", Some(CapacityGroup::G1));
+        assert!(
+            (reasons.iter().map(|r| r.weight).sum::<f64>() - low).abs() < 1e-9,
+            "every point is explained"
+        );
+        let (unrelated, _) =
+            mentor_score(&competencies, "", "catastro", "actualizar el catastro", Some(CapacityGroup::G1));
         assert!(unrelated < high);
         assert_eq!(mentor_ineligibility(10, &[], "05"), None);
         assert!(mentor_ineligibility(0, &[], "05").is_some());

@@ -6,10 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{Duration, Utc};
-use sea_orm::{
-    entity::prelude::*, ActiveValue::Set, DatabaseConnection, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{entity::prelude::*, ActiveValue::Set, DatabaseConnection, QueryOrder, TransactionTrait};
 use uuid::Uuid;
 
 use super::{
@@ -112,7 +109,9 @@ impl FormationService {
         let roles: Vec<String> =
             new.target_roles.iter().map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect();
         if roles.iter().any(|r| r.contains(',') || r.chars().count() > 80) {
-            return Err(ServiceError::invalid("cada rol («targetRoles») va sin comas y con hasta 80 caracteres"));
+            return Err(ServiceError::invalid(
+                "cada rol («targetRoles») va sin comas y con hasta 80 caracteres",
+            ));
         }
         let now = Utc::now();
         let row = module::ActiveModel {
@@ -158,7 +157,12 @@ impl FormationService {
     /// module open to territories writes its ATT offer (modality «formación»)
     /// in the same transaction; archiving it archives that offer.
     #[tracing::instrument(name = "formation.set_module_status", skip_all)]
-    pub async fn set_status(&self, actor: &Actor, id: Uuid, to: ModuleStatus) -> Result<Module, ServiceError> {
+    pub async fn set_status(
+        &self,
+        actor: &Actor,
+        id: Uuid,
+        to: ModuleStatus,
+    ) -> Result<Module, ServiceError> {
         let user = access_rules::require_user(actor, "cambiar el estado de módulos de formación")?;
         let transaction = self.db.begin().await?;
         let before = self.module_in(&transaction, id).await?;
@@ -170,7 +174,8 @@ impl FormationService {
         let mut offers_written = false;
         match to {
             ModuleStatus::Published if opens_to_territories(&before) => {
-                let offer = self.assistance.insert_published_offer(&transaction, actor, offer_of(&before)).await?;
+                let offer =
+                    self.assistance.insert_published_offer(&transaction, actor, offer_of(&before)).await?;
                 offer_id = Some(offer.id);
                 offers_written = true;
             }
@@ -190,7 +195,8 @@ impl FormationService {
             ..Default::default()
         };
         let after = Module::try_from(row.update(&transaction).await?)?;
-        let action = if to == ModuleStatus::Published { "publish_training_module" } else { "archive_training_module" };
+        let action =
+            if to == ModuleStatus::Published { "publish_training_module" } else { "archive_training_module" };
         let key = id.to_string();
         let change = Change::new(action, "training_module", &key).before(&before).after(&after);
         audit::record(&transaction, actor, change).await?;
@@ -225,7 +231,10 @@ impl FormationService {
 
     /// Modules by id in one query (the DataLoader's batch), whatever their state.
     pub async fn modules_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, Module>, ServiceError> {
-        let rows = module::Entity::find().filter(module::Column::Id.is_in(ids.iter().copied())).all(&self.db).await?;
+        let rows = module::Entity::find()
+            .filter(module::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
         rows.into_iter().map(|row| Module::try_from(row).map(|m| (m.id, m))).collect()
     }
 
@@ -264,7 +273,10 @@ impl FormationService {
     }
 
     /// The names of organisations, for certificates and pages.
-    pub async fn organisation_names(&self, codes: &[String]) -> Result<HashMap<String, String>, ServiceError> {
+    pub async fn organisation_names(
+        &self,
+        codes: &[String],
+    ) -> Result<HashMap<String, String>, ServiceError> {
         let found = self.access.find_organisations(codes).await?;
         Ok(found.into_iter().map(|(code, organisation)| (code, organisation.name)).collect())
     }
@@ -347,7 +359,8 @@ impl TryFrom<module::Model> for Module {
     type Error = ServiceError;
 
     fn try_from(row: module::Model) -> Result<Self, ServiceError> {
-        let corrupt = |what: &str| ServiceError::Internal(anyhow::anyhow!("módulo {} con {what} ilegible", row.id));
+        let corrupt =
+            |what: &str| ServiceError::Internal(anyhow::anyhow!("módulo {} con {what} ilegible", row.id));
         Ok(Module {
             status: ModuleStatus::from_db(&row.status).ok_or_else(|| corrupt("estado"))?,
             lessons: serde_json::from_value(row.lessons.clone()).map_err(|_| corrupt("lecciones"))?,

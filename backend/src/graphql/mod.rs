@@ -14,11 +14,11 @@ use crate::{
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
-    knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
     formation::{
         mentor_resolvers::{MentorMutation, MentorQuery},
         resolvers::{FormationMutation, FormationQuery},
     },
+    knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
     monitoring::resolvers::{MonitoringMutation, MonitoringQuery},
     reporting::resolvers::{ReportingMutation, ReportingQuery},
     search::resolvers::SearchQuery,
