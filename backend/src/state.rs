@@ -204,7 +204,7 @@ impl AppState {
             && crate::formation::demo::load(&formation).await.map_err(StartError::Demo)?
         {
             tracing::info!(
-                "formación de demostración cargada: 6 módulos, aprendices de 7 municipios y 3 programas de acompañamiento"
+                "formación de demostración cargada: 6 módulos, aprendices de 7 municipios, 8 mentores y 3 programas de acompañamiento"
             );
         }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;

@@ -669,6 +669,55 @@ async fn mentors_are_matched_with_the_att_scoring_and_sessions_are_rated(app: &T
     assert_eq!(mine["mentoringRequests"][0]["sessions"], json!([{ "hours": 2.5, "rating": 5 }]));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_has_modules_learners_certificates_mentors_and_programmes() {
+    let Some(app) =
+        TestApp::spawn_with(sugit_tests::Backend::Sqlite, |settings| settings.demo = Some(true)).await
+    else {
+        return;
+    };
+    let data = app
+        .query_ok(
+            "{ trainingModules(first: 20) { totalCount edges { node { organisationCode lessons { knowledgeProduct { title } } offer { modality } } } }
+               trainingCompletion(groupBy: DEPARTMENT) { group enrolled certified }
+               mentors { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(data["trainingModules"]["totalCount"], 6);
+    let modules = data["trainingModules"]["edges"].as_array().cloned().unwrap_or_default();
+    let mut organisations: Vec<&str> =
+        modules.iter().filter_map(|e| e["node"]["organisationCode"].as_str()).collect();
+    organisations.sort_unstable();
+    organisations.dedup();
+    assert_eq!(organisations, ["DAFP", "DNP", "ESAP"]);
+    assert!(modules.iter().all(|e| e["node"]["offer"]["modality"] == "TRAINING"), "each is an ATT offer");
+    assert!(
+        modules.iter().all(|e| e["node"]["lessons"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|l| l["knowledgeProduct"]["title"].is_string())),
+        "every module cites the demo knowledge base"
+    );
+    let departments = data["trainingCompletion"].as_array().cloned().unwrap_or_default();
+    assert!(departments.len() >= 4, "learners in several departments: {departments:?}");
+    assert!(departments.iter().any(|d| d["certified"].as_i64().unwrap_or_default() > 0));
+    assert_eq!(data["mentors"].as_array().map(Vec::len), Some(8));
+    app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+    let secretariat = app.login("sec@funcionpublica.gov.co").await;
+    let table = ok(&app, Some(&secretariat), PROGRAMMES, json!({})).await;
+    let programmes = table["accompanimentProgrammes"]["edges"].as_array().cloned().unwrap_or_default();
+    assert_eq!(programmes.len(), 3);
+    for programme in &programmes {
+        assert!(programme["node"]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("datos sintéticos de demostración"));
+        assert!(!programme["node"]["goals"].as_array().map_or(true, Vec::is_empty), "{programme}");
+    }
+}
+
 /// Like `backend_tests!`, with room for the scenarios' logins (six users,
 /// some on a second device) under the per-address login limit.
 macro_rules! formation_tests {

@@ -570,12 +570,13 @@ const journeys = {
     await card.waitFor();
     await card.getByRole("link", { name: /Planeación territorial/ }).click();
     await learner.locator("h2", { hasText: "Lecciones" }).waitFor();
+    // Each click saves the lesson and draws the module again: wait for the count to move.
     for (let left = 10; left > 0; left -= 1) {
-      const next = learner.getByRole("button", { name: "Marcar como terminada" }).first();
-      if ((await next.count()) === 0) break;
-      const before = await learner.getByRole("button", { name: "Marcar como terminada" }).count();
-      await next.click();
-      await learner.waitForFunction((count) => document.querySelectorAll("button[data-leccion]").length < count, before);
+      const progress = await learner.locator(".barra-texto").first().innerText();
+      const [done, total] = progress.match(/\d+/g).map(Number);
+      if (done >= total) break;
+      await learner.getByRole("button", { name: "Marcar como terminada" }).first().click();
+      await learner.locator(".barra-texto", { hasText: `${done + 1} de ${total} lecciones` }).waitFor();
     }
     const exam = learner.locator("#evaluacion");
     await exam.waitFor();

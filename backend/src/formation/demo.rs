@@ -6,7 +6,7 @@
 //! take for real says «datos sintéticos de demostración».
 
 use super::{
-    model::{Lesson, ModuleStatus, NewGoal, NewModule, Party, Question},
+    model::{Lesson, MentorKind, ModuleStatus, NewGoal, NewMentor, NewModule, Party, Question},
     programmes::NewProgramme,
     FormationService,
 };
@@ -90,13 +90,13 @@ type ProgrammeRow = (
 
 const PROGRAMMES: [ProgrammeRow; 3] = [
     (
-        "05002",
-        "Acompañamiento a Abejorral: agua y finanzas",
+        "05045",
+        "Acompañamiento a Apartadó: agua y finanzas",
         "Aumentar la cobertura de acueducto y el recaudo del predial con el apoyo de la ESAP y el DNP.",
         &[
             ("ESAP", "Formar al equipo de planeación y hacienda"),
             ("DNP", "Asistir la formulación de proyectos de agua"),
-            ("05002", "Reportar cada año y ejecutar el plan de acción"),
+            ("05045", "Reportar cada año y ejecutar el plan de acción"),
         ],
         &[
             ("COBERTURA_ACUEDUCTO", "Cobertura de acueducto hacia 2027", 0.15),
@@ -127,6 +127,77 @@ const PROGRAMMES: [ProgrammeRow; 3] = [
             ("COBERTURA_ACUEDUCTO", "Cobertura de acueducto hacia 2027", 0.20),
             ("COBERTURA_ALCANTARILLADO", "Cobertura de alcantarillado hacia 2027", 0.25),
         ],
+    ),
+];
+
+/// (organisation, name, kind, competencies, departments, hours per month)
+type MentorRow =
+    (&'static str, &'static str, MentorKind, &'static [&'static str], &'static [&'static str], i32);
+
+const MENTORS: [MentorRow; 8] = [
+    (
+        "DNP",
+        "Mentora A — experta en regalías",
+        MentorKind::NationalExpert,
+        &["regalías", "proyectos de inversión"],
+        &[],
+        12,
+    ),
+    (
+        "DNP",
+        "Mentor B — planeación territorial",
+        MentorKind::NationalExpert,
+        &["planeación territorial", "plan de desarrollo"],
+        &[],
+        10,
+    ),
+    (
+        "ESAP",
+        "Mentora C — voluntaria de maestría en gestión pública",
+        MentorKind::PostgraduateVolunteer,
+        &["gestión pública", "MIPG"],
+        &["05", "27"],
+        8,
+    ),
+    (
+        "ESAP",
+        "Mentor D — docente de contratación estatal",
+        MentorKind::Academia,
+        &["contratación pública", "SECOP II"],
+        &[],
+        6,
+    ),
+    (
+        "ESAP",
+        "Mentora E — investigadora en gestión del riesgo",
+        MentorKind::Academia,
+        &["gestión del riesgo", "ordenamiento territorial"],
+        &["52", "19", "27"],
+        8,
+    ),
+    (
+        "DAFP",
+        "Mentor F — rendición de cuentas y participación",
+        MentorKind::NationalExpert,
+        &["participación ciudadana", "rendición de cuentas"],
+        &[],
+        10,
+    ),
+    (
+        "DAFP",
+        "Mentora G — gobierno digital (sector privado)",
+        MentorKind::PrivateSector,
+        &["gobierno digital", "trámites en línea"],
+        &["97", "91", "94"],
+        6,
+    ),
+    (
+        "DNP",
+        "Mentor H — finanzas territoriales (sector privado)",
+        MentorKind::PrivateSector,
+        &["finanzas públicas", "recaudo predial"],
+        &[],
+        8,
     ),
 ];
 
@@ -209,6 +280,44 @@ pub async fn load(formation: &FormationService) -> Result<bool, ServiceError> {
         }
     }
 
+    for (organisation, name, kind, competencies, departments, hours) in MENTORS {
+        let Some((_, actor)) = actors.iter().find(|(code, _)| *code == organisation) else { continue };
+        let new = NewMentor {
+            organisation_code: None,
+            name: name.into(),
+            kind,
+            competencies: competencies.iter().map(|c| (*c).to_owned()).collect(),
+            profile: format!(
+                "Perfil de demostración: acompaña a equipos territoriales en {} ({SYNTHETIC}).",
+                competencies.join(" y ")
+            ),
+            department_codes: departments.iter().map(|d| (*d).to_owned()).collect(),
+            hours_per_month: hours,
+            contact: format!("mentoria.{}@red.demo.gov.co", organisation.to_lowercase()),
+        };
+        formation.register_mentor(actor, new).await?;
+    }
+    // Abejorral asks for mentoring on royalties, takes the best-ranked mentor, and rates a session.
+    let abejorral = demo_user(
+        &formation.access,
+        "mentoria@abejorral.demo.gov.co",
+        Role::Territorial,
+        Some("05002"),
+        None,
+    )
+    .await?;
+    let need = "Formular el proyecto de acueducto veredal con recursos de regalías";
+    let request = formation.request_mentoring(&abejorral, "05002", "regalías", need).await?;
+    if let Some(best) = formation.recommended_mentors(&abejorral, request.id).await?.into_iter().next() {
+        formation.assign_mentor(&abejorral, request.id, best.mentor.id).await?;
+        if let Some((_, side)) = actors.iter().find(|(code, _)| *code == best.mentor.organisation_code) {
+            let held_on = crate::bogota_time::today() - chrono::Duration::days(20);
+            let notes = "Revisión de la cadena de valor del proyecto en la MGA.";
+            let session = formation.log_session(side, request.id, held_on, 2.0, notes).await?;
+            formation.rate_session(&abejorral, session.id, 5).await?;
+        }
+    }
+
     let secretariat = demo_user(
         &formation.access,
         "formacion@secretaria.demo.gov.co",
@@ -237,13 +346,13 @@ pub async fn load(formation: &FormationService) -> Result<bool, ServiceError> {
             .await?;
         let sheets = formation.reporting.served.sheets_of_subject(entity).await?;
         for (element, description, change) in goals {
-            let baseline = sheets
-                .iter()
-                .find(|s| s.period == "2022")
-                .and_then(|s| s.values.get(*element))
-                .and_then(|v| v.value.parse::<f64>().ok());
-            // Without monitoring's synthetic values there is nothing to measure from.
-            let Some(baseline) = baseline else { continue };
+            // The first period the entity reported the element is the baseline; without
+            // monitoring's synthetic values there is nothing to measure from.
+            let first = sheets.iter().find_map(|sheet| {
+                let value = sheet.values.get(*element)?.value.parse::<f64>().ok()?;
+                Some((sheet.period.clone(), value))
+            });
+            let Some((baseline_period, baseline)) = first else { continue };
             let target = round(baseline * (1.0 + change));
             let milestone = round(baseline + (target - baseline) * 0.4);
             formation
@@ -253,10 +362,14 @@ pub async fn load(formation: &FormationService) -> Result<bool, ServiceError> {
                         programme_id: programme.id,
                         element_code: (*element).into(),
                         description: (*description).into(),
-                        baseline_period: "2022".into(),
+                        baseline_period: baseline_period.clone(),
                         target_value: target,
                         target_period: "2027".into(),
-                        milestones: vec![super::model::Milestone { period: "2024".into(), value: milestone }],
+                        milestones: if baseline_period.as_str() < "2024" {
+                            vec![super::model::Milestone { period: "2024".into(), value: milestone }]
+                        } else {
+                            Vec::new()
+                        },
                     },
                 )
                 .await?;
