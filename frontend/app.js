@@ -16,6 +16,7 @@ const PAGES = {
   comision: "comision",
   monitoreo: "monitoreo",
   vitrina: "vitrina",
+  formacion: "formacion",
   entidades: "entidades",
   ingresar: "ingresar",
 };

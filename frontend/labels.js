@@ -34,7 +34,7 @@ export const FACET = {
   COMPETENCY: "Competencia",
 };
 
-export const MODALITY = { IN_PERSON: "Presencial", VIRTUAL: "Virtual", MIXED: "Mixta" };
+export const MODALITY = { IN_PERSON: "Presencial", VIRTUAL: "Virtual", MIXED: "Mixta", TRAINING: "Formación" };
 export const OFFER_STATUS = { DRAFT: "Borrador", PUBLISHED: "Publicada", CLOSED: "Cerrada", ARCHIVED: "Archivada" };
 export const TERRITORIAL_KIND = {
   DEPARTMENT: "Departamento",

@@ -37,6 +37,7 @@ pub mod consultation;
 pub mod db;
 pub mod error;
 pub mod events;
+pub mod formation;
 pub mod graphql;
 pub mod http;
 pub mod knowledge;

@@ -14,6 +14,7 @@ use crate::{
     config::Settings,
     consultation::ConsultationService,
     db,
+    formation::FormationService,
     graphql::{self, SugitSchema},
     knowledge::KnowledgeService,
     metrics::Metrics,
@@ -43,6 +44,7 @@ pub struct AppState {
     pub consultation: ConsultationService,
     pub monitoring: MonitoringService,
     pub talent: TalentService,
+    pub formation: FormationService,
     pub search: SearchService,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
@@ -205,6 +207,21 @@ impl AppState {
         if index_use == IndexUse::Serve {
             monitoring.spawn_follower();
         }
+        let formation = FormationService::new(
+            db.clone(),
+            access.clone(),
+            territory.clone(),
+            reporting.clone(),
+            assistance.clone(),
+            knowledge.clone(),
+        );
+        if settings.demo.unwrap_or(first_start)
+            && crate::formation::demo::load(&formation).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "formación de demostración cargada: 6 módulos, aprendices de 7 municipios, 8 mentores y 3 programas de acompañamiento"
+            );
+        }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
@@ -217,6 +234,7 @@ impl AppState {
             .data(consultation.clone())
             .data(monitoring.clone())
             .data(talent.clone())
+            .data(formation.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.offers.clone())
@@ -241,6 +259,7 @@ impl AppState {
             consultation,
             monitoring,
             talent,
+            formation,
             search,
             limiter,
             metrics,

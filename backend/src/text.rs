@@ -28,7 +28,6 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
-/// Escapes `%`, `_` and the escape character itself for a SQL `LIKE … ESCAPE '\'`.
 /// A required text field, trimmed: refused when empty or longer than `max`
 /// characters, naming the field.
 pub fn required(raw: &str, field: &str, max: usize) -> Result<String, crate::error::ServiceError> {
@@ -40,6 +39,23 @@ pub fn required(raw: &str, field: &str, max: usize) -> Result<String, crate::err
     }
 }
 
+/// Text made safe to place in an HTML page (the plain pages the contexts serve).
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// Escapes `%`, `_` and the escape character itself for a SQL `LIKE … ESCAPE '\'`.
 pub fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {

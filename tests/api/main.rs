@@ -8,6 +8,7 @@ mod cache;
 mod commission;
 mod consultation;
 mod faults;
+mod formation;
 mod fuzz;
 mod http;
 mod limits;

@@ -668,6 +668,61 @@ const journeys = {
     check(moved, "ninguna vacante de demostración de la entidad tiene postulantes para mover");
     await shot(page, "vitrina-entidad-postulantes");
     done(page, "vitrina entidad");
+  async "formación: el catálogo, una aprendiz termina un módulo y verifica su certificado; la secretaría ve las metas"() {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${base}/#/formacion`);
+    await page.locator("article.modulo").first().waitFor();
+    check((await page.locator("article.modulo").count()) >= 6, "faltan módulos de la demostración en el catálogo");
+    await shot(page, "publico-formacion-catalogo");
+
+    // A learner from Tumaco, enrolled with one lesson done, finishes the module on her phone.
+    const learner = await newPage({ width: 390, height: 844 });
+    await login(learner, "planeacion@tumaco.demo.gov.co");
+    await learner.locator("#sesion .usuario").waitFor();
+    await learner.goto(`${base}/#/formacion/mis-modulos`);
+    const card = learner.locator("article.inscripcion", { hasText: "Planeación territorial" });
+    await card.waitFor();
+    await card.getByRole("link", { name: /Planeación territorial/ }).click();
+    await learner.locator("h2", { hasText: "Lecciones" }).waitFor();
+    // Each click saves the lesson and draws the module again: wait for the count to move.
+    for (let left = 10; left > 0; left -= 1) {
+      const progress = await learner.locator(".barra-texto").first().innerText();
+      const [done, total] = progress.match(/\d+/g).map(Number);
+      if (done >= total) break;
+      await learner.getByRole("button", { name: "Marcar como terminada" }).first().click();
+      await learner.locator(".barra-texto", { hasText: `${done + 1} de ${total} lecciones` }).waitFor();
+    }
+    const exam = learner.locator("#evaluacion");
+    await exam.waitFor();
+    await assertLabelled(learner, "Evaluación");
+    for (const answer of ["El consejo territorial de planeación", "El plan plurianual de inversiones", "Para medir el avance de las metas"]) {
+      await exam.getByLabel(answer).check();
+    }
+    await shot(learner, "aprendiz-evaluacion");
+    await exam.getByRole("button", { name: /Enviar respuestas/ }).click();
+    const certificate = learner.getByRole("link", { name: /Ver certificado CERT-/ });
+    await certificate.waitFor();
+    const href = await certificate.getAttribute("href");
+    await learner.goto(`${base}${href}`);
+    await learner.locator("h1", { hasText: "Certificado de formación" }).waitFor();
+    const text = await learner.locator("body").innerText();
+    check(/20 horas/.test(text) && /Escuela Superior de Administración Pública/.test(text), `el certificado no dice horas ni emisor: ${text.slice(0, 200)}`);
+    await learner.screenshot({ path: join(shots, "aprendiz-certificado.png"), fullPage: true });
+    const unknown = await learner.request.get(`${base}/certificados/CERT-2222-2222`);
+    check(unknown.status() === 404, `un código inexistente responde ${unknown.status()}`);
+
+    // The secretariat sees every programme's progress in one table, and each goal's chart.
+    const secretariat = await newPage();
+    await login(secretariat, USERS.secretariat);
+    await secretariat.locator("#sesion .usuario").waitFor();
+    await secretariat.goto(`${base}/#/formacion/programas`);
+    await secretariat.locator("table.tabla tbody tr").first().waitFor();
+    check((await secretariat.locator("table.tabla tbody tr").count()) >= 3, "faltan programas de acompañamiento");
+    check((await secretariat.locator("svg.grafica-meta").count()) >= 3, "faltan las gráficas de avance de las metas");
+    await shot(secretariat, "secretaria-formacion-programas");
+    done(page, "formación (público)");
+    done(learner, "formación (aprendiz)");
+    done(secretariat, "formación (secretaría)");
   },
 
   async "teclado: sin ratón se busca y se abre un documento, con el foco visible"() {

@@ -542,6 +542,22 @@ impl AccessService {
         Ok(organisation::Entity::find_by_id(code).one(db).await?.is_some())
     }
 
+    /// Users by id in one query (other contexts name learners and mentors).
+    pub async fn find_users(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, User>, ServiceError> {
+        let rows = app_user::Entity::find()
+            .filter(app_user::Column::Id.is_in(ids.iter().copied()))
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|row| (row.id, User::from(row))).collect())
+    }
+
+    /// One user by e-mail, however it is typed (other contexts name users by address).
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, ServiceError> {
+        let email = email.trim().to_lowercase();
+        let row = app_user::Entity::find().filter(app_user::Column::Email.eq(email)).one(&self.db).await?;
+        Ok(row.map(Into::into))
+    }
+
     /// Organisations by code in one query (the DataLoader's batch).
     pub async fn find_organisations(
         &self,

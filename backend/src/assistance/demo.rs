@@ -210,7 +210,7 @@ const FOLLOWUPS: &[Followup] = &[
 ];
 
 /// The system acting for the demo's classification of the register.
-fn system_admin() -> Actor {
+pub(crate) fn system_admin() -> Actor {
     Actor::User(AuthUser {
         id: Uuid::nil(),
         email: "datos de demostración".into(),

@@ -107,36 +107,50 @@ pub fn capacity_share(group: Option<CapacityGroup>) -> f64 {
     }
 }
 
-/// The score of an eligible pair and its reasons. `text` is the text
-/// relevance, normalised to 0..=1 among the candidates.
-pub fn score(offer: &Offer, demand: &Demand, entity: &EntityFacts, text: f64) -> (f64, Vec<Reason>) {
-    let mut reasons = Vec::new();
+/// The text factor: `text` is the relevance normalised to 0..=1 among the candidates.
+pub fn text_reason(text: f64) -> Option<Reason> {
     let text = text.clamp(0.0, 1.0);
-    if text > 0.0 {
-        reasons.push(Reason {
-            factor: Factor::Text,
-            weight: TEXT_WEIGHT * text,
-            explanation: format!("los textos coinciden ({:.0} % de la mejor coincidencia)", text * 100.0),
-        });
-    }
-    if crate::text::fold(&offer.topic) == crate::text::fold(&demand.topic) {
-        reasons.push(Reason {
-            factor: Factor::Topic,
-            weight: TOPIC_WEIGHT,
-            explanation: format!("mismo tema: {}", offer.topic),
-        });
-    }
-    let share = capacity_share(entity.capacity_group);
-    if share > 0.0 {
-        let group = entity
-            .capacity_group
+    (text > 0.0).then(|| Reason {
+        factor: Factor::Text,
+        weight: TEXT_WEIGHT * text,
+        explanation: format!("los textos coinciden ({:.0} % de la mejor coincidencia)", text * 100.0),
+    })
+}
+
+/// The topic factor: the same topic, whatever the accents and capitals.
+pub fn topic_reason(offered: &str, wanted: &str) -> Option<Reason> {
+    (crate::text::fold(offered) == crate::text::fold(wanted)).then(|| Reason {
+        factor: Factor::Topic,
+        weight: TOPIC_WEIGHT,
+        explanation: format!("mismo tema: {offered}"),
+    })
+}
+
+/// The differential approach: the lower the entity's capacity, the more weight.
+pub fn capacity_reason(group: Option<CapacityGroup>) -> Option<Reason> {
+    let share = capacity_share(group);
+    (share > 0.0).then(|| {
+        let group = group
             .map_or("sin grupo de capacidades".to_owned(), |g| format!("grupo de capacidades {}", g.as_db()));
-        reasons.push(Reason {
+        Reason {
             factor: Factor::Capacity,
             weight: CAPACITY_WEIGHT * share,
             explanation: format!("enfoque diferencial: {group}"),
-        });
-    }
+        }
+    })
+}
+
+/// The score of an eligible pair and its reasons. `text` is the text
+/// relevance, normalised to 0..=1 among the candidates.
+pub fn score(offer: &Offer, demand: &Demand, entity: &EntityFacts, text: f64) -> (f64, Vec<Reason>) {
+    let mut reasons: Vec<Reason> = [
+        text_reason(text),
+        topic_reason(&offer.topic, &demand.topic),
+        capacity_reason(entity.capacity_group),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let priority = match demand.priority {
         Priority::High => 1.0,
         Priority::Medium => 0.5,

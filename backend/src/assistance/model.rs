@@ -64,6 +64,8 @@ pub enum Modality {
     Virtual,
     /// Mixta.
     Mixed,
+    /// Formación: un módulo de formación abierto a los territorios (la oferta lo enlaza).
+    Training,
 }
 
 impl Modality {
@@ -72,6 +74,7 @@ impl Modality {
             Self::InPerson => "presencial",
             Self::Virtual => "virtual",
             Self::Mixed => "mixta",
+            Self::Training => "formación",
         }
     }
 
@@ -79,6 +82,7 @@ impl Modality {
         match value {
             "virtual" => Self::Virtual,
             "mixta" => Self::Mixed,
+            "formación" => Self::Training,
             _ => Self::InPerson,
         }
     }

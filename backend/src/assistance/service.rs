@@ -284,6 +284,67 @@ impl AssistanceService {
         Ok(())
     }
 
+    /// Writes an offer already published inside the caller's transaction: a
+    /// training module open to territories *is* this offer (formation keeps
+    /// the link). Audited and sent to the outbox with the caller's write; the
+    /// caller commits, then calls `offers_committed`.
+    #[tracing::instrument(name = "assistance.insert_published_offer", skip_all)]
+    pub async fn insert_published_offer(
+        &self,
+        transaction: &DatabaseTransaction,
+        actor: &Actor,
+        input: OfferInput,
+    ) -> Result<Offer, ServiceError> {
+        let user = access_rules::require_user(actor, "publicar ofertas de asistencia técnica")?;
+        let owner = rules::offer_owner(user, input.organisation_code.as_deref().map(str::trim))?;
+        let mut row = self.validate_offer(&input).await?;
+        let id = Uuid::now_v7();
+        row.id = Set(id);
+        row.organisation_code = Set(owner.to_uppercase());
+        row.status = Set(OfferStatus::Published.as_db().to_owned());
+        row.created_by = Set(Some(user.id));
+        row.created_at = Set(Utc::now());
+        let created = Offer::from(row.insert(transaction).await?);
+        let key = id.to_string();
+        audit::record(transaction, actor, Change::new("publish_offer", "att_offer", &key).after(&created))
+            .await?;
+        outbox::record(transaction, search_index::Kind::Offer, &key).await?;
+        Ok(created)
+    }
+
+    /// Archives an offer inside the caller's transaction (its training module was archived).
+    #[tracing::instrument(name = "assistance.archive_offer_in", skip_all)]
+    pub async fn archive_offer_in(
+        &self,
+        transaction: &DatabaseTransaction,
+        actor: &Actor,
+        id: Uuid,
+    ) -> Result<(), ServiceError> {
+        let Some(before) = offer::Entity::find_by_id(id).one(transaction).await?.map(Offer::from) else {
+            return Ok(());
+        };
+        if before.status == OfferStatus::Archived {
+            return Ok(());
+        }
+        let row = offer::ActiveModel {
+            id: Set(id),
+            status: Set(OfferStatus::Archived.as_db().to_owned()),
+            updated_at: Set(Utc::now()),
+            ..Default::default()
+        };
+        let after = Offer::from(row.update(transaction).await?);
+        let key = id.to_string();
+        let change = Change::new("archive_offer", "att_offer", &key).before(&before).after(&after);
+        audit::record(transaction, actor, change).await?;
+        outbox::record(transaction, search_index::Kind::Offer, &key).await?;
+        Ok(())
+    }
+
+    /// Tells the indexers that offers written in another context's transaction are committed.
+    pub fn offers_committed(&self) {
+        self.outbox.committed();
+    }
+
     /// Offers, newest first: published and closed ones for everyone, and
     /// `own_organisation`'s drafts and archived ones for its users.
     #[tracing::instrument(name = "assistance.offers", skip_all)]

@@ -16,7 +16,9 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{calendar, model::SessionKind, CommissionService};
-use crate::{error::ServiceError, knowledge::KnowledgeService, pagination::PageRequest};
+use crate::{
+    error::ServiceError, knowledge::KnowledgeService, pagination::PageRequest, text::escape_html as html,
+};
 
 /// What the pages read: the commission, and the documents its agendas cite.
 #[derive(Clone)]
@@ -72,21 +74,6 @@ async fn calendar(
 }
 
 /// Escapes text for HTML content and attributes.
-fn html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            other => escaped.push(other),
-        }
-    }
-    escaped
-}
-
 async fn convocation(State(pages): State<Pages>, Path(id): Path<String>) -> Result<Response, ServiceError> {
     let not_found = || ServiceError::NotFound("no existe esa sesión".into());
     let id = Uuid::parse_str(&id).map_err(|_| not_found())?;

@@ -14,6 +14,10 @@ use crate::{
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
+    formation::{
+        mentor_resolvers::{MentorMutation, MentorQuery},
+        resolvers::{FormationMutation, FormationQuery},
+    },
     knowledge::resolvers::{KnowledgeMutation, KnowledgeQuery},
     monitoring::{
         list_resolvers::{FocalisationMutation, FocalisationQuery},
@@ -41,6 +45,8 @@ pub struct QueryRoot(
     MonitoringQuery,
     FocalisationQuery,
     TalentQuery,
+    FormationQuery,
+    MentorQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -58,6 +64,8 @@ pub struct MutationRoot(
     MonitoringMutation,
     FocalisationMutation,
     TalentMutation,
+    FormationMutation,
+    MentorMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

@@ -363,6 +363,10 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
         tokio::spawn,
     ));
     data.insert(DataLoader::new(crate::talent::resolvers::TalentLoader(state.talent.clone()), tokio::spawn));
+    data.insert(DataLoader::new(
+        crate::formation::resolvers::FormationLoader(state.formation.clone()),
+        tokio::spawn,
+    ));
     data
 }
 

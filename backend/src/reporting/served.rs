@@ -49,6 +49,20 @@ impl Served {
         Ok(read_sheets_of(&self.db, &keys).await?.into_values().map(served).collect())
     }
 
+    /// Every sheet of one subject entity, in period order (a goal's series).
+    #[tracing::instrument(name = "reporting.served_of_subject", skip_all)]
+    pub async fn sheets_of_subject(&self, subject: &str) -> Result<Vec<ServedSheet>, ServiceError> {
+        use sea_orm::ColumnTrait;
+        let rows = observation_sheet::Entity::find()
+            .filter(observation_sheet::Column::SubjectCode.eq(subject))
+            .order_by_asc(observation_sheet::Column::Period)
+            .all(&self.db)
+            .await?;
+        let mut sheets: Vec<ServedSheet> = by_key(rows)?.into_values().map(served).collect();
+        sheets.sort_by(|a, b| a.period.cmp(&b.period));
+        Ok(sheets)
+    }
+
     /// Up to `limit` sheets after (subject, period) in key order, for a full
     /// pass over every observation.
     #[tracing::instrument(name = "reporting.served_after", skip_all)]
