@@ -668,6 +668,8 @@ const journeys = {
     check(moved, "ninguna vacante de demostración de la entidad tiene postulantes para mover");
     await shot(page, "vitrina-entidad-postulantes");
     done(page, "vitrina entidad");
+  },
+
   async "formación: el catálogo, una aprendiz termina un módulo y verifica su certificado; la secretaría ve las metas"() {
     const page = await newPage({ width: 390, height: 844 });
     await page.goto(`${base}/#/formacion`);
