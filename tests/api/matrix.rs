@@ -1395,6 +1395,254 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "createTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let owner = match (who, scope) {
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    (Who::Admin, Scope::Own) => Some("DNP"),
+                    _ => None,
+                };
+                Case {
+                    query: "mutation($input: TrainingModuleInput!) { createTrainingModule(input: $input) { module { id } } }",
+                    variables: json!({ "input": {
+                        "organisationCode": owner, "title": "Módulo de la matriz",
+                        "summary": "Un módulo para probar quién puede hacer qué.", "objectives": "Probar",
+                        "topic": "prueba", "targetKinds": ["MUNICIPALITY"], "hours": 2, "passMark": 50, "maxAttempts": 3,
+                        "lessons": [{ "title": "Uno", "body": "Texto" }],
+                        "questions": [{ "prompt": "¿Sí?", "options": ["Sí", "No"], "correctOption": 0 }],
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "publishTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module(matrix_organisation(scope), false).await;
+                Case {
+                    query: "mutation($id: ID!) { publishTrainingModule(id: $id) { module { id } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "archiveTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module(matrix_organisation(scope), true).await;
+                Case {
+                    query: "mutation($id: ID!) { archiveTrainingModule(id: $id) { module { id } } }",
+                    variables: json!({ "id": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "designateTrainingCoordinator",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query:
+                        "mutation { designateTrainingCoordinator(email: \"gob@antioquia.gov.co\") { email } }",
+                    variables: json!({}),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // A territorial user enrols itself; "other" names a learner of another entity.
+        mutation: "enrolInTrainingModule",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module("DNP", true).await;
+                let learner = (scope == Scope::Other).then_some("pedro@envigado.gov.co");
+                Case {
+                    query: "mutation($m: ID!, $e: String) { enrolInTrainingModule(moduleId: $m, learnerEmail: $e) { enrolment { id } } }",
+                    variables: json!({ "m": id, "e": learner }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // Only the enrolled learner progresses: "other" is a module another entity's learner is in.
+        mutation: "completeLesson",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let id = fx.training_module("DNP", true).await;
+                let learner =
+                    if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
+                let (_, body) = fx
+                    .app
+                    .graphql_as(
+                        Some(&fx.app.login(learner).await),
+                        "mutation($m: ID!) { enrolInTrainingModule(moduleId: $m) { enrolment { id } } }",
+                        json!({ "m": id }),
+                    )
+                    .await;
+                assert!(body.get("errors").is_none(), "{body}");
+                Case {
+                    query:
+                        "mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }",
+                    variables: json!({ "m": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "submitAssessment",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let learner =
+                    if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
+                let id = fx.enrolled_module(learner).await;
+                Case {
+                    query: "mutation($m: ID!) { submitAssessment(moduleId: $m, answers: [0]) { passed } }",
+                    variables: json!({ "m": id }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // The secretariat and administrators for any entity; a national user
+        // when its organisation accompanies ("other": only another one does).
+        mutation: "createAccompanimentProgramme",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: accompanying_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: AccompanimentProgrammeInput!) { createAccompanimentProgramme(input: $input) { programme { id } } }",
+                    variables: json!({ "input": programme_input(matrix_organisation(scope)) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "addProgrammeGoal",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: accompanying_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let programme = fx.programme(matrix_organisation(scope)).await;
+                Case {
+                    query: "mutation($input: ProgrammeGoalInput!) { addProgrammeGoal(input: $input) { programme { id } } }",
+                    variables: json!({ "input": {
+                        "programmeId": programme, "dataElementCode": "ELEMENTO_MATRIZ", "description": "Meta de la matriz",
+                        "baselinePeriod": "1999", "targetValue": 10, "targetPeriod": "2030",
+                    } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "registerMentor",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let owner = match (who, scope) {
+                    (_, Scope::Other) => Some("MINHACIENDA"),
+                    (Who::Admin, Scope::Own) => Some("DNP"),
+                    _ => None,
+                };
+                Case {
+                    query:
+                        "mutation($input: MentorInput!) { registerMentor(input: $input) { mentor { id } } }",
+                    variables: json!({ "input": mentor_input(owner) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "requestMentoring",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($e: String!) { requestMentoring(entityCode: $e, topic: \"catastro\", need: \"Actualizar el catastro rural\") { request { id } } }",
+                    variables: json!({ "e": consultation_entity(scope) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // The requesting entity chooses its mentor.
+        mutation: "assignMentor",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: demand_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let (mentor, request) = fx.mentor_and_request(consultation_entity(scope), "DNP").await;
+                Case {
+                    query: "mutation($r: ID!, $m: ID!) { assignMentor(requestId: $r, mentorId: $m) { request { id } } }",
+                    variables: json!({ "r": request, "m": mentor }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // The mentor's organisation logs its sessions ("other": another organisation's mentor).
+        mutation: "logMentoringSession",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: own_organisation_or_admin,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let request = fx.mentoring_request("05001", matrix_organisation(scope)).await;
+                Case {
+                    query: "mutation($r: ID!) { logMentoringSession(requestId: $r, heldOn: \"2026-01-15\", hours: 2, notes: \"Sesión de la matriz\") { session { id } } }",
+                    variables: json!({ "r": request }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        // Only the mentored entity's own teams rate, as with ATT deliveries.
+        mutation: "rateMentoringSession",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let session = fx.mentoring_session(consultation_entity(scope)).await;
+                Case {
+                    query: "mutation($s: ID!) { rateMentoringSession(sessionId: $s, rating: 4) { session { rating } } }",
+                    variables: json!({ "s": session }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
     // Last (with the lists made from indicators): registering computes results,
     // and no later case submits values that the follower would recompute while
     // another case is compared.
@@ -1627,9 +1875,6 @@ const RULES: &[Rule] = &[
         mutation: "createFocalisationList",
         scopes: &[Scope::Own, Scope::Other],
         expect: national_own_or_admin,
-        mutation: "createTrainingModule",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: own_organisation_or_admin,
         case: |fx, who, scope| {
             Box::pin(async move {
                 let owner = match (who, scope) {
@@ -1641,15 +1886,6 @@ const RULES: &[Rule] = &[
                 Case {
                     query: "mutation($input: CreateFocalisationListInput!) { createFocalisationList(input: $input) { focalisationList { id } } }",
                     variables: json!({ "input": { "name": "Lista", "indicatorCode": indicator, "period": "2025", "ownerCode": owner } }),
-                Case {
-                    query: "mutation($input: TrainingModuleInput!) { createTrainingModule(input: $input) { module { id } } }",
-                    variables: json!({ "input": {
-                        "organisationCode": owner, "title": "Módulo de la matriz",
-                        "summary": "Un módulo para probar quién puede hacer qué.", "objectives": "Probar",
-                        "topic": "prueba", "targetKinds": ["MUNICIPALITY"], "hours": 2, "passMark": 50, "maxAttempts": 3,
-                        "lessons": [{ "title": "Uno", "body": "Texto" }],
-                        "questions": [{ "prompt": "¿Sí?", "options": ["Sí", "No"], "correctOption": 0 }],
-                    } }),
                     token: fx.token(who).await,
                 }
             })
@@ -1666,223 +1902,6 @@ const RULES: &[Rule] = &[
                 Case {
                     query: "mutation($id: ID!) { updateFocalisationList(id: $id, input: { addEntityCodes: [\"05001\"] }) { focalisationList { id } } }",
                     variables: json!({ "id": list }),
-        mutation: "publishTrainingModule",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: own_organisation_or_admin,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let id = fx.training_module(matrix_organisation(scope), false).await;
-                Case {
-                    query: "mutation($id: ID!) { publishTrainingModule(id: $id) { module { id } } }",
-                    variables: json!({ "id": id }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        mutation: "archiveTrainingModule",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: own_organisation_or_admin,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let id = fx.training_module(matrix_organisation(scope), true).await;
-                Case {
-                    query: "mutation($id: ID!) { archiveTrainingModule(id: $id) { module { id } } }",
-                    variables: json!({ "id": id }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        mutation: "designateTrainingCoordinator",
-        scopes: &[Scope::Own],
-        expect: admin_only,
-        case: |fx, who, _| {
-            Box::pin(async move {
-                Case {
-                    query:
-                        "mutation { designateTrainingCoordinator(email: \"gob@antioquia.gov.co\") { email } }",
-                    variables: json!({}),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        // A territorial user enrols itself; "other" names a learner of another entity.
-        mutation: "enrolInTrainingModule",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: evaluation_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let id = fx.training_module("DNP", true).await;
-                let learner = (scope == Scope::Other).then_some("pedro@envigado.gov.co");
-                Case {
-                    query: "mutation($m: ID!, $e: String) { enrolInTrainingModule(moduleId: $m, learnerEmail: $e) { enrolment { id } } }",
-                    variables: json!({ "m": id, "e": learner }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        // Only the enrolled learner progresses: "other" is a module another entity's learner is in.
-        mutation: "completeLesson",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: evaluation_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let id = fx.training_module("DNP", true).await;
-                let learner =
-                    if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
-                let (_, body) = fx
-                    .app
-                    .graphql_as(
-                        Some(&fx.app.login(learner).await),
-                        "mutation($m: ID!) { enrolInTrainingModule(moduleId: $m) { enrolment { id } } }",
-                        json!({ "m": id }),
-                    )
-                    .await;
-                assert!(body.get("errors").is_none(), "{body}");
-                Case {
-                    query:
-                        "mutation($m: ID!) { completeLesson(moduleId: $m, lesson: 1) { enrolment { id } } }",
-                    variables: json!({ "m": id }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        mutation: "submitAssessment",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: evaluation_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let learner =
-                    if scope == Scope::Own { "ana@medellin.gov.co" } else { "pedro@envigado.gov.co" };
-                let id = fx.enrolled_module(learner).await;
-                Case {
-                    query: "mutation($m: ID!) { submitAssessment(moduleId: $m, answers: [0]) { passed } }",
-                    variables: json!({ "m": id }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        // The secretariat and administrators for any entity; a national user
-        // when its organisation accompanies ("other": only another one does).
-        mutation: "createAccompanimentProgramme",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: accompanying_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                Case {
-                    query: "mutation($input: AccompanimentProgrammeInput!) { createAccompanimentProgramme(input: $input) { programme { id } } }",
-                    variables: json!({ "input": programme_input(matrix_organisation(scope)) }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        mutation: "addProgrammeGoal",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: accompanying_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let programme = fx.programme(matrix_organisation(scope)).await;
-                Case {
-                    query: "mutation($input: ProgrammeGoalInput!) { addProgrammeGoal(input: $input) { programme { id } } }",
-                    variables: json!({ "input": {
-                        "programmeId": programme, "dataElementCode": "ELEMENTO_MATRIZ", "description": "Meta de la matriz",
-                        "baselinePeriod": "1999", "targetValue": 10, "targetPeriod": "2030",
-                    } }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        mutation: "registerMentor",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: own_organisation_or_admin,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let owner = match (who, scope) {
-                    (_, Scope::Other) => Some("MINHACIENDA"),
-                    (Who::Admin, Scope::Own) => Some("DNP"),
-                    _ => None,
-                };
-                Case {
-                    query:
-                        "mutation($input: MentorInput!) { registerMentor(input: $input) { mentor { id } } }",
-                    variables: json!({ "input": mentor_input(owner) }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        mutation: "requestMentoring",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: demand_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                Case {
-                    query: "mutation($e: String!) { requestMentoring(entityCode: $e, topic: \"catastro\", need: \"Actualizar el catastro rural\") { request { id } } }",
-                    variables: json!({ "e": consultation_entity(scope) }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        // The requesting entity chooses its mentor.
-        mutation: "assignMentor",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: demand_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let (mentor, request) = fx.mentor_and_request(consultation_entity(scope), "DNP").await;
-                Case {
-                    query: "mutation($r: ID!, $m: ID!) { assignMentor(requestId: $r, mentorId: $m) { request { id } } }",
-                    variables: json!({ "r": request, "m": mentor }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        // The mentor's organisation logs its sessions ("other": another organisation's mentor).
-        mutation: "logMentoringSession",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: own_organisation_or_admin,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let request = fx.mentoring_request("05001", matrix_organisation(scope)).await;
-                Case {
-                    query: "mutation($r: ID!) { logMentoringSession(requestId: $r, heldOn: \"2026-01-15\", hours: 2, notes: \"Sesión de la matriz\") { session { id } } }",
-                    variables: json!({ "r": request }),
-                    token: fx.token(who).await,
-                }
-            })
-        },
-    },
-    Rule {
-        // Only the mentored entity's own teams rate, as with ATT deliveries.
-        mutation: "rateMentoringSession",
-        scopes: &[Scope::Own, Scope::Other],
-        expect: evaluation_rule,
-        case: |fx, who, scope| {
-            Box::pin(async move {
-                let session = fx.mentoring_session(consultation_entity(scope)).await;
-                Case {
-                    query: "mutation($s: ID!) { rateMentoringSession(sessionId: $s, rating: 4) { session { rating } } }",
-                    variables: json!({ "s": session }),
                     token: fx.token(who).await,
                 }
             })
@@ -1890,11 +1909,6 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// A person's own data: only a PERSON acts on it.
-fn person_only(who: Who, _: Scope) -> Expect {
-    match who {
-        Who::Anonymous => UNAUTHENTICATED,
-        Who::Person => Allowed,
 /// A module's or programme's organisation: the national user's own (DNP) or another.
 fn matrix_organisation(scope: Scope) -> &'static str {
     if scope == Scope::Own {
@@ -1909,6 +1923,35 @@ fn own_organisation_or_admin(who: Who, scope: Scope) -> Expect {
     match (who, scope) {
         (Who::Anonymous, _) => UNAUTHENTICATED,
         (Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+/// Programmes: the secretariat, administrators, and the accompanying national organisation.
+fn accompanying_rule(who: Who, scope: Scope) -> Expect {
+    match (who, scope) {
+        (Who::Anonymous, _) => UNAUTHENTICATED,
+        (Who::Secretariat | Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
+        _ => FORBIDDEN,
+    }
+}
+
+fn mentor_input(organisation: Option<&str>) -> Value {
+    json!({ "organisationCode": organisation, "name": "Mentora de la matriz", "kind": "ACADEMIA",
+            "competencies": ["regalías", "catastro"], "profile": "Profesora de finanzas públicas territoriales",
+            "hoursPerMonth": 8, "contact": "mentora@universidad.edu.co" })
+}
+
+fn programme_input(organisation: &str) -> Value {
+    json!({ "entityCode": "05001", "title": "Programa de la matriz", "objectives": "Probar quién puede",
+            "parties": [{ "code": organisation, "responsibility": "Acompañar la matriz" }] })
+}
+
+/// A person's own data: only a PERSON acts on it.
+fn person_only(who: Who, _: Scope) -> Expect {
+    match who {
+        Who::Anonymous => UNAUTHENTICATED,
+        Who::Person => Allowed,
         _ => FORBIDDEN,
     }
 }
@@ -1929,24 +1972,6 @@ fn vacancy_input(entity: &str) -> Value {
 fn transfer_input(entity: &str) -> Value {
     json!({ "entityCode": entity, "kind": "OFFER", "topic": "Catastro multipropósito",
             "description": "Acompañamiento en sitio", "durationMonths": 3, "conditions": "Viáticos de quien recibe" })
-/// Programmes: the secretariat, administrators, and the accompanying national organisation.
-fn accompanying_rule(who: Who, scope: Scope) -> Expect {
-    match (who, scope) {
-        (Who::Anonymous, _) => UNAUTHENTICATED,
-        (Who::Secretariat | Who::Admin, _) | (Who::National, Scope::Own) => Allowed,
-        _ => FORBIDDEN,
-    }
-}
-
-fn mentor_input(organisation: Option<&str>) -> Value {
-    json!({ "organisationCode": organisation, "name": "Mentora de la matriz", "kind": "ACADEMIA",
-            "competencies": ["regalías", "catastro"], "profile": "Profesora de finanzas públicas territoriales",
-            "hoursPerMonth": 8, "contact": "mentora@universidad.edu.co" })
-}
-
-fn programme_input(organisation: &str) -> Value {
-    json!({ "entityCode": "05001", "title": "Programa de la matriz", "objectives": "Probar quién puede",
-            "parties": [{ "code": organisation, "responsibility": "Acompañar la matriz" }] })
 }
 
 /// A consultation's parties are the territorial entity and the organisation
@@ -2097,15 +2122,6 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "consultation_read",
         "monitoring_indicator",
         "monitoring_value",
-        "rap_region",
-        "rap_region_department",
-        "focalisation_list",
-        "focalisation_entity",
-        "person_registration",
-        "talent_vacancy",
-        "talent_profile",
-        "talent_application",
-        "talent_transfer",
         "formation_module",
         "formation_enrolment",
         "formation_completion",
@@ -2116,6 +2132,15 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "formation_mentor",
         "formation_mentoring_request",
         "formation_mentoring_session",
+        "rap_region",
+        "rap_region_department",
+        "focalisation_list",
+        "focalisation_entity",
+        "person_registration",
+        "talent_vacancy",
+        "talent_profile",
+        "talent_application",
+        "talent_transfer",
     ] {
         let statement =
             Statement::from_string(db.get_database_backend(), format!("SELECT * FROM {table} ORDER BY 1"));
