@@ -1,0 +1,512 @@
+//! Monitoring at national scale: `cargo bench -p sugit --bench monitoring`.
+//!
+//! Every municipal unit of the register (1,121) reports 50 numeric elements
+//! for 20 years through the real report-once path; 100 indicators are
+//! registered over them (ratios, sums, changes, rates per 100,000), which is
+//! 2,242,000 stored results. Measured on PostgreSQL, with the real server:
+//!
+//! - the full recompute (`sugit recompute`): over stored results and from an
+//!   empty results table;
+//! - after one correction, how long until the indicators that read it show
+//!   the new value (the outbox follower, as a user waits for it);
+//! - a department's page (Antioquia, 125 municipalities, one indicator) and
+//!   the national map through GraphQL over HTTP, each request missing the
+//!   public answer cache;
+//! - the alternative: the same two aggregations as one SQL query each over a
+//!   plain observations table (entity, element, period, value) at read time.
+//!
+//! Options: `--periods N` (default 20), `--indicators N` (default 100),
+//! `--rounds N` (default 200), `--workers N` (default 16),
+//! `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres).
+
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use serde_json::{json, Value};
+use sugit::{
+    access::{Actor, AuthUser, Role},
+    config::Settings,
+    monitoring::model::{Direction, NewIndicator},
+    reporting::{
+        catalogue::{NewDataElement, NewRequirement},
+        model::{Periodicity, ValueType},
+        submission::{ReportInput, ReportValue},
+    },
+    territory::TerritorialKind,
+    AppState, Application,
+};
+use uuid::Uuid;
+
+const DATABASE: &str = "sugit_bench_monitoring";
+const ELEMENTS: usize = 50;
+const FIRST_YEAR: usize = 2006;
+const DEPARTMENT: &str = "05";
+const CORRECTIONS: usize = 20;
+
+const DEPARTMENT_PAGE: &str = "query($i: String!, $p: String!) {
+  departmentIndicator(departmentCode: \"05\", indicatorCode: $i, period: $p, first: 125) {
+    own { value } spread { count q1 median q3 }
+    trafficLights { green yellow red withoutValue }
+    municipalities { totalCount edges { node {
+      entity { code name } result { value inConflict } trafficLight rank } } } } }";
+
+const COUNTRY_MAP: &str = "query($i: String!, $p: String!) {
+  countryIndicator(indicatorCode: $i, period: $p) {
+    spread { count q1 median q3 } trafficLights { green yellow red withoutValue }
+    departments { department { code name } medianTrafficLight spread { count median }
+      trafficLights { green yellow red withoutValue } } } }";
+
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
+}
+
+fn number(name: &str, default: usize) -> usize {
+    arg(name).map_or(default, |v| v.parse().expect("a whole number"))
+}
+
+fn admin() -> Actor {
+    user(Role::Admin, None)
+}
+
+fn user(role: Role, entity: Option<&str>) -> Actor {
+    Actor::User(AuthUser {
+        id: Uuid::now_v7(),
+        email: format!("monitoreo-{}@sugit.gov.co", entity.unwrap_or("admin")),
+        name: "Banco de monitoreo".into(),
+        role,
+        entity_code: entity.map(str::to_owned),
+        organisation_code: None,
+        token_id: Uuid::nil(),
+    })
+}
+
+/// A positive whole value for element `k` of unit `m` in period `p`, spread
+/// so that ratios fall on both sides of the thresholds.
+fn value(m: usize, p: usize, k: usize) -> u64 {
+    let mixed = (m as u64 * 7_919 + p as u64 * 104_729 + k as u64 * 1_299_709) % 9_901;
+    100 + mixed
+}
+
+/// Indicator `i`: its formula and the two elements it reads.
+fn indicator(i: usize) -> (String, usize, usize) {
+    let a = i % ELEMENTS;
+    let mut b = (i * 7 + 1) % ELEMENTS;
+    if b == a {
+        b = (b + 1) % ELEMENTS;
+    }
+    let formula = match i % 4 {
+        0 => format!("E{a:02} / E{b:02} * 100"),
+        1 => format!("E{a:02} + E{b:02}"),
+        2 => format!("(E{a:02} - E{b:02}) / E{b:02} * 100"),
+        _ => format!("E{a:02} / (E{b:02} * 1000) * 100000"),
+    };
+    (formula, a, b)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1_000.0
+}
+
+async fn units(db: &DatabaseConnection) -> Vec<String> {
+    let rows = db
+        .query_all(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT code FROM territorial_entity WHERE kind <> 'DEPARTMENT' ORDER BY code",
+        ))
+        .await
+        .expect("register");
+    rows.iter().map(|row| row.try_get::<String>("", "code").expect("code")).collect()
+}
+
+async fn register(state: &AppState, indicators: usize) {
+    let new_elements = (0..ELEMENTS)
+        .map(|k| NewDataElement {
+            code: format!("E{k:02}"),
+            name: format!("Elemento de monitoreo {k}"),
+            description: format!("Elemento numérico de prueba número {k}"),
+            unit: "unidades".into(),
+            value_type: ValueType::Integer,
+            competency: "PRUEBA".into(),
+            programmatic_unit: None,
+            minimum: None,
+            maximum: None,
+        })
+        .collect();
+    state
+        .reporting
+        .catalogue
+        .register_requirement(
+            &admin(),
+            NewRequirement {
+                code: "MONITOREO".into(),
+                name: "Requerimiento del banco de monitoreo".into(),
+                issuer_code: Some("DNP".into()),
+                legal_basis: "Banco de pruebas".into(),
+                periodicity: Periodicity::Annual,
+                entity_kinds: vec![
+                    TerritorialKind::Municipality,
+                    TerritorialKind::District,
+                    TerritorialKind::NonMunicipalizedArea,
+                ],
+                existing_elements: vec![],
+                new_elements,
+            },
+        )
+        .await
+        .expect("requirement");
+    for i in 0..indicators {
+        let (formula, _, _) = indicator(i);
+        state
+            .monitoring
+            .register(
+                &admin(),
+                NewIndicator {
+                    code: format!("IND{i:03}"),
+                    name: format!("Indicador de prueba {i}"),
+                    competency: "PRUEBA".into(),
+                    programmatic_unit: None,
+                    formula,
+                    unit: "%".into(),
+                    direction: if i % 2 == 0 { Direction::HigherIsBetter } else { Direction::LowerIsBetter },
+                    lower_threshold: 50.0,
+                    upper_threshold: 100.0,
+                    periodicity: Periodicity::Annual,
+                    source_note: "Banco de pruebas".into(),
+                    owner_code: Some("DNP".into()),
+                    restricted: false,
+                },
+            )
+            .await
+            .expect("indicator");
+    }
+}
+
+fn report(code: &str, m: usize, p: usize, key: &str, values: &[(usize, u64)]) -> ReportInput {
+    ReportInput {
+        entity_code: code.to_owned(),
+        period: (FIRST_YEAR + p).to_string(),
+        requirement_code: "MONITOREO".into(),
+        idempotency_key: format!("monitoreo-{code}-{p}-{m}-{key}"),
+        values: values
+            .iter()
+            .map(|(k, v)| ReportValue {
+                data_element_code: format!("E{k:02}"),
+                value: v.to_string(),
+                subject_code: None,
+            })
+            .collect(),
+    }
+}
+
+async fn ingest(state: &AppState, units: &[String], periods: usize, workers: usize) -> Duration {
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..workers {
+        let (state, units) = (state.clone(), units.to_vec());
+        tasks.push(tokio::spawn(async move {
+            for (m, code) in units.iter().enumerate().filter(|(m, _)| m % workers == worker) {
+                let reporter = user(Role::Territorial, Some(code));
+                for p in 0..periods {
+                    let values: Vec<_> = (0..ELEMENTS).map(|k| (k, value(m, p, k))).collect();
+                    state
+                        .reporting
+                        .submissions
+                        .submit(&reporter, report(code, m, p, "inicial", &values))
+                        .await
+                        .expect("submission accepted");
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("worker");
+    }
+    started.elapsed()
+}
+
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db
+        .query_one(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect("count")
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("a number")
+}
+
+/// The plain table a user would query instead: one row per value.
+async fn plain_table(state: &AppState, units: &[String], periods: usize) -> Duration {
+    let started = Instant::now();
+    state
+        .db
+        .execute_unprepared(
+            "CREATE TABLE plain_observation (entity_code VARCHAR(5) NOT NULL, element VARCHAR(8) NOT NULL, \
+             period VARCHAR(10) NOT NULL, value DOUBLE PRECISION NOT NULL, PRIMARY KEY (element, period, entity_code))",
+        )
+        .await
+        .expect("plain table");
+    let mut rows = Vec::new();
+    for (m, code) in units.iter().enumerate() {
+        for p in 0..periods {
+            for k in 0..ELEMENTS {
+                rows.push(format!("('{code}','E{k:02}','{}',{})", FIRST_YEAR + p, value(m, p, k)));
+            }
+        }
+        if rows.len() >= 10_000 || m + 1 == units.len() {
+            let sql = format!("INSERT INTO plain_observation VALUES {}", rows.join(","));
+            state.db.execute_unprepared(&sql).await.expect("plain insert");
+            rows.clear();
+        }
+    }
+    state.db.execute_unprepared("ANALYZE").await.expect("analyze");
+    started.elapsed()
+}
+
+/// Indicator 0 (`E00 / E01 * 100`, higher is better, thresholds 50 and 100)
+/// computed at read time: the values, lights, ranks and quartiles of one
+/// department's units.
+fn department_sql(period: &str) -> String {
+    format!(
+        "WITH v AS (
+           SELECT n.entity_code, n.value / NULLIF(d.value, 0) * 100 AS value
+           FROM plain_observation n JOIN plain_observation d
+             ON d.element = 'E01' AND d.period = n.period AND d.entity_code = n.entity_code
+           WHERE n.element = 'E00' AND n.period = '{period}' AND n.entity_code LIKE '{DEPARTMENT}%'),
+         s AS (SELECT count(value) AS n, percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY value) AS q FROM v)
+         SELECT t.code, t.name, v.value,
+           CASE WHEN v.value >= 100 THEN 'GREEN' WHEN v.value >= 50 THEN 'YELLOW' WHEN v.value IS NOT NULL THEN 'RED' END AS light,
+           rank() OVER (ORDER BY v.value DESC NULLS LAST) AS rank, s.n, s.q
+         FROM territorial_entity t LEFT JOIN v ON v.entity_code = t.code CROSS JOIN s
+         WHERE t.department_code = '{DEPARTMENT}' AND t.kind <> 'DEPARTMENT'
+         ORDER BY t.code"
+    )
+}
+
+/// The same indicator for the whole country, by department.
+fn country_sql(period: &str) -> String {
+    format!(
+        "WITH v AS (
+           SELECT n.entity_code, n.value / NULLIF(d.value, 0) * 100 AS value
+           FROM plain_observation n JOIN plain_observation d
+             ON d.element = 'E01' AND d.period = n.period AND d.entity_code = n.entity_code
+           WHERE n.element = 'E00' AND n.period = '{period}')
+         SELECT dep.code, dep.name, count(v.value) AS n,
+           percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY v.value) AS q,
+           count(*) FILTER (WHERE v.value >= 100) AS green,
+           count(*) FILTER (WHERE v.value >= 50 AND v.value < 100) AS yellow,
+           count(*) FILTER (WHERE v.value < 50) AS red,
+           count(*) FILTER (WHERE v.value IS NULL) AS without_value
+         FROM territorial_entity dep
+         JOIN territorial_entity t ON t.department_code = dep.code AND t.kind <> 'DEPARTMENT'
+         LEFT JOIN v ON v.entity_code = t.code
+         WHERE dep.kind = 'DEPARTMENT'
+         GROUP BY dep.code, dep.name ORDER BY dep.code"
+    )
+}
+
+async fn time_sql(db: &DatabaseConnection, sql: &str, rounds: usize) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(rounds);
+    for round in 0..rounds + 10 {
+        let started = Instant::now();
+        let rows = db.query_all(Statement::from_string(db.get_database_backend(), sql)).await.expect("query");
+        assert!(!rows.is_empty());
+        if round >= 10 {
+            times.push(started.elapsed());
+        }
+    }
+    times.sort_unstable();
+    times
+}
+
+async fn time_graphql(endpoint: &str, query: &str, period: &str, rounds: usize) -> Vec<Duration> {
+    let client = reqwest::Client::new();
+    let mut times = Vec::with_capacity(rounds);
+    for round in 0..rounds + 10 {
+        // A variable the query does not use makes each request its own
+        // cache key: what is measured is the view, not the public cache.
+        let variables = json!({ "i": "IND000", "p": period, "ronda": round });
+        let started = Instant::now();
+        let body: Value = client
+            .post(endpoint)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("answer")
+            .json()
+            .await
+            .expect("json");
+        let elapsed = started.elapsed();
+        assert!(body.get("errors").is_none(), "{body}");
+        if round >= 10 {
+            times.push(elapsed);
+        }
+    }
+    times.sort_unstable();
+    times
+}
+
+/// How long until indicator 0 of a unit shows a correction of its numerator.
+async fn correction_latency(state: &AppState, units: &[String], periods: usize) -> Vec<Duration> {
+    let period = FIRST_YEAR + periods - 1;
+    let mut latencies = Vec::new();
+    for n in 0..CORRECTIONS {
+        let m = n * units.len() / CORRECTIONS;
+        let code = &units[m];
+        let corrected = value(m, periods - 1, 0) + 1 + n as u64;
+        let expected = corrected as f64 / value(m, periods - 1, 1) as f64 * 100.0;
+        let reporter = user(Role::Territorial, Some(code));
+        let started = Instant::now();
+        state
+            .reporting
+            .submissions
+            .submit(&reporter, report(code, m, periods - 1, &format!("corr{n}"), &[(0, corrected)]))
+            .await
+            .expect("correction accepted");
+        let sql = format!(
+            "SELECT value FROM monitoring_value WHERE indicator_code = 'IND000' AND period = '{period}' AND entity_code = '{code}'"
+        );
+        loop {
+            let row = state
+                .db
+                .query_one(Statement::from_string(state.db.get_database_backend(), sql.as_str()))
+                .await
+                .expect("read");
+            let current = row.and_then(|r| r.try_get::<Option<f64>>("", "value").ok().flatten());
+            if current.is_some_and(|v| (v - expected).abs() < 1e-6) {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "the follower never caught up");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        latencies.push(started.elapsed());
+    }
+    latencies.sort_unstable();
+    latencies
+}
+
+async fn wait_for_results(db: &DatabaseConnection, expected: i64) -> Duration {
+    let started = Instant::now();
+    while count(db, "SELECT count(*) FROM monitoring_value").await < expected {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    started.elapsed()
+}
+
+#[tokio::main]
+async fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` asks for benchmark names: this binary is one.
+    }
+    let periods = number("--periods", 20);
+    let indicators = number("--indicators", 100);
+    let rounds = number("--rounds", 200);
+    let workers = number("--workers", 16);
+    let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let server = Database::connect(admin_url.as_str()).await.expect("PostgreSQL reachable");
+    server
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
+        .await
+        .expect("drop");
+    server.execute_unprepared(&format!("CREATE DATABASE {DATABASE}")).await.expect("create");
+    let url =
+        format!("{}/{DATABASE}", admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(host, _)| host));
+    let index_dir = std::env::temp_dir().join(format!("sugit-bench-monitoreo-{}", std::process::id()));
+    let mut settings = Settings {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        database_url: url,
+        index_dir: index_dir.clone(),
+        demo: Some(false),
+        ..Settings::default()
+    };
+    settings.limits.anonymous_requests_per_minute = u32::MAX;
+    let app = Application::build(settings).await.expect("server starts");
+    let state = app.state().clone();
+    let endpoint = format!("http://{}/graphql", app.local_addr());
+    tokio::spawn(app.run_until(std::future::pending()));
+
+    let units = units(&state.db).await;
+    register(&state, indicators).await;
+    let expected = (units.len() * periods * indicators) as i64;
+    eprintln!(
+        "{} unidades × {periods} periodos × {ELEMENTS} elementos; {indicators} indicadores",
+        units.len()
+    );
+    let ingest_time = ingest(&state, &units, periods, workers).await;
+    let follower_tail = wait_for_results(&state.db, expected).await;
+    eprintln!(
+        "cargado en {:.1} s; el seguidor terminó {:.1} s después",
+        ingest_time.as_secs_f64(),
+        follower_tail.as_secs_f64()
+    );
+    state.db.execute_unprepared("ANALYZE").await.expect("analyze");
+
+    let started = Instant::now();
+    let over_existing = state.monitoring.rebuild(|done, total| eprint!("\rrecálculo {done}/{total}")).await;
+    let over_existing_time = started.elapsed();
+    over_existing.expect("recompute");
+    state.db.execute_unprepared("DELETE FROM monitoring_value").await.expect("empty results");
+    let started = Instant::now();
+    let from_empty = state.monitoring.rebuild(|done, total| eprint!("\rdesde cero {done}/{total}")).await;
+    let from_empty_time = started.elapsed();
+    from_empty.expect("recompute");
+    eprintln!();
+    assert_eq!(count(&state.db, "SELECT count(*) FROM monitoring_value").await, expected);
+    state.db.execute_unprepared("ANALYZE").await.expect("analyze");
+
+    let latency = correction_latency(&state, &units, periods).await;
+    let plain_load = plain_table(&state, &units, periods).await;
+    let period = (FIRST_YEAR + periods - 1).to_string();
+    let graphql_department = time_graphql(&endpoint, DEPARTMENT_PAGE, &period, rounds).await;
+    let sql_department = time_sql(&state.db, &department_sql(&period), rounds).await;
+    let graphql_country = time_graphql(&endpoint, COUNTRY_MAP, &period, rounds).await;
+    let sql_country = time_sql(&state.db, &country_sql(&period), rounds).await;
+
+    println!(
+        "| {} unidades × {indicators} indicadores × {periods} periodos = {expected} resultados | |",
+        units.len()
+    );
+    println!("|---|---|");
+    println!(
+        "| carga por el camino de reporte único ({} envíos de {ELEMENTS} valores, {workers} en curso) | {:.1} s |",
+        units.len() * periods,
+        ingest_time.as_secs_f64()
+    );
+    println!("| el seguidor termina después de la carga | {:.1} s |", follower_tail.as_secs_f64());
+    println!(
+        "| recálculo completo sobre resultados guardados (`sugit recompute`) | {:.1} s |",
+        over_existing_time.as_secs_f64()
+    );
+    println!("| recálculo completo desde la tabla vacía | {:.1} s |", from_empty_time.as_secs_f64());
+    println!(
+        "| una corrección hasta verse en el indicador ({CORRECTIONS} veces): p50 / máx. | {:.0} / {:.0} ms |",
+        percentile(&latency, 0.5),
+        percentile(&latency, 1.0)
+    );
+    println!(
+        "| carga de la tabla plana de la alternativa ({} filas) | {:.1} s |",
+        units.len() * periods * ELEMENTS,
+        plain_load.as_secs_f64()
+    );
+    println!();
+    println!("| vista ({rounds} solicitudes) | p50 ms | p99 ms | p99 SQL ÷ p99 SUGIT |");
+    println!("|---|---|---|---|");
+    for (name, ours, plain) in [
+        ("departamento de 125 municipios, un indicador", &graphql_department, &sql_department),
+        ("mapa nacional por departamento", &graphql_country, &sql_country),
+    ] {
+        println!(
+            "| {name}: SUGIT, GraphQL por HTTP | {:.1} | {:.1} | {:.1} |",
+            percentile(ours, 0.5),
+            percentile(ours, 0.99),
+            percentile(plain, 0.99) / percentile(ours, 0.99)
+        );
+        println!(
+            "| {name}: una consulta SQL sobre la tabla plana | {:.1} | {:.1} | |",
+            percentile(plain, 0.5),
+            percentile(plain, 0.99)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&index_dir);
+    server.execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await.ok();
+}
