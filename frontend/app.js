@@ -15,6 +15,7 @@ const PAGES = {
   consultas: "consulta",
   comision: "comision",
   monitoreo: "monitoreo",
+  gasto: "clasificacion",
   entidades: "entidades",
   ingresar: "ingresar",
 };

@@ -10,6 +10,7 @@ use crate::{
     access::AccessService,
     assistance::AssistanceService,
     cache::Cache,
+    classification::ClassificationService,
     commission::CommissionService,
     config::Settings,
     consultation::ConsultationService,
@@ -41,6 +42,7 @@ pub struct AppState {
     pub assistance: AssistanceService,
     pub consultation: ConsultationService,
     pub monitoring: MonitoringService,
+    pub classification: ClassificationService,
     pub search: SearchService,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
@@ -190,6 +192,17 @@ impl AppState {
         if index_use == IndexUse::Serve {
             monitoring.spawn_follower();
         }
+        let classification =
+            ClassificationService::new(db.clone(), reporting.clone(), territory.clone(), monitoring.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::classification::demo::load(&access, &territory, &classification)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "clasificación del gasto de demostración cargada: 13 competencias, 66 unidades, dos versiones y el gasto de los municipios de Antioquia"
+            );
+        }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
@@ -201,6 +214,7 @@ impl AppState {
             .data(assistance.clone())
             .data(consultation.clone())
             .data(monitoring.clone())
+            .data(classification.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.offers.clone())
@@ -224,6 +238,7 @@ impl AppState {
             assistance,
             consultation,
             monitoring,
+            classification,
             search,
             limiter,
             metrics,

@@ -18,6 +18,7 @@ mod m20261202_000010_sheet_compression;
 mod m20261204_000011_sheet_write_guard;
 mod m20261206_000012_decree_and_report_rules;
 mod m20261206_000013_monitoring;
+mod m20261206_000014_classification;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_sheet_write_guard::Migration),
             Box::new(m20261206_000012_decree_and_report_rules::Migration),
             Box::new(m20261206_000013_monitoring::Migration),
+            Box::new(m20261206_000014_classification::Migration),
         ]
     }
 }

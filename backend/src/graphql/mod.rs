@@ -11,6 +11,7 @@ use crate::{
         AssistanceMutation, AssistanceOutcomeMutation, AssistanceOutcomeQuery, AssistanceQuery,
         AssistanceSubscription,
     },
+    classification::resolvers::{ClassificationMutation, ClassificationQuery},
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
@@ -35,6 +36,7 @@ pub struct QueryRoot(
     AssistanceOutcomeQuery,
     ConsultationQuery,
     MonitoringQuery,
+    ClassificationQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -50,6 +52,7 @@ pub struct MutationRoot(
     AssistanceOutcomeMutation,
     ConsultationMutation,
     MonitoringMutation,
+    ClassificationMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).
