@@ -382,9 +382,22 @@ async fn spending_is_reported_once_and_shown_in_todays_codes(app: &TestApp) {
     let first = report(app, &scene.medellin, "05001", "gasto-2024", lines.clone()).await;
     assert_eq!(first["data"]["reportSpending"]["units"], 2, "{first}");
     assert_eq!(first["data"]["reportSpending"]["accepted"], 8, "{first}");
-    // The same figures under another key: duplicates, nothing new (report once).
+    // The same figures again: the same answer, nothing written twice (report once).
+    let submitted = count(app, "submission").await;
     let again = report(app, &scene.medellin, "05001", "gasto-2024-bis", lines).await;
-    assert_eq!(again["data"]["reportSpending"]["duplicates"], 8, "{again}");
+    assert_eq!(again["data"]["reportSpending"], first["data"]["reportSpending"], "{again}");
+    assert_eq!(count(app, "submission").await, submitted);
+    // A changed figure of one unit is a correction of that unit only.
+    let corrected = report(
+        app,
+        &scene.medellin,
+        "05001",
+        "gasto-2024-corr",
+        vec![line("EDU-02", [50_000.0, 40_000.0, 30_000.0, 25_000.0])],
+    )
+    .await;
+    assert_eq!(corrected["data"]["reportSpending"]["corrections"], 1, "{corrected}");
+    assert_eq!(corrected["data"]["reportSpending"]["duplicates"], 3, "{corrected}");
     let envigado = report(
         app,
         &scene.envigado,

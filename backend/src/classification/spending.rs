@@ -309,7 +309,7 @@ impl ClassificationService {
         for sheet in &sheets {
             figures.insert(sheet.subject.clone(), figures_of(sheet, &units, &snapshot, &mut resolver));
         }
-        let own = figures.remove(&entity.code).unwrap_or_default();
+        let own = figures.get(&entity.code).cloned().unwrap_or_default();
         let by_code_of_peers: Vec<(&TerritorialEntity, &Figures)> =
             peers.iter().filter_map(|peer| Some((peer, figures.get(&peer.code)?))).collect();
 
