@@ -200,7 +200,7 @@ impl AppState {
                 .map_err(StartError::Demo)?
         {
             tracing::info!(
-                "clasificación del gasto de demostración cargada: 13 competencias, 66 unidades, dos versiones y el gasto de los municipios de Antioquia"
+                "clasificación del gasto de demostración cargada: 13 competencias, 66 unidades, dos versiones y el gasto de 40 municipios de Antioquia"
             );
         }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;

@@ -484,3 +484,64 @@ backend_tests!(
     the_protocol_versions_the_catalogue_and_refuses_bad_changes,
     spending_is_reported_once_and_shown_in_todays_codes,
 );
+
+/// The demo: a first catalogue from Ley 715 and Ley 1551, a second version made through the
+/// protocol, and the spending of Antioquia's municipalities, labelled as synthetic.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_catalogue_has_its_competencies_versions_and_spending_labelled_as_synthetic() {
+    let Some(app) =
+        TestApp::spawn_with(sugit_tests::Backend::Sqlite, |settings| settings.demo = Some(true)).await
+    else {
+        return;
+    };
+    let data = app
+        .query_ok(
+            "{ catalogueVersions { number note } v1: catalogue(version: 1) { competencies: count(level: COMPETENCY) units: count(level: UNIT) services: count(level: SERVICE) }
+               pending: catalogueProposals(status: PENDING) { totalCount } rejected: catalogueProposals(status: REJECTED) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(data["v1"]["competencies"].as_i64().unwrap_or_default() >= 12, "{data}");
+    assert!(data["v1"]["units"].as_i64().unwrap_or_default() >= 60, "{data}");
+    assert!(data["v1"]["services"].as_i64().unwrap_or_default() >= 60, "{data}");
+    assert_eq!(data["catalogueVersions"].as_array().map(Vec::len), Some(2), "{data}");
+    assert!(data["catalogueVersions"][0]["note"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("datos sintéticos de demostración"));
+    assert_eq!(data["pending"]["totalCount"], 1);
+    assert_eq!(data["rejected"]["totalCount"], 1);
+
+    // Apartadó's 2024 was reported under version 1: shown in today's codes through the crosswalk.
+    let view = app.query_ok(SPENDING, json!({ "e": "05045", "v": 2024 })).await["classifiedSpending"].clone();
+    assert_eq!(view["catalogueVersion"], 2);
+    assert_eq!(view["translatedCodes"], json!(["SAL-03", "TRA-04", "TRA-05"]), "{view}");
+    let share = view["classifiedShare"].as_f64().unwrap_or_default();
+    assert!((0.7..0.95).contains(&share), "{share} {view}");
+    assert!(view["competencies"].as_array().map(Vec::len).unwrap_or_default() >= 12, "{view}");
+    let health = view["competencies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["code"] == "SAL")
+        .cloned()
+        .unwrap_or_default();
+    assert!(health["perInhabitant"].as_f64().unwrap_or_default() > 0.0, "{health}");
+    let department = health["peers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["kind"] == "DEPARTMENT")
+        .cloned()
+        .unwrap_or_default();
+    assert!(department["spread"]["count"].as_i64().unwrap_or_default() >= 30, "{department}");
+    let units: Vec<&str> =
+        health["units"].as_array().into_iter().flatten().filter_map(|u| u["code"].as_str()).collect();
+    assert!(
+        units.contains(&"SAL-07") && units.contains(&"SAL-08") && !units.contains(&"SAL-03"),
+        "{units:?}"
+    );
+    // 2025 came under version 2's codes directly.
+    let view = app.query_ok(SPENDING, json!({ "e": "05045", "v": 2025 })).await["classifiedSpending"].clone();
+    assert_eq!(view["translatedCodes"], json!([]), "{view}");
+}

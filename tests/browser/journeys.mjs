@@ -506,7 +506,7 @@ const journeys = {
 
   async "gasto: el catálogo en árbol y sus versiones, Función Pública aprueba y el gasto junto a sus pares"() {
     const page = await newPage();
-    await page.goto(`${base}/#/gasto?entidad=05002&vigencia=2024`);
+    await page.goto(`${base}/#/gasto?entidad=05045&vigencia=2024`);
     await page.locator(".sintetico", { hasText: "datos sintéticos de demostración" }).waitFor();
     await page.locator("details.competencia").first().waitFor();
     check((await page.locator("details.competencia").count()) >= 12, "faltan competencias en el árbol");
@@ -527,7 +527,7 @@ const journeys = {
     await assertLabelled(page, "Gasto");
     await shot(page, "publico-gasto");
     const phone = await newPage({ width: 390, height: 844 });
-    await phone.goto(`${base}/#/gasto?entidad=05002&vigencia=2025`);
+    await phone.goto(`${base}/#/gasto?entidad=05045&vigencia=2025`);
     await phone.locator("#tabla-gasto tbody tr").first().waitFor();
     await shot(phone, "publico-gasto-movil", false);
 

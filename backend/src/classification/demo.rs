@@ -4,7 +4,7 @@
 //! and the sector laws each names; a second version made through the real
 //! protocol (proposals by national entities, approved by Función Pública);
 //! a pending and a rejected proposal; and the budget execution of
-//! Antioquia's municipalities for 2024 (under version 1) and 2025 (under
+//! forty Antioquian municipalities for 2024 (under version 1) and 2025 (under
 //! version 2), so the crosswalk has something to translate.
 //!
 //! The catalogue's structure follows the laws; its codes, wording and every
@@ -32,8 +32,12 @@ use crate::{
 };
 
 pub const SYNTHETIC: &str = "datos sintéticos de demostración";
-/// The department whose municipalities report spending in the demo.
+/// The department whose municipalities report spending in the demo, and how
+/// many of them (by DIVIPOLA code: Medellín, Abejorral, Apartadó… among them).
+/// Each unit is one submission per municipality and year, so this bounds
+/// the demo's first start.
 const DEPARTMENT: &str = "05";
+const MUNICIPALITIES: usize = 40;
 const YEARS: [i32; 2] = [2024, 2025];
 
 /// (code, name, legal basis, share of classified spending)
@@ -421,7 +425,9 @@ async fn spending(
     units: &[Item],
 ) -> Result<(), ServiceError> {
     let municipalities = territory.municipal_units_of(&[DEPARTMENT.to_owned()]).await?;
-    let codes: Vec<String> = municipalities.into_values().flatten().map(|m| m.code).collect();
+    let mut codes: Vec<String> = municipalities.into_values().flatten().map(|m| m.code).collect();
+    codes.sort();
+    codes.truncate(MUNICIPALITIES);
     let keys: Vec<(String, String)> = codes.iter().map(|c| (c.clone(), year.to_string())).collect();
     let sheets = classification.reporting.served.sheets(&keys).await?;
     let totals: std::collections::HashMap<String, f64> = sheets

@@ -217,25 +217,42 @@ impl ClassificationService {
         if self.reporting.catalogue.find_requirement(&code).await?.is_some() {
             return Ok(());
         }
-        let new_elements = Moment::ALL
-            .into_iter()
-            .map(|moment| NewDataElement {
-                code: spending_element(&unit.code, moment),
-                name: format!("{} — {}", capitalised(moment.spanish()), unit.name),
-                description: format!(
-                    "Ejecución presupuestal de la unidad programática {} ({}) en la vigencia: {}, en pesos corrientes.",
-                    unit.code,
-                    unit.name,
-                    moment.spanish()
-                ),
-                unit: "pesos".to_owned(),
-                value_type: ValueType::Number,
-                competency: unit.parent_code.clone().unwrap_or_else(|| unit.code.clone()),
-                programmatic_unit: Some(unit.code.clone()),
-                minimum: Some(0.0),
-                maximum: None,
-            })
-            .collect();
+        // The elements first, without the near-duplicate search of a requirement's new fields:
+        // they are generated from the catalogue, whose codes are already unique.
+        let mut codes = Vec::with_capacity(Moment::ALL.len());
+        for moment in Moment::ALL {
+            let element = spending_element(&unit.code, moment);
+            if self.reporting.catalogue.data_element(&element).await?.is_none() {
+                let created = self
+                    .reporting
+                    .catalogue
+                    .create_data_element(
+                        &system_actor(),
+                        NewDataElement {
+                            code: element.clone(),
+                            name: format!("{} — {}", capitalised(moment.spanish()), unit.name),
+                            description: format!(
+                                "Ejecución presupuestal de la unidad programática {} ({}) en la vigencia: {}, en pesos corrientes.",
+                                unit.code,
+                                unit.name,
+                                moment.spanish()
+                            ),
+                            unit: "pesos".to_owned(),
+                            value_type: ValueType::Number,
+                            competency: unit.parent_code.clone().unwrap_or_else(|| unit.code.clone()),
+                            programmatic_unit: Some(unit.code.clone()),
+                            minimum: Some(0.0),
+                            maximum: None,
+                        },
+                    )
+                    .await;
+                match created {
+                    Ok(_) | Err(ServiceError::Conflict(_)) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            codes.push(element);
+        }
         let mut kinds = unit.entity_kinds.clone();
         if kinds.is_empty() {
             kinds =
@@ -256,8 +273,8 @@ impl ClassificationService {
                     ),
                     periodicity: Periodicity::Annual,
                     entity_kinds: kinds,
-                    existing_elements: Vec::new(),
-                    new_elements,
+                    existing_elements: codes,
+                    new_elements: Vec::new(),
                 },
             )
             .await;
