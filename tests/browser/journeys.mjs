@@ -513,8 +513,10 @@ const journeys = {
     await page.locator("details.competencia summary", { hasText: "Salud" }).click();
     await page.locator("li.unidad", { hasText: "Vigilancia en salud pública" }).waitFor();
     // Version 1 to 2: the split unit is retired, its successors added.
-    await page.locator("#tabla-cambios tr", { hasText: "SAL-03" }).locator("td", { hasText: "Retirado" }).waitFor();
-    await page.locator("#tabla-cambios tr", { hasText: "SAL-07" }).locator("td", { hasText: "Nuevo" }).waitFor();
+    const diffRow = (code) =>
+      page.locator("#tabla-cambios tbody tr").filter({ has: page.locator("td:first-child", { hasText: new RegExp(`^${code}$`) }) });
+    await diffRow("SAL-03").locator("td", { hasText: "Retirado" }).waitFor();
+    await diffRow("SAL-07").locator("td", { hasText: "Nuevo" }).waitFor();
     // 2024 was reported under version 1: shown in today's codes through the crosswalk.
     await page.locator("#tabla-gasto tbody tr").first().waitFor();
     await page.locator("p.ayuda", { hasText: "mostrados por el cruce: " }).waitFor();
