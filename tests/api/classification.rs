@@ -144,15 +144,14 @@ async fn the_protocol_versions_the_catalogue_and_refuses_bad_changes(app: &TestA
         reused["errors"][0]["message"].as_str().unwrap_or_default().contains("no se reutilizan"),
         "{reused}"
     );
-    let losing = call(app, &scene.dnp, PROPOSE, json!({ "input": { "kind": "SPLIT", "reason": "Dividir", "code": "EDU-01",
-        "parts": [{ "code": "EDU-03", "name": "Calidad", "sharePercent": 60 }, { "code": "EDU-04", "name": "Cobertura", "sharePercent": 30 }] } }))
-    .await;
-    assert_eq!(error_codes(&losing), ["BAD_USER_INPUT"], "{losing}");
-    assert!(losing["errors"][0]["message"].as_str().unwrap_or_default().contains("100 %"), "{losing}");
-    let double = call(app, &scene.dnp, PROPOSE, json!({ "input": { "kind": "SPLIT", "reason": "Dividir", "code": "EDU-01",
-        "parts": [{ "code": "EDU-03", "name": "Calidad", "sharePercent": 60 }, { "code": "EDU-04", "name": "Cobertura", "sharePercent": 60 }] } }))
-    .await;
-    assert_eq!(error_codes(&double), ["BAD_USER_INPUT"], "{double}");
+    for (second_share, reason) in [(30, "100 %"), (60, "dos veces")] {
+        let split = json!({ "input": { "kind": "SPLIT", "reason": "Dividir", "code": "EDU-01", "parts": [
+            { "code": "EDU-03", "name": "Calidad", "sharePercent": 60 },
+            { "code": "EDU-04", "name": "Cobertura", "sharePercent": second_share } ] } });
+        let refused = call(app, &scene.dnp, PROPOSE, split).await;
+        assert_eq!(error_codes(&refused), ["BAD_USER_INPUT"], "{refused}");
+        assert!(refused["errors"][0]["message"].as_str().unwrap_or_default().contains(reason), "{refused}");
+    }
     let missing = call(
         app,
         &scene.dnp,

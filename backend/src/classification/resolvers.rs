@@ -347,62 +347,71 @@ fn peers(figures: &[PeerFigure]) -> Vec<PeerNode> {
         .collect()
 }
 
-/// El gasto de una unidad programática.
-pub struct UnitSpendingNode(UnitSpending);
+/// El gasto de una competencia (la suma de sus unidades) o de una unidad programática.
+pub struct SpendingLineNode {
+    item: Item,
+    amounts: Amounts,
+    per_inhabitant: Option<f64>,
+    peers: Vec<PeerFigure>,
+    units: Vec<UnitSpending>,
+}
 
-#[Object(name = "UnitSpending")]
-impl UnitSpendingNode {
+impl From<CompetencySpending> for SpendingLineNode {
+    fn from(c: CompetencySpending) -> Self {
+        Self {
+            item: c.item,
+            amounts: c.amounts,
+            per_inhabitant: c.per_inhabitant,
+            peers: c.peers,
+            units: c.units,
+        }
+    }
+}
+
+impl From<UnitSpending> for SpendingLineNode {
+    fn from(u: UnitSpending) -> Self {
+        Self {
+            item: u.item,
+            amounts: u.amounts,
+            per_inhabitant: u.per_inhabitant,
+            peers: u.peers,
+            units: Vec::new(),
+        }
+    }
+}
+
+#[Object(name = "SpendingLine")]
+impl SpendingLineNode {
     async fn code(&self) -> &str {
-        &self.0.item.code
+        &self.item.code
     }
 
     async fn name(&self) -> &str {
-        &self.0.item.name
+        &self.item.name
+    }
+
+    /// Competencia o unidad programática.
+    async fn level(&self) -> CatalogueLevel {
+        self.item.level
     }
 
     async fn execution(&self) -> AmountsNode {
-        self.0.amounts.into()
+        self.amounts.into()
     }
 
     /// Compromisos por habitante; `null` sin población reportada.
     async fn per_inhabitant(&self) -> Option<f64> {
-        self.0.per_inhabitant
+        self.per_inhabitant
     }
 
     /// Compromisos por habitante de sus pares.
     async fn peers(&self) -> Vec<PeerNode> {
-        peers(&self.0.peers)
-    }
-}
-
-/// El gasto de una competencia: la suma de sus unidades.
-pub struct CompetencySpendingNode(CompetencySpending);
-
-#[Object(name = "CompetencySpending")]
-impl CompetencySpendingNode {
-    async fn code(&self) -> &str {
-        &self.0.item.code
+        peers(&self.peers)
     }
 
-    async fn name(&self) -> &str {
-        &self.0.item.name
-    }
-
-    async fn execution(&self) -> AmountsNode {
-        self.0.amounts.into()
-    }
-
-    /// Compromisos por habitante; `null` sin población reportada.
-    async fn per_inhabitant(&self) -> Option<f64> {
-        self.0.per_inhabitant
-    }
-
-    async fn peers(&self) -> Vec<PeerNode> {
-        peers(&self.0.peers)
-    }
-
-    async fn units(&self) -> Vec<UnitSpendingNode> {
-        self.0.units.iter().cloned().map(UnitSpendingNode).collect()
+    /// Las unidades de una competencia con gasto; vacío para una unidad.
+    async fn units(&self) -> Vec<SpendingLineNode> {
+        self.units.iter().cloned().map(SpendingLineNode::from).collect()
     }
 }
 
@@ -451,8 +460,9 @@ impl ClassifiedSpendingNode {
         self.0.classified_share
     }
 
-    async fn competencies(&self) -> Vec<CompetencySpendingNode> {
-        self.0.competencies.iter().cloned().map(CompetencySpendingNode).collect()
+    /// Por competencia, cada una con sus unidades.
+    async fn competencies(&self) -> Vec<SpendingLineNode> {
+        self.0.competencies.iter().cloned().map(SpendingLineNode::from).collect()
     }
 
     async fn unclassified(&self) -> Vec<UnclassifiedSpending> {
