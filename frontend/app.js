@@ -17,6 +17,7 @@ const PAGES = {
   monitoreo: "monitoreo",
   vitrina: "vitrina",
   formacion: "formacion",
+  gasto: "clasificacion",
   entidades: "entidades",
   ingresar: "ingresar",
 };

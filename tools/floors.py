@@ -22,7 +22,7 @@ FLOORS = [
     "connection", "authorisation", "audit", "events", "outbox", "public_cache",
     # contexts, from the register up
     "territory", "access", "reporting", "knowledge", "assistance", "commission", "consultation",
-    "monitoring", "talent", "formation",
+    "monitoring", "classification", "talent", "formation",
     # what consumes the contexts
     "search", "graphql", "state", "http", "app", "lib", "main",
 ]

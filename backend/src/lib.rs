@@ -30,6 +30,7 @@ pub mod audit;
 pub mod authorisation;
 pub mod bogota_time;
 pub mod cache;
+pub mod classification;
 pub mod commission;
 pub mod config;
 pub mod connection;

@@ -10,6 +10,7 @@ use crate::{
     access::AccessService,
     assistance::AssistanceService,
     cache::Cache,
+    classification::ClassificationService,
     commission::CommissionService,
     config::Settings,
     consultation::ConsultationService,
@@ -45,6 +46,7 @@ pub struct AppState {
     pub monitoring: MonitoringService,
     pub talent: TalentService,
     pub formation: FormationService,
+    pub classification: ClassificationService,
     pub search: SearchService,
     pub limiter: RateLimiter,
     pub metrics: Arc<Metrics>,
@@ -222,6 +224,17 @@ impl AppState {
                 "formación de demostración cargada: 6 módulos, aprendices de 7 municipios, 8 mentores y 3 programas de acompañamiento"
             );
         }
+        let classification =
+            ClassificationService::new(db.clone(), reporting.clone(), territory.clone(), monitoring.clone());
+        if settings.demo.unwrap_or(first_start)
+            && crate::classification::demo::load(&access, &territory, &classification)
+                .await
+                .map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "clasificación del gasto de demostración cargada: 13 competencias, 66 unidades, dos versiones y el gasto de 40 municipios de Antioquia"
+            );
+        }
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
@@ -235,6 +248,7 @@ impl AppState {
             .data(monitoring.clone())
             .data(talent.clone())
             .data(formation.clone())
+            .data(classification.clone())
             .data(search.clone())
             .data(commission.clone())
             .data(events.offers.clone())
@@ -260,6 +274,7 @@ impl AppState {
             monitoring,
             talent,
             formation,
+            classification,
             search,
             limiter,
             metrics,

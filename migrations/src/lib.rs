@@ -18,6 +18,7 @@ mod m20261202_000010_sheet_compression;
 mod m20261204_000011_sheet_write_guard;
 mod m20261206_000012_decree_and_report_rules;
 mod m20261206_000013_monitoring;
+mod m20261206_000014_classification;
 mod m20261206_000015_formation;
 mod m20261206_000016_talent;
 mod m20261206_000017_rap_regions_and_restricted_indicators;
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_sheet_write_guard::Migration),
             Box::new(m20261206_000012_decree_and_report_rules::Migration),
             Box::new(m20261206_000013_monitoring::Migration),
+            Box::new(m20261206_000014_classification::Migration),
             Box::new(m20261206_000015_formation::Migration),
             Box::new(m20261206_000016_talent::Migration),
             Box::new(m20261206_000017_rap_regions_and_restricted_indicators::Migration),

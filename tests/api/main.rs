@@ -5,6 +5,7 @@ mod access;
 mod assistance;
 mod browser;
 mod cache;
+mod classification;
 mod commission;
 mod consultation;
 mod faults;

@@ -188,6 +188,66 @@ impl Fixture<'_> {
         body["data"]["openConsultation"]["thread"]["id"].as_str().expect("thread").to_owned()
     }
 
+    /// A pending proposal of a new competency, made by DNP.
+    async fn catalogue_proposal(&self) -> String {
+        let dnp = self.app.login("luis@dnp.gov.co").await;
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&dnp),
+                "mutation($input: ProposeCatalogueChangeInput!) { proposeCatalogueChange(input: $input) { proposal { id } } }",
+                json!({ "input": catalogue_addition(&unique("C").to_uppercase(), "COMPETENCY", None) }),
+            )
+            .await;
+        body["data"]["proposeCatalogueChange"]["proposal"]["id"].as_str().expect("proposal").to_owned()
+    }
+
+    /// Approves `proposal` as Función Pública.
+    async fn approve_proposal(&self, proposal: &str) {
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.secretariat_token().await),
+                "mutation($ids: [ID!]!) { approveCatalogueChanges(input: { proposalIds: $ids, effectiveOn: \"2026-01-01\", note: \"Matriz\" }) { version { number } } }",
+                json!({ "ids": [proposal] }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+
+    /// A new programmatic unit of the current catalogue (and its competency).
+    async fn catalogue_unit(&self) -> String {
+        let competency = unique("C").to_uppercase();
+        let dnp = self.app.login("luis@dnp.gov.co").await;
+        let propose = "mutation($input: ProposeCatalogueChangeInput!) { proposeCatalogueChange(input: $input) { proposal { id } } }";
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&dnp),
+                propose,
+                json!({ "input": catalogue_addition(&competency, "COMPETENCY", None) }),
+            )
+            .await;
+        self.approve_proposal(
+            body["data"]["proposeCatalogueChange"]["proposal"]["id"].as_str().expect("proposal"),
+        )
+        .await;
+        let unit = format!("{competency}-01");
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&dnp),
+                propose,
+                json!({ "input": catalogue_addition(&unit, "UNIT", Some(&competency)) }),
+            )
+            .await;
+        self.approve_proposal(
+            body["data"]["proposeCatalogueChange"]["proposal"]["id"].as_str().expect("proposal"),
+        )
+        .await;
+        unit
+    }
+
     /// A new open vacancy of `entity`, published by the administrator.
     async fn vacancy(&self, entity: &str) -> String {
         let (_, body) = self
@@ -1643,6 +1703,76 @@ const RULES: &[Rule] = &[
             })
         },
     },
+    Rule {
+        mutation: "proposeCatalogueChange",
+        scopes: &[Scope::Own],
+        expect: |who, _| match who {
+            Who::Anonymous => UNAUTHENTICATED,
+            Who::National | Who::Secretariat => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: ProposeCatalogueChangeInput!) { proposeCatalogueChange(input: $input) { proposal { id } } }",
+                    variables: json!({ "input": catalogue_addition(&unique("C").to_uppercase(), "COMPETENCY", None) }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "approveCatalogueChanges",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                let proposal = fx.catalogue_proposal().await;
+                Case {
+                    query: "mutation($ids: [ID!]!) { approveCatalogueChanges(input: { proposalIds: $ids, effectiveOn: \"2026-01-01\", note: \"Matriz\" }) { version { number } } }",
+                    variables: json!({ "ids": [proposal] }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "rejectCatalogueChange",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                let proposal = fx.catalogue_proposal().await;
+                Case {
+                    query: "mutation($id: ID!) { rejectCatalogueChange(id: $id, note: \"No procede\") { proposal { status } } }",
+                    variables: json!({ "id": proposal }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "reportSpending",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Territorial, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let unit = fx.catalogue_unit().await;
+                Case {
+                    query:
+                        "mutation($input: ReportSpendingInput!) { reportSpending(input: $input) { units } }",
+                    variables: json!({ "input": { "entityCode": consultation_entity(scope), "vigencia": 2025,
+                        "idempotencyKey": unique("gasto"), "lines": [{ "unitCode": unit, "appropriation": 100,
+                        "commitments": 90, "obligations": 80, "payments": 70 }] } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
     // Last (with the lists made from indicators): registering computes results,
     // and no later case submits values that the follower would recompute while
     // another case is compared.
@@ -1909,6 +2039,13 @@ const RULES: &[Rule] = &[
     },
 ];
 
+/// A new catalogue item to propose.
+fn catalogue_addition(code: &str, level: &str, parent: Option<&str>) -> Value {
+    json!({ "kind": "ADD", "reason": "Prueba de la matriz", "item": { "code": code, "level": level, "parentCode": parent,
+        "name": format!("Elemento {code}"), "description": "Para la matriz", "entityKinds": ["MUNICIPALITY", "DISTRICT"],
+        "legalBasis": "Ley 715 de 2001" } })
+}
+
 /// A module's or programme's organisation: the national user's own (DNP) or another.
 fn matrix_organisation(scope: Scope) -> &'static str {
     if scope == Scope::Own {
@@ -2122,6 +2259,11 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "consultation_read",
         "monitoring_indicator",
         "monitoring_value",
+        "classification_version",
+        "classification_item",
+        "classification_proposal",
+        "classification_crosswalk",
+        "classification_reference",
         "formation_module",
         "formation_enrolment",
         "formation_completion",

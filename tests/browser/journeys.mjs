@@ -518,6 +518,71 @@ const journeys = {
     done(dnp, "monitoreo (entidad nacional)");
   },
 
+  async "gasto: el catálogo en árbol y sus versiones, Función Pública aprueba y el gasto junto a sus pares"() {
+    const page = await newPage();
+    await page.goto(`${base}/#/gasto?entidad=05045&vigencia=2024`);
+    await page.locator(".sintetico", { hasText: "datos sintéticos de demostración" }).waitFor();
+    await page.locator("details.competencia").first().waitFor();
+    check((await page.locator("details.competencia").count()) >= 12, "faltan competencias en el árbol");
+    await page.locator("details.competencia summary", { hasText: "Salud" }).click();
+    await page.locator("li.unidad", { hasText: "Vigilancia en salud pública" }).waitFor();
+    // Version 1 to 2: the split unit is retired, its successors added.
+    const diffRow = (code) =>
+      page.locator("#tabla-cambios tbody tr").filter({ has: page.locator("td:first-child", { hasText: new RegExp(`^${code}$`) }) });
+    await diffRow("SAL-03").locator("td", { hasText: "Retirado" }).waitFor();
+    await diffRow("SAL-07").locator("td", { hasText: "Nuevo" }).waitFor();
+    // 2024 was reported under version 1: shown in today's codes through the crosswalk.
+    await page.locator("#tabla-gasto tbody tr").first().waitFor();
+    await page.locator("p.ayuda", { hasText: "mostrados por el cruce: " }).waitFor();
+    check((await page.locator("figure", { hasText: "Compromisos por habitante" }).locator("svg").count()) === 1, "falta la gráfica del gasto");
+    await page.getByLabel("Buscar en el catálogo").fill("acueducto");
+    await page.getByRole("button", { name: "Ver", exact: true }).click();
+    await page.locator("#resultados-catalogo li", { hasText: "APSB-01" }).waitFor();
+    const csv = await page.request.get(`${base}/clasificacion/catalogo.csv?version=1`);
+    check(csv.ok() && /SAL-03/.test(await csv.text()), `el CSV de la versión 1 no responde: ${csv.status()}`);
+    await assertLabelled(page, "Gasto");
+    await shot(page, "publico-gasto");
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${base}/#/gasto?entidad=05045&vigencia=2025`);
+    await phone.locator("#tabla-gasto tbody tr").first().waitFor();
+    await shot(phone, "publico-gasto-movil", false);
+
+    // DNP proposes a new unit; Función Pública approves it as a new version.
+    const code = `AMB-${stamp.toUpperCase()}`.slice(0, 32);
+    const dnp = await newPage();
+    await login(dnp, "clasificacion@dnp.demo.gov.co");
+    await dnp.locator("#sesion .usuario").waitFor();
+    await dnp.goto(`${base}/#/gasto`);
+    const form = dnp.locator("#formulario-propuesta");
+    await form.waitFor();
+    await form.getByLabel("Tipo de cambio").selectOption("ADD");
+    await form.getByLabel("Nivel (si es nuevo)").selectOption("UNIT");
+    await form.getByLabel("Código (varios separados por coma para fusionar)").fill(code);
+    await form.getByLabel("Código del padre (si es nuevo)").fill("AMB");
+    await form.getByLabel("Nombre").fill(`Economía circular ${stamp}`);
+    await form.getByLabel("Justificación").fill("Los municipios ya invierten en aprovechamiento de residuos.");
+    await form.getByRole("button", { name: "Proponer" }).click();
+    await form.locator(".exito", { hasText: "Propuesta enviada" }).waitFor();
+    await dnp.locator("#tabla-propuestas tr", { hasText: code }).waitFor();
+    await shot(dnp, "nacional-gasto-propuesta");
+
+    const dafp = await newPage();
+    await login(dafp, "clasificacion@funcionpublica.demo.gov.co");
+    await dafp.locator("#sesion .usuario").waitFor();
+    await dafp.goto(`${base}/#/gasto`);
+    const row = dafp.locator("#tabla-propuestas tr", { hasText: code });
+    await row.getByRole("checkbox").check();
+    await dafp.getByLabel("Nota de aprobación").fill("Revisada por la Dirección de Desarrollo Organizacional.");
+    await dafp.getByRole("button", { name: "Aprobar como nueva versión" }).click();
+    await dafp.locator(".exito", { hasText: /Versión \d+ aprobada/ }).waitFor();
+    await dafp.locator("#tabla-decididas tr", { hasText: code }).locator("td", { hasText: "Aprobada" }).waitFor();
+    await shot(dafp, "funcion-publica-aprobada");
+    done(page, "gasto (público)");
+    done(phone, "gasto (móvil)");
+    done(dnp, "gasto (entidad nacional)");
+    done(dafp, "gasto (Función Pública)");
+  },
+
   async "comisión: sesiones con quórum, compromisos vencidos primero y la secretaría convoca"() {
     const page = await newPage();
     await page.goto(`${base}/#/comision?anio=2026`);

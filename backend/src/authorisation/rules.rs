@@ -49,6 +49,17 @@ pub fn may_write_for_organisation(user: &AuthUser, organisation_code: &str) -> b
     user.role == Role::National && user.organisation_code.as_deref() == Some(organisation_code)
 }
 
+/// Función Pública (DAFP) designs and administers the catalogue of the
+/// classification of spending (Mission proposal 1.a).
+pub const FUNCION_PUBLICA: &str = "DAFP";
+
+/// Only Función Pública's own users (its national staff or the technical
+/// secretariat it runs) approve or reject changes to that catalogue.
+pub fn administers_classification(user: &AuthUser) -> bool {
+    matches!(user.role, Role::National | Role::Secretariat)
+        && user.organisation_code.as_deref() == Some(FUNCION_PUBLICA)
+}
+
 /// A token is managed by its owner, or by an administrator.
 pub fn may_manage_token(user: &AuthUser, token_owner: uuid::Uuid) -> bool {
     user.id == token_owner || user.role == Role::Admin
@@ -140,6 +151,15 @@ mod tests {
         assert!(!may_write_for_organisation(&dnp, "MINHACIENDA"));
         let admin = user(Role::Admin, None, None);
         assert!(!may_write_for_organisation(&admin, "DNP"));
+    }
+
+    #[test]
+    fn only_funcion_publica_administers_the_classification_of_spending() {
+        assert!(administers_classification(&user(Role::Secretariat, None, Some("DAFP"))));
+        assert!(administers_classification(&user(Role::National, None, Some("DAFP"))));
+        assert!(!administers_classification(&user(Role::National, None, Some("DNP"))));
+        assert!(!administers_classification(&user(Role::Admin, None, None)));
+        assert!(!administers_classification(&user(Role::Territorial, Some("05001"), None)));
     }
 
     #[test]

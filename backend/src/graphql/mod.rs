@@ -11,6 +11,7 @@ use crate::{
         AssistanceMutation, AssistanceOutcomeMutation, AssistanceOutcomeQuery, AssistanceQuery,
         AssistanceSubscription,
     },
+    classification::resolvers::{ClassificationMutation, ClassificationQuery},
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
@@ -47,6 +48,7 @@ pub struct QueryRoot(
     TalentQuery,
     FormationQuery,
     MentorQuery,
+    ClassificationQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -66,6 +68,7 @@ pub struct MutationRoot(
     TalentMutation,
     FormationMutation,
     MentorMutation,
+    ClassificationMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

@@ -65,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::assistance::http::router(state.assistance.clone()))
         .merge(crate::monitoring::csv::router(state.monitoring.clone()))
         .merge(crate::formation::http::router(state.formation.clone()))
+        .merge(crate::classification::http::router(state.classification.clone()))
         .merge(frontend::router())
         .fallback(|| async { (StatusCode::NOT_FOUND, "No encontrado") })
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::observe))

@@ -1,0 +1,19 @@
+//! Classification of spending (Mission proposal 1.a and the second
+//! subsystem of 2.c): the catalogue of competencies → programmatic units →
+//! services, versioned under a protocol Función Pública runs (`service`),
+//! the crosswalk from every retired code to its successors and the rest of
+//! the rules (`rules`, pure), the spending reported once against it and
+//! what it gives back (`spending`), the links from other contexts' free
+//! text to its units (`references`), and its exports (`http`).
+
+pub mod demo;
+mod entity;
+pub mod http;
+pub mod model;
+pub mod references;
+pub mod resolvers;
+pub mod rules;
+pub mod service;
+pub mod spending;
+
+pub use service::ClassificationService;
