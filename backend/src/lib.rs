@@ -4,6 +4,10 @@
 //! plus the platform pieces they share: configuration, database, cache, HTTP,
 //! the GraphQL schema and its limits.
 
+// The merged GraphQL root (one object per context) nests deeply: the release
+// build's layout queries need more than the default 128 levels.
+#![recursion_limit = "256"]
+
 /// A sea-orm entity without relations, in one line per table: the contexts join
 /// in their services, and rows never leave their context.
 macro_rules! sea_table {
