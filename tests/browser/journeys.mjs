@@ -505,7 +505,9 @@ const journeys = {
     // A national entity turns the country's red lights into a focalisation list it keeps.
     const dnp = await newPage();
     await login(dnp, USERS.offerer);
+    await dnp.locator("h1", { hasText: "Oferta de asistencia técnica territorial" }).waitFor();
     await dnp.goto(`${base}/#/monitoreo?entidad=05045&periodo=2024&indicador=COBERTURA_ACUEDUCTO`);
+    await dnp.locator("h2", { hasText: "El país por departamento" }).waitFor();
     const start = dnp.getByRole("button", { name: /^Crear una lista de focalización con los \d+ municipios en rojo$/ });
     await start.waitFor();
     await start.click();

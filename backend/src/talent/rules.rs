@@ -13,7 +13,9 @@ use crate::{error::ServiceError, text};
 /// Salario mínimo mensual legal vigente de 2026 en pesos: $1.750.905.
 /// Source: the national government's decree of December 2025 fixing the 2026
 /// minimum wage (Decreto 1469 del 29 de diciembre de 2025, Ministerio del
-/// Trabajo), a 23 % rise over 2025's $1.423.500. No public post pays less.
+/// Trabajo), a 23 % rise over 2025's $1.423.500; suspended by the Consejo de
+/// Estado in February 2026 and reissued with the same figure by Decreto 0159
+/// del 19 de febrero de 2026. No public post pays less.
 pub const MINIMUM_SALARY_2026: i64 = 1_750_905;
 
 /// The consent a person gives, stored with its date beside the profile.
