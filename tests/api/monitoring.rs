@@ -486,6 +486,7 @@ async fn a_national_entity_starts_a_focalisation_list_from_a_light_and_edits_it(
         (json!({ "addEntityCodes": ["05002", "99999"] }), "no existe la entidad territorial 99999"),
         (json!({ "removeEntityCodes": ["05001"] }), "no está en la lista"),
         (json!({ "name": "" }), "nombre"),
+        (json!({ "note": "x".repeat(2_001) }), "nota"),
     ] {
         let (_, body) = app.graphql_as(Some(&scene.dnp), UPDATE, json!({ "id": id, "input": change })).await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");

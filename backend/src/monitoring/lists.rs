@@ -139,7 +139,7 @@ impl MonitoringService {
             return Err(ServiceError::invalid(format!("no existe la organización «{owner}»")));
         }
         let name = text::required(&new.name, "nombre de la lista", 200)?;
-        let note = new.note.trim().to_owned();
+        let note = checked_note(&new.note)?;
         let (indicator, period, rows) =
             self.focalisation(actor, &new.indicator_code, &new.period, new.light).await?;
         let now = Utc::now();
@@ -191,6 +191,7 @@ impl MonitoringService {
         }
         let name =
             changes.name.as_deref().map(|n| text::required(n, "nombre de la lista", 200)).transpose()?;
+        let note = changes.note.as_deref().map(checked_note).transpose()?;
         let add = self.known_units(&changes.add).await?;
         let remove: BTreeSet<String> = changes
             .remove
@@ -237,8 +238,9 @@ impl MonitoringService {
         if let Some(name) = name {
             row.name = Set(name);
         }
-        if let Some(note) = changes.note {
-            row.note = Set(note.trim().to_owned());
+        // Checked before the transaction: a refused note writes nothing.
+        if let Some(note) = note {
+            row.note = Set(note);
         }
         row.updated_at = Set(now);
         list::Entity::update(row).exec(&transaction).await?;
@@ -334,6 +336,15 @@ impl MonitoringService {
             .await?;
         Ok(rows.into_iter().map(|row| (row.entity_code, row.value)).collect())
     }
+}
+
+/// A list's note: optional, at most 2,000 characters.
+fn checked_note(raw: &str) -> Result<String, ServiceError> {
+    let note = raw.trim();
+    if note.chars().count() > 2_000 {
+        return Err(ServiceError::invalid("«nota» admite hasta 2.000 caracteres"));
+    }
+    Ok(note.to_owned())
 }
 
 fn not_found(id: Uuid) -> ServiceError {
