@@ -171,26 +171,6 @@ impl AppState {
             commission.clone(),
             outbox.clone(),
         );
-        let talent = TalentService::new(db.clone(), territory.clone(), access.clone(), outbox.clone());
-        if settings.demo.unwrap_or(first_start)
-            && crate::talent::demo::load(&access, &talent).await.map_err(StartError::Demo)?
-        {
-            tracing::info!(
-                "Vitrina de las Regiones de demostración cargada: vacantes en 20 municipios, 40 perfiles y traslados (datos sintéticos)"
-            );
-        }
-        if index_use == IndexUse::Serve {
-            talent.spawn_closer();
-        }
-        let sources = Sources {
-            db: db.clone(),
-            knowledge: knowledge.clone(),
-            reporting: reporting.clone(),
-            assistance: assistance.clone(),
-            commission: commission.clone(),
-            consultation: consultation.clone(),
-            talent: talent.clone(),
-        };
         let monitoring = MonitoringService::new(
             db.clone(),
             reporting.clone(),
@@ -235,6 +215,33 @@ impl AppState {
                 "clasificación del gasto de demostración cargada: 13 competencias, 66 unidades, dos versiones y el gasto de 40 municipios de Antioquia"
             );
         }
+        // After the catalogue: vacancies and profiles name its competencies.
+        let talent = TalentService::new(
+            db.clone(),
+            territory.clone(),
+            access.clone(),
+            outbox.clone(),
+            classification.clone(),
+        );
+        if settings.demo.unwrap_or(first_start)
+            && crate::talent::demo::load(&access, &talent).await.map_err(StartError::Demo)?
+        {
+            tracing::info!(
+                "Vitrina de las Regiones de demostración cargada: vacantes en 20 municipios, 40 perfiles y traslados (datos sintéticos)"
+            );
+        }
+        if index_use == IndexUse::Serve {
+            talent.spawn_closer();
+        }
+        let sources = Sources {
+            db: db.clone(),
+            knowledge: knowledge.clone(),
+            reporting: reporting.clone(),
+            assistance: assistance.clone(),
+            commission: commission.clone(),
+            consultation: consultation.clone(),
+            talent: talent.clone(),
+        };
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));

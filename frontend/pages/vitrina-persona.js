@@ -60,12 +60,14 @@ async function confirm(container, { params }) {
   }
 }
 
-const COMPETENCIES = [
-  ["HACIENDA", "Hacienda y finanzas públicas"],
-  ["PLANEACION", "Planeación"],
-  ["EDUCACION", "Educación"],
-  ["AGUA_POTABLE", "Agua potable y saneamiento"],
-];
+/** The catalogue's competencies as [code, name]; none before the catalogue has a version. */
+async function catalogueCompetencies() {
+  try {
+    return (await call("talent", "TalentCompetencies")).catalogue.competencies.map(({ code, name }) => [code, name]);
+  } catch {
+    return [];
+  }
+}
 
 function checkboxes(name, options, chosen) {
   return h(
@@ -83,8 +85,9 @@ function checked(form, name) {
 async function profile(container) {
   loading(container);
   let data;
+  let competencies;
   try {
-    data = await call("talent", "MyTalentProfile");
+    [data, competencies] = await Promise.all([call("talent", "MyTalentProfile"), catalogueCompetencies()]);
   } catch (error) {
     container.replaceChildren(errorMessage(error, "No se pudo abrir su perfil"));
     return;
@@ -94,6 +97,10 @@ async function profile(container) {
   const education = h("textarea", { name: "education", required: true, maxlength: 2000, rows: 2 }, current.education ?? "");
   const months = h("input", { name: "experienceMonths", type: "number", min: 0, max: 720, required: true, value: current.experienceMonths ?? 0 });
   const summary = h("textarea", { name: "experienceSummary", maxlength: 4000, rows: 3 }, current.experienceSummary ?? "");
+  // A code saved before (a programmatic unit, say) stays offered, so saving keeps it.
+  const chosen = current.competencies ?? [];
+  const options = [...competencies, ...chosen.filter((code) => !competencies.some(([known]) => known === code)).map((code) => [code, code])];
+  const typed = h("input", { name: "competencyCodes", value: chosen.join(", ") });
   const departments = h("input", { name: "departments", value: (current.departments ?? []).join(", "), inputmode: "numeric" });
   const home = h("input", { name: "homeDepartment", value: current.homeDepartment ?? "", maxlength: 2, inputmode: "numeric" });
   const flag = (name, text, value) => h("label", { class: "opcion" }, h("input", { type: "checkbox", name, checked: Boolean(value) }), ` ${text}`);
@@ -105,7 +112,9 @@ async function profile(container) {
     field("Estudios", education),
     field("Meses de experiencia", months),
     field("Resumen de su experiencia", summary),
-    checkboxes({ legend: "Competencias", field: "competencies" }, COMPETENCIES, current.competencies ?? []),
+    options.length
+      ? checkboxes({ legend: "Competencias", field: "competencies" }, options, chosen)
+      : field("Competencias", typed, "Códigos separados por comas."),
     checkboxes({ legend: "Niveles que busca", field: "levels" }, Object.entries(LEVEL), current.levels ?? []),
     field("Departamentos de interés", departments, "Códigos DIVIPOLA separados por comas, p. ej. 05, 19, 52."),
     field("Departamento de origen", home, "Código DIVIPOLA de dos dígitos (opcional)."),
@@ -133,7 +142,7 @@ async function profile(container) {
           education: education.value,
           experienceMonths: Number(months.value || 0),
           experienceSummary: summary.value,
-          competencies: checked(form, "competencies"),
+          competencies: options.length ? checked(form, "competencies") : typed.value.split(",").map((code) => code.trim()).filter(Boolean),
           levels: checked(form, "levels"),
           departments: departments.value.split(",").map((code) => code.trim()).filter(Boolean),
           homeDepartment: home.value.trim() || null,

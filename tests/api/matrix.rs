@@ -2099,7 +2099,7 @@ fn talent_profile_input() -> Value {
 }
 
 fn vacancy_input(entity: &str) -> Value {
-    let closing = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    let closing = (sugit::bogota_time::today() + chrono::Duration::days(30)).to_string();
     json!({ "entityCode": entity, "post": "Profesional de hacienda", "level": "PROFESSIONAL",
             "competencies": ["HACIENDA"], "education": "Contaduría", "experienceMonths": 12,
             "salaryGrade": "219-01", "salaryAmount": 3500000, "place": "Sede principal",

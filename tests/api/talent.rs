@@ -23,7 +23,8 @@ const STAGE: &str =
     "mutation($id: ID!, $s: Stage!) { setApplicationStage(id: $id, stage: $s) { application { id stage } } }";
 
 fn in_days(days: i64) -> String {
-    (chrono::Utc::now().date_naive() + chrono::Duration::days(days)).to_string()
+    // The service counts days in Bogotá, so near midnight UTC the test must too.
+    (sugit::bogota_time::today() + chrono::Duration::days(days)).to_string()
 }
 
 fn vacancy_input(entity: &str, closing_on: &str, salary: f64) -> Value {
@@ -445,7 +446,69 @@ async fn transfers_are_offered_matched_agreed_and_evaluated(app: &TestApp) {
     );
 }
 
+/// Once the classification catalogue has a version in force, a vacancy's
+/// and a profile's competencies must be its codes (a competency or a unit);
+/// before it, the form of a code is enough (the scenes above).
+async fn competencies_come_from_the_catalogue_in_force(app: &TestApp) {
+    let (medellin, _, _) = scene(app).await;
+    app.create_user("luis@dnp.gov.co", Role::National, None, Some("DNP")).await;
+    app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
+    let dnp = app.login("luis@dnp.gov.co").await;
+    let dafp = app.login("sec@funcionpublica.gov.co").await;
+    let mut proposals = Vec::new();
+    for (code, level, parent, name) in [
+        ("DIN", "COMPETENCY", None, "Desarrollo institucional"),
+        ("DIN-02", "UNIT", Some("DIN"), "Fortalecimiento fiscal y catastral"),
+    ] {
+        let (_, body) = app
+            .graphql_as(
+                Some(&dnp),
+                "mutation($input: ProposeCatalogueChangeInput!) { proposeCatalogueChange(input: $input) { proposal { id } } }",
+                json!({ "input": { "kind": "ADD", "reason": "Ley 715 de 2001", "item": {
+                    "code": code, "level": level, "parentCode": parent, "name": name, "description": name,
+                    "entityKinds": ["MUNICIPALITY"], "legalBasis": "Ley 715 de 2001, art. 76" } } }),
+            )
+            .await;
+        proposals.push(body["data"]["proposeCatalogueChange"]["proposal"]["id"].clone());
+        // A unit's parent must exist when it is proposed: approve one at a time.
+        let (_, body) = app
+            .graphql_as(
+                Some(&dafp),
+                "mutation($input: ApproveCatalogueChangesInput!) { approveCatalogueChanges(input: $input) { version { number } } }",
+                json!({ "input": { "proposalIds": [proposals.last()], "effectiveOn": in_days(0), "note": "Revisado" } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+    }
+
+    let before = count(app, "talent_vacancy").await;
+    let (_, body) = app
+        .graphql_as(Some(&medellin), PUBLISH, json!({ "input": vacancy_input("05001", &in_days(10), 4e6) }))
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("«HACIENDA», «PLANEACION» no están en el catálogo"), "{body}");
+    assert!(message.contains("versión 2"), "{body}");
+    assert_eq!(count(app, "talent_vacancy").await, before, "a refused vacancy writes nothing");
+
+    let mut input = vacancy_input("05001", &in_days(10), 4e6);
+    input["competencies"] = json!(["din", "DIN-02"]);
+    let (_, body) = app.graphql_as(Some(&medellin), PUBLISH, json!({ "input": input })).await;
+    assert_eq!(body["data"]["publishVacancy"]["vacancy"]["competencies"], json!(["DIN", "DIN-02"]), "{body}");
+
+    let person = app.register_person("lucia@correo.co", "Lucía Gómez").await;
+    let (_, body) =
+        app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile_input(true) })).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+    assert_eq!(count(app, "talent_profile").await, 0);
+    let mut profile = profile_input(true);
+    profile["competencies"] = json!(["DIN-02"]);
+    let (_, body) = app.graphql_as(Some(&person), SAVE_PROFILE, json!({ "input": profile })).await;
+    assert_eq!(body["data"]["saveTalentProfile"]["profile"]["competencies"], json!(["DIN-02"]), "{body}");
+}
+
 backend_tests!(
+    competencies_come_from_the_catalogue_in_force,
     vacancies_are_public_validated_and_close_by_their_date,
     a_person_registers_consents_matches_applies_and_follows_the_stages,
     profiles_cannot_be_enumerated,

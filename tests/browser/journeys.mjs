@@ -662,7 +662,7 @@ const journeys = {
     await page.getByRole("heading", { name: "Mi perfil de talento" }).waitFor();
     await page.getByLabel("Estudios", { exact: true }).fill("Economista con especialización en finanzas públicas");
     await page.getByLabel("Meses de experiencia", { exact: true }).fill("36");
-    await page.getByLabel("Hacienda y finanzas públicas").check();
+    await page.getByLabel("Desarrollo institucional").check();
     await page.getByLabel("Departamentos de interés").fill("05, 19");
     await page.getByLabel("Mi nombre", { exact: true }).check();
     await assertLabelled(page, "perfil de talento");

@@ -65,7 +65,7 @@ impl AssistanceService {
             new.hours,
             new.participants,
             offer.starts_on,
-            Utc::now().date_naive(),
+            crate::bogota_time::today(),
         )?;
         let notes =
             if new.notes.trim().is_empty() { String::new() } else { text(&new.notes, "notes", 1, 4_000)? };

@@ -4,7 +4,7 @@
 //! assignments, deliveries and evaluations, so that matching, indicators and
 //! the focalisation map show something real on first start.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{
@@ -232,7 +232,7 @@ pub async fn load(
     if assistance.has_offers().await? {
         return Ok(false);
     }
-    let today = Utc::now().date_naive();
+    let today = crate::bogota_time::today();
     let mut offers = Vec::new();
     let mut offerers: Vec<(&str, Actor)> = Vec::new();
     for (organisation, title, topic, modality, small_only, departments, capacity, description) in OFFERS {

@@ -639,7 +639,7 @@ impl AssistanceService {
         let counts = self.assigned_counts().await?;
         let text = relevance.relevance(&format!("{} {}", demand.topic, demand.need)).await?;
         let best = text.values().copied().fold(0.0_f64, f64::max);
-        let today = Utc::now().date_naive();
+        let today = crate::bogota_time::today();
         let mut ranked: Vec<(f64, Uuid, Recommendation<Offer>)> = self
             .published_offers()
             .await?
@@ -677,7 +677,7 @@ impl AssistanceService {
             .await?
             .ok_or_else(|| ServiceError::NotFound(format!("no existe la oferta {offer_id}")))?;
         let assigned = self.assigned_counts().await?.get(&offer_id).copied().unwrap_or(0);
-        let today = Utc::now().date_naive();
+        let today = crate::bogota_time::today();
         let offer_text = format!("{} {} {}", offer.topic, offer.title, offer.description);
         let demands: Vec<Demand> = demand::Entity::find()
             .filter(demand::Column::Status.eq(DemandStatus::Open.as_db()))

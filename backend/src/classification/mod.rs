@@ -16,4 +16,4 @@ pub mod rules;
 pub mod service;
 pub mod spending;
 
-pub use service::ClassificationService;
+pub use service::{ClassificationService, CodesInForce};

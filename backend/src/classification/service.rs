@@ -94,6 +94,13 @@ impl Register {
     }
 }
 
+/// The competency and unit codes of one version of the catalogue.
+#[derive(Debug, Clone)]
+pub struct CodesInForce {
+    pub version: i32,
+    pub codes: HashSet<String>,
+}
+
 /// A version number as asked for: the current one when absent.
 pub fn version_or_current(register: &Register, wanted: Option<i32>) -> Result<i32, ServiceError> {
     match wanted {
@@ -129,6 +136,24 @@ impl ClassificationService {
         let snapshot = register.snapshot(number)?;
         let version = register.version(number).cloned().ok_or_else(|| missing_version(number))?;
         Ok((version, snapshot))
+    }
+
+    /// The competency and unit codes of the version in force, for other
+    /// contexts that name competencies (talent); `None` while no version is
+    /// in force, when they can only check the form of a code.
+    #[tracing::instrument(name = "classification.codes_in_force", skip_all)]
+    pub async fn codes_in_force(&self) -> Result<Option<CodesInForce>, ServiceError> {
+        let register = self.register().await?;
+        let Some(version) = register.current(crate::bogota_time::today()) else {
+            return Ok(None);
+        };
+        let codes = register
+            .snapshot(version)?
+            .into_values()
+            .filter(|item| item.level != CatalogueLevel::Service)
+            .map(|item| item.code)
+            .collect();
+        Ok(Some(CodesInForce { version, codes }))
     }
 
     /// What changed between two versions.

@@ -370,9 +370,9 @@ impl KnowledgeService {
             (Some(date), _) => date,
             (None, Some(text)) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map_err(|_| ServiceError::invalid(format!("la fecha «{text}» no es AAAA-MM-DD")))?,
-            (None, None) => Utc::now().date_naive(),
+            (None, None) => crate::bogota_time::today(),
         };
-        if published_on > Utc::now().date_naive() {
+        if published_on > crate::bogota_time::today() {
             return Err(ServiceError::invalid("la fecha de publicación no puede ser futura"));
         }
         let source_url = new.source_url.or_else(|| meta.get("fuente").cloned()).map(|u| u.trim().to_owned());

@@ -51,7 +51,7 @@ const POSTS: [Post; 6] = [
     (
         "Profesional universitario de hacienda",
         Level::Professional,
-        &["HACIENDA"],
+        &["DIN"],
         "Título en contaduría, economía o administración pública",
         24,
         "219-02",
@@ -60,7 +60,7 @@ const POSTS: [Post; 6] = [
     (
         "Secretario de planeación",
         Level::Adviser,
-        &["PLANEACION", "HACIENDA"],
+        &["DIN", "VIV"],
         "Título profesional y posgrado en planeación o gestión pública",
         36,
         "020-03",
@@ -69,7 +69,7 @@ const POSTS: [Post; 6] = [
     (
         "Técnico operativo de acueducto",
         Level::Technician,
-        &["AGUA_POTABLE"],
+        &["APSB"],
         "Tecnología en saneamiento o gestión ambiental",
         12,
         "314-01",
@@ -78,7 +78,7 @@ const POSTS: [Post; 6] = [
     (
         "Profesional de proyectos de inversión",
         Level::Professional,
-        &["PLANEACION"],
+        &["DIN"],
         "Título en ingeniería, economía o afines; manejo de la MGA",
         18,
         "219-03",
@@ -87,7 +87,7 @@ const POSTS: [Post; 6] = [
     (
         "Auxiliar administrativo de la secretaría de educación",
         Level::Assistant,
-        &["EDUCACION"],
+        &["EDU"],
         "Bachiller con curso en sistemas",
         6,
         "407-02",
@@ -96,7 +96,7 @@ const POSTS: [Post; 6] = [
     (
         "Profesional de calidad del agua",
         Level::Professional,
-        &["AGUA_POTABLE", "PLANEACION"],
+        &["APSB", "SAL"],
         "Título en ingeniería sanitaria o química",
         24,
         "219-02",
@@ -104,7 +104,8 @@ const POSTS: [Post; 6] = [
     ),
 ];
 
-const COMPETENCIES: [&str; 4] = ["HACIENDA", "PLANEACION", "AGUA_POTABLE", "EDUCACION"];
+/// Competencies of the classification catalogue (its demo loads first).
+const COMPETENCIES: [&str; 4] = ["DIN", "SAL", "APSB", "EDU"];
 
 fn actor_of(user: crate::access::model::User) -> Actor {
     Actor::User(AuthUser {

@@ -53,6 +53,7 @@ impl TalentService {
     pub async fn save_profile(&self, actor: &Actor, input: ProfileInput) -> Result<Profile, ServiceError> {
         let user = access_rules::require_person(actor, "guardar un perfil de talento")?;
         let input = rules::check_profile(input)?;
+        self.check_competencies(&input.competencies).await?;
         let now = Utc::now();
         let transaction = self.db.begin().await?;
         let existing =

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use super::model::{
     Level, NewTransfer, NewVacancy, Profile, ProfileInput, Stage, Transfer, Vacancy, VacancyStatus,
 };
-use crate::{error::ServiceError, text};
+use crate::{classification::CodesInForce, error::ServiceError, text};
 
 /// Salario mínimo mensual legal vigente de 2026 en pesos: $1.750.905.
 /// Source: the national government's decree of December 2025 fixing the 2026
@@ -39,10 +39,10 @@ pub fn parse_codes(raw: &[String], field: &str, max: usize) -> Result<Vec<String
     for code in raw {
         let code = code.trim().to_uppercase();
         let valid = (2..=64).contains(&code.len())
-            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+            && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-');
         if !valid {
             return Err(ServiceError::invalid(format!(
-                "«{field}»: «{}» no es un código válido (letras sin tildes, dígitos y «_»)",
+                "«{field}»: «{}» no es un código válido (letras sin tildes, dígitos, «-» y «_»)",
                 code
             )));
         }
@@ -54,6 +54,26 @@ pub fn parse_codes(raw: &[String], field: &str, max: usize) -> Result<Vec<String
         return Err(ServiceError::invalid(format!("«{field}» admite como máximo {max} códigos")));
     }
     Ok(codes)
+}
+
+/// Competencies must be codes of the classification catalogue in force
+/// (a competency or a programmatic unit) once there is one; before it, only
+/// their form is checked.
+pub fn check_in_catalogue(codes: &[String], catalogue: Option<&CodesInForce>) -> Result<(), ServiceError> {
+    let Some(catalogue) = catalogue else {
+        return Ok(());
+    };
+    let unknown: Vec<&str> =
+        codes.iter().filter(|code| !catalogue.codes.contains(*code)).map(String::as_str).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    Err(ServiceError::invalid(format!(
+        "«competencies»: {} no {} en el catálogo de clasificación vigente (versión {}); use el código de una competencia o de una unidad programática (consulta «catalogue»)",
+        unknown.iter().map(|code| format!("«{code}»")).collect::<Vec<_>>().join(", "),
+        if unknown.len() == 1 { "está" } else { "están" },
+        catalogue.version
+    )))
 }
 
 /// Department codes of DIVIPOLA: two digits.
@@ -456,6 +476,26 @@ mod tests {
         assert!(check_vacancy(none, day("2026-12-06")).is_err());
         let bad_code = NewVacancy { competencies: vec!["agua potable".into()], ..new_vacancy() };
         assert!(check_vacancy(bad_code, day("2026-12-06")).is_err());
+    }
+
+    #[test]
+    fn competencies_come_from_the_catalogue_once_there_is_one() {
+        let codes = vec!["DIN-02".to_owned(), "EDU".to_owned()];
+        assert!(check_in_catalogue(&codes, None).is_ok(), "no catalogue yet: the form is enough");
+        let catalogue = CodesInForce {
+            version: 3,
+            codes: ["DIN", "DIN-02", "EDU"].into_iter().map(str::to_owned).collect(),
+        };
+        assert!(check_in_catalogue(&codes, Some(&catalogue)).is_ok());
+        let wrong = vec!["EDU".to_owned(), "HACIENDA".to_owned(), "DIN-99".to_owned()];
+        let refused = check_in_catalogue(&wrong, Some(&catalogue));
+        assert!(
+            matches!(&refused, Err(ServiceError::Invalid(m))
+                if m.contains("«HACIENDA», «DIN-99» no están") && m.contains("versión 3") && !m.contains("«EDU»")),
+            "{refused:?}"
+        );
+        let dashed = NewVacancy { competencies: vec!["din-02".into()], ..new_vacancy() };
+        assert_eq!(check_vacancy(dashed, day("2026-12-06")).expect("valid").competencies, ["DIN-02"]);
     }
 
     #[test]

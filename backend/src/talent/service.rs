@@ -22,6 +22,7 @@ use crate::{
     audit::{self, Change},
     authorisation::{rules as access_rules, Actor, AuthUser},
     bogota_time,
+    classification::ClassificationService,
     error::ServiceError,
     outbox::{self, Outbox},
     pagination::{newest_first_key, Page, PageRequest},
@@ -34,6 +35,7 @@ pub struct TalentService {
     pub(super) territory: TerritoryService,
     pub(super) access: AccessService,
     pub(super) outbox: Outbox,
+    pub(super) classification: ClassificationService,
 }
 
 /// A filter of the public vacancy board, already parsed.
@@ -56,8 +58,14 @@ impl TalentService {
         territory: TerritoryService,
         access: AccessService,
         outbox: Outbox,
+        classification: ClassificationService,
     ) -> Self {
-        Self { db, territory, access, outbox }
+        Self { db, territory, access, outbox, classification }
+    }
+
+    /// Competencies named by the catalogue in force, when there is one.
+    pub(super) async fn check_competencies(&self, codes: &[String]) -> Result<(), ServiceError> {
+        rules::check_in_catalogue(codes, self.classification.codes_in_force().await?.as_ref())
     }
 
     /// The vacancies open today, for the search index's rebuild.
@@ -87,6 +95,7 @@ impl TalentService {
             return Err(ServiceError::Forbidden(ACTION));
         }
         let new = rules::check_vacancy(new, bogota_time::today())?;
+        self.check_competencies(&new.competencies).await?;
         let now = Utc::now();
         let row = vacancy::ActiveModel {
             id: Set(Uuid::new_v4()),
