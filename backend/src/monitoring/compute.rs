@@ -4,8 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::Utc;
-use sea_orm::{sea_query::OnConflict, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    sea_query::{ArrayType, OnConflict},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
+    Statement, Value,
+};
 
 use super::{
     entity::indicator_value,
@@ -140,40 +144,27 @@ impl MonitoringService {
                         .entry((item.indicator.code.as_str(), sheet.period.as_str()))
                         .or_default()
                         .push(sheet.subject.as_str()),
-                    Some(Outcome::Store(computed)) => rows.push(indicator_value::ActiveModel {
-                        indicator_code: Set(item.indicator.code.clone()),
-                        period: Set(sheet.period.clone()),
-                        entity_code: Set(sheet.subject.clone()),
-                        value: Set(computed.value),
-                        missing: Set(computed.missing.join(",")),
-                        conflicting: Set(computed.conflicting.join(",")),
-                        reason: Set(computed.reason),
-                        computed_at: Set(now),
+                    Some(Outcome::Store(computed)) => rows.push(indicator_value::Model {
+                        indicator_code: item.indicator.code.clone(),
+                        period: sheet.period.clone(),
+                        entity_code: sheet.subject.clone(),
+                        value: computed.value,
+                        missing: computed.missing.join(","),
+                        conflicting: computed.conflicting.join(","),
+                        reason: computed.reason,
+                        computed_at: now,
                     }),
                 }
             }
         }
         let count = rows.len() + cleared.values().map(Vec::len).sum::<usize>();
-        use indicator_value::Column;
-        let mut chunks = rows.into_iter().peekable();
-        while chunks.peek().is_some() {
-            let chunk: Vec<_> = chunks.by_ref().take(UPSERT_CHUNK).collect();
-            indicator_value::Entity::insert_many(chunk)
-                .on_conflict(
-                    OnConflict::columns([Column::IndicatorCode, Column::Period, Column::EntityCode])
-                        .update_columns([
-                            Column::Value,
-                            Column::Missing,
-                            Column::Conflicting,
-                            Column::Reason,
-                            Column::ComputedAt,
-                        ])
-                        .to_owned(),
-                )
-                .exec_without_returning(&self.db)
-                .await?;
+        if self.db.get_database_backend() == DatabaseBackend::Postgres {
+            upsert_arrays(&self.db, &rows, now).await?;
+        } else {
+            upsert_chunks(&self.db, rows).await?;
         }
         if !cleared.is_empty() {
+            use indicator_value::Column;
             let mut condition = Condition::any();
             for ((indicator, period), entities) in cleared {
                 condition = condition.add(
@@ -187,4 +178,75 @@ impl MonitoringService {
         }
         Ok(count)
     }
+}
+
+/// The upsert on PostgreSQL: one statement of arrays whatever the number of
+/// rows (planned once per connection), and a result that did not change is
+/// not written again — a full recompute over unchanged data is mostly reads.
+const UPSERT_ARRAYS: &str = "INSERT INTO monitoring_value AS m \
+      (indicator_code, period, entity_code, value, missing, conflicting, reason, computed_at) \
+    SELECT indicator_code, period, entity_code, value, missing, conflicting, reason, $8::timestamptz \
+    FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[]) \
+      AS t(indicator_code, period, entity_code, value, missing, conflicting, reason) \
+    ON CONFLICT (indicator_code, period, entity_code) DO UPDATE SET value = excluded.value, \
+      missing = excluded.missing, conflicting = excluded.conflicting, reason = excluded.reason, \
+      computed_at = excluded.computed_at \
+    WHERE (m.value, m.missing, m.conflicting, m.reason) \
+      IS DISTINCT FROM (excluded.value, excluded.missing, excluded.conflicting, excluded.reason)";
+
+async fn upsert_arrays(
+    db: &DatabaseConnection,
+    rows: &[indicator_value::Model],
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let text = |field: fn(&indicator_value::Model) -> &str| -> Value {
+        rows.iter().map(|row| field(row).to_owned()).collect::<Vec<String>>().into()
+    };
+    // Nullable columns go as arrays of nullable values (no `From` for them).
+    let nullable = |array: ArrayType, values: Vec<Value>| Value::Array(array, Some(Box::new(values)));
+    let values = vec![
+        text(|r| &r.indicator_code),
+        text(|r| &r.period),
+        text(|r| &r.entity_code),
+        nullable(ArrayType::Double, rows.iter().map(|row| Value::Double(row.value)).collect()),
+        text(|r| &r.missing),
+        text(|r| &r.conflicting),
+        nullable(
+            ArrayType::String,
+            rows.iter().map(|row| Value::String(row.reason.clone().map(Box::new))).collect(),
+        ),
+        now.into(),
+    ];
+    db.execute(Statement::from_sql_and_values(DatabaseBackend::Postgres, UPSERT_ARRAYS, values)).await?;
+    Ok(())
+}
+
+/// The upsert elsewhere (SQLite): multi-row statements within its parameter limit.
+async fn upsert_chunks(
+    db: &DatabaseConnection,
+    rows: Vec<indicator_value::Model>,
+) -> Result<(), ServiceError> {
+    use indicator_value::Column;
+    let mut chunks = rows.into_iter().map(indicator_value::ActiveModel::from).peekable();
+    while chunks.peek().is_some() {
+        let chunk: Vec<_> = chunks.by_ref().take(UPSERT_CHUNK).collect();
+        indicator_value::Entity::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns([Column::IndicatorCode, Column::Period, Column::EntityCode])
+                    .update_columns([
+                        Column::Value,
+                        Column::Missing,
+                        Column::Conflicting,
+                        Column::Reason,
+                        Column::ComputedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
 }
