@@ -215,6 +215,11 @@ impl AppState {
                 "clasificación del gasto de demostración cargada: 13 competencias, 66 unidades, dos versiones y el gasto de 40 municipios de Antioquia"
             );
         }
+        if index_use == IndexUse::Serve {
+            if let Err(error) = classification.close_retired_requirements().await {
+                tracing::warn!(%error, "no se cerraron los requerimientos de gasto de las unidades retiradas");
+            }
+        }
         // After the catalogue: vacancies and profiles name its competencies.
         let talent = TalentService::new(
             db.clone(),

@@ -23,6 +23,7 @@ mod m20261206_000015_formation;
 mod m20261206_000016_talent;
 mod m20261206_000017_rap_regions_and_restricted_indicators;
 mod m20261206_000018_focalisation_lists;
+mod m20261207_000019_requirement_last_period;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_talent::Migration),
             Box::new(m20261206_000017_rap_regions_and_restricted_indicators::Migration),
             Box::new(m20261206_000018_focalisation_lists::Migration),
+            Box::new(m20261207_000019_requirement_last_period::Migration),
         ]
     }
 }

@@ -74,6 +74,20 @@ impl Fixture<'_> {
         app.create_user("marta@minhacienda.gov.co", Role::National, None, Some("MINHACIENDA")).await;
         app.create_user("sec@funcionpublica.gov.co", Role::Secretariat, None, Some("DAFP")).await;
         app.create_user("gob@antioquia.gov.co", Role::Territorial, Some("05"), None).await;
+        // The catalogue's rules below make versions; from the first one on, talent's
+        // competencies must be catalogue codes: the one the talent inputs name comes first.
+        let dnp = app.login("luis@dnp.gov.co").await;
+        let (_, body) = app
+            .graphql_as(
+                Some(&dnp),
+                "mutation($input: ProposeCatalogueChangeInput!) { proposeCatalogueChange(input: $input) { proposal { id } } }",
+                json!({ "input": catalogue_addition("HACIENDA", "COMPETENCY", None) }),
+            )
+            .await;
+        self.approve_proposal(
+            body["data"]["proposeCatalogueChange"]["proposal"]["id"].as_str().expect("proposal"),
+        )
+        .await;
         for scope in [Scope::Own, Scope::Other] {
             let person = app.register_person(email(Who::Person, scope), "Persona de la matriz").await;
             let (_, body) = app

@@ -637,17 +637,20 @@ async fn the_demo_makes_the_burden_saved_visible() {
         return;
     };
     let data = app
-        .query_ok(r#"{ reportingBurden(entityCode: "05002", period: "2025") { requested reused missing conflicts burdenSaved } informationRequirements { totalCount } }"#, json!({}))
+        .query_ok(r#"{ reportingBurden(entityCode: "05002", period: "2025") { requested reused missing conflicts burdenSaved } informationRequirements { totalCount }
+            retired: informationRequirement(code: "GASTO_SAL-03") { lastPeriod } successor: informationRequirement(code: "GASTO_SAL-07") { lastPeriod } }"#, json!({}))
         .await;
     // Four requirements, the monitoring demo's synthetic one, which asks every element again,
     // and the classification demo's spending requirements: one per unit of either version (66 + 3).
     assert_eq!(data["informationRequirements"]["totalCount"], 74);
+    // Version 2 took effect on 1 January 2025: the units it retired (SAL-03, TRA-04, TRA-05)
+    // are asked up to 2024 and owed by nobody for 2025; their successors are asked instead.
+    assert_eq!(data["retired"]["lastPeriod"], "2024", "{data}");
+    assert_eq!(data["successor"]["lastPeriod"], Value::Null, "{data}");
     let burden = &data["reportingBurden"];
-    // Only the spending of the units version 2 retired (SAL-03, TRA-04, TRA-05: four elements
-    // each) is still asked for 2025: reporting does not yet know a unit was retired.
-    assert_eq!(burden["missing"], 12, "{burden}");
+    assert_eq!(burden["missing"], 0, "{burden}");
     assert_eq!(burden["conflicts"], 2, "Antioquia and Abejorral disagree on IRCA, asked by two requirements");
-    // Twenty values reused; the 264 spending values, each asked once, dilute the ratio.
+    // Twenty values reused; the spending values, each asked once, dilute the ratio.
     assert_eq!(burden["reused"], 20, "{burden}");
     assert!(burden["burdenSaved"].as_f64().unwrap_or_default() > 0.05, "{burden}");
 }

@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::{Datelike, NaiveDate};
+
 use super::model::{Amounts, CatalogueLevel, Item, Part, ProposedChange};
 use crate::text;
 
@@ -457,6 +459,26 @@ pub fn classified_share(classified: f64, total: Option<f64>) -> Option<f64> {
     total.filter(|t| *t > 0.0 && t.is_finite()).map(|t| (classified / t).min(1.0))
 }
 
+/// The last vigencia a unit retired by a version effective on `effective_on`
+/// is asked for: the year before, when the version starts a year; its own
+/// year, when it starts midway (part of that year was spent under the unit).
+pub fn last_vigencia_of_retired(effective_on: NaiveDate) -> i32 {
+    if effective_on.ordinal() == 1 {
+        effective_on.year() - 1
+    } else {
+        effective_on.year()
+    }
+}
+
+/// The units of `before` that `after` no longer has.
+pub fn retired_units<'a>(before: &'a Snapshot, after: &Snapshot) -> Vec<&'a str> {
+    before
+        .values()
+        .filter(|item| item.level == CatalogueLevel::Unit && !after.contains_key(&item.code))
+        .map(|item| item.code.as_str())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,6 +514,22 @@ mod tests {
 
     fn part(code: &str, points: i32, name: Option<&str>) -> Part {
         Part { code: code.into(), name: name.map(str::to_owned), description: None, basis_points: points }
+    }
+
+    #[test]
+    fn a_retired_unit_is_asked_until_the_last_vigencia_it_existed() {
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date");
+        assert_eq!(
+            last_vigencia_of_retired(day("2025-01-01")),
+            2024,
+            "a new year starts under the new codes"
+        );
+        assert_eq!(last_vigencia_of_retired(day("2025-07-01")), 2025, "half of 2025 was spent under the old");
+        let mut after = catalogue();
+        after.remove("EDU-02");
+        after.remove("EDU-01-01");
+        assert_eq!(retired_units(&catalogue(), &after), ["EDU-02"], "services are not asked for");
+        assert!(retired_units(&catalogue(), &catalogue()).is_empty());
     }
 
     #[test]

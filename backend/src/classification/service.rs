@@ -416,15 +416,19 @@ impl ClassificationService {
     }
 
     /// What follows a new version, once it is committed: the spending
-    /// requirements of its new units, and the links of free-text units to
-    /// the current codes. Both are repeated where needed (a report ensures
-    /// its requirements; every start links again), so a failure here is
-    /// logged, not returned: the version itself stands.
+    /// requirements of its new units, the end of those of the units it
+    /// retired, and the links of free-text units to the current codes. Each
+    /// is repeated where needed (a report ensures its requirements; every
+    /// start closes the retired ones again), so a failure here is logged, not
+    /// returned: the version itself stands.
     pub async fn after_version(&self, new_units: &[Item]) {
         for unit in new_units {
             if let Err(error) = self.ensure_spending_requirement(unit).await {
                 tracing::warn!(unit = %unit.code, error = %error, "no se registró el requerimiento de gasto de la unidad");
             }
+        }
+        if let Err(error) = self.close_retired_requirements().await {
+            tracing::warn!(error = %error, "no se cerraron los requerimientos de gasto de las unidades retiradas");
         }
         if let Err(error) = self.link_references().await {
             tracing::warn!(error = %error, "no se enlazaron las referencias a unidades programáticas");

@@ -286,6 +286,29 @@ impl ClassificationService {
         }
     }
 
+    /// Stops asking for the spending of every unit a version retired after
+    /// the last vigencia it existed (`rules::last_vigencia_of_retired`), so no
+    /// territory owes values for codes that no longer exist. Idempotent.
+    #[tracing::instrument(name = "classification.close_retired_requirements", skip_all)]
+    pub async fn close_retired_requirements(&self) -> Result<usize, ServiceError> {
+        let register = self.register().await?;
+        let mut versions = register.versions.clone();
+        versions.sort_by_key(|version| version.number);
+        let mut closed = 0;
+        for pair in versions.windows(2) {
+            let (before, after) = (register.snapshot(pair[0].number)?, register.snapshot(pair[1].number)?);
+            let last = rules::last_vigencia_of_retired(pair[1].effective_on).to_string();
+            for unit in rules::retired_units(&before, &after) {
+                let code = spending_requirement(unit);
+                if self.reporting.catalogue.find_requirement(&code).await?.is_some() {
+                    self.reporting.catalogue.set_last_period(&system_actor(), &code, Some(&last)).await?;
+                    closed += 1;
+                }
+            }
+        }
+        Ok(closed)
+    }
+
     /// A territory's spending of a vigencia by competency and unit, in the
     /// codes of `version` (the current one when absent), per inhabitant and
     /// beside its peers, with the share of its spending the catalogue classifies.

@@ -11,7 +11,7 @@ use sea_orm::{
 
 use super::{
     entity::{data_element, information_requirement, requirement_element, requirement_from},
-    model::{DataElement, ElementStatus, Periodicity, Requirement, ValueType},
+    model::{parse_period, DataElement, ElementStatus, Periodicity, Requirement, ValueType},
     similarity::{self, FieldText, Similarity},
 };
 use crate::{
@@ -341,6 +341,45 @@ impl Catalogue {
             .collect())
     }
 
+    /// Stops asking a requirement after `last_period` (a period of its
+    /// periodicity), or asks it again with `None`. Idempotent: nothing is
+    /// written when it already says so.
+    #[tracing::instrument(name = "catalogue.set_last_period", skip_all, fields(code))]
+    pub async fn set_last_period(
+        &self,
+        actor: &Actor,
+        code: &str,
+        last_period: Option<&str>,
+    ) -> Result<Requirement, ServiceError> {
+        rules::require_admin(actor, "cerrar requerimientos de información")?;
+        let transaction = self.db.begin().await?;
+        let requirement = self.requirement(&transaction, code).await?.ok_or_else(|| {
+            ServiceError::NotFound(format!("no existe el requerimiento de información «{}»", code.trim()))
+        })?;
+        let last_period =
+            last_period.map(|period| parse_period(period, requirement.periodicity)).transpose()?;
+        if requirement.last_period == last_period {
+            return Ok(requirement);
+        }
+        information_requirement::ActiveModel {
+            code: Set(requirement.code.clone()),
+            last_period: Set(last_period.clone()),
+            ..Default::default()
+        }
+        .update(&transaction)
+        .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("set_requirement_last_period", "information_requirement", &requirement.code)
+                .before(&requirement.last_period)
+                .after(&last_period),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(Requirement { last_period, ..requirement })
+    }
+
     #[tracing::instrument(name = "catalogue.list_requirements", skip_all)]
     pub async fn list_requirements(
         &self,
@@ -460,6 +499,7 @@ impl Catalogue {
             periodicity: Set(new.periodicity.as_db().to_owned()),
             entity_kinds: Set(new.entity_kinds.iter().map(|kind| kind.as_db()).collect::<Vec<_>>().join(",")),
             created_at: Set(now),
+            last_period: Set(None),
         }
         .insert(&transaction)
         .await

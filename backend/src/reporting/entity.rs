@@ -26,6 +26,8 @@ sea_table!(information_requirement, "information_requirement", {
     pub periodicity: String,
     pub entity_kinds: String,
     pub created_at: DateTimeUtc,
+    /// The last period asked; none while it is still asked.
+    pub last_period: Option<String>,
 });
 
 sea_table!(requirement_element, "requirement_element", {
@@ -101,6 +103,7 @@ pub fn requirement_from(row: information_requirement::Model, element_codes: Vec<
         legal_basis: row.legal_basis,
         element_codes,
         created_at: row.created_at,
+        last_period: row.last_period,
     }
 }
 

@@ -98,6 +98,16 @@ pub struct Requirement {
     /// Data element codes, in the requirement's order.
     pub element_codes: Vec<String>,
     pub created_at: DateTime<Utc>,
+    /// The last period it asks for (a retired unit's spending, say); none: still asked.
+    pub last_period: Option<String>,
+}
+
+impl Requirement {
+    /// Whether it asks for `period` (normalised, of its periodicity): periods
+    /// of one periodicity sort as their text does.
+    pub fn asks_for(&self, period: &str) -> bool {
+        self.last_period.as_deref().is_none_or(|last| period <= last)
+    }
 }
 
 /// Checks a period against a periodicity and returns it normalised.

@@ -162,7 +162,10 @@ impl Status {
             .all_requirements()
             .await?
             .into_iter()
-            .filter(|r| r.entity_kinds.contains(&entity.kind) && parse_period(period, r.periodicity).is_ok())
+            .filter(|r| {
+                r.entity_kinds.contains(&entity.kind)
+                    && parse_period(period, r.periodicity).is_ok_and(|normalised| r.asks_for(&normalised))
+            })
             .collect();
         let Some(first) = requirements.first() else {
             return Err(ServiceError::invalid(format!(

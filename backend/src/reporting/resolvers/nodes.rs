@@ -98,6 +98,11 @@ impl RequirementNode {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+    /// Último periodo que pide (p. ej. el gasto de una unidad programática
+    /// retirada del catálogo); nulo mientras se sigue pidiendo.
+    async fn last_period(&self) -> Option<&str> {
+        self.0.last_period.as_deref()
+    }
 }
 
 /// Un elemento existente parecido a un campo, y por qué.
