@@ -6,9 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::{ArrayType, OnConflict},
-    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
-    Statement, Value,
+    sea_query::OnConflict, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, QueryFilter, Statement, Value,
 };
 
 use super::{
@@ -185,9 +184,11 @@ impl MonitoringService {
 /// not written again — a full recompute over unchanged data is mostly reads.
 const UPSERT_ARRAYS: &str = "INSERT INTO monitoring_value AS m \
       (indicator_code, period, entity_code, value, missing, conflicting, reason, computed_at) \
-    SELECT indicator_code, period, entity_code, value, missing, conflicting, reason, $8::timestamptz \
-    FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[]) \
-      AS t(indicator_code, period, entity_code, value, missing, conflicting, reason) \
+    SELECT indicator_code, period, entity_code, CASE WHEN has_value THEN value END, missing, conflicting, \
+      CASE WHEN has_reason THEN reason END, $8::timestamptz \
+    FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[], $5::text[], $6::text[], $7::text[], \
+        $9::bool[], $10::bool[]) \
+      AS t(indicator_code, period, entity_code, value, missing, conflicting, reason, has_value, has_reason) \
     ON CONFLICT (indicator_code, period, entity_code) DO UPDATE SET value = excluded.value, \
       missing = excluded.missing, conflicting = excluded.conflicting, reason = excluded.reason, \
       computed_at = excluded.computed_at \
@@ -205,20 +206,19 @@ async fn upsert_arrays(
     let text = |field: fn(&indicator_value::Model) -> &str| -> Value {
         rows.iter().map(|row| field(row).to_owned()).collect::<Vec<String>>().into()
     };
-    // Nullable columns go as arrays of nullable values (no `From` for them).
-    let nullable = |array: ArrayType, values: Vec<Value>| Value::Array(array, Some(Box::new(values)));
+    // The driver binds no NULL inside an array: nullable columns go as a
+    // value and whether there is one.
     let values = vec![
         text(|r| &r.indicator_code),
         text(|r| &r.period),
         text(|r| &r.entity_code),
-        nullable(ArrayType::Double, rows.iter().map(|row| Value::Double(row.value)).collect()),
+        rows.iter().map(|row| row.value.unwrap_or_default()).collect::<Vec<f64>>().into(),
         text(|r| &r.missing),
         text(|r| &r.conflicting),
-        nullable(
-            ArrayType::String,
-            rows.iter().map(|row| Value::String(row.reason.clone().map(Box::new))).collect(),
-        ),
+        rows.iter().map(|row| row.reason.clone().unwrap_or_default()).collect::<Vec<String>>().into(),
         now.into(),
+        rows.iter().map(|row| row.value.is_some()).collect::<Vec<bool>>().into(),
+        rows.iter().map(|row| row.reason.is_some()).collect::<Vec<bool>>().into(),
     ];
     db.execute(Statement::from_sql_and_values(DatabaseBackend::Postgres, UPSERT_ARRAYS, values)).await?;
     Ok(())
