@@ -196,6 +196,7 @@ impl AppState {
             reporting.clone(),
             assistance.clone(),
             knowledge.clone(),
+            monitoring.clone(),
         );
         if settings.demo.unwrap_or(first_start)
             && crate::formation::demo::load(&formation).await.map_err(StartError::Demo)?

@@ -1,10 +1,12 @@
 // Formación: the catalogue of training modules (public), one module with its lessons and the
 // final assessment (a learner marks lessons done and answers), the learner's page (my modules,
-// progress, certificates) and the accompaniment programmes with their goals' progress.
+// progress, certificates), the accompaniment programmes with their goals' progress, and the
+// network of mentors (formacion-mentores.js).
 
 import { call } from "../api.js";
 import { add, busy, errorMessage, fill, formatDate, h, loading, pageTitle, percent } from "../dom.js";
 import * as session from "../session.js";
+import { mentorsPage } from "./formacion-mentores.js";
 
 const number = new Intl.NumberFormat("es-CO", { maximumFractionDigits: 2 });
 const STATE = { MET: "Cumplido", MISSED: "No alcanzado", PENDING: "Pendiente" };
@@ -14,6 +16,7 @@ function tabs(current) {
     ["", "Catálogo"],
     ["mis-modulos", "Mis módulos"],
     ["programas", "Programas de acompañamiento"],
+    ["mentores", "Mentores"],
   ];
   return h(
     "p",
@@ -226,7 +229,7 @@ async function programmes(container) {
             "section",
             { class: "meta" },
             h("h3", {}, goal.description),
-            h("p", { class: "ayuda" }, `${goal.dataElementCode}: línea base ${number.format(goal.baselineValue)} (${goal.baselinePeriod}), meta ${number.format(goal.targetValue)} (${goal.targetPeriod}), último reporte ${goal.currentValue === null ? "—" : `${number.format(goal.currentValue)} (${goal.currentPeriod})`}${goal.inConflict ? " — en conflicto" : ""}`),
+            h("p", { class: "ayuda" }, `${goal.indicatorCode ? `Indicador ${goal.indicatorCode}` : goal.dataElementCode}: línea base ${number.format(goal.baselineValue)} (${goal.baselinePeriod}), meta ${number.format(goal.targetValue)} (${goal.targetPeriod}), último reporte ${goal.currentValue === null ? "—" : `${number.format(goal.currentValue)} (${goal.currentPeriod})`}${goal.inConflict ? " — en conflicto" : ""}`),
             bar(goal.progress, `Avance ${percent(goal.progress)}`),
             goalChart(goal),
             goal.milestones.length ? h("ul", { class: "hitos" }, goal.milestones.map((m) => h("li", {}, `Hito ${m.period}: ${number.format(m.value)} — ${STATE[m.state] ?? m.state}`))) : null,
@@ -242,6 +245,7 @@ export async function render(container, { params }) {
     const [first] = params;
     if (first === "mis-modulos") return await myModules(container);
     if (first === "programas") return await programmes(container);
+    if (first === "mentores") return await mentorsPage(container, tabs("mentores"));
     if (first) return await moduleView(container, first);
     return await catalogue(container);
   } catch (error) {

@@ -415,7 +415,7 @@ async fn a_learner_sees_its_own_progress_and_the_coordinator_its_staff(app: &Tes
 const PROGRAMME: &str = "mutation($input: AccompanimentProgrammeInput!) { createAccompanimentProgramme(input: $input) { programme { id entityCode parties { code responsibility } } } }";
 const GOAL: &str =
     "mutation($input: ProgrammeGoalInput!) { addProgrammeGoal(input: $input) { programme { goals {
-  dataElementCode baselinePeriod baselineValue targetValue targetPeriod currentValue currentPeriod progress
+  dataElementCode indicatorCode baselinePeriod baselineValue targetValue targetPeriod currentValue currentPeriod progress
   milestones { period value state } series { period value }
 } } } }";
 const PROGRAMMES: &str = "{ accompanimentProgrammes { totalCount edges { node { title entityCode progress goals { progress currentValue } } } } }";
@@ -524,12 +524,71 @@ async fn programme_goals_are_measured_from_what_the_entity_reports(app: &TestApp
         json!([{ "period": "2024", "value": 50.0, "state": "MET" }, { "period": "2025", "value": 65.0, "state": "PENDING" }])
     );
 
+    // A goal may follow a monitoring indicator instead: its baseline and progress are the
+    // indicator's results, computed from the same values.
+    ok(
+        app,
+        Some(&scene.esap),
+        "mutation($input: RegisterIndicatorInput!) { registerIndicator(input: $input) { indicator { code } } }",
+        json!({ "input": {
+            "code": "BRECHA_MIPG", "name": "Brecha al índice MIPG de 100", "competency": "GESTION",
+            "formula": "100 - INDICE_MIPG", "unit": "puntos", "direction": "LOWER_IS_BETTER",
+            "lowerThreshold": 20, "upperThreshold": 50, "periodicity": "ANNUAL", "sourceNote": "Prueba",
+        } }),
+    )
+    .await;
+    let on_indicator = |indicator: &str, element: Option<&str>| {
+        json!({ "input": {
+            "programmeId": id, "indicatorCode": indicator, "dataElementCode": element,
+            "description": "Brecha MIPG de 60 a 30", "baselinePeriod": "2023", "targetValue": 30, "targetPeriod": "2026",
+        } })
+    };
+    let audit_before = audit_total(app, &scene.admin).await;
+    refused(
+        app,
+        Some(&scene.esap),
+        GOAL,
+        on_indicator("NO_EXISTE", None),
+        "BAD_USER_INPUT",
+        "no existe el indicador",
+    )
+    .await;
+    refused(
+        app,
+        Some(&scene.esap),
+        GOAL,
+        on_indicator("BRECHA_MIPG", Some("INDICE_MIPG")),
+        "BAD_USER_INPUT",
+        "no ambos",
+    )
+    .await;
+    assert_eq!(audit_total(app, &scene.admin).await, audit_before, "nothing was written");
+    let data = ok(app, Some(&scene.esap), GOAL, on_indicator("brecha_mipg", None)).await;
+    let followed = &data["addProgrammeGoal"]["programme"]["goals"][1];
+    assert_eq!(followed["indicatorCode"], "BRECHA_MIPG", "{data}");
+    assert_eq!(followed["dataElementCode"], "", "{data}");
+    assert_eq!(followed["baselineValue"], 60.0, "100 − 40 reported for 2023: {data}");
+    assert_eq!(followed["currentValue"], 48.0, "100 − 52 reported for 2024: {data}");
+    assert_eq!(followed["progress"], 0.4, "{data}");
+
     // Medellín reports 2025 once: the goal moves, nobody types it again.
     submit(app, &scene.ana, "2025", &[("INDICE_MIPG", "60")]).await;
     let table = ok(app, Some(&secretariat), PROGRAMMES, json!({})).await;
     let row = &table["accompanimentProgrammes"]["edges"][0]["node"];
     assert_eq!(row["goals"][0]["currentValue"], 60.0);
-    assert_eq!(row["progress"], 0.5);
+    // The indicator's goal moves once monitoring has computed 2025 (within about a second).
+    let mut row = row.clone();
+    for _ in 0..100 {
+        if row["goals"][1]["currentValue"] == 40.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let table = ok(app, Some(&secretariat), PROGRAMMES, json!({})).await;
+        row = table["accompanimentProgrammes"]["edges"][0]["node"].clone();
+    }
+    assert_eq!(row["goals"][1]["currentValue"], 40.0, "{row}");
+    // (0.5 + 0.6667) / 2: the element's goal halfway, the indicator's two thirds of the way.
+    assert!((row["progress"].as_f64().unwrap_or_default() - 0.5833).abs() < 1e-3, "{row}");
     // Medellín's teams see their programme; Envigado's see none.
     let own = ok(app, Some(&scene.ana), PROGRAMMES, json!({})).await;
     assert_eq!(own["accompanimentProgrammes"]["totalCount"], 1);

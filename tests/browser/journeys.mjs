@@ -794,6 +794,49 @@ const journeys = {
     done(secretariat, "formación (secretaría)");
   },
 
+  async "mentores: un municipio pide mentoría y elige un mentor; su organización registra la sesión; el municipio la califica"() {
+    const need = `Estructurar un proyecto de regalías para el acueducto veredal ${stamp}`;
+    const town = await newPage({ width: 390, height: 844 });
+    await login(town, "mentoria@abejorral.demo.gov.co");
+    await town.locator("#sesion .usuario").waitFor();
+    await town.goto(`${base}/#/formacion/mentores`);
+    await town.locator("article.mentor").first().waitFor();
+    check((await town.locator("article.mentor").count()) >= 8, "faltan mentores de la red");
+    await town.getByLabel("Tema").fill("regalías");
+    await town.getByLabel("Qué necesita").fill(need);
+    await town.getByRole("button", { name: "Pedir mentoría" }).click();
+    await town.locator(".exito", { hasText: "Solicitud registrada" }).waitFor();
+    const card = () => town.locator("article.solicitud-mentoria", { hasText: stamp });
+    await card().getByRole("button", { name: "Ver mentores recomendados" }).click();
+    await card().locator(".razones li").first().waitFor();
+    await shot(town, "mentores-recomendados-telefono");
+    await card().getByRole("button", { name: /Elegir a Mentora A/ }).click();
+    await town.locator(".exito", { hasText: "Mentor asignado" }).waitFor();
+    await card().getByText("contacto: mentoria.dnp@red.demo.gov.co").waitFor();
+    const overflow = await town.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    check(!overflow, "la red de mentores se sale de la pantalla del teléfono");
+
+    const dnp = await newPage();
+    await login(dnp, "formacion@dnp.demo.gov.co");
+    await dnp.locator("#sesion .usuario").waitFor();
+    await dnp.goto(`${base}/#/formacion/mentores`);
+    const assigned = dnp.locator("article.solicitud-mentoria", { hasText: stamp });
+    await assigned.locator("summary", { hasText: "Registrar una sesión realizada" }).click();
+    await assigned.getByLabel("Qué se hizo").fill("Revisión de la cadena de valor en la MGA");
+    await assigned.getByRole("button", { name: "Registrar la sesión" }).click();
+    await dnp.locator(".exito", { hasText: "Sesión registrada" }).waitFor();
+    await shot(dnp, "mentores-sesion-registrada");
+
+    await town.reload();
+    await card().getByRole("button", { name: "Calificar" }).waitFor();
+    await card().getByRole("combobox").selectOption("4");
+    await card().getByRole("button", { name: "Calificar" }).click();
+    await card().getByText("calificada 4 de 5").waitFor();
+    await shot(town, "mentores-sesion-calificada-telefono");
+    done(town, "mentores (municipio)");
+    done(dnp, "mentores (organización del mentor)");
+  },
+
   async "teclado: sin ratón se busca y se abre un documento, con el foco visible"() {
     const page = await newPage();
     await page.goto(`${base}/`);

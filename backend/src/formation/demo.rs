@@ -360,7 +360,8 @@ pub async fn load(formation: &FormationService) -> Result<bool, ServiceError> {
                     &secretariat,
                     NewGoal {
                         programme_id: programme.id,
-                        element_code: (*element).into(),
+                        element_code: Some((*element).into()),
+                        indicator_code: None,
                         description: (*description).into(),
                         baseline_period: baseline_period.clone(),
                         target_value: target,

@@ -87,6 +87,7 @@ sea_table!(goal, "formation_goal", {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub programme_id: Uuid,
+    /// Empty when the goal is on an indicator.
     pub element_code: String,
     pub description: String,
     pub baseline_period: String,
@@ -96,6 +97,8 @@ sea_table!(goal, "formation_goal", {
     /// Intermediate (period, value) steps (`model::Milestone`).
     pub milestones: Json,
     pub created_at: DateTimeUtc,
+    /// The monitoring indicator the goal is on, when not a data element.
+    pub indicator_code: Option<String>,
 });
 
 sea_table!(mentor, "formation_mentor", {

@@ -199,7 +199,10 @@ pub enum MilestoneState {
 pub struct Goal {
     pub id: Uuid,
     pub programme_id: Uuid,
+    /// Empty when the goal is on an indicator.
     pub element_code: String,
+    /// The monitoring indicator it is on, when not a data element.
+    pub indicator_code: Option<String>,
     pub description: String,
     pub baseline_period: String,
     pub baseline_value: f64,
@@ -212,12 +215,22 @@ pub struct Goal {
 #[derive(Debug, Clone)]
 pub struct NewGoal {
     pub programme_id: Uuid,
-    pub element_code: String,
+    /// One of the two: a data element the entity reports, or an indicator
+    /// computed from what it reports (`rules::goal_measure`).
+    pub element_code: Option<String>,
+    pub indicator_code: Option<String>,
     pub description: String,
     pub baseline_period: String,
     pub target_value: f64,
     pub target_period: String,
     pub milestones: Vec<Milestone>,
+}
+
+/// What a goal measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Measure {
+    Element(String),
+    Indicator(String),
 }
 
 /// A goal with its progress computed from the served values.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     entity::{goal, programme},
-    model::{Goal, GoalProgress, Milestone, NewGoal, Party, Programme},
+    model::{Goal, GoalProgress, Measure, Milestone, NewGoal, Party, Programme},
     rules,
     service::{text, FormationService},
 };
@@ -110,10 +110,8 @@ impl FormationService {
                 "fijar metas de programas en los que su organización no acompaña",
             ));
         }
-        let element_code = parse_code(&new.element_code, "elemento de datos")?;
-        let Some(element) = self.reporting.catalogue.data_element(&element_code).await? else {
-            return Err(ServiceError::invalid(format!("no existe el elemento de datos «{element_code}»")));
-        };
+        let measure = rules::goal_measure(new.element_code.as_deref(), new.indicator_code.as_deref())
+            .map_err(ServiceError::Invalid)?;
         let baseline_period = new.baseline_period.trim().to_uppercase().replace("-T", "-Q");
         let target_period = new.target_period.trim().to_uppercase().replace("-T", "-Q");
         rules::check_goal_periods(&baseline_period, &target_period).map_err(ServiceError::Invalid)?;
@@ -134,17 +132,49 @@ impl FormationService {
                 )));
             }
         }
-        let sheets = self.reporting.served.sheets_of_subject(&found.entity_code).await?;
-        let baseline_value = numeric_value(&sheets, &baseline_period, &element.code).ok_or_else(|| {
-            ServiceError::invalid(format!(
-                "la entidad {} no reporta «{}» ({}) en {baseline_period}: la línea base se toma de lo reportado, así que la meta debe nombrar un elemento que la entidad reporte",
-                found.entity_code, element.name, element.code
-            ))
-        })?;
+        let (element_code, indicator_code, baseline_value) = match measure {
+            Measure::Element(code) => {
+                let code = parse_code(&code, "elemento de datos")?;
+                let Some(element) = self.reporting.catalogue.data_element(&code).await? else {
+                    return Err(ServiceError::invalid(format!("no existe el elemento de datos «{code}»")));
+                };
+                let points = self.element_points(&found.entity_code, &element.code).await?;
+                let baseline = value_in(&points, &baseline_period).ok_or_else(|| {
+                    ServiceError::invalid(format!(
+                        "la entidad {} no reporta «{}» ({}) en {baseline_period}: la línea base se toma de lo reportado, así que la meta debe nombrar un elemento que la entidad reporte",
+                        found.entity_code, element.name, element.code
+                    ))
+                })?;
+                (element.code, None, baseline)
+            }
+            Measure::Indicator(code) => {
+                let indicator = match self.monitoring.indicator(&code).await {
+                    Ok(indicator) if !indicator.restricted => indicator,
+                    Ok(_) => {
+                        return Err(ServiceError::invalid(format!(
+                            "el indicador «{code}» es de acceso restringido: una meta de un programa no puede seguirlo"
+                        )))
+                    }
+                    Err(ServiceError::NotFound(_)) => {
+                        return Err(ServiceError::invalid(format!("no existe el indicador «{code}»")))
+                    }
+                    Err(error) => return Err(error),
+                };
+                let points = self.indicator_points(&found.entity_code, &indicator.code).await?;
+                let baseline = value_in(&points, &baseline_period).ok_or_else(|| {
+                    ServiceError::invalid(format!(
+                        "el indicador «{}» ({}) no tiene resultado para {} en {baseline_period}: la línea base es lo calculado de lo que la entidad reportó",
+                        indicator.name, indicator.code, found.entity_code
+                    ))
+                })?;
+                (String::new(), Some(indicator.code), baseline)
+            }
+        };
         let row = goal::ActiveModel {
             id: Set(Uuid::now_v7()),
             programme_id: Set(found.id),
-            element_code: Set(element.code.clone()),
+            element_code: Set(element_code),
+            indicator_code: Set(indicator_code),
             description: Set(text(&new.description, "description", 5, 1_000)?),
             baseline_period: Set(baseline_period),
             baseline_value: Set(baseline_value),
@@ -217,42 +247,81 @@ impl FormationService {
         for row in rows {
             let found = Goal::try_from(row)?;
             let Some(entity) = entity_of.get(&found.programme_id) else { continue };
-            if !sheets_of.contains_key(*entity) {
-                let sheets = self.reporting.served.sheets_of_subject(entity).await?;
-                sheets_of.insert((*entity).clone(), sheets);
-            }
-            let sheets = sheets_of.get(*entity).map(Vec::as_slice).unwrap_or_default();
-            result.entry(found.programme_id).or_default().push(progress_of(found, sheets));
+            let points = match &found.indicator_code {
+                Some(indicator) => self.indicator_points(entity, indicator).await?,
+                None => {
+                    if !sheets_of.contains_key(*entity) {
+                        let sheets = self.reporting.served.sheets_of_subject(entity).await?;
+                        sheets_of.insert((*entity).clone(), sheets);
+                    }
+                    let sheets = sheets_of.get(*entity).map(Vec::as_slice).unwrap_or_default();
+                    sheet_points(sheets, &found.element_code)
+                }
+            };
+            result.entry(found.programme_id).or_default().push(progress_of(found, &points));
         }
         Ok(result)
     }
+
+    /// The entity's served values of a data element, by period.
+    async fn element_points(&self, entity: &str, element: &str) -> Result<Vec<Point>, ServiceError> {
+        Ok(sheet_points(&self.reporting.served.sheets_of_subject(entity).await?, element))
+    }
+
+    /// The entity's results of an indicator, by period (a result without a value is left out).
+    async fn indicator_points(&self, entity: &str, indicator: &str) -> Result<Vec<Point>, ServiceError> {
+        Ok(self
+            .monitoring
+            .entity_series(entity, indicator)
+            .await?
+            .into_iter()
+            .filter_map(|result| {
+                let in_conflict = !result.conflicting.is_empty();
+                result.value.map(|value| Point { period: result.period, value, in_conflict })
+            })
+            .collect())
+    }
 }
 
-/// A served numeric value of `element` in `period`, if reported.
-fn numeric_value(sheets: &[ServedSheet], period: &str, element: &str) -> Option<f64> {
-    let sheet = sheets.iter().find(|s| s.period == period)?;
-    sheet.values.get(element)?.value.parse::<f64>().ok().filter(|v| v.is_finite())
+/// One measured value of a goal: an element's served value or an indicator's result.
+struct Point {
+    period: String,
+    value: f64,
+    in_conflict: bool,
 }
 
-/// A goal's progress from the entity's served sheets: the latest value after
-/// the baseline and up to the target period, and each milestone's state.
-fn progress_of(found: Goal, sheets: &[ServedSheet]) -> GoalProgress {
+fn sheet_points(sheets: &[ServedSheet], element: &str) -> Vec<Point> {
+    sheets
+        .iter()
+        .filter_map(|sheet| {
+            let served = sheet.values.get(element)?;
+            let value = served.value.parse::<f64>().ok().filter(|v| v.is_finite())?;
+            Some(Point { period: sheet.period.clone(), value, in_conflict: served.in_conflict })
+        })
+        .collect()
+}
+
+fn value_in(points: &[Point], period: &str) -> Option<f64> {
+    points.iter().find(|point| point.period == period).map(|point| point.value)
+}
+
+/// A goal's progress from its measured points: the latest value after the
+/// baseline and up to the target period, and each milestone's state.
+fn progress_of(found: Goal, points: &[Point]) -> GoalProgress {
     let from = rules::period_start(&found.baseline_period);
     let to = rules::period_start(&found.target_period);
     let mut series = Vec::new();
     let mut latest_conflict = false;
-    for sheet in sheets {
-        let at = rules::period_start(&sheet.period);
+    let mut ordered: Vec<&Point> = points.iter().collect();
+    ordered.sort_by_key(|point| rules::period_start(&point.period));
+    for point in ordered {
+        let at = rules::period_start(&point.period);
         if at.is_none() || at < from || at > to {
             continue;
         }
-        let Some(served) = sheet.values.get(&found.element_code) else { continue };
-        if let Ok(value) = served.value.parse::<f64>() {
-            series.push((sheet.period.clone(), value));
-            latest_conflict = served.in_conflict;
-        }
+        series.push((point.period.clone(), point.value));
+        latest_conflict = point.in_conflict;
     }
-    series.sort_by_key(|(period, _)| rules::period_start(period));
     let latest = series.iter().rev().find(|(period, _)| period != &found.baseline_period).cloned();
     let current = latest.as_ref().map_or(found.baseline_value, |(_, v)| *v);
     let progress = rules::goal_progress(found.baseline_value, found.target_value, current);
@@ -302,6 +371,7 @@ impl TryFrom<goal::Model> for Goal {
             id: row.id,
             programme_id: row.programme_id,
             element_code: row.element_code,
+            indicator_code: row.indicator_code,
             description: row.description,
             baseline_period: row.baseline_period,
             baseline_value: row.baseline_value,

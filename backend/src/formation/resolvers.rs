@@ -315,9 +315,13 @@ impl GoalNode {
     async fn id(&self) -> ID {
         ID(self.0.goal.id.to_string())
     }
-    /// Elemento de datos del catálogo que mide la meta.
+    /// Elemento de datos del catálogo que mide la meta (vacío si mide un indicador).
     async fn data_element_code(&self) -> &str {
         &self.0.goal.element_code
+    }
+    /// Indicador del monitoreo que mide la meta, si no es un elemento de datos.
+    async fn indicator_code(&self) -> Option<&str> {
+        self.0.goal.indicator_code.as_deref()
     }
     async fn description(&self) -> &str {
         &self.0.goal.description
@@ -637,7 +641,10 @@ pub struct GoalMilestoneInput {
 #[derive(InputObject)]
 pub struct ProgrammeGoalInput {
     pub programme_id: ID,
-    pub data_element_code: String,
+    /// Elemento de datos que la entidad reporta; o bien `indicatorCode`.
+    pub data_element_code: Option<String>,
+    /// Indicador del monitoreo calculado de lo que la entidad reporta; o bien `dataElementCode`.
+    pub indicator_code: Option<String>,
     pub description: String,
     pub baseline_period: String,
     pub target_value: f64,
@@ -792,6 +799,7 @@ impl FormationMutation {
         let new = NewGoal {
             programme_id: parse_id(&input.programme_id, "programa")?,
             element_code: input.data_element_code,
+            indicator_code: input.indicator_code,
             description: input.description,
             baseline_period: input.baseline_period,
             target_value: input.target_value,

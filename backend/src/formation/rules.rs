@@ -8,7 +8,7 @@ use crate::{
     territory::CapacityGroup,
 };
 
-use super::model::{MilestoneState, ModuleStatus};
+use super::model::{Measure, MilestoneState, ModuleStatus};
 
 /// Most hours a module may declare: a diploma course, not a degree.
 pub const MAX_HOURS: f64 = 400.0;
@@ -236,6 +236,18 @@ pub fn period_start(period: &str) -> Option<(u16, u8)> {
     Some((year, month))
 }
 
+/// A goal names a data element or an indicator: exactly one of the two.
+pub fn goal_measure(element: Option<&str>, indicator: Option<&str>) -> Result<Measure, String> {
+    let given =
+        |code: Option<&str>| code.map(str::trim).filter(|code| !code.is_empty()).map(str::to_uppercase);
+    match (given(element), given(indicator)) {
+        (Some(code), None) => Ok(Measure::Element(code)),
+        (None, Some(code)) => Ok(Measure::Indicator(code)),
+        (Some(_), Some(_)) => Err("una meta mide un elemento de datos («dataElementCode») o un indicador («indicatorCode»), no ambos".into()),
+        (None, None) => Err("indique qué mide la meta: un elemento de datos («dataElementCode») o un indicador («indicatorCode»)".into()),
+    }
+}
+
 /// A goal's periods: the target comes after the baseline.
 pub fn check_goal_periods(baseline: &str, target: &str) -> Result<(), String> {
     let (Some(from), Some(to)) = (period_start(baseline), period_start(target)) else {
@@ -331,6 +343,14 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
+
+    #[test]
+    fn a_goal_measures_an_element_or_an_indicator_never_both() {
+        assert_eq!(goal_measure(Some(" indice_mipg "), None), Ok(Measure::Element("INDICE_MIPG".into())));
+        assert_eq!(goal_measure(Some(""), Some("cobertura")), Ok(Measure::Indicator("COBERTURA".into())));
+        assert!(goal_measure(Some("A"), Some("B")).is_err_and(|m| m.contains("no ambos")));
+        assert!(goal_measure(None, Some("  ")).is_err_and(|m| m.contains("indique qué mide")));
+    }
 
     fn user(role: Role, entity: Option<&str>, organisation: Option<&str>) -> AuthUser {
         AuthUser {

@@ -21,6 +21,7 @@ use crate::{
     authorisation::{rules as access_rules, Actor, AuthUser, Role},
     error::ServiceError,
     knowledge::KnowledgeService,
+    monitoring::MonitoringService,
     pagination::{newest_first_key, Page, PageRequest},
     reporting::ReportingService,
     territory::{MunicipalCategory, TerritorialKind, TerritoryService},
@@ -34,6 +35,7 @@ pub struct FormationService {
     pub(super) reporting: ReportingService,
     pub(super) assistance: AssistanceService,
     pub(super) knowledge: KnowledgeService,
+    pub(super) monitoring: MonitoringService,
 }
 
 /// How long a published module stays open as an ATT offer.
@@ -49,8 +51,9 @@ impl FormationService {
         reporting: ReportingService,
         assistance: AssistanceService,
         knowledge: KnowledgeService,
+        monitoring: MonitoringService,
     ) -> Self {
-        Self { db, access, territory, reporting, assistance, knowledge }
+        Self { db, access, territory, reporting, assistance, knowledge, monitoring }
     }
 
     /// Registers a module as a draft of the caller's organisation (a

@@ -66,6 +66,7 @@ const ASSETS: &[Asset] = &[
     asset!("/pages/monitoreo-mapa.js", "frontend/pages/monitoreo-mapa.js", JAVASCRIPT),
     asset!("/pages/vitrina.js", "frontend/pages/vitrina.js", JAVASCRIPT),
     asset!("/pages/vitrina-persona.js", "frontend/pages/vitrina-persona.js", JAVASCRIPT),
+    asset!("/pages/formacion-mentores.js", "frontend/pages/formacion-mentores.js", JAVASCRIPT),
     asset!("/pages/vitrina-entidad.js", "frontend/pages/vitrina-entidad.js", JAVASCRIPT),
     asset!("/pages/formacion.js", "frontend/pages/formacion.js", JAVASCRIPT),
     asset!("/pages/clasificacion.js", "frontend/pages/clasificacion.js", JAVASCRIPT),

@@ -191,6 +191,26 @@ impl MonitoringService {
         Ok((departments, units))
     }
 
+    /// One entity's results of one indicator, every period, in period order
+    /// (for other contexts that follow an indicator: programme goals). The
+    /// caller checks what its users may see (`Indicator::restricted`).
+    #[tracing::instrument(name = "monitoring.entity_series", skip_all)]
+    pub async fn entity_series(
+        &self,
+        entity_code: &str,
+        indicator_code: &str,
+    ) -> Result<Vec<IndicatorValue>, ServiceError> {
+        Ok(indicator_value::Entity::find()
+            .filter(indicator_value::Column::EntityCode.eq(entity_code))
+            .filter(indicator_value::Column::IndicatorCode.eq(indicator_code))
+            .order_by_asc(indicator_value::Column::Period)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(IndicatorValue::from_row)
+            .collect())
+    }
+
     /// The results of one indicator in one period, by entity.
     async fn results_of(
         &self,
