@@ -113,6 +113,7 @@ impl MonitoringService {
         let total = self.reporting.served.count().await?;
         let (mut done, mut written) = (0, 0);
         let mut after: Option<(String, String)> = None;
+        let mut writing: Option<tokio::task::JoinHandle<Result<(), ServiceError>>> = None;
         loop {
             let sheets = self
                 .reporting
@@ -121,9 +122,19 @@ impl MonitoringService {
                 .await?;
             let Some(last) = sheets.last() else { break };
             after = Some((last.subject.clone(), last.period.clone()));
-            written += self.store(&compiled, &sheets).await?;
+            let batch = results(&compiled, &sheets);
+            written += batch.len();
+            // One batch is written while the next is read and computed: the
+            // database and the formulas each keep a core busy.
+            if let Some(previous) = writing.take() {
+                joined(previous).await?;
+            }
+            writing = Some(tokio::spawn(write(self.db.clone(), batch)));
             done += sheets.len() as u64;
             progress(done, total);
+        }
+        if let Some(previous) = writing {
+            joined(previous).await?;
         }
         self.announce();
         Ok(written)
@@ -132,51 +143,80 @@ impl MonitoringService {
     /// Writes the results of `compiled` on `sheets`: upserts the computed
     /// ones, deletes those left without any input.
     async fn store(&self, compiled: &[Compiled<'_>], sheets: &[ServedSheet]) -> Result<usize, ServiceError> {
-        let now = Utc::now();
-        let mut rows = Vec::new();
-        let mut cleared: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
-        for sheet in sheets {
-            for item in compiled {
-                match outcome(item, sheet) {
-                    None => {}
-                    Some(Outcome::Clear) => cleared
-                        .entry((item.indicator.code.as_str(), sheet.period.as_str()))
-                        .or_default()
-                        .push(sheet.subject.as_str()),
-                    Some(Outcome::Store(computed)) => rows.push(indicator_value::Model {
-                        indicator_code: item.indicator.code.clone(),
-                        period: sheet.period.clone(),
-                        entity_code: sheet.subject.clone(),
-                        value: computed.value,
-                        missing: computed.missing.join(","),
-                        conflicting: computed.conflicting.join(","),
-                        reason: computed.reason,
-                        computed_at: now,
-                    }),
-                }
-            }
-        }
-        let count = rows.len() + cleared.values().map(Vec::len).sum::<usize>();
-        if self.db.get_database_backend() == DatabaseBackend::Postgres {
-            upsert_arrays(&self.db, &rows, now).await?;
-        } else {
-            upsert_chunks(&self.db, rows).await?;
-        }
-        if !cleared.is_empty() {
-            use indicator_value::Column;
-            let mut condition = Condition::any();
-            for ((indicator, period), entities) in cleared {
-                condition = condition.add(
-                    Condition::all()
-                        .add(Column::IndicatorCode.eq(indicator))
-                        .add(Column::Period.eq(period))
-                        .add(Column::EntityCode.is_in(entities)),
-                );
-            }
-            indicator_value::Entity::delete_many().filter(condition).exec(&self.db).await?;
-        }
+        let batch = results(compiled, sheets);
+        let count = batch.len();
+        write(self.db.clone(), batch).await?;
         Ok(count)
     }
+}
+
+/// The results of one batch of sheets: rows to upsert, and the keys left
+/// without any input, by (indicator, period), to delete.
+struct Batch {
+    rows: Vec<indicator_value::Model>,
+    cleared: BTreeMap<(String, String), Vec<String>>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.rows.len() + self.cleared.values().map(Vec::len).sum::<usize>()
+    }
+}
+
+fn results(compiled: &[Compiled<'_>], sheets: &[ServedSheet]) -> Batch {
+    let now = Utc::now();
+    let mut batch = Batch { rows: Vec::new(), cleared: BTreeMap::new() };
+    for sheet in sheets {
+        for item in compiled {
+            match outcome(item, sheet) {
+                None => {}
+                Some(Outcome::Clear) => batch
+                    .cleared
+                    .entry((item.indicator.code.clone(), sheet.period.clone()))
+                    .or_default()
+                    .push(sheet.subject.clone()),
+                Some(Outcome::Store(computed)) => batch.rows.push(indicator_value::Model {
+                    indicator_code: item.indicator.code.clone(),
+                    period: sheet.period.clone(),
+                    entity_code: sheet.subject.clone(),
+                    value: computed.value,
+                    missing: computed.missing.join(","),
+                    conflicting: computed.conflicting.join(","),
+                    reason: computed.reason,
+                    computed_at: now,
+                }),
+            }
+        }
+    }
+    batch
+}
+
+/// Writes a batch (owned, so that it may run beside the next batch's reading).
+async fn write(db: DatabaseConnection, batch: Batch) -> Result<(), ServiceError> {
+    let now = Utc::now();
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        upsert_arrays(&db, &batch.rows, now).await?;
+    } else {
+        upsert_chunks(&db, batch.rows).await?;
+    }
+    if !batch.cleared.is_empty() {
+        use indicator_value::Column;
+        let mut condition = Condition::any();
+        for ((indicator, period), entities) in batch.cleared {
+            condition = condition.add(
+                Condition::all()
+                    .add(Column::IndicatorCode.eq(indicator))
+                    .add(Column::Period.eq(period))
+                    .add(Column::EntityCode.is_in(entities)),
+            );
+        }
+        indicator_value::Entity::delete_many().filter(condition).exec(&db).await?;
+    }
+    Ok(())
+}
+
+async fn joined(task: tokio::task::JoinHandle<Result<(), ServiceError>>) -> Result<(), ServiceError> {
+    task.await.map_err(|error| ServiceError::Internal(anyhow::anyhow!("escritura de resultados: {error}")))?
 }
 
 /// The upsert on PostgreSQL: one statement of arrays whatever the number of
