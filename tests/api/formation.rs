@@ -324,6 +324,26 @@ async fn learners_progress_pass_and_anyone_verifies_the_certificate(app: &TestAp
         .query_ok(r#"{ trainingCompletion(groupBy: ENTITY, departmentCode: "25") { group } }"#, json!({}))
         .await;
     assert_eq!(data["trainingCompletion"], json!([]));
+    // And it reaches the monitoring views: formation reports Medellín's enrolments of the
+    // year and its certificates once, and monitoring computes the rate with its peers.
+    let year = sugit::bogota_time::today().format("%Y").to_string();
+    let query = r#"query($p: String!) { entityIndicators(entityCode: "05001", period: $p) {
+        indicators { indicator { code } result { value } trafficLight peers { kind } } } }"#;
+    let mut found = Value::Null;
+    for _ in 0..100 {
+        let data = app.query_ok(query, json!({ "p": year })).await;
+        found = data["entityIndicators"]["indicators"]
+            .as_array()
+            .and_then(|all| all.iter().find(|i| i["indicator"]["code"] == "FORMACION_CULMINACION").cloned())
+            .unwrap_or(Value::Null);
+        if found["result"]["value"] == 50.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(found["result"]["value"], 50.0, "one certificate of two enrolments: {found}");
+    assert_eq!(found["trafficLight"], "YELLOW", "between the thresholds of 40 % and 70 %: {found}");
+    assert!(found["peers"].as_array().is_some_and(|peers| !peers.is_empty()), "{found}");
 
     // The certificate outlives the module's archive.
     ok(app, Some(&scene.esap), ARCHIVE, json!({ "id": id })).await;

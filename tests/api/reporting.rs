@@ -641,8 +641,9 @@ async fn the_demo_makes_the_burden_saved_visible() {
             retired: informationRequirement(code: "GASTO_SAL-03") { lastPeriod } successor: informationRequirement(code: "GASTO_SAL-07") { lastPeriod } }"#, json!({}))
         .await;
     // Four requirements, the monitoring demo's synthetic one, which asks every element again,
-    // and the classification demo's spending requirements: one per unit of either version (66 + 3).
-    assert_eq!(data["informationRequirements"]["totalCount"], 74);
+    // the classification demo's spending requirements: one per unit of either version (66 + 3),
+    // and formation's, which the platform reports from enrolments and certificates.
+    assert_eq!(data["informationRequirements"]["totalCount"], 75);
     // Version 2 took effect on 1 January 2025: the units it retired (SAL-03, TRA-04, TRA-05)
     // are asked up to 2024 and owed by nobody for 2025; their successors are asked instead.
     assert_eq!(data["retired"]["lastPeriod"], "2024", "{data}");

@@ -161,6 +161,7 @@ impl FormationService {
         )
         .await?;
         transaction.commit().await?;
+        self.report_completion_of(&created.entity_code, created.enrolled_at).await;
         Ok(created)
     }
 
@@ -305,6 +306,9 @@ impl FormationService {
             None
         };
         transaction.commit().await?;
+        if certificate.is_some() {
+            self.report_completion_of(&after.entity_code, after.enrolled_at).await;
+        }
         Ok(AttemptOutcome {
             attempts_left: (found.max_attempts - after.attempts).max(0),
             score: grade.score,

@@ -4,11 +4,13 @@
 //! whose goals are measured from the values entities report once. The rules
 //! are plain functions in `rules`; `service` keeps the modules, `learning`
 //! the learners' side, `programmes` the accompaniment, `mentoring` the mentor
-//! network (matched with ATT's differential scoring).
+//! network (matched with ATT's differential scoring), `indicator` completion
+//! reported once and computed by monitoring.
 
 pub mod demo;
 mod entity;
 pub mod http;
+pub mod indicator;
 pub mod learning;
 pub mod mentor_resolvers;
 pub mod mentoring;

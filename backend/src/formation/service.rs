@@ -36,6 +36,8 @@ pub struct FormationService {
     pub(super) assistance: AssistanceService,
     pub(super) knowledge: KnowledgeService,
     pub(super) monitoring: MonitoringService,
+    /// Set once the completion indicator and its requirement exist (`indicator`).
+    pub(super) completion_ready: std::sync::Arc<tokio::sync::OnceCell<()>>,
 }
 
 /// How long a published module stays open as an ATT offer.
@@ -53,7 +55,16 @@ impl FormationService {
         knowledge: KnowledgeService,
         monitoring: MonitoringService,
     ) -> Self {
-        Self { db, access, territory, reporting, assistance, knowledge, monitoring }
+        Self {
+            db,
+            access,
+            territory,
+            reporting,
+            assistance,
+            knowledge,
+            monitoring,
+            completion_ready: Default::default(),
+        }
     }
 
     /// Registers a module as a draft of the caller's organisation (a

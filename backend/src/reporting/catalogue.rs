@@ -380,6 +380,38 @@ impl Catalogue {
         Ok(Requirement { last_period, ..requirement })
     }
 
+    /// Marks a requirement as reported by the platform itself: it leaves
+    /// every entity's burden. Idempotent.
+    pub async fn mark_reported_by_platform(&self, actor: &Actor, code: &str) -> Result<(), ServiceError> {
+        rules::require_admin(actor, "marcar requerimientos que reporta la plataforma")?;
+        let requirement = self.requirement(&self.db, code).await?.ok_or_else(|| {
+            ServiceError::NotFound(format!("no existe el requerimiento de información «{}»", code.trim()))
+        })?;
+        if requirement.reported_by_platform {
+            return Ok(());
+        }
+        let transaction = self.db.begin().await?;
+        information_requirement::ActiveModel {
+            code: Set(requirement.code.clone()),
+            reported_by_platform: Set(true),
+            ..Default::default()
+        }
+        .update(&transaction)
+        .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new(
+                "mark_requirement_reported_by_platform",
+                "information_requirement",
+                &requirement.code,
+            ),
+        )
+        .await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
     #[tracing::instrument(name = "catalogue.list_requirements", skip_all)]
     pub async fn list_requirements(
         &self,
@@ -500,6 +532,7 @@ impl Catalogue {
             entity_kinds: Set(new.entity_kinds.iter().map(|kind| kind.as_db()).collect::<Vec<_>>().join(",")),
             created_at: Set(now),
             last_period: Set(None),
+            reported_by_platform: Set(false),
         }
         .insert(&transaction)
         .await

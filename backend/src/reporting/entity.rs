@@ -28,6 +28,8 @@ sea_table!(information_requirement, "information_requirement", {
     pub created_at: DateTimeUtc,
     /// The last period asked; none while it is still asked.
     pub last_period: Option<String>,
+    /// The platform reports it from its own records: no entity owes it.
+    pub reported_by_platform: bool,
 });
 
 sea_table!(requirement_element, "requirement_element", {
@@ -104,6 +106,7 @@ pub fn requirement_from(row: information_requirement::Model, element_codes: Vec<
         element_codes,
         created_at: row.created_at,
         last_period: row.last_period,
+        reported_by_platform: row.reported_by_platform,
     }
 }
 

@@ -100,13 +100,16 @@ pub struct Requirement {
     pub created_at: DateTime<Utc>,
     /// The last period it asks for (a retired unit's spending, say); none: still asked.
     pub last_period: Option<String>,
+    /// The platform reports it from its own records (formation's counts):
+    /// it is never in an entity's burden.
+    pub reported_by_platform: bool,
 }
 
 impl Requirement {
-    /// Whether it asks for `period` (normalised, of its periodicity): periods
-    /// of one periodicity sort as their text does.
+    /// Whether an entity owes it for `period` (normalised, of its
+    /// periodicity): periods of one periodicity sort as their text does.
     pub fn asks_for(&self, period: &str) -> bool {
-        self.last_period.as_deref().is_none_or(|last| period <= last)
+        !self.reported_by_platform && self.last_period.as_deref().is_none_or(|last| period <= last)
     }
 }
 

@@ -103,6 +103,10 @@ impl RequirementNode {
     async fn last_period(&self) -> Option<&str> {
         self.0.last_period.as_deref()
     }
+    /// Lo reporta la plataforma con sus propios registros: no lo debe ninguna entidad.
+    async fn reported_by_platform(&self) -> bool {
+        self.0.reported_by_platform
+    }
 }
 
 /// Un elemento existente parecido a un campo, y por qué.
