@@ -475,8 +475,8 @@ const journeys = {
     await page.goto(`${base}/#/monitoreo?entidad=05045&periodo=2024&indicador=COBERTURA_ACUEDUCTO`);
     await page.locator(".sintetico", { hasText: "datos sintéticos de demostración" }).waitFor();
     await page.locator("h2", { hasText: "Indicadores de APARTADÓ (05045) en 2024" }).waitFor();
-    // 29 of the demo's 30: one is restricted by its owner and not public.
-    check((await page.locator("#contenido table").first().locator("tbody tr").count()) === 29, "faltan indicadores de la entidad");
+    // 29 of the demo's 30 (one is restricted by its owner and not public), and formation's completion.
+    check((await page.locator("#contenido table").first().locator("tbody tr").count()) === 30, "faltan indicadores de la entidad");
     const map = page.locator("svg.mapa-teselas");
     await map.waitFor();
     check((await map.locator("g.tesela").count()) === 33, "el mapa no tiene los 33 departamentos");

@@ -72,6 +72,9 @@ impl FormationService {
                 },
             )
             .await?;
+        // Current when the enrolment or the certificate is answered, not a poll later;
+        // the follower computes the same sheet again and writes nothing new.
+        self.monitoring.recompute_sheets(&[(entity.to_owned(), year.to_string())]).await?;
         Ok(())
     }
 

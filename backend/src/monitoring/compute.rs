@@ -6,8 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    sea_query::OnConflict, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait, QueryFilter, Statement, Value,
+    sea_query::{Expr as SqlExpr, OnConflict},
+    ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
+    Statement, Value,
 };
 
 use super::{
@@ -283,6 +284,13 @@ async fn upsert_chunks(
                         Column::Reason,
                         Column::ComputedAt,
                     ])
+                    // As on PostgreSQL: a result that did not change is not written again.
+                    .action_and_where(SqlExpr::cust(
+                        "monitoring_value.value IS NOT excluded.value \
+                         OR monitoring_value.missing IS NOT excluded.missing \
+                         OR monitoring_value.conflicting IS NOT excluded.conflicting \
+                         OR monitoring_value.reason IS NOT excluded.reason",
+                    ))
                     .to_owned(),
             )
             .exec_without_returning(db)
