@@ -582,6 +582,31 @@ async fn programme_goals_are_measured_from_what_the_entity_reports(app: &TestApp
         "no ambos",
     )
     .await;
+    refused(app, Some(&scene.esap), GOAL, on_indicator("", None), "BAD_USER_INPUT", "indique qué mide").await;
+    assert_eq!(audit_total(app, &scene.admin).await, audit_before, "nothing was written");
+    // A restricted indicator cannot be followed by a programme: its viewers are wider.
+    ok(
+        app,
+        Some(&scene.esap),
+        "mutation($input: RegisterIndicatorInput!) { registerIndicator(input: $input) { indicator { code } } }",
+        json!({ "input": {
+            "code": "MIPG_RESERVADO", "name": "Índice MIPG reservado", "competency": "GESTION",
+            "formula": "INDICE_MIPG", "unit": "puntos", "direction": "HIGHER_IS_BETTER",
+            "lowerThreshold": 40, "upperThreshold": 70, "periodicity": "ANNUAL", "sourceNote": "Prueba",
+            "restricted": true,
+        } }),
+    )
+    .await;
+    let audit_before = audit_total(app, &scene.admin).await;
+    refused(
+        app,
+        Some(&scene.esap),
+        GOAL,
+        on_indicator("MIPG_RESERVADO", None),
+        "BAD_USER_INPUT",
+        "restringido",
+    )
+    .await;
     assert_eq!(audit_total(app, &scene.admin).await, audit_before, "nothing was written");
     let data = ok(app, Some(&scene.esap), GOAL, on_indicator("brecha_mipg", None)).await;
     let followed = &data["addProgrammeGoal"]["programme"]["goals"][1];
