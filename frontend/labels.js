@@ -1,7 +1,7 @@
 // Spanish words for the API's English enumerations.
 
-export const KIND = { OFFER: "Oferta", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimiento", VACANCY: "Vacante" };
-export const KIND_PLURAL = { OFFER: "Ofertas de ATT", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimientos de información", VACANCY: "Vacantes de la Vitrina de las Regiones" };
+export const KIND = { OFFER: "Oferta", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimiento", VACANCY: "Vacante", UNIT: "Unidad programática" };
+export const KIND_PLURAL = { OFFER: "Ofertas de ATT", KNOWLEDGE: "Conocimiento", REQUIREMENT: "Requerimientos de información", VACANCY: "Vacantes de la Vitrina de las Regiones", UNIT: "Unidades programáticas del gasto" };
 
 export const PRODUCT_TYPE = {
   GUIDE: "Guía",

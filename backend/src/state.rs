@@ -247,6 +247,7 @@ impl AppState {
             commission: commission.clone(),
             consultation: consultation.clone(),
             talent: talent.clone(),
+            classification: classification.clone(),
         };
         let search = open_search(&settings, index_use, sources, &outbox, &events).await?;
         let metrics = Arc::new(Metrics::default());
@@ -380,6 +381,7 @@ impl AppState {
             commission: self.commission.clone(),
             consultation: self.consultation.clone(),
             talent: self.talent.clone(),
+            classification: self.classification.clone(),
         }
     }
 }

@@ -2,12 +2,14 @@
 // tree, version by version, and what changed between two versions; the proposals of national
 // entities and Función Pública's approval; and a territory's spending by competency beside its
 // peers. The catalogue and the spending are public; proposing and deciding need a session.
+// Importing a legacy execution file is its own page (clasificacion-importar.js).
 
 import { call } from "../api.js";
 import { barChart } from "../chart.js";
 import { add, busy, errorMessage, field, fill, formatDate, h, loading, pageTitle, percent, select } from "../dom.js";
 import { label, PEER_KIND } from "../labels.js";
 import * as session from "../session.js";
+import { importPage } from "./clasificacion-importar.js";
 
 const SYNTHETIC = "datos sintéticos de demostración";
 const pesos = new Intl.NumberFormat("es-CO", { maximumFractionDigits: 0 });
@@ -54,6 +56,37 @@ function tree(catalogue) {
   );
 }
 
+/** What each service delivered cost, where an indicator counts it, beside the department's median. */
+function serviceCosts(competencies) {
+  const rows = competencies.flatMap((c) => c.units.flatMap((unit) => unit.services.map((service) => ({ unit, service }))));
+  if (rows.length === 0) return null;
+  return h(
+    "div",
+    { class: "tabla-desplazable" },
+    h(
+      "table",
+      { id: "tabla-costo-servicio" },
+      h("caption", {}, "Costo por servicio entregado (compromisos de la unidad sobre lo que cuenta su indicador)"),
+      h("thead", {}, h("tr", {}, h("th", {}, "Unidad"), h("th", {}, "Servicio"), h("th", {}, "Entregados"), h("th", {}, "Costo por servicio"), h("th", {}, "Mediana del departamento"))),
+      h(
+        "tbody",
+        {},
+        rows.map(({ unit, service }) =>
+          h(
+            "tr",
+            {},
+            h("td", {}, h("strong", {}, unit.code), ` ${unit.name}`),
+            h("td", {}, service.serviceName, h("div", { class: "ayuda" }, `Indicador: ${service.indicatorName}`)),
+            h("td", { class: "numero" }, service.delivered === null ? "—" : `${pesos.format(service.delivered)} ${service.measure}`),
+            h("td", { class: "numero" }, money(service.costPerService)),
+            h("td", { class: "numero" }, money(peerMedian(service.peers, "DEPARTMENT"))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 function proposalRow(proposal, decide) {
   const parts = proposal.parts.map((p) => `${p.code}${p.name ? ` (${p.name})` : ""}: ${p.sharePercent} %`).join("; ");
   return h(
@@ -80,7 +113,8 @@ function peerMedian(peers, kind) {
   return peers.find((peer) => peer.kind === kind)?.spread?.median ?? null;
 }
 
-export async function render(container, { query, isCurrent }) {
+export async function render(container, { params, query, isCurrent }) {
+  if (params[0] === "importar") return importPage(container);
   const user = session.user();
   const state = {
     version: query.get("version") ? Number(query.get("version")) : null,
@@ -119,7 +153,7 @@ export async function render(container, { query, isCurrent }) {
   const catalogueSection = h("section", { "aria-labelledby": "titulo-catalogo" });
   const versionSelect = select("version", versionOptions(versions), state.version ?? versions.at(-1)?.number ?? "");
   versionSelect.id = "cat-version";
-  const searchInput = h("input", { id: "cat-buscar", name: "buscar", type: "search", maxlength: 100, placeholder: "p. ej. acueducto" });
+  const searchInput = h("input", { id: "cat-buscar", name: "buscar", type: "search", maxlength: 100, placeholder: "p. ej. acueducto", value: query.get("buscar") ?? "" });
   const treeBox = h("div", { id: "arbol" });
   const searchBox = h("div", { id: "resultados-catalogo", "aria-live": "polite" });
   const exports = h("p", {});
@@ -362,6 +396,7 @@ export async function render(container, { query, isCurrent }) {
   add(
     spendingSection,
     h("h2", { id: "titulo-gasto" }, "Gasto de un territorio por competencia"),
+    user?.role === "TERRITORIAL" && h("p", {}, h("a", { href: "#/gasto/importar" }, "Importar un archivo heredado de ejecución presupuestal")),
     h(
       "form",
       { class: "buscador", onsubmit: (event) => { event.preventDefault(); showSpending(); } },
@@ -418,6 +453,7 @@ export async function render(container, { query, isCurrent }) {
                   h("tbody", {}, rows),
                 ),
               ),
+              serviceCosts(view.competencies),
               chartRows.length > 0 && barChart({ title: "Compromisos por habitante: la entidad y la mediana de su departamento", rows: chartRows, format: (value) => money(value), valueWidth: 110 }),
             ],
       );

@@ -1,4 +1,5 @@
-// Inicio: one box over offers, knowledge, requirements and vacancies, the results grouped by kind.
+// Inicio: one box over offers, knowledge, requirements, vacancies and the programmatic units of
+// the spending catalogue, the results grouped by kind.
 
 import { call } from "../api.js";
 import { add, errorMessage, formatDate, h, highlighted, loading, pageTitle } from "../dom.js";
@@ -12,7 +13,7 @@ const SHORTCUTS = {
   SECRETARIAT: ["#/comision", "Convoque sesiones y haga seguimiento a los compromisos"],
 };
 
-const KINDS = ["KNOWLEDGE", "OFFER", "REQUIREMENT", "VACANCY"];
+const KINDS = ["KNOWLEDGE", "OFFER", "REQUIREMENT", "VACANCY", "UNIT"];
 const LINKED_FACETS = { TOPIC: "tema", TYPE: "tipo", YEAR: "anio" };
 
 function link(hit) {
@@ -21,6 +22,7 @@ function link(hit) {
   if (object.__typename === "KnowledgeProduct") return `#/conocimiento/${encodeURIComponent(object.id)}`;
   if (object.__typename === "Offer") return `#/oferta/${encodeURIComponent(object.id)}`;
   if (object.__typename === "Vacancy") return `#/vitrina/vacante/${encodeURIComponent(object.id)}`;
+  if (object.__typename === "CatalogueItem") return `#/gasto?buscar=${encodeURIComponent(object.code)}`;
   return null;
 }
 
@@ -31,6 +33,7 @@ function detail(object) {
   }
   if (object.__typename === "Offer") return [object.organisation?.name, object.topic].filter(Boolean).join(" · ");
   if (object.__typename === "Vacancy") return [object.entity?.name, `cierra el ${formatDate(object.closingOn)}`].filter(Boolean).join(" · ");
+  if (object.__typename === "CatalogueItem") return `Unidad programática ${object.code} · ${object.legalBasis}`;
   return [object.issuer?.name, object.code].filter(Boolean).join(" · ");
 }
 

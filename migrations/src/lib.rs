@@ -25,6 +25,7 @@ mod m20261206_000017_rap_regions_and_restricted_indicators;
 mod m20261206_000018_focalisation_lists;
 mod m20261207_000019_requirement_last_period;
 mod m20261207_000020_goals_on_indicators;
+mod m20261207_000021_legacy_account_map;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_focalisation_lists::Migration),
             Box::new(m20261207_000019_requirement_last_period::Migration),
             Box::new(m20261207_000020_goals_on_indicators::Migration),
+            Box::new(m20261207_000021_legacy_account_map::Migration),
         ]
     }
 }

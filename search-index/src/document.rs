@@ -16,10 +16,12 @@ pub enum Kind {
     Requirement,
     /// A public vacancy of a territorial entity (the Vitrina de las Regiones).
     Vacancy,
+    /// A programmatic unit of the spending classification's catalogue in force.
+    Unit,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Offer, Kind::Knowledge, Kind::Requirement, Kind::Vacancy];
+    pub const ALL: [Kind; 5] = [Kind::Offer, Kind::Knowledge, Kind::Requirement, Kind::Vacancy, Kind::Unit];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,6 +29,7 @@ impl Kind {
             Kind::Knowledge => "conocimiento",
             Kind::Requirement => "requerimiento",
             Kind::Vacancy => "vacante",
+            Kind::Unit => "unidad",
         }
     }
 

@@ -479,9 +479,199 @@ async fn spending_is_reported_once_and_shown_in_todays_codes(app: &TestApp) {
     assert_eq!(count(app, "observation_sheet").await, sheets);
 }
 
+const SET_MAPPING: &str = "mutation($rows: [AccountMappingInput!]!) {
+  setAccountMapping(rows: $rows) { accountCode unitCode note setBy }
+}";
+
+const IMPORT: &str = "mutation($input: ImportLegacySpendingInput!) {
+  importLegacySpending(input: $input) {
+    dryRun rows classifiedRows totalLines
+    units { unitCode lines amounts { appropriation commitments } }
+    unmapped { line accountCode name amounts { commitments } }
+    accepted duplicates corrections conflicts
+  }
+}";
+
+/// A legacy execution file as a municipality's spreadsheet exports it: «;», accents in the
+/// headers, Colombian thousands, totals above their detail rows, and a road account that no
+/// mapping reaches (line 7).
+const LEGACY_FILE: &str = "Cuenta;Nombre;Apropiación definitiva;Compromisos;Obligaciones;Pagos
+A;Total inversión;3.300.000,50;2.100.000;1.700.000;1.350.000
+A.1;Educación;2.600.000,50;1.500.000;1.200.000;950.000
+A.1.1;Docentes;1.000.000;900.000;800.000;700.000
+A.1.2;Matrícula;500.000;400.000;300.000;200.000
+A.1.5;Calidad;300.000,50;200.000;100.000;50.000
+A.9.1;Vías terciarias;700.000;600.000;500.000;400.000
+";
+
+fn legacy(entity: &str, key: &str, csv: &str, dry_run: bool) -> Value {
+    json!({ "input": { "entityCode": entity, "vigencia": 2024, "idempotencyKey": key, "csv": csv, "dryRun": dry_run } })
+}
+
+async fn a_legacy_file_is_classified_through_the_account_mapping(app: &TestApp) {
+    let scene = scene(app).await;
+    two_versions(app, &scene).await;
+
+    // Only Función Pública keeps the mapping, and only to units of the version in force.
+    let body = call(
+        app,
+        &scene.medellin,
+        SET_MAPPING,
+        json!({ "rows": [{ "accountCode": "A.1", "unitCode": "EDU-01" }] }),
+    )
+    .await;
+    assert_eq!(error_codes(&body), vec!["FORBIDDEN"], "{body}");
+    for (rows, says) in [
+        (
+            json!([{ "accountCode": "A.1", "unitCode": "EDU-01" }, { "accountCode": "A.2", "unitCode": "EDU" }]),
+            "«EDU» es una competencia",
+        ),
+        (json!([{ "accountCode": "A..1", "unitCode": "EDU-01" }]), "la cuenta «A..1» no es válida"),
+        (
+            json!([{ "accountCode": "A.1", "unitCode": "EDU-01" }, { "accountCode": "a.1", "unitCode": "EDU-02" }]),
+            "la cuenta A.1 aparece dos veces",
+        ),
+        (
+            json!([{ "accountCode": "A.1", "unitCode": "SAL-01" }]),
+            "«SAL-01» no es una unidad del catálogo vigente",
+        ),
+    ] {
+        let body = call(app, &scene.dafp, SET_MAPPING, json!({ "rows": rows })).await;
+        assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"], "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains(says), "{body}");
+    }
+    assert_eq!(count(app, "classification_account_map").await, 0);
+    let body = call(
+        app,
+        &scene.dafp,
+        SET_MAPPING,
+        json!({ "rows": [
+        { "accountCode": "A.1.5", "unitCode": "EDU-02", "note": "Calidad educativa" },
+        { "accountCode": " a.1 ", "unitCode": "edu-01" },
+    ] }),
+    )
+    .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["setAccountMapping"][0]["accountCode"], "A.1");
+    assert_eq!(body["data"]["setAccountMapping"][0]["setBy"], "sec@funcionpublica.gov.co");
+
+    // Anyone reads the mapping, a page at a time in account order.
+    let page = "query($after: String) { accountMapping(first: 1, after: $after) { totalCount edges { node { accountCode unitCode } } pageInfo { hasNextPage endCursor } } }";
+    let first = app.query_ok(page, json!({})).await["accountMapping"].clone();
+    assert_eq!(
+        (first["totalCount"].clone(), first["edges"][0]["node"]["accountCode"].clone()),
+        (json!(2), json!("A.1"))
+    );
+    assert_eq!(first["pageInfo"]["hasNextPage"], true);
+    let second = app.query_ok(page, json!({ "after": first["pageInfo"]["endCursor"] })).await
+        ["accountMapping"]
+        .clone();
+    assert_eq!(second["edges"][0]["node"]["unitCode"], "EDU-02");
+    assert_eq!(second["pageInfo"]["hasNextPage"], false);
+
+    // A bad row refuses the whole file, by line; nothing is written.
+    let observations = count(app, "submission").await;
+    let bad = LEGACY_FILE.replace("A.1.2;Matrícula;500.000;400.000", "A.1.2;Matrícula;300.000;400.000");
+    let body = call(app, &scene.medellin, IMPORT, legacy("05001", "heredado-1", &bad, false)).await;
+    assert_eq!(error_codes(&body), vec!["BAD_USER_INPUT"], "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with("línea 5: cuenta A.1.2: compromisos"), "{message}");
+    let body = call(app, &scene.envigado, IMPORT, legacy("05001", "heredado-2", LEGACY_FILE, false)).await;
+    assert_eq!(error_codes(&body), vec!["FORBIDDEN"], "{body}");
+
+    // A dry run shows how every row goes, writing nothing.
+    let body = call(app, &scene.medellin, IMPORT, legacy("05001", "heredado-3", LEGACY_FILE, true)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    let plan = &body["data"]["importLegacySpending"];
+    assert_eq!(plan["dryRun"], true);
+    assert_eq!((plan["rows"].clone(), plan["classifiedRows"].clone()), (json!(6), json!(3)), "{plan}");
+    assert_eq!(plan["totalLines"], json!([2, 3]), "totals are not counted twice: {plan}");
+    assert_eq!(plan["units"][0]["unitCode"], "EDU-01");
+    assert_eq!(plan["units"][0]["lines"], json!([4, 5]));
+    assert_eq!(plan["units"][0]["amounts"]["commitments"], 1_300_000.0);
+    assert_eq!(plan["units"][1]["amounts"]["appropriation"], 300_000.5);
+    assert_eq!(
+        plan["unmapped"],
+        json!([{ "line": 7, "accountCode": "A.9.1", "name": "Vías terciarias", "amounts": { "commitments": 600_000.0 } }])
+    );
+    assert_eq!(plan["accepted"], 0);
+    assert_eq!(count(app, "submission").await, observations, "a dry run writes nothing");
+
+    // The import travels by the report-once path: the same file twice is a duplicate.
+    let body = call(app, &scene.medellin, IMPORT, legacy("05001", "heredado-4", LEGACY_FILE, false)).await;
+    let first = body.clone();
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["importLegacySpending"]["dryRun"], false);
+    assert_eq!(body["data"]["importLegacySpending"]["accepted"], 8, "{body}");
+    let view = app.query_ok(SPENDING, json!({ "e": "05001", "v": 2024 })).await["classifiedSpending"].clone();
+    let units = &view["competencies"][0]["units"];
+    assert_eq!(units[0]["code"], "EDU-01");
+    assert_eq!(units[0]["execution"]["commitments"], 1_300_000.0, "{view}");
+    assert_eq!(units[1]["execution"]["appropriation"], 300_000.5, "{view}");
+    let submitted = count(app, "submission").await;
+    let again = call(app, &scene.medellin, IMPORT, legacy("05001", "heredado-5", LEGACY_FILE, false)).await;
+    assert_eq!(again, first, "the same file again is the same delivery");
+    assert_eq!(count(app, "submission").await, submitted);
+    // A corrected file corrects only what changed: EDU-02's commitments (its other three
+    // values are duplicates; EDU-01's unit, unchanged, is the same delivery as before).
+    let corrected = LEGACY_FILE.replace("A.1.5;Calidad;300.000,50;200.000", "A.1.5;Calidad;300.000,50;250.000");
+    let body = call(app, &scene.medellin, IMPORT, legacy("05001", "heredado-6", &corrected, false)).await;
+    assert_eq!(body["data"]["importLegacySpending"]["corrections"], 1, "{body}");
+    assert_eq!(body["data"]["importLegacySpending"]["duplicates"], 3, "{body}");
+    let view = app.query_ok(SPENDING, json!({ "e": "05001", "v": 2024 })).await["classifiedSpending"].clone();
+    assert_eq!(view["competencies"][0]["units"][1]["execution"]["commitments"], 250_000.0, "{view}");
+}
+
+const UNIT_SEARCH: &str = "query($q: String!) { search(query: $q, kinds: [UNIT]) { edges { node { kind title object { ... on CatalogueItem { code level legalBasis } } } } } }";
+
+/// Polls the one search box until `query` finds the unit `code` (or no longer does).
+async fn unit_found(app: &TestApp, query: &str, code: &str, present: bool) {
+    for _ in 0..100 {
+        let data = app.query_ok(UNIT_SEARCH, json!({ "q": query })).await;
+        let codes: Vec<String> = data["search"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|edge| edge["node"]["object"]["code"].as_str().map(str::to_owned))
+            .collect();
+        if codes.iter().any(|c| c == code) == present {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{code} {} for «{query}» after 5 s", if present { "not found" } else { "still found" });
+}
+
+async fn the_units_in_force_are_in_the_one_search_box(app: &TestApp) {
+    let scene = scene(app).await;
+    two_versions(app, &scene).await;
+    // A unit is found by its name and by the services it delivers.
+    unit_found(app, "calidad educativa", "EDU-02", true).await;
+    unit_found(app, "matricula oficial", "EDU-01", true).await;
+    let data = app.query_ok(UNIT_SEARCH, json!({ "q": "matricula oficial" })).await;
+    let hit = &data["search"]["edges"][0]["node"];
+    assert_eq!(
+        (hit["kind"].clone(), hit["object"]["level"].clone()),
+        (json!("UNIT"), json!("UNIT")),
+        "{data}"
+    );
+    assert_eq!(hit["object"]["legalBasis"], "Ley 715 de 2001, art. 76");
+    // A retired unit leaves the search box with the version that retires it.
+    let retire = propose(
+        app,
+        &scene.dnp,
+        json!({ "input": { "kind": "RETIRE", "reason": "Sin uso", "code": "EDU-02" } }),
+    )
+    .await;
+    approve(app, &scene.dafp, &[&retire]).await;
+    unit_found(app, "calidad educativa", "EDU-02", false).await;
+}
+
 backend_tests!(
     the_protocol_versions_the_catalogue_and_refuses_bad_changes,
     spending_is_reported_once_and_shown_in_todays_codes,
+    a_legacy_file_is_classified_through_the_account_mapping,
+    the_units_in_force_are_in_the_one_search_box,
 );
 
 /// The demo: a first catalogue from Ley 715 and Ley 1551, a second version made through the
@@ -543,4 +733,61 @@ async fn the_demo_catalogue_has_its_competencies_versions_and_spending_labelled_
     // 2025 came under version 2's codes directly.
     let view = app.query_ok(SPENDING, json!({ "e": "05045", "v": 2025 })).await["classifiedSpending"].clone();
     assert_eq!(view["translatedCodes"], json!([]), "{view}");
+
+    // What a student and a teacher cost Apartadó, beside its peers: an indicator counts each service.
+    let costs = app
+        .query_ok(
+            r#"{ classifiedSpending(entityCode: "05045", vigencia: 2025) { competencies { code units { code execution { commitments }
+                 services { serviceCode indicatorCode measure delivered costPerService peers { kind spread { count median } } } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let education = costs["classifiedSpending"]["competencies"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["code"] == "EDU")
+        .cloned()
+        .unwrap_or_default();
+    let provision = education["units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|u| u["code"] == "EDU-01")
+        .cloned()
+        .unwrap_or_default();
+    let services = provision["services"].as_array().cloned().unwrap_or_default();
+    let codes: Vec<&str> = services.iter().filter_map(|s| s["serviceCode"].as_str()).collect();
+    assert_eq!(codes, ["EDU-01-01", "EDU-01-02"], "{provision}");
+    let students = &services[0];
+    assert_eq!(
+        (students["indicatorCode"].clone(), students["measure"].clone()),
+        (json!("MATRICULA_ATENDIDA"), json!("estudiantes"))
+    );
+    let delivered = students["delivered"].as_f64().unwrap_or_default();
+    let cost = students["costPerService"].as_f64().unwrap_or_default();
+    let commitments = provision["execution"]["commitments"].as_f64().unwrap_or_default();
+    assert!(delivered > 0.0 && (cost - commitments / delivered).abs() < 1e-6, "{students}");
+    let department = students["peers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["kind"] == "DEPARTMENT")
+        .cloned()
+        .unwrap_or_default();
+    assert!(department["spread"]["count"].as_i64().unwrap_or_default() >= 30, "{department}");
+
+    // A legacy file can come in: the demo maps an illustrative FUT sub-account to every unit in force.
+    let mapping = app
+        .query_ok(
+            "{ accountMapping(first: 1) { totalCount edges { node { accountCode unitCode note } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(mapping["accountMapping"]["totalCount"].as_i64().unwrap_or_default() >= 60, "{mapping}");
+    assert_eq!(mapping["accountMapping"]["edges"][0]["node"]["accountCode"], "A.1.1");
+    assert!(mapping["accountMapping"]["edges"][0]["node"]["note"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("datos sintéticos de demostración"));
 }

@@ -262,6 +262,22 @@ impl Fixture<'_> {
         unit
     }
 
+    /// A legacy account mapped (by Función Pública) to a new unit of the catalogue.
+    async fn mapped_account(&self) -> String {
+        let unit = self.catalogue_unit().await;
+        let account = legacy_account();
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.secretariat_token().await),
+                "mutation($rows: [AccountMappingInput!]!) { setAccountMapping(rows: $rows) { accountCode } }",
+                json!({ "rows": [{ "accountCode": account, "unitCode": unit }] }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        account
+    }
+
     /// A new open vacancy of `entity`, published by the administrator.
     async fn vacancy(&self, entity: &str) -> String {
         let (_, body) = self
@@ -723,6 +739,11 @@ fn secretariat_or_own_national(who: Who, scope: Scope) -> Expect {
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+}
+
+/// A legacy account no other case uses: `M.` and ten upper-case hex digits.
+fn legacy_account() -> String {
+    unique("M.").to_uppercase()
 }
 
 const RULES: &[Rule] = &[
@@ -1782,6 +1803,42 @@ const RULES: &[Rule] = &[
                     variables: json!({ "input": { "entityCode": consultation_entity(scope), "vigencia": 2025,
                         "idempotencyKey": unique("gasto"), "lines": [{ "unitCode": unit, "appropriation": 100,
                         "commitments": 90, "obligations": 80, "payments": 70 }] } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "setAccountMapping",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                let unit = fx.catalogue_unit().await;
+                Case {
+                    query: "mutation($rows: [AccountMappingInput!]!) { setAccountMapping(rows: $rows) { accountCode } }",
+                    variables: json!({ "rows": [{ "accountCode": legacy_account(), "unitCode": unit }] }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "importLegacySpending",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: |who, scope| match (who, scope) {
+            (Who::Anonymous, _) => UNAUTHENTICATED,
+            (Who::Territorial, Scope::Own) => Allowed,
+            _ => FORBIDDEN,
+        },
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                let account = fx.mapped_account().await;
+                Case {
+                    query: "mutation($input: ImportLegacySpendingInput!) { importLegacySpending(input: $input) { accepted } }",
+                    variables: json!({ "input": { "entityCode": consultation_entity(scope), "vigencia": 2025,
+                        "idempotencyKey": unique("heredado"),
+                        "csv": format!("cuenta;nombre;apropiacion;compromisos;obligaciones;pagos\n{account};Prueba;100;90;80;70\n") } }),
                     token: fx.token(who).await,
                 }
             })

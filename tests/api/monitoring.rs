@@ -542,9 +542,10 @@ async fn the_demo_follows_every_municipality_for_four_years_labelled_as_syntheti
     };
     let data = app.query_ok("{ indicators { code sourceNote } }", json!({})).await;
     let indicators = data["indicators"].as_array().cloned().unwrap_or_default();
-    // The demo's 30 but the restricted one, and formation's completion (a real indicator,
-    // computed here from the formation demo's synthetic enrolments).
-    assert_eq!(indicators.len(), 30, "{data}");
+    // The demo's 30 but the restricted one, formation's completion (a real indicator,
+    // computed here from the formation demo's synthetic enrolments), and the two that count
+    // education's services for the classification's cost per service.
+    assert_eq!(indicators.len(), 32, "{data}");
     assert!(indicators.iter().filter(|i| i["code"] != "FORMACION_CULMINACION").all(|i| i["sourceNote"]
         .as_str()
         .unwrap_or_default()
@@ -562,13 +563,13 @@ async fn the_demo_follows_every_municipality_for_four_years_labelled_as_syntheti
         assert!(lights[colour].as_i64().unwrap_or_default() > 100, "{lights}");
     }
 
-    // A small municipality's team sees all 31 (the restricted one too), its four
+    // A small municipality's team sees all 33 (the restricted one too), its four
     // years, and its peers by category, group and department.
     app.create_user("equipo@apartado.gov.co", Role::Territorial, Some("05045"), None).await;
     let team = app.login("equipo@apartado.gov.co").await;
     let (_, body) = app.graphql_as(Some(&team), ENTITY, json!({ "e": "05045", "p": "2024" })).await;
     let apartado = body["data"]["entityIndicators"]["indicators"].as_array().cloned().unwrap_or_default();
-    assert_eq!(apartado.len(), 31, "{body}");
+    assert_eq!(apartado.len(), 33, "{body}");
     let water = apartado
         .iter()
         .find(|i| i["indicator"]["code"] == "COBERTURA_ACUEDUCTO")

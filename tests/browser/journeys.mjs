@@ -475,8 +475,9 @@ const journeys = {
     await page.goto(`${base}/#/monitoreo?entidad=05045&periodo=2024&indicador=COBERTURA_ACUEDUCTO`);
     await page.locator(".sintetico", { hasText: "datos sintéticos de demostración" }).waitFor();
     await page.locator("h2", { hasText: "Indicadores de APARTADÓ (05045) en 2024" }).waitFor();
-    // 29 of the demo's 30 (one is restricted by its owner and not public), and formation's completion.
-    check((await page.locator("#contenido table").first().locator("tbody tr").count()) === 30, "faltan indicadores de la entidad");
+    // 29 of the demo's 30 (one is restricted by its owner and not public), formation's completion,
+    // and the two that count education's services (enrolment, teachers).
+    check((await page.locator("#contenido table").first().locator("tbody tr").count()) === 32, "faltan indicadores de la entidad");
     const map = page.locator("svg.mapa-teselas");
     await map.waitFor();
     check((await map.locator("g.tesela").count()) === 33, "el mapa no tiene los 33 departamentos");
@@ -537,6 +538,8 @@ const journeys = {
     await page.locator("#tabla-gasto tbody tr").first().waitFor();
     await page.locator("p.ayuda", { hasText: "mostrados por el cruce: " }).waitFor();
     check((await page.locator("figure", { hasText: "Compromisos por habitante" }).locator("svg").count()) === 1, "falta la gráfica del gasto");
+    // What a student cost, where an indicator counts the service.
+    await page.locator("#tabla-costo-servicio tbody tr", { hasText: "Matrícula oficial atendida" }).locator("td", { hasText: /^\$ [\d.]+$/ }).first().waitFor();
     await page.getByLabel("Buscar en el catálogo").fill("acueducto");
     await page.getByRole("button", { name: "Ver", exact: true }).click();
     await page.locator("#resultados-catalogo li", { hasText: "APSB-01" }).waitFor();
@@ -579,10 +582,29 @@ const journeys = {
     await dafp.locator(".exito", { hasText: /Versión \d+ aprobada/ }).waitFor();
     await dafp.locator("#tabla-decididas tr", { hasText: code }).locator("td", { hasText: "Aprobada" }).waitFor();
     await shot(dafp, "funcion-publica-aprobada");
+
+    // Abejorral's team checks a legacy execution file saved by a spreadsheet as Windows-1252,
+    // sees the row no mapping reaches by its line, and imports the rest.
+    const team = await newPage();
+    await login(team, USERS.territorial);
+    await team.locator("#sesion .usuario").waitFor();
+    await team.goto(`${base}/#/gasto`);
+    await team.getByRole("link", { name: "Importar un archivo heredado de ejecución presupuestal" }).click();
+    const legacy = "Cuenta;Nombre;Apropiación definitiva;Compromisos;Obligaciones;Pagos\nA.1.1;Prestación del servicio educativo;1.000.000;900.000;800.000;700.000\nZ.9;Cuenta sin correspondencia;100.000;50.000;0;0\n";
+    await team.getByLabel("Archivo de ejecución").setInputFiles({ name: "ejecucion.csv", mimeType: "text/csv", buffer: Buffer.from(legacy, "latin1") });
+    await team.getByRole("button", { name: "Revisar el archivo" }).click();
+    const unmapped = team.locator("#tabla-sin-correspondencia tbody tr", { hasText: "Z.9" });
+    await unmapped.waitFor();
+    check((await unmapped.locator("td").first().textContent()) === "3", "la fila sin correspondencia no dice su línea");
+    await team.locator("#tabla-importacion tbody tr", { hasText: "EDU-01" }).waitFor();
+    await team.getByRole("button", { name: "Importar", exact: true }).click();
+    await team.locator(".exito", { hasText: "Guardado por la ruta de «reportar una sola vez»" }).waitFor();
+    await shot(team, "territorial-gasto-importado");
     done(page, "gasto (público)");
     done(phone, "gasto (móvil)");
     done(dnp, "gasto (entidad nacional)");
     done(dafp, "gasto (Función Pública)");
+    done(team, "gasto (importación de un archivo heredado)");
   },
 
   async "comisión: sesiones con quórum, compromisos vencidos primero y la secretaría convoca"() {

@@ -12,10 +12,14 @@
 //! drawn from the total spending the monitoring demo reported for each
 //! municipality, from a hash of (code, year, unit): the same on every
 //! machine. They travel through the real path (the import of reporting).
+//! A mapping of illustrative FUT sub-accounts to the units in force lets a
+//! legacy execution file be imported, and two indicators count education's
+//! services (enrolment, teachers) so their cost per service shows.
 
 use chrono::NaiveDate;
 
 use super::{
+    legacy::NewAccountMapping,
     model::{
         spending_element, spending_requirement, CatalogueLevel, ChangeKind, Item, Moment, Part,
         ProposedChange,
@@ -27,7 +31,8 @@ use crate::{
     access::AccessService,
     authorisation::{Actor, Role},
     error::ServiceError,
-    reporting::{demo::demo_user, import},
+    monitoring::model::{Direction, NewIndicator},
+    reporting::{demo::demo_user, import, model::Periodicity},
     territory::{TerritorialKind, TerritoryService},
 };
 
@@ -315,6 +320,8 @@ pub async fn load(
         classification.ensure_spending_requirement(unit).await?;
     }
     spending(territory, classification, YEARS[1], &units).await?;
+    classification.set_account_mapping(&dafp, legacy_accounts(&units)).await?;
+    service_indicators(access, classification).await?;
     classification.link_references().await?;
     Ok(true)
 }
@@ -492,6 +499,90 @@ async fn spending(
     Ok(())
 }
 
+/// Indicators that count what education's first unit delivers, from the
+/// monitoring demo's synthetic enrolment and teachers: they give its cost per
+/// student and per teacher. Registered only where those elements exist.
+async fn service_indicators(
+    access: &AccessService,
+    classification: &ClassificationService,
+) -> Result<(), ServiceError> {
+    let counted = [
+        ("MATRICULA_ATENDIDA", "Matrícula oficial atendida", "EDU-01-01", "MATRICULA_OFICIAL", "estudiantes"),
+        (
+            "DOCENTES_VINCULADOS",
+            "Docentes oficiales vinculados",
+            "EDU-01-02",
+            "DOCENTES_OFICIALES",
+            "docentes",
+        ),
+    ];
+    let men =
+        demo_user(access, "monitoreo@mineducacion.demo.gov.co", Role::National, None, Some("MINEDUCACION"))
+            .await?;
+    for (code, name, service, element, unit) in counted {
+        if classification.reporting.catalogue.data_element(element).await?.is_none() {
+            continue;
+        }
+        let new = NewIndicator {
+            code: code.into(),
+            name: name.into(),
+            competency: "EDUCACION".into(),
+            programmatic_unit: Some(service.into()),
+            formula: element.into(),
+            unit: unit.into(),
+            direction: Direction::HigherIsBetter,
+            lower_threshold: 1.0,
+            upper_threshold: 2.0,
+            periodicity: Periodicity::Annual,
+            source_note: format!(
+                "{SYNTHETIC}: cuenta el servicio {service} para el costo por servicio entregado. Fórmula: {element}."
+            ),
+            owner_code: None,
+            restricted: false,
+        };
+        classification.monitoring.register(&men, new).await?;
+    }
+    Ok(())
+}
+
+/// The FUT's investment chapters (A.1 education, A.2 health, …) and the
+/// competency each falls under.
+const FUT_CHAPTERS: [(&str, &str); 13] = [
+    ("EDU", "A.1"),
+    ("SAL", "A.2"),
+    ("APSB", "A.3"),
+    ("DEP", "A.4"),
+    ("CUL", "A.5"),
+    ("VIV", "A.7"),
+    ("AGR", "A.8"),
+    ("TRA", "A.9"),
+    ("AMB", "A.10"),
+    ("GRD", "A.12"),
+    ("GVU", "A.14"),
+    ("DIN", "A.17"),
+    ("JUS", "A.18"),
+];
+
+/// A mapping of legacy accounts to the units in force: each unit of a
+/// competency takes a sub-account of its FUT chapter, in code order. The
+/// sub-accounts are illustrative, not the FUT's own.
+pub fn legacy_accounts(units: &[Item]) -> Vec<NewAccountMapping> {
+    let mut mapping = Vec::new();
+    for (competency, chapter) in FUT_CHAPTERS {
+        let mut own: Vec<&Item> =
+            units.iter().filter(|u| u.parent_code.as_deref() == Some(competency)).collect();
+        own.sort_by(|a, b| a.code.cmp(&b.code));
+        for (index, unit) in own.into_iter().enumerate() {
+            mapping.push(NewAccountMapping {
+                account_code: format!("{chapter}.{}", index + 1),
+                unit_code: unit.code.clone(),
+                note: Some(format!("Subcuenta ilustrativa del capítulo {chapter} del FUT ({SYNTHETIC})")),
+            });
+        }
+    }
+    mapping
+}
+
 fn competency_share(code: &str) -> f64 {
     COMPETENCIES.iter().find(|((c, ..), _)| *c == code).map_or(0.02, |((_, _, _, share), _)| *share)
 }
@@ -525,6 +616,19 @@ mod tests {
         assert_eq!(applied.items.len(), changes.len());
         let shares: f64 = COMPETENCIES.iter().map(|((_, _, _, share), _)| share).sum();
         assert!((shares - 1.0).abs() < 1e-9, "{shares}");
+    }
+
+    #[test]
+    fn every_unit_gets_one_legacy_account_under_its_competency_chapter() {
+        let units: Vec<Item> = catalogue().into_iter().filter(|i| i.level == CatalogueLevel::Unit).collect();
+        let mapping = legacy_accounts(&units);
+        assert_eq!(mapping.len(), units.len());
+        let accounts: std::collections::HashSet<&str> =
+            mapping.iter().map(|m| m.account_code.as_str()).collect();
+        assert_eq!(accounts.len(), units.len(), "no account twice");
+        let first_education =
+            mapping.iter().find(|m| m.unit_code == "EDU-01").map(|m| m.account_code.as_str());
+        assert_eq!(first_education, Some("A.1.1"));
     }
 
     #[test]

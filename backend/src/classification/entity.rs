@@ -61,3 +61,12 @@ sea_table!(reference, "classification_reference", {
     pub unit_code: Option<String>,
     pub linked_at: DateTimeUtc,
 });
+
+sea_table!(account_map, "classification_account_map", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub account_code: String,
+    pub unit_code: String,
+    pub note: String,
+    pub set_by: String,
+    pub set_at: DateTimeUtc,
+});

@@ -4,11 +4,17 @@
 //! the crosswalk from every retired code to its successors and the rest of
 //! the rules (`rules`, pure), the spending reported once against it and
 //! what it gives back (`spending`), the links from other contexts' free
-//! text to its units (`references`), and its exports (`http`).
+//! text to its units (`references`), legacy budget files brought in through
+//! a mapping of accounts to units (`legacy`, rules in `accounts`), and its
+//! exports (`http`).
 
+pub mod accounts;
 pub mod demo;
+pub mod document;
 mod entity;
 pub mod http;
+pub mod legacy;
+pub mod legacy_resolvers;
 pub mod model;
 pub mod references;
 pub mod resolvers;

@@ -60,7 +60,8 @@ impl ClassificationService {
         let register = self.register().await?;
         let Ok(number) = version_or_current(&register, None) else { return Ok((0, 0)) };
         let snapshot = register.snapshot(number)?;
-        let units: Vec<_> = snapshot.values().filter(|i| i.level == CatalogueLevel::Unit).cloned().collect();
+        let items: Vec<_> =
+            snapshot.values().filter(|i| i.level != CatalogueLevel::Competency).cloned().collect();
         let mut found: Vec<(ReferenceKind, String, String)> = Vec::new();
         let everything = PageRequest { first: 1_000_000, after: None };
         for element in
@@ -88,7 +89,9 @@ impl ClassificationService {
                 subject_kind: Set(kind.as_db().to_owned()),
                 subject_code: Set(code.clone()),
                 free_text: Set(text.chars().take(200).collect()),
-                unit_code: Set(rules::match_unit(text, &units)),
+                // A unit, or a service (an indicator that counts what a unit delivers).
+                unit_code: Set(rules::match_unit(text, &items)
+                    .or_else(|| rules::match_item(text, &items, CatalogueLevel::Service))),
                 linked_at: Set(now),
             })
             .collect();

@@ -13,7 +13,9 @@ use super::{
     references::ReferenceKind,
     rules::{self, Difference, DifferenceKind, Snapshot},
     service::{part, ClassificationService},
-    spending::{self, CompetencySpending, PeerFigure, SpendingLine, SpendingReport, UnitSpending},
+    spending::{
+        self, CompetencySpending, PeerFigure, ServiceCost, SpendingLine, SpendingReport, UnitSpending,
+    },
 };
 use crate::{
     authorisation::Actor,
@@ -29,7 +31,39 @@ fn service<'a>(ctx: &Context<'a>) -> ApiResult<&'a ClassificationService> {
     Ok(ctx.data::<ClassificationService>()?)
 }
 
+/// Loads items of the catalogue in force by code: one read of the register per batch
+/// (the search box's hits).
+pub struct CatalogueLoader(pub ClassificationService);
+
+/// A code of the catalogue, as the loader's key.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CatalogueCode(pub String);
+
+impl async_graphql::dataloader::Loader<CatalogueCode> for CatalogueLoader {
+    type Value = CatalogueItemNode;
+    type Error = Arc<ServiceError>;
+
+    async fn load(
+        &self,
+        keys: &[CatalogueCode],
+    ) -> Result<std::collections::HashMap<CatalogueCode, CatalogueItemNode>, Self::Error> {
+        let register = self.0.register().await.map_err(Arc::new)?;
+        let Some(number) = register.current(crate::bogota_time::today()) else {
+            return Ok(Default::default());
+        };
+        let snapshot = Arc::new(register.snapshot(number).map_err(Arc::new)?);
+        Ok(keys
+            .iter()
+            .filter_map(|key| {
+                let item = snapshot.get(&key.0)?.clone();
+                Some((key.clone(), CatalogueItemNode { item, snapshot: snapshot.clone() }))
+            })
+            .collect())
+    }
+}
+
 /// Competencia, unidad programática o servicio del catálogo de clasificación del gasto.
+#[derive(Clone)]
 pub struct CatalogueItemNode {
     item: Item,
     snapshot: Arc<Snapshot>,
@@ -354,6 +388,7 @@ pub struct SpendingLineNode {
     per_inhabitant: Option<f64>,
     peers: Vec<PeerFigure>,
     units: Vec<UnitSpending>,
+    services: Vec<ServiceCost>,
 }
 
 impl From<CompetencySpending> for SpendingLineNode {
@@ -364,6 +399,7 @@ impl From<CompetencySpending> for SpendingLineNode {
             per_inhabitant: c.per_inhabitant,
             peers: c.peers,
             units: c.units,
+            services: Vec::new(),
         }
     }
 }
@@ -376,6 +412,41 @@ impl From<UnitSpending> for SpendingLineNode {
             per_inhabitant: u.per_inhabitant,
             peers: u.peers,
             units: Vec::new(),
+            services: u.services,
+        }
+    }
+}
+
+/// Lo que costó cada servicio entregado: los compromisos de la unidad sobre el conteo del
+/// indicador que cuenta el servicio, junto al mismo costo en sus pares.
+#[derive(SimpleObject)]
+pub struct ServiceCostNode {
+    pub service_code: String,
+    pub service_name: String,
+    /// El indicador de monitoreo que cuenta el servicio.
+    pub indicator_code: String,
+    pub indicator_name: String,
+    /// Qué cuenta el indicador (p. ej. «estudiantes»).
+    pub measure: String,
+    /// Servicios entregados en la vigencia; `null` si el indicador no tiene valor.
+    pub delivered: Option<f64>,
+    /// Pesos comprometidos por servicio entregado; `null` sin entregas.
+    pub cost_per_service: Option<f64>,
+    /// Costo por servicio de sus pares.
+    pub peers: Vec<PeerNode>,
+}
+
+impl From<&ServiceCost> for ServiceCostNode {
+    fn from(c: &ServiceCost) -> Self {
+        Self {
+            service_code: c.service.code.clone(),
+            service_name: c.service.name.clone(),
+            indicator_code: c.indicator_code.clone(),
+            indicator_name: c.indicator_name.clone(),
+            measure: c.measure.clone(),
+            delivered: c.delivered,
+            cost_per_service: c.cost,
+            peers: peers(&c.peers),
         }
     }
 }
@@ -412,6 +483,12 @@ impl SpendingLineNode {
     /// Las unidades de una competencia con gasto; vacío para una unidad.
     async fn units(&self) -> Vec<SpendingLineNode> {
         self.units.iter().cloned().map(SpendingLineNode::from).collect()
+    }
+
+    /// Costo por servicio entregado de los servicios de una unidad que un indicador público
+    /// cuenta; vacío para una competencia.
+    async fn services(&self) -> Vec<ServiceCostNode> {
+        self.services.iter().map(ServiceCostNode::from).collect()
     }
 }
 
@@ -575,7 +652,8 @@ pub struct UnitReference {
     /// Código del elemento de datos o del indicador.
     pub subject_code: String,
     pub free_text: String,
-    /// `null`: no coincide con el código ni con el nombre exacto de ninguna unidad vigente.
+    /// La unidad (o el servicio, para un indicador que cuenta lo que una unidad entrega) que
+    /// nombra; `null`: no coincide con el código ni con el nombre exacto de ninguna vigente.
     pub unit_code: Option<String>,
 }
 

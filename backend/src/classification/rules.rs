@@ -432,19 +432,34 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Vec<Difference> {
 /// The unit a free text names: its code or its exact name (without case or
 /// accents); `None` when none or more than one does.
 pub fn match_unit<'i>(free_text: &str, units: impl IntoIterator<Item = &'i Item>) -> Option<String> {
+    match_item(free_text, units, CatalogueLevel::Unit)
+}
+
+/// The item of `level` a free text names, as `match_unit` reads it: an
+/// indicator whose unit names a service counts that service.
+pub fn match_item<'i>(
+    free_text: &str,
+    items: impl IntoIterator<Item = &'i Item>,
+    level: CatalogueLevel,
+) -> Option<String> {
     let wanted = text::fold(free_text.trim());
     if wanted.is_empty() {
         return None;
     }
-    let found: Vec<&Item> = units
+    let found: Vec<&Item> = items
         .into_iter()
-        .filter(|item| item.level == CatalogueLevel::Unit)
+        .filter(|item| item.level == level)
         .filter(|item| text::fold(&item.code) == wanted || text::fold(&item.name) == wanted)
         .collect();
     match found.as_slice() {
         [one] => Some(one.code.clone()),
         _ => None,
     }
+}
+
+/// Pesos committed per service delivered, when some were delivered.
+pub fn cost_per_service(commitments: f64, delivered: Option<f64>) -> Option<f64> {
+    delivered.filter(|d| *d > 0.0 && d.is_finite()).map(|d| commitments / d)
 }
 
 /// Pesos per inhabitant, when the population is known and positive.
@@ -691,6 +706,26 @@ mod tests {
         assert_eq!(match_unit("EDU", catalogue.values()), None, "a competency is not a unit");
         assert_eq!(match_unit("calidad educativa", catalogue.values()), None);
         assert_eq!(match_unit("", catalogue.values()), None);
+    }
+
+    #[test]
+    fn a_service_is_matched_like_a_unit_and_costed_only_when_delivered() {
+        let items = vec![
+            item("EDU-01", CatalogueLevel::Unit, Some("EDU")),
+            Item {
+                name: "Matrícula oficial".into(),
+                ..item("EDU-01-01", CatalogueLevel::Service, Some("EDU-01"))
+            },
+        ];
+        assert_eq!(
+            match_item("matricula OFICIAL", &items, CatalogueLevel::Service),
+            Some("EDU-01-01".into())
+        );
+        assert_eq!(match_item("edu-01-01", &items, CatalogueLevel::Service), Some("EDU-01-01".into()));
+        assert_eq!(match_item("EDU-01", &items, CatalogueLevel::Service), None);
+        assert_eq!(cost_per_service(1_000_000.0, Some(250.0)), Some(4_000.0));
+        assert_eq!(cost_per_service(1_000_000.0, Some(0.0)), None);
+        assert_eq!(cost_per_service(1_000_000.0, None), None);
     }
 
     #[test]

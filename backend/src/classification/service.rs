@@ -559,6 +559,21 @@ async fn write_version(
             legal_basis: Set(item.legal_basis.clone()),
         })
         .collect();
+    // The search box shows the units: each one that arrived, left or changed
+    // (or whose services did) is indexed again once this commits.
+    let touched: std::collections::BTreeSet<&str> = before
+        .values()
+        .chain(applied.items.values())
+        .filter(|item| before.get(&item.code) != applied.items.get(&item.code))
+        .filter_map(|item| match item.level {
+            CatalogueLevel::Unit => Some(item.code.as_str()),
+            CatalogueLevel::Service => item.parent_code.as_deref(),
+            CatalogueLevel::Competency => None,
+        })
+        .collect();
+    for code in touched {
+        crate::outbox::record(connection, search_index::Kind::Unit, code).await?;
+    }
     // Well under SQLite's bound on parameters per statement.
     for chunk in opening.chunks(100) {
         item::Entity::insert_many(chunk.to_vec()).exec_without_returning(connection).await?;
@@ -608,7 +623,7 @@ pub(super) async fn read_register(db: &impl ConnectionTrait) -> Result<Register,
     Ok(Register { versions, rows, crosswalk })
 }
 
-fn require_funcion_publica<'a>(
+pub(super) fn require_funcion_publica<'a>(
     actor: &'a Actor,
     action: &'static str,
 ) -> Result<&'a crate::authorisation::AuthUser, ServiceError> {

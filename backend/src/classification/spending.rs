@@ -82,6 +82,23 @@ pub struct UnitSpending {
     /// Commitments per inhabitant.
     pub per_inhabitant: Option<f64>,
     pub peers: Vec<PeerFigure>,
+    /// The unit's services that a public indicator counts, with their cost.
+    pub services: Vec<ServiceCost>,
+}
+
+/// What a service delivered cost: the unit's commitments over the count of
+/// the indicator that counts the service (its programmatic unit names the
+/// service), beside the same figure of the peers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceCost {
+    pub service: Item,
+    pub indicator_code: String,
+    pub indicator_name: String,
+    /// What the indicator counts («estudiantes»).
+    pub measure: String,
+    pub delivered: Option<f64>,
+    pub cost: Option<f64>,
+    pub peers: Vec<PeerFigure>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -120,12 +137,7 @@ impl ClassificationService {
         actor: &Actor,
         report: SpendingReport,
     ) -> Result<SpendingOutcome, ServiceError> {
-        let user =
-            access_rules::require_role(actor, &[Role::Territorial], "reportar la ejecución del gasto")?;
-        let entity = DivipolaCode::parse(&report.entity_code)?;
-        if user.entity_code.as_deref() != Some(entity.as_str()) {
-            return Err(ServiceError::Forbidden("reportar en nombre de otra entidad"));
-        }
+        let entity = self.require_reporter(actor, &report.entity_code)?;
         if !(2000..=2100).contains(&report.vigencia) {
             return Err(ServiceError::invalid(format!(
                 "la vigencia {} no es un año válido",
@@ -208,6 +220,21 @@ impl ClassificationService {
             outcome.conflicts += submitted.submission.conflicts;
         }
         Ok(outcome)
+    }
+
+    /// Only the entity's own territorial users report its spending.
+    pub(super) fn require_reporter(
+        &self,
+        actor: &Actor,
+        entity_code: &str,
+    ) -> Result<DivipolaCode, ServiceError> {
+        let user =
+            access_rules::require_role(actor, &[Role::Territorial], "reportar la ejecución del gasto")?;
+        let entity = DivipolaCode::parse(entity_code)?;
+        if user.entity_code.as_deref() != Some(entity.as_str()) {
+            return Err(ServiceError::Forbidden("reportar en nombre de otra entidad"));
+        }
+        Ok(entity)
     }
 
     /// Registers the requirement of a unit's spending, when it is not yet
@@ -353,19 +380,45 @@ impl ClassificationService {
         let by_code_of_peers: Vec<(&TerritorialEntity, &Figures)> =
             peers.iter().filter_map(|peer| Some((peer, figures.get(&peer.code)?))).collect();
 
-        let peer_figures = |code: &str| -> Vec<PeerFigure> {
-            [PeerGroupKind::Category, PeerGroupKind::CapacityGroup, PeerGroupKind::Department]
-                .into_iter()
-                .filter_map(|kind| {
-                    let group = group_key(&entity, kind)?;
-                    let values: Vec<f64> = by_code_of_peers
-                        .iter()
-                        .filter(|(peer, _)| group_key(peer, kind).as_ref() == Some(&group))
-                        .filter_map(|(_, f)| {
-                            rules::per_inhabitant(f.by_code.get(code)?.commitments, f.population)
-                        })
-                        .collect();
-                    Some(PeerFigure { kind, group, spread: spread(&values) })
+        let spread_among =
+            |value_of: &dyn Fn(&TerritorialEntity, &Figures) -> Option<f64>| -> Vec<PeerFigure> {
+                [PeerGroupKind::Category, PeerGroupKind::CapacityGroup, PeerGroupKind::Department]
+                    .into_iter()
+                    .filter_map(|kind| {
+                        let group = group_key(&entity, kind)?;
+                        let values: Vec<f64> = by_code_of_peers
+                            .iter()
+                            .filter(|(peer, _)| group_key(peer, kind).as_ref() == Some(&group))
+                            .filter_map(|(peer, f)| value_of(peer, f))
+                            .collect();
+                        Some(PeerFigure { kind, group, spread: spread(&values) })
+                    })
+                    .collect()
+            };
+        let peer_figures = |code: &str| {
+            spread_among(&|_, f| rules::per_inhabitant(f.by_code.get(code)?.commitments, f.population))
+        };
+        let counters = self.service_counters(&snapshot, &period).await?;
+        let service_costs = |unit: &Item, amounts: &Amounts| -> Vec<ServiceCost> {
+            counters
+                .iter()
+                .filter(|counter| counter.service.parent_code.as_deref() == Some(unit.code.as_str()))
+                .map(|counter| {
+                    let delivered = counter.delivered.get(&entity.code).copied();
+                    ServiceCost {
+                        service: counter.service.clone(),
+                        indicator_code: counter.indicator.code.clone(),
+                        indicator_name: counter.indicator.name.clone(),
+                        measure: counter.indicator.unit.clone(),
+                        delivered,
+                        cost: rules::cost_per_service(amounts.commitments, delivered),
+                        peers: spread_among(&|peer, f| {
+                            rules::cost_per_service(
+                                f.by_code.get(&unit.code)?.commitments,
+                                counter.delivered.get(&peer.code).copied(),
+                            )
+                        }),
+                    }
                 })
                 .collect()
         };
@@ -384,6 +437,7 @@ impl ClassificationService {
                     amounts,
                     per_inhabitant: rules::per_inhabitant(amounts.commitments, own.population),
                     peers: peer_figures(&unit.code),
+                    services: service_costs(unit, &amounts),
                 });
             }
             if unit_rows.is_empty() {
@@ -415,6 +469,37 @@ impl ClassificationService {
         })
     }
 
+    /// The services of `snapshot` that a public annual indicator counts (its
+    /// programmatic unit names the service), with the counts of `period` by entity.
+    async fn service_counters(
+        &self,
+        snapshot: &rules::Snapshot,
+        period: &str,
+    ) -> Result<Vec<ServiceCounter>, ServiceError> {
+        let mut counters = Vec::new();
+        for indicator in self.monitoring.indicators().await? {
+            if indicator.restricted || indicator.periodicity != Periodicity::Annual {
+                continue;
+            }
+            let Some(text) = indicator.programmatic_unit.as_deref() else { continue };
+            let Some(code) = rules::match_item(text, snapshot.values(), CatalogueLevel::Service) else {
+                continue;
+            };
+            let Some(service) = snapshot.get(&code).cloned() else { continue };
+            let delivered = self
+                .monitoring
+                .results_of(&indicator.code, period)
+                .await?
+                .into_iter()
+                .filter_map(|(entity, result)| Some((entity, result.value?)))
+                .collect();
+            counters.push(ServiceCounter { service, indicator, delivered });
+        }
+        counters
+            .sort_by(|a, b| (&a.service.code, &a.indicator.code).cmp(&(&b.service.code, &b.indicator.code)));
+        Ok(counters)
+    }
+
     /// Every municipal unit of the register.
     async fn municipal_units(&self) -> Result<Vec<TerritorialEntity>, ServiceError> {
         let filter =
@@ -424,6 +509,13 @@ impl ClassificationService {
         let codes: Vec<String> = departments.iter().map(|d| d.code.clone()).collect();
         Ok(self.territory.municipal_units_of(&codes).await?.into_values().flatten().collect())
     }
+}
+
+/// A service, the indicator that counts it and its counts by entity.
+struct ServiceCounter {
+    service: Item,
+    indicator: crate::monitoring::model::Indicator,
+    delivered: HashMap<String, f64>,
 }
 
 /// One entity's figures in one vigencia, in the target's codes: by unit and

@@ -11,7 +11,10 @@ use crate::{
         AssistanceMutation, AssistanceOutcomeMutation, AssistanceOutcomeQuery, AssistanceQuery,
         AssistanceSubscription,
     },
-    classification::resolvers::{ClassificationMutation, ClassificationQuery},
+    classification::{
+        legacy_resolvers::{AccountMappingQuery, LegacySpendingMutation},
+        resolvers::{ClassificationMutation, ClassificationQuery},
+    },
     commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
@@ -49,6 +52,7 @@ pub struct QueryRoot(
     FormationQuery,
     MentorQuery,
     ClassificationQuery,
+    AccountMappingQuery,
 );
 
 /// Cambios en SUGIT. Cada uno verifica quién lo pide y queda en el registro de auditoría.
@@ -69,6 +73,7 @@ pub struct MutationRoot(
     FormationMutation,
     MentorMutation,
     ClassificationMutation,
+    LegacySpendingMutation,
 );
 
 /// Suscripciones (protocolo graphql-transport-ws sobre WebSocket en /graphql).

@@ -70,6 +70,7 @@ const ASSETS: &[Asset] = &[
     asset!("/pages/vitrina-entidad.js", "frontend/pages/vitrina-entidad.js", JAVASCRIPT),
     asset!("/pages/formacion.js", "frontend/pages/formacion.js", JAVASCRIPT),
     asset!("/pages/clasificacion.js", "frontend/pages/clasificacion.js", JAVASCRIPT),
+    asset!("/pages/clasificacion-importar.js", "frontend/pages/clasificacion-importar.js", JAVASCRIPT),
     asset!("/operaciones/access.graphql", "schema/operations/access.graphql", GRAPHQL),
     asset!("/operaciones/assistance.graphql", "schema/operations/assistance.graphql", GRAPHQL),
     asset!("/operaciones/consultation.graphql", "schema/operations/consultation.graphql", GRAPHQL),

@@ -364,6 +364,10 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
     ));
     data.insert(DataLoader::new(crate::talent::resolvers::TalentLoader(state.talent.clone()), tokio::spawn));
     data.insert(DataLoader::new(
+        crate::classification::resolvers::CatalogueLoader(state.classification.clone()),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
         crate::formation::resolvers::FormationLoader(state.formation.clone()),
         tokio::spawn,
     ));

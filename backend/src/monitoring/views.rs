@@ -211,8 +211,9 @@ impl MonitoringService {
             .collect())
     }
 
-    /// The results of one indicator in one period, by entity.
-    async fn results_of(
+    /// The results of one indicator in one period, by entity. The caller
+    /// checks what its users may see (`Indicator::restricted`).
+    pub async fn results_of(
         &self,
         indicator: &str,
         period: &str,

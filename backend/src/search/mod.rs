@@ -135,6 +135,9 @@ impl SearchService {
         let vacancies = self.sources.vacancy_documents().await?;
         count += vacancies.len() as u64;
         self.stage(vacancies).await?;
+        let units = self.sources.unit_documents().await?;
+        count += units.len() as u64;
+        self.stage(units).await?;
         progress(count);
         let mut after = None;
         loop {

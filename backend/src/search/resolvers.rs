@@ -10,6 +10,7 @@ use search_index::{Cursor, Dimension, Hit, Kind, SearchPage, SearchRequest};
 use super::SearchService;
 use crate::{
     assistance::resolvers::{AssistanceLoader, OfferNode},
+    classification::resolvers::{CatalogueCode, CatalogueItemNode, CatalogueLoader},
     error::{ApiResult, ServiceError},
     knowledge::{
         model::ProductType,
@@ -31,6 +32,8 @@ pub enum SearchKind {
     Requirement,
     /// Vacantes abiertas de las entidades territoriales (Vitrina de las Regiones).
     Vacancy,
+    /// Unidades programáticas del catálogo de clasificación del gasto vigente.
+    Unit,
 }
 
 impl From<SearchKind> for Kind {
@@ -40,6 +43,7 @@ impl From<SearchKind> for Kind {
             SearchKind::Knowledge => Kind::Knowledge,
             SearchKind::Requirement => Kind::Requirement,
             SearchKind::Vacancy => Kind::Vacancy,
+            SearchKind::Unit => Kind::Unit,
         }
     }
 }
@@ -51,6 +55,7 @@ impl From<Kind> for SearchKind {
             Kind::Knowledge => SearchKind::Knowledge,
             Kind::Requirement => SearchKind::Requirement,
             Kind::Vacancy => SearchKind::Vacancy,
+            Kind::Unit => SearchKind::Unit,
         }
     }
 }
@@ -115,6 +120,7 @@ pub enum SearchObject {
     KnowledgeProduct(KnowledgeProductNode),
     InformationRequirement(RequirementNode),
     Vacancy(VacancyNode),
+    CatalogueItem(CatalogueItemNode),
 }
 
 /// Un resultado: qué es, su puntaje, su título y un fragmento con las palabras encontradas en `<mark>`.
@@ -161,6 +167,10 @@ impl SearchHitNode {
                 let Ok(id) = id.parse() else { return Ok(None) };
                 let loader = ctx.data::<DataLoader<TalentLoader>>()?;
                 loader.load_one(id).await?.map(|v| SearchObject::Vacancy(VacancyNode(v)))
+            }
+            Kind::Unit => {
+                let loader = ctx.data::<DataLoader<CatalogueLoader>>()?;
+                loader.load_one(CatalogueCode(id.to_owned())).await?.map(SearchObject::CatalogueItem)
             }
         })
     }

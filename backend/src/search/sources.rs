@@ -13,6 +13,7 @@ use crate::{
         model::{Offer, OfferStatus},
         AssistanceService,
     },
+    classification::{document as unit_document, ClassificationService},
     commission::{model::Commitment, CommissionService},
     consultation::{model::PostedMessage, ConsultationService},
     error::ServiceError,
@@ -30,6 +31,7 @@ pub struct Sources {
     pub commission: CommissionService,
     pub consultation: ConsultationService,
     pub talent: TalentService,
+    pub classification: ClassificationService,
 }
 
 /// What a batch of outbox events means: index changes, and what to announce.
@@ -98,6 +100,19 @@ impl Sources {
                 });
             }
         }
+        let unit_codes: Vec<&str> =
+            events.iter().filter(|e| e.kind == Kind::Unit.as_str()).map(|e| e.object_id.as_str()).collect();
+        if !unit_codes.is_empty() {
+            let documents: HashMap<String, Document> =
+                self.unit_documents().await?.into_iter().map(|d| (d.key.clone(), d)).collect();
+            for code in unit_codes {
+                let key = Document::key_for(Kind::Unit, code);
+                changes.push(match documents.get(&key) {
+                    Some(document) => Change::Upsert(document.clone()),
+                    None => Change::Delete { key },
+                });
+            }
+        }
         let vacancy_ids: Vec<Uuid> = events
             .iter()
             .filter(|e| e.kind == Kind::Vacancy.as_str())
@@ -157,6 +172,17 @@ impl Sources {
     /// Every published offer.
     pub async fn offer_documents(&self) -> Result<Vec<Document>, ServiceError> {
         Ok(self.assistance.published_offers().await?.iter().map(offer_document).collect())
+    }
+
+    /// Every programmatic unit of the catalogue in force (tens to hundreds).
+    pub async fn unit_documents(&self) -> Result<Vec<Document>, ServiceError> {
+        let register = self.classification.register().await?;
+        let Some(number) = register.current(crate::bogota_time::today()) else { return Ok(Vec::new()) };
+        let since = register
+            .version(number)
+            .and_then(|v| v.effective_on.and_hms_opt(0, 0, 0))
+            .map_or(0, |start| start.and_utc().timestamp());
+        Ok(unit_document::search_documents(&register.snapshot(number)?, since))
     }
 
     /// Every vacancy open today.
