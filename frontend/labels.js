@@ -69,6 +69,17 @@ export const FACTOR = {
 export const SESSION_KIND = { ORDINARY: "Ordinaria", EXTRAORDINARY: "Extraordinaria" };
 export const SESSION_STATUS = { CONVOKED: "Convocada", HELD: "Realizada", CLOSED: "Cerrada (actas aprobadas)" };
 export const OUTCOME = { PENDING: "Pendiente", ADOPTED: "Aprobada", REJECTED: "Negada" };
+export const INVITEE_KIND = {
+  RAP_DELEGATE: "Delegado de las RAP",
+  ASSOCIATIVE_SCHEMES: "Representante de los esquemas asociativos territoriales",
+  TERRITORIAL_ASSOCIATION: "Agremiación de entidades territoriales",
+  NATIONAL_GOVERNMENT: "Entidad del Gobierno nacional",
+  TERRITORIAL_GOVERNMENT: "Entidad territorial",
+  ACADEMIA: "Academia",
+  INTERNATIONAL_COOPERATION: "Cooperación internacional",
+  CITIZENS: "Ciudadanos",
+  OTHER_ATT_ACTOR: "Otro actor de la política de ATT",
+};
 export const COMMITMENT_STATUS = { PENDING: "Pendiente", IN_PROGRESS: "En curso", DONE: "Cumplido", OVERDUE: "Vencido" };
 export const ROLE = {
   PUBLIC: "Público",

@@ -142,7 +142,7 @@ impl AppState {
                 "base de conocimiento de demostración cargada: el decreto, la Misión y 40 documentos"
             );
         }
-        let commission = CommissionService::new(db.clone(), outbox.clone());
+        let commission = CommissionService::new(db.clone(), outbox.clone(), territory.clone());
         commission.seed().await.map_err(StartError::Seed)?;
         if settings.demo.unwrap_or(first_start)
             && crate::commission::demo::load(&access, &commission, &knowledge)

@@ -31,7 +31,7 @@ function agenda(text) {
 }
 
 /** `refresh(message)` reloads the year and shows `message` here as `notice`. */
-export function secretariatForms(sessions, participants, refresh, notice) {
+export function secretariatForms(sessions, participants, refresh, notice, extraForms = []) {
   const option = (s) => [s.id, `${formatDate(s.date)} (${label(SESSION_KIND, s.kind).toLowerCase()})`];
   const sessionOptions = sessions.map(option);
   // Attendance and decisions go to sessions under way: started (HELD) and without approved minutes.
@@ -137,6 +137,7 @@ export function secretariatForms(sessions, participants, refresh, notice) {
         },
         refresh,
       ),
+      extraForms,
     ),
   );
 }

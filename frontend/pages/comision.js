@@ -1,5 +1,6 @@
 // Comisión: the commission's public record — sessions with agenda, attendance, quorum,
-// decisions and minutes; commitments (overdue first); the work plan; quarter compliance.
+// decisions and minutes; commitments (overdue first); the work plan; quarter compliance; who
+// sits in it and under which internal rules (comision-reglamento.js).
 
 import { call } from "../api.js";
 import { barChart } from "../chart.js";
@@ -8,6 +9,7 @@ import { label, OUTCOME, PARTICIPANT_ROLE, ROUTE_STATUS, SESSION_KIND, SESSION_S
 import { departmentNames } from "../facets.js";
 import * as session from "../session.js";
 import { commitmentsPanel } from "./comision-compromisos.js";
+import { participantsPanel, rulesForms } from "./comision-reglamento.js";
 import { secretariatForms } from "./comision-secretaria.js";
 
 function sessionItem(s) {
@@ -134,10 +136,11 @@ async function renderYear(box, year, isCurrent, notice) {
       box,
       compliancePanel(overview.commissionCompliance),
       h("section", { "aria-labelledby": "titulo-sesiones" }, h("h2", { id: "titulo-sesiones" }, `Sesiones de ${year} (${list.length})`), list.length ? list.map(sessionItem) : h("p", {}, "No hay sesiones en este año.")),
+      participantsPanel(overview.commissionParticipants, overview.internalRules, overview.rapRegions),
       commitmentsPanel(overview.commissionParticipants),
       workPlanPanel(overview.workPlan, names),
       groupsAndAgenda(overview.workingGroups, overview.nationalAgenda, names, places),
-      user?.role === "SECRETARIAT" || user?.role === "ADMIN" ? secretariatForms(list, overview.commissionParticipants, (message) => renderYear(box, year, isCurrent, message), notice) : null,
+      user?.role === "SECRETARIAT" || user?.role === "ADMIN" ? secretariatForms(list, overview.commissionParticipants, (message) => renderYear(box, year, isCurrent, message), notice, rulesForms(list, overview.rapRegions, (message) => renderYear(box, year, isCurrent, message))) : null,
     );
   } catch (error) {
     if (isCurrent()) box.replaceChildren(errorMessage(error, "No se pudo cargar el registro de la Comisión"));

@@ -26,6 +26,7 @@ mod m20261206_000018_focalisation_lists;
 mod m20261207_000019_requirement_last_period;
 mod m20261207_000020_goals_on_indicators;
 mod m20261207_000021_legacy_account_map;
+mod m20261207_000022_internal_rules_and_invitee_kinds;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_requirement_last_period::Migration),
             Box::new(m20261207_000020_goals_on_indicators::Migration),
             Box::new(m20261207_000021_legacy_account_map::Migration),
+            Box::new(m20261207_000022_internal_rules_and_invitee_kinds::Migration),
         ]
     }
 }

@@ -614,7 +614,8 @@ async fn a_legacy_file_is_classified_through_the_account_mapping(app: &TestApp) 
     assert_eq!(count(app, "submission").await, submitted);
     // A corrected file corrects only what changed: EDU-02's commitments (its other three
     // values are duplicates; EDU-01's unit, unchanged, is the same delivery as before).
-    let corrected = LEGACY_FILE.replace("A.1.5;Calidad;300.000,50;200.000", "A.1.5;Calidad;300.000,50;250.000");
+    let corrected =
+        LEGACY_FILE.replace("A.1.5;Calidad;300.000,50;200.000", "A.1.5;Calidad;300.000,50;250.000");
     let body = call(app, &scene.medellin, IMPORT, legacy("05001", "heredado-6", &corrected, false)).await;
     assert_eq!(body["data"]["importLegacySpending"]["corrections"], 1, "{body}");
     assert_eq!(body["data"]["importLegacySpending"]["duplicates"], 3, "{body}");

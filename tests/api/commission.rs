@@ -548,6 +548,177 @@ async fn the_decree_seeds_members_and_invitees(app: &TestApp) {
     assert!(participants.iter().any(|p| p["organisationCode"] == "FCM" && p["role"] == "INVITEE"));
 }
 
+const ADD_PARTICIPANT: &str = "mutation($input: AddParticipantInput!) {
+    addParticipant(input: $input) { organisationCode role inviteeKind rapRegionCode joinedAt } }";
+const ADOPT_RULES: &str = "mutation($input: AdoptInternalRulesInput!) {
+    adoptInternalRules(input: $input) { version decisionId admittedInviteeKinds rapRotation rotationMonths effectiveFrom
+        rapInTurn { rapRegionCode until } } }";
+
+fn invitee(code: &str, kind: &str, rap: Option<&str>) -> Value {
+    json!({ "input": { "organisationCode": code, "kind": kind, "rapRegionCode": rap } })
+}
+
+/// The decree seats the associations of territorial entities; the RAP delegate, the
+/// associative schemes' representative and everyone else sit by the internal rules, which
+/// the Commission adopts by decision (decree art. 2.2.11.4.3 par. 1–2 and 2.2.11.4.4 num. 12).
+async fn internal_rules_seat_the_invitees_they_admit_and_alternate_the_rap(app: &TestApp) {
+    let scene = scene(app).await;
+    app.create_user("admin@sugit.gov.co", Role::Admin, None, None).await;
+    let admin = app.login("admin@sugit.gov.co").await;
+    for (code, name, kind) in [
+        ("RAPPACIFICO", "RAP Pacífico", "ASSOCIATION"),
+        ("RAPCARIBE", "RAP Caribe", "ASSOCIATION"),
+        ("ASOURABA", "Asociación de municipios del Urabá", "ASSOCIATION"),
+        ("ASOCENTRO", "Provincia administrativa y de planificación del Centro", "ASSOCIATION"),
+        ("UDEA", "Universidad de Antioquia", "UNIVERSITY"),
+        ("VEEDURIA", "Red de veedurías ciudadanas", "ASSOCIATION"),
+    ] {
+        ok(app, &admin, "mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { organisation { code } } }",
+            json!({ "input": { "code": code, "name": name, "kind": kind } })).await;
+    }
+
+    // Before any rules: no procedure seats a RAP delegate; the decree seats an association by itself.
+    let message = refused(
+        app,
+        &scene.secretariat,
+        ADD_PARTICIPANT,
+        invitee("RAPPACIFICO", "RAP_DELEGATE", Some("RAP_PACIFICO")),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    assert!(message.contains("aún no ha adoptado su reglamento interno"), "{message}");
+    refused(
+        app,
+        &scene.dnp,
+        ADD_PARTICIPANT,
+        invitee("VEEDURIA", "TERRITORIAL_ASSOCIATION", None),
+        "FORBIDDEN",
+    )
+    .await;
+    let message = refused(
+        app,
+        &scene.secretariat,
+        ADD_PARTICIPANT,
+        invitee("DNP", "NATIONAL_GOVERNMENT", None),
+        "CONFLICT",
+    )
+    .await;
+    assert!(message.contains("ya participa en la Comisión como miembro"), "{message}");
+
+    // The rules come from a decision of the Commission, adopted with its vote closed.
+    let session = held(app, &scene.secretariat, "ORDINARY", "2026-03-10T14:00:00Z", &QUORUM).await;
+    let data =
+        ok(app, &scene.secretariat, DECIDE, json!({ "s": session, "t": "Adoptar el reglamento interno" }))
+            .await;
+    let decision = data["recordDecision"]["decision"]["id"].clone();
+    for (member, vote) in [("DNP", "FOR"), ("DAFP", "FOR"), ("APC", "FOR"), ("ESAP", "ABSTAIN")] {
+        ok(app, &scene.secretariat, VOTE, json!({ "d": decision, "o": member, "v": vote })).await;
+    }
+    let rules = |rotation: Value| {
+        json!({ "input": { "decisionId": decision, "text": "# Reglamento interno\n\nArtículo 1. …",
+        "admittedInviteeKinds": ["ACADEMIA"], "rapRotation": rotation, "rotationMonths": 12 } })
+    };
+    let message = refused(
+        app,
+        &scene.secretariat,
+        ADOPT_RULES,
+        rules(json!(["RAP_PACIFICO", "RAP_CARIBE"])),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    assert!(message.contains("votación cerrada"), "{message}");
+    ok(
+        app,
+        &scene.secretariat,
+        "mutation($d: ID!) { closeVote(decisionId: $d) { decision { outcome } } }",
+        json!({ "d": decision }),
+    )
+    .await;
+    let message = refused(
+        app,
+        &scene.secretariat,
+        ADOPT_RULES,
+        rules(json!(["RAP_PACIFICO", "RAP_NORTE"])),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    assert!(message.contains("«RAP_NORTE» no es una RAP registrada"), "{message}");
+    refused(app, &scene.dnp, ADOPT_RULES, rules(json!(["RAP_PACIFICO"])), "FORBIDDEN").await;
+    let versions =
+        app.query_ok("{ internalRulesVersions { version } internalRules { version } }", json!({})).await;
+    assert_eq!(
+        versions,
+        json!({ "internalRulesVersions": [], "internalRules": null }),
+        "nothing written on refusal"
+    );
+    let data = ok(app, &scene.secretariat, ADOPT_RULES, rules(json!(["rap_pacifico", "RAP_CARIBE"]))).await;
+    let adopted = &data["adoptInternalRules"];
+    assert_eq!(adopted["version"], 1);
+    assert_eq!(adopted["rapRotation"], json!(["RAP_PACIFICO", "RAP_CARIBE"]));
+    assert_eq!(adopted["rapInTurn"]["rapRegionCode"], "RAP_PACIFICO", "{adopted}");
+    refused(app, &scene.secretariat, ADOPT_RULES, rules(json!(["RAP_CARIBE"])), "CONFLICT").await;
+
+    // The RAP in turn sits, the next waits for its turn; academia is admitted, citizens are not.
+    let message = refused(
+        app,
+        &scene.secretariat,
+        ADD_PARTICIPANT,
+        invitee("RAPCARIBE", "RAP_DELEGATE", Some("RAP_CARIBE")),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    assert!(message.contains("el turno del delegado de las RAP es de RAP_PACIFICO hasta el"), "{message}");
+    let data = ok(
+        app,
+        &scene.secretariat,
+        ADD_PARTICIPANT,
+        invitee("RAPPACIFICO", "RAP_DELEGATE", Some("RAP_PACIFICO")),
+    )
+    .await;
+    assert_eq!(data["addParticipant"]["rapRegionCode"], "RAP_PACIFICO");
+    assert_eq!(data["addParticipant"]["role"], "INVITEE");
+    ok(app, &scene.secretariat, ADD_PARTICIPANT, invitee("UDEA", "ACADEMIA", None)).await;
+    let message = refused(
+        app,
+        &scene.secretariat,
+        ADD_PARTICIPANT,
+        invitee("VEEDURIA", "CITIZENS", None),
+        "BAD_USER_INPUT",
+    )
+    .await;
+    assert!(message.contains("no admite invitados de tipo «ciudadanos»; admite: academia"), "{message}");
+
+    // The associative schemes have one seat: a newly designated representative takes it.
+    ok(app, &scene.secretariat, ADD_PARTICIPANT, invitee("ASOURABA", "ASSOCIATIVE_SCHEMES", None)).await;
+    ok(app, &scene.secretariat, ADD_PARTICIPANT, invitee("ASOCENTRO", "ASSOCIATIVE_SCHEMES", None)).await;
+    let data =
+        app.query_ok("{ commissionParticipants { organisationCode role inviteeKind } }", json!({})).await;
+    let seated: Vec<(String, String)> = data["commissionParticipants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["role"] == "INVITEE")
+        .map(|p| {
+            (
+                p["organisationCode"].as_str().unwrap_or_default().to_owned(),
+                p["inviteeKind"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let kind_of = |code: &str| seated.iter().find(|(c, _)| c == code).map(|(_, k)| k.as_str());
+    assert_eq!(kind_of("ASOCENTRO"), Some("ASSOCIATIVE_SCHEMES"));
+    assert_eq!(kind_of("ASOURABA"), None, "the former representative left the seat: {seated:?}");
+    assert_eq!(kind_of("FCM"), Some("TERRITORIAL_ASSOCIATION"));
+    assert_eq!(kind_of("RAPPACIFICO"), Some("RAP_DELEGATE"));
+    // Who left the seat is no longer taken as attending.
+    let later = convoke(app, &scene.secretariat, "EXTRAORDINARY", "2026-04-10T14:00:00Z").await;
+    let message =
+        refused(app, &scene.secretariat, ATTEND, json!({ "s": later, "o": "ASOURABA" }), "BAD_USER_INPUT")
+            .await;
+    assert!(message.contains("no es miembro ni invitado"), "{message}");
+    ok(app, &scene.secretariat, ATTEND, json!({ "s": later, "o": "ASOCENTRO" })).await;
+}
+
 async fn working_groups_plans_and_the_agenda(app: &TestApp) {
     let scene = scene(app).await;
     let group = ok(
@@ -649,6 +820,7 @@ async fn working_groups_plans_and_the_agenda(app: &TestApp) {
 }
 
 backend_tests!(
+    internal_rules_seat_the_invitees_they_admit_and_alternate_the_rap,
     agenda_items_cite_knowledge_documents,
     working_groups_plans_and_the_agenda,
     the_quorum_and_the_majority_are_computed,
@@ -696,6 +868,25 @@ async fn the_demo_shows_a_year_of_sessions() {
         assert!(statuses.iter().any(|s| s == status), "{status} in {statuses:?}");
     }
     assert_eq!(data["commissionCompliance"]["minimumMet"], true);
+    // The internal rules, adopted by decision, seat the RAP in turn as an invitee.
+    let rules = app
+        .query_ok("{ internalRules { version text rapRotation rapInTurn { rapRegionCode } } commissionParticipants { organisationCode inviteeKind rapRegionCode } }", json!({}))
+        .await;
+    assert_eq!(rules["internalRules"]["version"], 1, "{rules}");
+    assert!(rules["internalRules"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("datos sintéticos de demostración"));
+    assert_eq!(rules["internalRules"]["rapRotation"].as_array().map(Vec::len), Some(7));
+    let turn = rules["internalRules"]["rapInTurn"]["rapRegionCode"].clone();
+    let delegate = rules["commissionParticipants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|p| p["inviteeKind"] == "RAP_DELEGATE")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(delegate["rapRegionCode"], turn, "{rules}");
     let cited: Vec<&str> = sessions
         .iter()
         .flat_map(|s| s["node"]["agenda"].as_array().into_iter().flatten())

@@ -418,6 +418,48 @@ impl Fixture<'_> {
         body["data"]["recordDecision"]["decision"]["id"].as_str().expect("decision").to_owned()
     }
 
+    /// A decision of a held session, adopted 3–0 with its vote closed.
+    async fn adopted_decision(&self) -> String {
+        let decision = self.decision().await;
+        let token = self.secretariat_token().await;
+        for member in ["DNP", "DAFP", "APC"] {
+            let (_, body) = self
+                .app
+                .graphql_as(
+                    Some(&token),
+                    "mutation($d: ID!, $o: String!) { recordVote(decisionId: $d, organisationCode: $o, vote: FOR) { decision { id } } }",
+                    json!({ "d": decision, "o": member }),
+                )
+                .await;
+            assert!(body.get("errors").is_none(), "{body}");
+        }
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&token),
+                "mutation($d: ID!) { closeVote(decisionId: $d) { decision { outcome } } }",
+                json!({ "d": decision }),
+            )
+            .await;
+        assert_eq!(body["data"]["closeVote"]["decision"]["outcome"], "ADOPTED", "{body}");
+        decision
+    }
+
+    /// A new organisation, registered by the administrator.
+    async fn organisation(&self) -> String {
+        let code = unique("ORG").to_uppercase();
+        let (_, body) = self
+            .app
+            .graphql_as(
+                Some(&self.admin_token().await),
+                "mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { organisation { code } } }",
+                json!({ "input": { "code": code, "name": "Asociación nueva", "kind": "ASSOCIATION" } }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        code
+    }
+
     async fn commitment(&self, responsible: &str) -> String {
         let session = self.session(false).await;
         let (_, body) = self
@@ -1116,6 +1158,35 @@ const RULES: &[Rule] = &[
                 Case {
                     query: "mutation($d: ID!) { closeVote(decisionId: $d) { decision { outcome } } }",
                     variables: json!({ "d": fx.decision().await }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "adoptInternalRules",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: AdoptInternalRulesInput!) { adoptInternalRules(input: $input) { version } }",
+                    variables: json!({ "input": { "decisionId": fx.adopted_decision().await, "text": "Reglamento",
+                        "admittedInviteeKinds": ["ACADEMIA"], "rapRotation": ["RAP_PACIFICO", "RAP_CENTRAL"], "rotationMonths": 12 } }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "addParticipant",
+        scopes: &[Scope::Own],
+        expect: secretariat_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($input: AddParticipantInput!) { addParticipant(input: $input) { organisationCode } }",
+                    variables: json!({ "input": { "organisationCode": fx.organisation().await, "kind": "TERRITORIAL_ASSOCIATION" } }),
                     token: fx.token(who).await,
                 }
             })

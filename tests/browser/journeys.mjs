@@ -633,6 +633,10 @@ const journeys = {
       return rows.length > 0 && rows.every((row) => row.classList.contains("vencido"));
     });
     await assertLabelled(page, "Comisión");
+    // Who sits in the Commission: invitees by kind, the internal rules and the RAP in turn.
+    await page.locator("#invitados-especiales li", { hasText: "Agremiación de entidades territoriales" }).first().waitFor();
+    await page.locator("#invitados-especiales li", { hasText: "Delegado de las RAP" }).waitFor();
+    await page.locator("#reglamento-vigente", { hasText: "Turno del delegado de las RAP" }).waitFor();
     await shot(page, "comision-publico");
 
     const secretariat = await newPage();
@@ -652,6 +656,13 @@ const journeys = {
     await rowOf().getByLabel("Nota de avance").fill("Borrador de la ruta compartido con APC-Colombia.");
     await rowOf().getByRole("button", { name: "Guardar avance" }).click();
     await rowOf().locator(".estado", { hasText: "En curso" }).waitFor();
+    // The rules in force admit academia: the secretariat seats a university as invitee.
+    const seat = secretariat.locator("form[aria-label='Sentar a un invitado especial']");
+    await seat.getByLabel("Código de la organización").fill("UNAL");
+    await seat.getByLabel("Tipo de invitado").selectOption("ACADEMIA");
+    await seat.getByRole("button", { name: "Sentar" }).click();
+    await secretariat.locator("#titulo-secretaria ~ .exito", { hasText: "UNAL participa como academia" }).waitFor();
+    await secretariat.locator("#invitados-especiales li", { hasText: "Academia" }).waitFor();
     await shot(secretariat, "comision-secretaria");
     done(page, "comisión");
     done(secretariat, "secretaría");

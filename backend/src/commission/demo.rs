@@ -1,18 +1,25 @@
 //! Demo data for the commission: a year (2026) of four ordinary sessions and
 //! one extraordinary, with agendas, attendance (one session without quorum),
 //! decisions (one adopted, one rejected), minutes, commitments in every state,
-//! a working group, the work plan and routes of the national ATT agenda.
+//! a working group, the work plan and routes of the national ATT agenda; the
+//! internal rules adopted by decision, and the RAP in turn seated as invitee.
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
 
 use super::{
-    model::{AgendaItem, CommitmentStatus, GuestRequest, SessionKind, VoteChoice},
+    internal_rules::{NewInternalRules, NewParticipant},
+    invitees,
+    model::{AgendaItem, CommitmentStatus, GuestRequest, InviteeKind, SessionKind, VoteChoice},
     planning::{NewWorkPlanItem, RouteInput, RouteStatus},
     service::{CommissionService, NewSession},
 };
 use crate::{
-    access::{service::NewUser, AccessService},
+    access::{
+        model::OrganisationKind,
+        service::{NewOrganisation, NewUser},
+        AccessService,
+    },
     authorisation::{Actor, AuthUser, Role},
     error::ServiceError,
     knowledge::KnowledgeService,
@@ -82,6 +89,69 @@ async fn user(
         token_id: uuid::Uuid::nil(),
     }))
 }
+
+/// The internal rules, adopted by decision in the second session: the RAP
+/// delegate's seat alternates yearly among the seven RAP, and academia,
+/// cooperation and other national entities may be invited. The RAP in turn
+/// takes its seat. Their text is «datos sintéticos de demostración».
+async fn internal_rules(
+    access: &AccessService,
+    commission: &CommissionService,
+    secretariat: &Actor,
+    session: Uuid,
+) -> Result<(), ServiceError> {
+    let decision = commission
+        .record_decision(
+            secretariat,
+            session,
+            "Adoptar el reglamento interno de la Comisión",
+            "Con la alternancia de las RAP y los invitados especiales que admite",
+        )
+        .await?;
+    for member in ["DNP", "DAFP", "APC", "ESAP"] {
+        commission.record_vote(secretariat, decision.id, member, VoteChoice::For).await?;
+    }
+    commission.close_vote(secretariat, decision.id).await?;
+    let raps = commission.territory.rap_regions().await?;
+    let rules = commission
+        .adopt_internal_rules(
+            secretariat,
+            NewInternalRules {
+                decision_id: decision.id,
+                text: RULES_TEXT.into(),
+                admitted_kinds: vec![
+                    InviteeKind::Academia,
+                    InviteeKind::InternationalCooperation,
+                    InviteeKind::NationalGovernment,
+                ],
+                rap_rotation: raps.iter().map(|r| r.code.clone()).collect(),
+                rotation_months: 12,
+                effective_from: None,
+            },
+        )
+        .await?;
+    let Some((turn, _)) = invitees::rap_in_turn(&rules, crate::bogota_time::today()) else { return Ok(()) };
+    let name = raps.iter().find(|r| r.code == turn).map_or(turn.to_owned(), |r| r.name.clone());
+    let system = crate::reporting::import::system_actor();
+    let new = NewOrganisation { code: turn.to_owned(), name, kind: OrganisationKind::Association };
+    access.create_organisation(&system, new).await?;
+    let seat = NewParticipant {
+        organisation_code: turn.to_owned(),
+        kind: InviteeKind::RapDelegate,
+        rap_region_code: Some(turn.to_owned()),
+    };
+    commission.add_participant(secretariat, seat).await?;
+    Ok(())
+}
+
+const RULES_TEXT: &str = "# Reglamento interno de la Comisión (datos sintéticos de demostración)
+
+Artículo 1. Sesiones. La Comisión sesiona de forma ordinaria una vez por trimestre y de forma extraordinaria cuando sus miembros lo determinen.
+
+Artículo 2. Invitados especiales. Además de los invitados que nombra el decreto, la secretaría técnica puede invitar a la academia, a la cooperación internacional y a entidades del Gobierno nacional que no son miembros.
+
+Artículo 3. Delegado de las RAP. El puesto del delegado de las Regiones Administrativas y de Planificación alterna cada doce meses entre las RAP, en el orden de sus códigos, con criterios de transparencia, representatividad y alternancia.
+";
 
 /// Loads the demo once: a database with sessions already is left alone.
 #[tracing::instrument(name = "commission.demo", skip_all)]
@@ -264,6 +334,7 @@ pub async fn load(
     let without_quorum =
         commission.record_decision(&secretariat, ids[3], "Priorizar la ATT a municipios afectados", "").await;
     debug_assert!(without_quorum.is_err(), "the extraordinary session has no quorum");
+    internal_rules(access, commission, &secretariat, ids[1]).await?;
 
     // Commitments in every state: done, in progress, pending and overdue.
     let line = |index: usize| plan.get(index).map(|item| item.id);

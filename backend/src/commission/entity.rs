@@ -6,6 +6,28 @@ sea_table!(participant, "commission_participant", {
     pub role: String,
     pub presides: bool,
     pub secretariat: bool,
+    /// An invitee's kind (`model::InviteeKind`); `None` for a member.
+    pub invitee_kind: Option<String>,
+    /// The RAP a RAP delegate represents.
+    pub rap_region_code: Option<String>,
+    pub joined_at: Option<DateTimeUtc>,
+    /// When it left its seat; `None` while it sits.
+    pub left_at: Option<DateTimeUtc>,
+});
+
+sea_table!(internal_rules, "commission_internal_rules", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub version: i32,
+    pub decision_id: Uuid,
+    pub text: String,
+    /// Invitee kinds admitted, comma-separated.
+    pub admitted_kinds: String,
+    /// RAP codes in the order their delegates take the seat, comma-separated.
+    pub rap_rotation: String,
+    pub rotation_months: i32,
+    pub effective_from: Date,
+    pub adopted_by: String,
+    pub adopted_at: DateTimeUtc,
 });
 
 sea_table!(delegate, "commission_delegate", {

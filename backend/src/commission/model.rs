@@ -44,6 +44,66 @@ db_enum!(
 );
 
 db_enum!(
+    /// Tipo de invitado especial (decreto, art. 2.2.11.4.3, parágrafo 1). Los tres primeros los
+    /// nombra el decreto; los demás participan según el reglamento interno.
+    InviteeKind {
+        /// Delegado(a) de las Regiones Administrativas y de Planificación (RAP), por alternancia.
+        RapDelegate => "RAP_DELEGATE",
+        /// Representante de los esquemas asociativos territoriales.
+        AssociativeSchemes => "ASSOCIATIVE_SCHEMES",
+        /// Agremiación de entidades territoriales (FCM, FND, Asocapitales).
+        TerritorialAssociation => "TERRITORIAL_ASSOCIATION",
+        /// Entidad del Gobierno nacional que no es miembro.
+        NationalGovernment => "NATIONAL_GOVERNMENT",
+        /// Entidad territorial.
+        TerritorialGovernment => "TERRITORIAL_GOVERNMENT",
+        /// Academia.
+        Academia => "ACADEMIA",
+        /// Cooperación internacional.
+        InternationalCooperation => "INTERNATIONAL_COOPERATION",
+        /// Ciudadanos.
+        Citizens => "CITIZENS",
+        /// Otros actores de la Política Nacional de Asistencia Técnica Territorial.
+        OtherAttActor => "OTHER_ATT_ACTOR",
+    }
+);
+
+impl InviteeKind {
+    /// As a person reads it, in the messages.
+    pub fn spanish(self) -> &'static str {
+        match self {
+            Self::RapDelegate => "delegado de las RAP",
+            Self::AssociativeSchemes => "representante de los esquemas asociativos territoriales",
+            Self::TerritorialAssociation => "agremiación de entidades territoriales",
+            Self::NationalGovernment => "entidad del Gobierno nacional",
+            Self::TerritorialGovernment => "entidad territorial",
+            Self::Academia => "academia",
+            Self::InternationalCooperation => "cooperación internacional",
+            Self::Citizens => "ciudadanos",
+            Self::OtherAttActor => "otro actor de la política de asistencia técnica territorial",
+        }
+    }
+}
+
+/// A version of the Commission's internal rules, adopted by one of its decisions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InternalRules {
+    pub version: i32,
+    pub decision_id: Uuid,
+    /// The rules' text (Markdown).
+    pub text: String,
+    /// Invitee kinds beyond the decree's own that the rules admit.
+    pub admitted_kinds: Vec<InviteeKind>,
+    /// RAP codes in the order their delegates take the seat.
+    pub rap_rotation: Vec<String>,
+    /// How long each RAP holds the seat.
+    pub rotation_months: u32,
+    pub effective_from: NaiveDate,
+    pub adopted_by: String,
+    pub adopted_at: DateTime<Utc>,
+}
+
+db_enum!(
     /// Sentido de un voto.
     VoteChoice {
         For => "FOR",
@@ -100,6 +160,11 @@ pub struct Participant {
     pub role: ParticipantRole,
     pub presides: bool,
     pub secretariat: bool,
+    /// An invitee's kind; `None` for a member.
+    pub invitee_kind: Option<InviteeKind>,
+    /// The RAP a RAP delegate represents.
+    pub rap_region_code: Option<String>,
+    pub joined_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

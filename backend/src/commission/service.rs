@@ -15,8 +15,8 @@ use super::{
         attendance, decision, delegate, participant, session, vote, working_group, working_group_member,
     },
     model::{
-        AgendaItem, Decision, Delegate, GuestRequest, Participant, ParticipantRole, Quorum, Session,
-        SessionKind, VoteChoice,
+        AgendaItem, Decision, Delegate, GuestRequest, InviteeKind, Participant, ParticipantRole, Quorum,
+        Session, SessionKind, VoteChoice,
     },
     rules,
 };
@@ -29,8 +29,9 @@ use crate::{
 };
 
 /// Invitees with voice and no vote seeded from the decree (paragraph 1): the
-/// associations of territorial entities. RAP and associative schemes join by
-/// the internal rules, through `addParticipant` later.
+/// associations of territorial entities. The RAP delegate, the associative
+/// schemes' representative and other kinds join by the internal rules,
+/// through `addParticipant` (`internal_rules`).
 const INVITEES: [&str; 3] = ["FCM", "FND", "ASOCAPITALES"];
 const PRESIDES: &str = "DNP";
 const SECRETARIAT: &str = "DAFP";
@@ -71,6 +72,8 @@ pub struct CommissionService {
     pub(super) db: DatabaseConnection,
     /// Woken after commitments change; every instance's tail announces them.
     pub(super) outbox: crate::outbox::Outbox,
+    /// The RAP regions, whose delegate alternates in the invitee's seat.
+    pub(super) territory: crate::territory::TerritoryService,
 }
 
 /// Documents one agenda item may cite: an agenda is read on one screen.
@@ -92,6 +95,18 @@ fn session_from(row: session::Model) -> Session {
     }
 }
 
+pub(super) fn participant_from(row: participant::Model) -> Participant {
+    Participant {
+        role: ParticipantRole::from_db(&row.role).unwrap_or(ParticipantRole::Invitee),
+        invitee_kind: row.invitee_kind.as_deref().and_then(InviteeKind::from_db),
+        organisation_code: row.organisation_code,
+        presides: row.presides,
+        secretariat: row.secretariat,
+        rap_region_code: row.rap_region_code,
+        joined_at: row.joined_at,
+    }
+}
+
 fn delegate_from(row: delegate::Model) -> Delegate {
     Delegate {
         id: row.id,
@@ -104,8 +119,12 @@ fn delegate_from(row: delegate::Model) -> Delegate {
 }
 
 impl CommissionService {
-    pub fn new(db: DatabaseConnection, outbox: crate::outbox::Outbox) -> Self {
-        Self { db, outbox }
+    pub fn new(
+        db: DatabaseConnection,
+        outbox: crate::outbox::Outbox,
+        territory: crate::territory::TerritoryService,
+    ) -> Self {
+        Self { db, outbox, territory }
     }
 
     /// The seven members with vote (DNP presides, DAFP holds the secretariat)
@@ -119,6 +138,11 @@ impl CommissionService {
             role: Set(role.as_db().to_owned()),
             presides: Set(code == PRESIDES),
             secretariat: Set(code == SECRETARIAT),
+            invitee_kind: Set((role == ParticipantRole::Invitee)
+                .then(|| InviteeKind::TerritorialAssociation.as_db().to_owned())),
+            rap_region_code: Set(None),
+            joined_at: Set(None),
+            left_at: Set(None),
         });
         participant::Entity::insert_many(rows)
             .on_conflict(OnConflict::column(participant::Column::OrganisationCode).do_nothing().to_owned())
@@ -127,20 +151,14 @@ impl CommissionService {
         Ok(())
     }
 
+    /// The members and the invitees who sit now (not those who left their seat).
     pub async fn participants(&self) -> Result<Vec<Participant>, ServiceError> {
         let rows = participant::Entity::find()
+            .filter(participant::Column::LeftAt.is_null())
             .order_by_asc(participant::Column::OrganisationCode)
             .all(&self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| Participant {
-                role: ParticipantRole::from_db(&row.role).unwrap_or(ParticipantRole::Invitee),
-                organisation_code: row.organisation_code,
-                presides: row.presides,
-                secretariat: row.secretariat,
-            })
-            .collect())
+        Ok(rows.into_iter().map(participant_from).collect())
     }
 
     /// Who votes in each session: the group's members in a working-group
@@ -198,7 +216,11 @@ impl CommissionService {
     ) -> Result<Delegate, ServiceError> {
         access_rules::require_role(actor, &[Role::Secretariat], SECRETARIAT_ONLY)?;
         let code = organisation_code.trim().to_uppercase();
-        if participant::Entity::find_by_id(code.as_str()).one(&self.db).await?.is_none() {
+        let seated = participant::Entity::find_by_id(code.as_str())
+            .filter(participant::Column::LeftAt.is_null())
+            .one(&self.db)
+            .await?;
+        if seated.is_none() {
             return Err(ServiceError::invalid(format!("«{code}» no es miembro ni invitado de la Comisión")));
         }
         if valid_to.is_some_and(|to| to < valid_from) {
@@ -399,7 +421,11 @@ impl CommissionService {
         let transaction = self.db.begin().await?;
         let session = self.session_under_way(&transaction, session_id).await?;
         let code = organisation_code.trim().to_uppercase();
-        let participant = participant::Entity::find_by_id(code.as_str()).one(&transaction).await?.is_some();
+        let participant = participant::Entity::find_by_id(code.as_str())
+            .filter(participant::Column::LeftAt.is_null())
+            .one(&transaction)
+            .await?
+            .is_some();
         let group_member = match session.working_group_id {
             Some(group) => working_group_member::Entity::find_by_id((group, code.clone()))
                 .one(&transaction)
@@ -641,7 +667,7 @@ impl CommissionService {
         self.decision(decision_id).await
     }
 
-    async fn decision(&self, id: Uuid) -> Result<Decision, ServiceError> {
+    pub(super) async fn decision(&self, id: Uuid) -> Result<Decision, ServiceError> {
         let row = decision::Entity::find_by_id(id)
             .one(&self.db)
             .await?

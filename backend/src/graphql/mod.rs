@@ -15,7 +15,10 @@ use crate::{
         legacy_resolvers::{AccountMappingQuery, LegacySpendingMutation},
         resolvers::{ClassificationMutation, ClassificationQuery},
     },
-    commission::resolvers::{CommissionMutation, CommissionQuery, CommissionSubscription},
+    commission::resolvers::{
+        CommissionMutation, CommissionQuery, CommissionSubscription, InternalRulesMutation,
+        InternalRulesQuery,
+    },
     config::Limits,
     consultation::resolvers::{ConsultationMutation, ConsultationQuery, ConsultationSubscription},
     formation::{
@@ -41,6 +44,7 @@ pub struct QueryRoot(
     AccessQuery,
     ReportingQuery,
     CommissionQuery,
+    InternalRulesQuery,
     SearchQuery,
     KnowledgeQuery,
     AssistanceQuery,
@@ -63,6 +67,7 @@ pub struct MutationRoot(
     TerritoryMutation,
     ReportingMutation,
     CommissionMutation,
+    InternalRulesMutation,
     KnowledgeMutation,
     AssistanceMutation,
     AssistanceOutcomeMutation,

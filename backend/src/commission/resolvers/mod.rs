@@ -30,9 +30,11 @@ use crate::{
 };
 
 mod nodes;
+mod participants;
 mod planning;
 
 pub use nodes::*;
+pub use participants::*;
 pub use planning::*;
 
 fn service<'a>(ctx: &Context<'a>) -> ApiResult<&'a CommissionService> {
@@ -62,15 +64,7 @@ impl CommissionQuery {
     /// Miembros con voto e invitados especiales de la Comisión.
     async fn commission_participants(&self, ctx: &Context<'_>) -> ApiResult<Vec<ParticipantNode>> {
         let participants = service(ctx)?.participants().await?;
-        Ok(participants
-            .into_iter()
-            .map(|p| ParticipantNode {
-                organisation_code: p.organisation_code,
-                role: p.role,
-                presides: p.presides,
-                secretariat: p.secretariat,
-            })
-            .collect())
+        Ok(participants.into_iter().map(ParticipantNode::from).collect())
     }
 
     /// Sesiones de la Comisión, por fecha.

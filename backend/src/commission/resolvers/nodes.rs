@@ -1,6 +1,7 @@
 //! The commission's GraphQL types: sessions, attendees, decisions, commitments, inputs and payloads.
 
 use super::*;
+use crate::commission::model::{InviteeKind, Participant};
 
 #[derive(SimpleObject)]
 #[graphql(name = "CommissionParticipant", complex)]
@@ -11,6 +12,26 @@ pub struct ParticipantNode {
     pub(super) presides: bool,
     /// Ejerce la secretaría técnica (Función Pública).
     pub(super) secretariat: bool,
+    /// Tipo de invitado especial; `null` para un miembro.
+    pub(super) invitee_kind: Option<InviteeKind>,
+    /// La RAP que representa un delegado de las RAP.
+    pub(super) rap_region_code: Option<String>,
+    /// Desde cuándo participa (`null` para los que nombra el decreto).
+    pub(super) joined_at: Option<DateTime<Utc>>,
+}
+
+impl From<Participant> for ParticipantNode {
+    fn from(p: Participant) -> Self {
+        Self {
+            organisation_code: p.organisation_code,
+            role: p.role,
+            presides: p.presides,
+            secretariat: p.secretariat,
+            invitee_kind: p.invitee_kind,
+            rap_region_code: p.rap_region_code,
+            joined_at: p.joined_at,
+        }
+    }
 }
 
 #[async_graphql::ComplexObject]
