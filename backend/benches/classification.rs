@@ -101,7 +101,14 @@ fn versions() -> (HashSet<String>, Vec<(i32, String, String, i32)>, Vec<String>)
 
 fn municipal_codes() -> Vec<String> {
     let register = include_str!("../resources/divipola_municipios.csv");
-    register.lines().skip(1).filter_map(|line| line.split(',').nth(2)).map(str::to_owned).collect()
+    // A department's name may hold a quoted comma («BOGOTÁ, D.C.»): the code is the one
+    // five-digit field of the line.
+    register
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').find(|f| f.len() == 5 && f.bytes().all(|b| b.is_ascii_digit())))
+        .map(str::to_owned)
+        .collect()
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

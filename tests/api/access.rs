@@ -332,7 +332,44 @@ async fn ended_sessions_stop_on_every_instance_within_a_second(app: &TestApp) {
     assert!(refused_within(&sibling, &token, std::time::Duration::ZERO).await.is_some());
 }
 
+/// A forgotten password: an administrator gives a temporary one, shown once; the old
+/// password and the open sessions stop working, the temporary one signs in.
+async fn an_administrator_resets_a_forgotten_password(app: &TestApp) {
+    app.create_user("ana@medellin.gov.co", Role::Territorial, Some("05001"), None).await;
+    let open_session = app.login("ana@medellin.gov.co").await;
+    let admin_token = admin(app).await;
+    let users = app
+        .graphql_as(Some(&admin_token), "{ users(first: 100) { edges { node { id email } } } }", json!({}))
+        .await
+        .1;
+    let ana = users["data"]["users"]["edges"]
+        .as_array()
+        .and_then(|edges| edges.iter().find(|e| e["node"]["email"] == "ana@medellin.gov.co"))
+        .map(|e| e["node"]["id"].clone())
+        .expect("ana is listed");
+    let reset = "mutation($id: ID!) { resetUserPassword(id: $id) { user { email } temporaryPassword } }";
+    let (_, body) = app.graphql_as(Some(&open_session), reset, json!({ "id": ana })).await;
+    assert_eq!(error_codes(&body), ["FORBIDDEN"], "only an administrator resets: {body}");
+    let (_, body) = app.graphql_as(Some(&open_session), ME, json!({})).await;
+    assert_eq!(body["data"]["me"]["email"], "ana@medellin.gov.co", "a refused reset changes nothing");
+
+    let (_, body) = app.graphql_as(Some(&admin_token), reset, json!({ "id": ana })).await;
+    let temporary =
+        body["data"]["resetUserPassword"]["temporaryPassword"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(temporary.chars().count(), 16, "{body}");
+    let (_, body) = app.graphql_as(Some(&open_session), ME, json!({})).await;
+    assert!(body["data"]["me"].is_null() || !error_codes(&body).is_empty(), "the open session ended: {body}");
+    let (_, body) = app.graphql(LOGIN, json!({ "e": "ana@medellin.gov.co", "p": PASSWORD })).await;
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "the old password no longer works");
+    let data = app.query_ok(LOGIN, json!({ "e": "ana@medellin.gov.co", "p": temporary })).await;
+    assert_eq!(data["login"]["user"]["role"], "TERRITORIAL");
+    // Not a demo instance: the login page lists no demo users.
+    let data = app.query_ok("{ demoAccess { password } }", json!({})).await;
+    assert_eq!(data["demoAccess"], Value::Null);
+}
+
 backend_tests!(
+    an_administrator_resets_a_forgotten_password,
     login_gives_a_token_that_identifies_the_user,
     ended_sessions_stop_on_every_instance_within_a_second,
     wrong_password_and_unknown_email_answer_alike,

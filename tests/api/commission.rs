@@ -887,6 +887,16 @@ async fn the_demo_shows_a_year_of_sessions() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(delegate["rapRegionCode"], turn, "{rules}");
+    // The login page of a demo instance lists the demo users and their shared password.
+    let demo = app.query_ok("{ demoAccess { password users { email role } } }", json!({})).await;
+    assert_eq!(demo["demoAccess"]["password"], "demo-sugit-2025");
+    let emails: Vec<&str> = demo["demoAccess"]["users"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u["email"].as_str())
+        .collect();
+    assert!(emails.contains(&"secretaria@funcionpublica.demo.gov.co"), "{emails:?}");
     let cited: Vec<&str> = sessions
         .iter()
         .flat_map(|s| s["node"]["agenda"].as_array().into_iter().flatten())

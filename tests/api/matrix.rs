@@ -445,6 +445,14 @@ impl Fixture<'_> {
         decision
     }
 
+    /// A user of its own, so resetting its password signs no fixture user out.
+    async fn fresh_user(&self) -> String {
+        // First in e-mail order, so the first page of `users` lists it.
+        let email = format!("{}@medellin.gov.co", unique("aaa"));
+        self.app.create_user(&email, Role::Territorial, Some("05001"), None).await;
+        self.user_id(&email).await
+    }
+
     /// A new organisation, registered by the administrator.
     async fn organisation(&self) -> String {
         let code = unique("ORG").to_uppercase();
@@ -884,6 +892,20 @@ const RULES: &[Rule] = &[
                 Case {
                     query: "mutation($id: ID!) { setUserActive(id: $id, active: true) { user { active } } }",
                     variables: json!({ "id": target }),
+                    token: fx.token(who).await,
+                }
+            })
+        },
+    },
+    Rule {
+        mutation: "resetUserPassword",
+        scopes: &[Scope::Own],
+        expect: admin_only,
+        case: |fx, who, _| {
+            Box::pin(async move {
+                Case {
+                    query: "mutation($id: ID!) { resetUserPassword(id: $id) { temporaryPassword } }",
+                    variables: json!({ "id": fx.fresh_user().await }),
                     token: fx.token(who).await,
                 }
             })

@@ -585,8 +585,17 @@ const journeys = {
 
     // Abejorral's team checks a legacy execution file saved by a spreadsheet as Windows-1252,
     // sees the row no mapping reaches by its line, and imports the rest.
+    // The login page of the demo: the data-protection notice, the forgotten-password path,
+    // and the demo users, one click each.
     const team = await newPage();
-    await login(team, USERS.territorial);
+    await team.goto(`${base}/#/ingresar`);
+    await team.locator("#aviso-datos", { hasText: "Ley 1581 de 2012" }).waitFor();
+    await team.getByText("¿Olvidó su contraseña?").click();
+    await team.getByText("Recibirá una contraseña temporal").waitFor();
+    check((await team.locator("#usuarios-demostracion li").count()) >= 10, "faltan usuarios de demostración en el ingreso");
+    await shot(team, "ingreso-demostracion");
+    await team.locator("#usuarios-demostracion").getByRole("button", { name: USERS.territorial }).click();
+    await team.getByRole("button", { name: "Ingresar", exact: true }).click();
     await team.locator("#sesion .usuario").waitFor();
     await team.goto(`${base}/#/gasto`);
     await team.getByRole("link", { name: "Importar un archivo heredado de ejecución presupuestal" }).click();

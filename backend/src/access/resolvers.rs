@@ -30,6 +30,16 @@ pub struct AccessQuery;
 
 #[Object]
 impl AccessQuery {
+    /// En una instancia de demostración, los usuarios de demostración y su contraseña común
+    /// (datos sintéticos); `null` en cualquier otra.
+    async fn demo_access(&self, ctx: &Context<'_>) -> ApiResult<Option<DemoAccessNode>> {
+        let found = ctx.data::<AccessService>()?.demo_access().await?;
+        Ok(found.map(|d| DemoAccessNode {
+            password: d.password.to_owned(),
+            users: d.users.into_iter().map(UserNode).collect(),
+        }))
+    }
+
     /// El usuario de la sesión; `null` sin sesión.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Option<UserNode>> {
         let actor = ctx.data::<Actor>()?;
@@ -273,6 +283,15 @@ impl AccessMutation {
         Ok(UserPayload { user: UserNode(user) })
     }
 
+    /// Un administrador restablece la contraseña de un usuario que la olvidó: la contraseña
+    /// temporal se muestra una sola vez y las sesiones abiertas del usuario terminan.
+    async fn reset_user_password(&self, ctx: &Context<'_>, id: ID) -> ApiResult<PasswordResetPayload> {
+        let id = parse_id(&id, "usuario")?;
+        let (user, temporary_password) =
+            ctx.data::<AccessService>()?.reset_password(ctx.data::<Actor>()?, id).await?;
+        Ok(PasswordResetPayload { user: UserNode(user), temporary_password })
+    }
+
     /// Crea una organización (solo administradores).
     async fn create_organisation(
         &self,
@@ -284,6 +303,22 @@ impl AccessMutation {
             ctx.data::<AccessService>()?.create_organisation(ctx.data::<Actor>()?, new).await?;
         Ok(OrganisationPayload { organisation: OrganisationNode(organisation) })
     }
+}
+
+/// Cómo ingresar a una instancia de demostración.
+#[derive(SimpleObject)]
+#[graphql(name = "DemoAccess")]
+pub struct DemoAccessNode {
+    /// La contraseña común de los usuarios de demostración.
+    pub password: String,
+    pub users: Vec<UserNode>,
+}
+
+#[derive(SimpleObject)]
+pub struct PasswordResetPayload {
+    pub user: UserNode,
+    /// Se muestra una sola vez: entréguela al usuario por un canal de confianza.
+    pub temporary_password: String,
 }
 
 /// Usuario de la plataforma.

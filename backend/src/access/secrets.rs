@@ -60,6 +60,15 @@ pub fn new_token() -> String {
     format!("{TOKEN_PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
+/// A temporary password an administrator passes on: 16 characters without
+/// the ones people misread (0/O, 1/l/I), about 90 bits.
+pub fn temporary_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}
+
 /// What the database keeps of a token.
 pub fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
@@ -68,6 +77,14 @@ pub fn token_hash(token: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn temporary_passwords_are_long_unambiguous_and_different() {
+        let first = super::temporary_password();
+        assert_eq!(first.chars().count(), 16);
+        assert!(first.chars().all(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(c)), "{first}");
+        assert_ne!(first, super::temporary_password());
+    }
+
     use super::*;
 
     #[tokio::test]

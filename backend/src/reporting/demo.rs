@@ -19,7 +19,7 @@ use crate::{
     territory::TerritorialKind,
 };
 
-pub const DEMO_PASSWORD: &str = "demo-sugit-2025";
+pub use crate::access::demo::DEMO_PASSWORD;
 const PERIOD: &str = "2025";
 
 struct Element(&'static str, &'static str, &'static str, &'static str, ValueType, &'static str);
