@@ -675,6 +675,11 @@ backend_tests!(
     the_units_in_force_are_in_the_one_search_box,
 );
 
+/// The element of a JSON list whose `field` is `value` (null when none is).
+fn find(list: &Value, field: &str, value: &str) -> Value {
+    list.as_array().into_iter().flatten().find(|item| item[field] == value).cloned().unwrap_or_default()
+}
+
 /// The demo: a first catalogue from Ley 715 and Ley 1551, a second version made through the
 /// protocol, and the spending of Antioquia's municipalities, labelled as synthetic.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -709,21 +714,9 @@ async fn the_demo_catalogue_has_its_competencies_versions_and_spending_labelled_
     let share = view["classifiedShare"].as_f64().unwrap_or_default();
     assert!((0.7..0.95).contains(&share), "{share} {view}");
     assert!(view["competencies"].as_array().map(Vec::len).unwrap_or_default() >= 12, "{view}");
-    let health = view["competencies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["code"] == "SAL")
-        .cloned()
-        .unwrap_or_default();
+    let health = find(&view["competencies"], "code", "SAL");
     assert!(health["perInhabitant"].as_f64().unwrap_or_default() > 0.0, "{health}");
-    let department = health["peers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p["kind"] == "DEPARTMENT")
-        .cloned()
-        .unwrap_or_default();
+    let department = find(&health["peers"], "kind", "DEPARTMENT");
     assert!(department["spread"]["count"].as_i64().unwrap_or_default() >= 30, "{department}");
     let units: Vec<&str> =
         health["units"].as_array().into_iter().flatten().filter_map(|u| u["code"].as_str()).collect();
@@ -743,20 +736,8 @@ async fn the_demo_catalogue_has_its_competencies_versions_and_spending_labelled_
             json!({}),
         )
         .await;
-    let education = costs["classifiedSpending"]["competencies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["code"] == "EDU")
-        .cloned()
-        .unwrap_or_default();
-    let provision = education["units"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|u| u["code"] == "EDU-01")
-        .cloned()
-        .unwrap_or_default();
+    let education = find(&costs["classifiedSpending"]["competencies"], "code", "EDU");
+    let provision = find(&education["units"], "code", "EDU-01");
     let services = provision["services"].as_array().cloned().unwrap_or_default();
     let codes: Vec<&str> = services.iter().filter_map(|s| s["serviceCode"].as_str()).collect();
     assert_eq!(codes, ["EDU-01-01", "EDU-01-02"], "{provision}");
@@ -769,13 +750,7 @@ async fn the_demo_catalogue_has_its_competencies_versions_and_spending_labelled_
     let cost = students["costPerService"].as_f64().unwrap_or_default();
     let commitments = provision["execution"]["commitments"].as_f64().unwrap_or_default();
     assert!(delivered > 0.0 && (cost - commitments / delivered).abs() < 1e-6, "{students}");
-    let department = students["peers"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|p| p["kind"] == "DEPARTMENT")
-        .cloned()
-        .unwrap_or_default();
+    let department = find(&students["peers"], "kind", "DEPARTMENT");
     assert!(department["spread"]["count"].as_i64().unwrap_or_default() >= 30, "{department}");
 
     // A legacy file can come in: the demo maps an illustrative FUT sub-account to every unit in force.
