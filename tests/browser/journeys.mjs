@@ -592,6 +592,8 @@ const journeys = {
     await team.locator("#aviso-datos", { hasText: "Ley 1581 de 2012" }).waitFor();
     await team.getByText("¿Olvidó su contraseña?").click();
     await team.getByText("Recibirá una contraseña temporal").waitFor();
+    // The list arrives after the form: wait for it before counting.
+    await team.locator("#usuarios-demostracion li").first().waitFor();
     check((await team.locator("#usuarios-demostracion li").count()) >= 10, "faltan usuarios de demostración en el ingreso");
     await shot(team, "ingreso-demostracion");
     await team.locator("#usuarios-demostracion").getByRole("button", { name: USERS.territorial }).click();
