@@ -1,6 +1,7 @@
 // Comisión: the commission's public record — sessions with agenda, attendance, quorum,
 // decisions and minutes; commitments (overdue first); the work plan; quarter compliance; who
-// sits in it and under which internal rules (comision-reglamento.js).
+// sits in it and under which internal rules (comision-reglamento.js); a member's own vote
+// (comision-voto.js).
 
 import { call } from "../api.js";
 import { barChart } from "../chart.js";
@@ -11,6 +12,7 @@ import * as session from "../session.js";
 import { commitmentsPanel } from "./comision-compromisos.js";
 import { participantsPanel, rulesForms } from "./comision-reglamento.js";
 import { secretariatForms } from "./comision-secretaria.js";
+import { memberVotePanel } from "./comision-voto.js";
 
 function sessionItem(s) {
   const quorum = s.quorum.met ? `Quórum verificado: ${s.quorum.present} de ${s.quorum.required} requeridos` : `Sin quórum: ${s.quorum.present} presentes de ${s.quorum.required} requeridos`;
@@ -140,6 +142,7 @@ async function renderYear(box, year, isCurrent, notice) {
       commitmentsPanel(overview.commissionParticipants),
       workPlanPanel(overview.workPlan, names),
       groupsAndAgenda(overview.workingGroups, overview.nationalAgenda, names, places),
+      user?.role === "NATIONAL" ? memberVotePanel(user, overview.commissionParticipants, list, (message) => renderYear(box, year, isCurrent, message), notice) : null,
       user?.role === "SECRETARIAT" || user?.role === "ADMIN" ? secretariatForms(list, overview.commissionParticipants, (message) => renderYear(box, year, isCurrent, message), notice, rulesForms(list, overview.rapRegions, (message) => renderYear(box, year, isCurrent, message))) : null,
     );
   } catch (error) {

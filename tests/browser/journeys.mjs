@@ -674,9 +674,26 @@ const journeys = {
     await seat.getByRole("button", { name: "Sentar" }).click();
     await secretariat.locator("#titulo-secretaria ~ .exito", { hasText: "UNAL participa como academia" }).waitFor();
     await secretariat.locator("#invitados-especiales li", { hasText: "Academia" }).waitFor();
+    // The secretariat puts a decision to the vote in the session under way…
+    const decisionTitle = `Priorizar los municipios de categoría 6 ${stamp}`;
+    const decide = secretariat.locator("form[aria-label='Someter una decisión']");
+    await decide.getByLabel("Decisión").fill(decisionTitle);
+    await decide.getByRole("button", { name: "Someter" }).click();
+    await secretariat.locator("#titulo-secretaria ~ .exito", { hasText: "Decisión sometida a votación" }).waitFor();
     await shot(secretariat, "comision-secretaria");
+    // …and DNP, a member with vote, casts its own vote from its session.
+    const member = await newPage();
+    await login(member, USERS.national);
+    await member.locator("#sesion .usuario").waitFor();
+    await member.goto(`${base}/#/comision?anio=2026`);
+    const ballot = member.locator(`form[aria-label='Votar: ${decisionTitle}']`);
+    await ballot.getByLabel("Voto").selectOption("FOR");
+    await ballot.getByRole("button", { name: "Votar" }).click();
+    await member.locator("#titulo-voto ~ .exito", { hasText: `Voto registrado: a favor en «${decisionTitle}»` }).waitFor();
+    await shot(member, "comision-voto-miembro");
     done(page, "comisión");
     done(secretariat, "secretaría");
+    done(member, "comisión (voto de un miembro)");
   },
 
   async "vitrina, persona en el teléfono: se registra, autoriza, arma su perfil, se postula, exporta y borra sus datos"() {
