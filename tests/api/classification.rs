@@ -579,6 +579,12 @@ async fn a_legacy_file_is_classified_through_the_account_mapping(app: &TestApp) 
     let body = call(app, &scene.envigado, IMPORT, legacy("05001", "heredado-2", LEGACY_FILE, false)).await;
     assert_eq!(error_codes(&body), vec!["FORBIDDEN"], "{body}");
 
+    // A dry run refuses what the import would refuse.
+    let mut wrong_year = legacy("05001", "heredado-0", LEGACY_FILE, true);
+    wrong_year["input"]["vigencia"] = json!(1800);
+    let message = refused_message(&call(app, &scene.medellin, IMPORT, wrong_year).await);
+    assert_eq!(message, "la vigencia 1800 no es un año válido");
+
     // A dry run shows how every row goes, writing nothing.
     let body = call(app, &scene.medellin, IMPORT, legacy("05001", "heredado-3", LEGACY_FILE, true)).await;
     assert!(body.get("errors").is_none(), "{body}");
@@ -674,6 +680,12 @@ backend_tests!(
     a_legacy_file_is_classified_through_the_account_mapping,
     the_units_in_force_are_in_the_one_search_box,
 );
+
+/// The message of a `BAD_USER_INPUT` answer (panics on any other).
+fn refused_message(body: &Value) -> String {
+    assert_eq!(error_codes(body), vec!["BAD_USER_INPUT"], "{body}");
+    body["errors"][0]["message"].as_str().unwrap_or_default().to_owned()
+}
 
 /// The element of a JSON list whose `field` is `value` (null when none is).
 fn find(list: &Value, field: &str, value: &str) -> Value {

@@ -199,6 +199,8 @@ impl ClassificationService {
         import: LegacyImport,
     ) -> Result<LegacyOutcome, ServiceError> {
         self.require_reporter(actor, &import.entity_code)?;
+        // Checked here too: a dry run must not approve a file it would then refuse.
+        rules::check_vigencia(import.vigencia).map_err(ServiceError::invalid)?;
         if import.file.len() > 5 * 1024 * 1024 {
             return Err(ServiceError::invalid("el archivo supera 5 MB: divídalo"));
         }

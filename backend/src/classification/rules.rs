@@ -462,6 +462,15 @@ pub fn cost_per_service(commitments: f64, delivered: Option<f64>) -> Option<f64>
     delivered.filter(|d| *d > 0.0 && d.is_finite()).map(|d| commitments / d)
 }
 
+/// A vigencia (fiscal year) a report may be about.
+pub fn check_vigencia(vigencia: i32) -> Result<(), String> {
+    if (2000..=2100).contains(&vigencia) {
+        Ok(())
+    } else {
+        Err(format!("la vigencia {vigencia} no es un año válido"))
+    }
+}
+
 /// Pesos per inhabitant, when the population is known and positive.
 pub fn per_inhabitant(amount: f64, population: Option<f64>) -> Option<f64> {
     population.filter(|p| *p > 0.0 && p.is_finite()).map(|p| amount / p)
@@ -726,6 +735,13 @@ mod tests {
         assert_eq!(cost_per_service(1_000_000.0, Some(250.0)), Some(4_000.0));
         assert_eq!(cost_per_service(1_000_000.0, Some(0.0)), None);
         assert_eq!(cost_per_service(1_000_000.0, None), None);
+    }
+
+    #[test]
+    fn a_vigencia_is_a_year_of_this_century() {
+        assert!(check_vigencia(2024).is_ok());
+        assert_eq!(check_vigencia(1800), Err("la vigencia 1800 no es un año válido".into()));
+        assert!(check_vigencia(2101).is_err());
     }
 
     #[test]

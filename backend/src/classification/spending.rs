@@ -138,12 +138,7 @@ impl ClassificationService {
         report: SpendingReport,
     ) -> Result<SpendingOutcome, ServiceError> {
         let entity = self.require_reporter(actor, &report.entity_code)?;
-        if !(2000..=2100).contains(&report.vigencia) {
-            return Err(ServiceError::invalid(format!(
-                "la vigencia {} no es un año válido",
-                report.vigencia
-            )));
-        }
+        rules::check_vigencia(report.vigencia).map_err(ServiceError::invalid)?;
         let key = crate::text::required(&report.idempotency_key, "idempotencyKey", 200)?;
         if report.lines.is_empty() || report.lines.len() > MAX_LINES {
             return Err(ServiceError::invalid(format!(
