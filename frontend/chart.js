@@ -6,8 +6,19 @@ import { h } from "./dom.js";
 const WIDTH = 640;
 const ROW = 30;
 const LABEL = 210;
-/** Characters of a label that fit left of the bars; longer ones are cut and shown whole on hover. */
-const LABEL_CHARS = 24;
+/** Characters of a label line that fit left of the bars: a label takes two lines, then is cut (whole on hover). */
+const LABEL_CHARS = 26;
+
+/** A label in at most two lines of whole words, the second cut with «…» if it must be. */
+function labelLines(label) {
+  if (label.length <= LABEL_CHARS) return [label];
+  const words = label.split(" ");
+  let first = "";
+  while (words.length && `${first} ${words[0]}`.trim().length <= LABEL_CHARS) first = `${first} ${words.shift()}`.trim();
+  if (!first) first = words.shift().slice(0, LABEL_CHARS);
+  const rest = words.join(" ");
+  return [first, rest.length > LABEL_CHARS ? `${rest.slice(0, LABEL_CHARS - 1)}…` : rest].filter(Boolean);
+}
 
 function svg(tag, attributes, ...children) {
   return h(`svg:${tag}`, attributes, ...children);
@@ -19,21 +30,28 @@ function svg(tag, attributes, ...children) {
  */
 export function barChart({ title, rows, format = String, max, valueWidth = 70 }) {
   const top = Math.max(max ?? 0, ...rows.map((row) => row.value), 1);
-  const height = rows.length * ROW + 10;
+  const twoLines = rows.some((row) => labelLines(row.label).length > 1);
+  const step = twoLines ? ROW + 12 : ROW;
+  const height = rows.length * step + 10;
   const room = WIDTH - LABEL - valueWidth;
   const description = rows.map((row) => `${row.label}: ${format(row.value, row)}`).join("; ");
   const chart = svg(
     "svg",
     { viewBox: `0 0 ${WIDTH} ${height}`, role: "img", "aria-label": `${title}. ${description}`, class: "grafica" },
     rows.map((row, index) => {
-      const y = index * ROW + 5;
+      const y = index * step + 5 + (step - ROW) / 2;
       const width = Math.max(row.value > 0 ? 2 : 0, (row.value / top) * room);
-      const short = row.label.length > LABEL_CHARS ? `${row.label.slice(0, LABEL_CHARS - 1)}…` : row.label;
+      const lines = labelLines(row.label);
+      const firstLine = lines.length > 1 ? y + 11 : y + 18;
       return svg(
         "g",
         {},
         svg("title", {}, `${row.label}: ${format(row.value, row)}`),
-        svg("text", { x: LABEL - 8, y: y + 18, "text-anchor": "end", class: "grafica-etiqueta" }, short),
+        svg(
+          "text",
+          { x: LABEL - 8, y: firstLine, "text-anchor": "end", class: "grafica-etiqueta" },
+          lines.map((line, number) => svg("tspan", { x: LABEL - 8, dy: number ? 15 : 0 }, line)),
+        ),
         svg("rect", { x: LABEL, y: y + 3, width: width.toFixed(1), height: ROW - 10, rx: 3, class: `barra ${row.tone ?? ""}` }),
         svg("text", { x: LABEL + width + 6, y: y + 18, class: "grafica-valor" }, format(row.value, row)),
       );

@@ -60,6 +60,16 @@ export function errorMessage(error, prefix) {
   return h("p", { class: "error", role: "alert" }, prefix ? `${prefix}: ${text}` : text);
 }
 
+/** Shows `text` as the error of a form field, beside it, announced and linked to the control. */
+export function markField(control, text) {
+  const message = errorMessage({ message: text });
+  message.classList.add("error-campo");
+  message.id = `${control.id}-error`;
+  control.setAttribute("aria-invalid", "true");
+  control.setAttribute("aria-errormessage", message.id);
+  control.closest(".campo").append(message);
+}
+
 /**
  * Runs `work` with `button` disabled and a visible busy label. An error goes in `where`, or
  * beside the field it names (the API quotes input fields as «name») with that field focused.
@@ -78,12 +88,7 @@ export async function busy(button, busyLabel, where, work) {
     const name = /«(\w+)»/.exec(error?.message ?? "")?.[1];
     const control = name ? form?.elements.namedItem(name) : null;
     if (control instanceof HTMLElement && control.closest(".campo")) {
-      const message = errorMessage(error);
-      message.classList.add("error-campo");
-      message.id = `${control.id}-error`;
-      control.setAttribute("aria-invalid", "true");
-      control.setAttribute("aria-errormessage", message.id);
-      control.closest(".campo").append(message);
+      markField(control, error?.message ?? String(error));
       control.focus();
     } else {
       where.replaceChildren(errorMessage(error));

@@ -57,6 +57,7 @@ export const ELEMENT_STATE = {
   IN_CONFLICT: "En conflicto",
   MISSING: "Faltante",
 };
+export const PERIODICITY = { ANNUAL: "Anual", SEMESTER: "Semestral", QUARTERLY: "Trimestral", MONTHLY: "Mensual" };
 export const PRIORITY = { HIGH: "Alta", MEDIUM: "Media", LOW: "Baja" };
 export const DEMAND_STATUS = { OPEN: "Abierta", MATCHED: "Con oferta", ATTENDED: "Atendida", CLOSED: "Cerrada" };
 export const FACTOR = {

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, RuntimeErr};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QuerySelect, RuntimeErr, Select,
+};
 
 /// How long a request waits for a database connection before giving up.
 pub const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -84,4 +87,25 @@ mod tests {
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://postgres@localhost/sugit"), None);
     }
+}
+
+/// The (id, text) pairs of the rows of `query` whose `text` column is set:
+/// two columns read, for a follower that links what other contexts wrote.
+pub async fn ids_with_text<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    query: Select<E>,
+    id: E::Column,
+    text: E::Column,
+) -> Result<Vec<(uuid::Uuid, String)>, DbErr> {
+    Ok(query
+        .select_only()
+        .column(id)
+        .column(text)
+        .filter(text.is_not_null())
+        .into_tuple::<(uuid::Uuid, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, text)| Some((id, text?)))
+        .collect())
 }

@@ -46,6 +46,50 @@ pub fn newest_first_key(at: chrono::DateTime<chrono::Utc>, id: uuid::Uuid) -> St
     format!("{:020}|{id}", i64::MAX - at.timestamp_micros())
 }
 
+/// The (at, id) a `newest_first_key` was made of; a cursor that is not one is refused.
+pub fn parse_newest_first_key(
+    key: &str,
+) -> Result<(chrono::DateTime<chrono::Utc>, uuid::Uuid), ServiceError> {
+    let invalid = || {
+        ServiceError::invalid(
+            "el cursor «after» no es válido: use un «endCursor» devuelto por una consulta anterior",
+        )
+    };
+    let (reversed, id) = key.split_once('|').ok_or_else(invalid)?;
+    let micros = i64::MAX - reversed.parse::<i64>().map_err(|_| invalid())?;
+    let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?;
+    Ok((at, uuid::Uuid::parse_str(id).map_err(|_| invalid())?))
+}
+
+/// Pages `query` newest first in SQL, by (`created_at` descending, `id`),
+/// under the same cursors as `newest_first_key`: lists that grow without
+/// bound (offers, demands) never come whole into memory.
+pub async fn newest_first_in_sql<E>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    created_at: E::Column,
+    id: E::Column,
+    page: &PageRequest,
+) -> Result<Page<E::Model>, ServiceError>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Send + Sync,
+{
+    use sea_orm::{ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+    let total_count = query.clone().count(db).await?;
+    let mut query = query;
+    if let Some(after) = &page.after {
+        let (at, after_id) = parse_newest_first_key(after)?;
+        query = query.filter(
+            Condition::any()
+                .add(created_at.lt(at))
+                .add(Condition::all().add(created_at.eq(at)).add(id.gt(after_id))),
+        );
+    }
+    let rows = query.order_by_desc(created_at).order_by_asc(id).limit(page.fetch_limit()).all(db).await?;
+    Ok(Page::from_rows(rows, page, total_count))
+}
+
 /// One page of results, whatever the store.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
@@ -105,6 +149,16 @@ pub fn decode_cursor(cursor: &str) -> Result<String, ServiceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_newest_first_key_reads_back_as_its_instant_and_id() {
+        let at = chrono::DateTime::from_timestamp_micros(1_780_000_000_123_456).expect("instant");
+        let id = uuid::Uuid::from_u128(7);
+        assert_eq!(parse_newest_first_key(&newest_first_key(at, id)).expect("valid"), (at, id));
+        for bad in ["", "abc", "12|nope", "x|00000000-0000-0000-0000-000000000007"] {
+            assert!(parse_newest_first_key(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn first_defaults_to_twenty_and_is_capped_at_one_hundred() {

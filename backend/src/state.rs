@@ -205,8 +205,14 @@ impl AppState {
                 "formación de demostración cargada: 6 módulos, aprendices de 7 municipios, 8 mentores y 3 programas de acompañamiento"
             );
         }
-        let classification =
-            ClassificationService::new(db.clone(), reporting.clone(), territory.clone(), monitoring.clone());
+        let classification = ClassificationService::new(
+            db.clone(),
+            reporting.clone(),
+            territory.clone(),
+            monitoring.clone(),
+            assistance.clone(),
+            knowledge.clone(),
+        );
         if settings.demo.unwrap_or(first_start)
             && crate::classification::demo::load(&access, &territory, &classification)
                 .await
@@ -217,6 +223,7 @@ impl AppState {
             );
         }
         if index_use == IndexUse::Serve {
+            classification.spawn_version_watcher();
             if let Err(error) = classification.close_retired_requirements().await {
                 tracing::warn!(%error, "no se cerraron los requerimientos de gasto de las unidades retiradas");
             }
@@ -254,6 +261,8 @@ impl AppState {
         let public_cache = PublicCache::new(cache.clone(), Arc::clone(&metrics));
         if index_use == IndexUse::Serve {
             invalidate_on_changes(&events, public_cache.clone());
+            // New offers, products, elements and indicators get their unit links.
+            classification.spawn_linker(events.changes.subscribe());
         }
         let schema = graphql::schema_builder(&settings.limits)
             .data(knowledge.clone())

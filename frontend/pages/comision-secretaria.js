@@ -55,13 +55,13 @@ export function secretariatForms(sessions, participants, refresh, notice, extraF
         "Convocar una sesión",
         [
           field("Clase", select("kind", Object.entries(SESSION_KIND))),
-          field("Fecha y hora", h("input", { name: "date", type: "datetime-local", required: true })),
+          field("Fecha y hora (hora de Colombia)", h("input", { name: "date", type: "datetime-local", required: true }), "Se toma como hora de Colombia, sea cual sea la zona horaria de este equipo."),
           field("Lugar", h("input", { name: "place", required: true })),
           field("Orden del día", h("textarea", { name: "agenda", rows: 4, required: true }), "Un punto por línea: «Tema — quién lo presenta»."),
         ],
         "Convocar",
         async (values) => {
-          const input = { kind: values.kind.value, date: new Date(values.date.value).toISOString(), place: values.place.value.trim(), agenda: agenda(values.agenda.value) };
+          const input = { kind: values.kind.value, date: bogotaInstant(values.date.value), place: values.place.value.trim(), agenda: agenda(values.agenda.value) };
           const { convokeSession } = await call("commission", "ConvokeSession", { input });
           return `Sesión convocada: ${formatDate(convokeSession.session.date)}`;
         },
@@ -140,4 +140,9 @@ export function secretariatForms(sessions, participants, refresh, notice, extraF
       extraForms,
     ),
   );
+}
+
+/** «2026-03-10T09:00» typed in the form, as 09:00 in Colombia (UTC−5 all year, no daylight saving). */
+function bogotaInstant(local) {
+  return new Date(`${local}:00-05:00`).toISOString();
 }

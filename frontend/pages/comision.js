@@ -22,7 +22,7 @@ function sessionItem(s) {
     h(
       "summary",
       {},
-      h("strong", {}, `${formatDate(s.date)} — sesión ${label(SESSION_KIND, s.kind).toLowerCase()}`),
+      h("strong", {}, `${formatDate(s.date)} (hora de Colombia) — sesión ${label(SESSION_KIND, s.kind).toLowerCase()}`),
       ` · ${label(SESSION_STATUS, s.status)}`,
       // Quorum is verified when the session meets; a convened one has none to show yet.
       s.status !== "CONVOKED" && [" · ", h("span", { class: s.quorum.met ? "estado tono-reportado" : "estado tono-conflicto" }, s.quorum.met ? "Con quórum" : "Sin quórum")],

@@ -71,6 +71,10 @@ function deliveryItem(delivery, open) {
   );
   const result = h("p", { class: "meta evaluacion-dada" });
   add(item, summary, result);
+  // The department's follow-up, beside (never instead of) the entity's evaluation.
+  for (const comment of delivery.comments ?? []) {
+    add(item, h("p", { class: "meta comentario-departamento" }, `Comentario del departamento (${formatDate(comment.createdAt)}): «${comment.comments}»`));
+  }
   if (delivery.evaluation) {
     result.textContent = evaluationText(delivery.evaluation);
   } else if (open) {

@@ -27,6 +27,9 @@ mod m20261207_000019_requirement_last_period;
 mod m20261207_000020_goals_on_indicators;
 mod m20261207_000021_legacy_account_map;
 mod m20261207_000022_internal_rules_and_invitee_kinds;
+mod m20261207_000023_delivery_comments;
+mod m20261207_000024_requirement_due_days;
+mod m20261207_000025_programmatic_units_of_offers_and_products;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -65,6 +68,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_goals_on_indicators::Migration),
             Box::new(m20261207_000021_legacy_account_map::Migration),
             Box::new(m20261207_000022_internal_rules_and_invitee_kinds::Migration),
+            Box::new(m20261207_000023_delivery_comments::Migration),
+            Box::new(m20261207_000024_requirement_due_days::Migration),
+            Box::new(m20261207_000025_programmatic_units_of_offers_and_products::Migration),
         ]
     }
 }

@@ -324,6 +324,9 @@ const RECORD_DELIVERY: &str =
 const EVALUATE: &str = "mutation($id: ID!, $input: EvaluateDeliveryInput!) {
     evaluateDelivery(deliveryId: $id, input: $input) { delivery { evaluation { satisfaction capacityInstalled } } } }";
 
+const COMMENT: &str = "mutation($id: ID!, $c: String!) {
+    commentDelivery(deliveryId: $id, comments: $c) { delivery { evaluation { satisfaction } comments { entityCode comments } } } }";
+
 async fn refused(app: &TestApp, token: &str, query: &str, variables: Value, code: &str) -> String {
     let (_, body) = app.graphql_as(Some(token), query, variables).await;
     assert_eq!(error_codes(&body), [code], "{body}");
@@ -386,6 +389,20 @@ async fn deliveries_are_evaluated_and_counted(app: &TestApp) {
     let antioquia = app.login("planeacion@antioquia.gov.co").await;
     let message = refused(app, &antioquia, EVALUATE, evaluation(5), "FORBIDDEN").await;
     assert!(message.contains("la entidad que la recibió"), "{message}");
+    // It comments instead, as often as it follows up; the evaluation stays Abejorral's.
+    let comment = |text: &str| json!({ "id": delivery_id, "c": text });
+    refused(app, &antioquia, COMMENT, comment("   "), "BAD_USER_INPUT").await;
+    let message = refused(app, &scene.abejorral, COMMENT, comment("Nos fue bien"), "FORBIDDEN").await;
+    assert!(message.contains("la comenta el departamento"), "{message}");
+    refused(app, &scene.dnp, COMMENT, comment("Se cumplió"), "FORBIDDEN").await;
+    let commented =
+        ok(app, &antioquia, COMMENT, comment("La gobernación acompañó el taller; falta el anexo de costos"))
+            .await;
+    let comments = &commented["commentDelivery"]["delivery"]["comments"];
+    assert_eq!(comments.as_array().map(Vec::len), Some(1), "{commented}");
+    assert_eq!(comments[0]["entityCode"], "05");
+    assert_eq!(comments[0]["comments"], "La gobernación acompañó el taller; falta el anexo de costos");
+    assert!(commented["commentDelivery"]["delivery"]["evaluation"].is_null(), "a comment is no evaluation");
     let data = ok(app, &scene.abejorral, EVALUATE, evaluation(4)).await;
     assert_eq!(
         data["evaluateDelivery"]["delivery"]["evaluation"],
@@ -396,15 +413,16 @@ async fn deliveries_are_evaluated_and_counted(app: &TestApp) {
     let view = ok(
         app,
         &scene.abejorral,
-        "query($d: ID!) { demand(id: $d) { status deliveries { deliveredOn participants evaluation { satisfaction } } } }",
+        "query($d: ID!) { demand(id: $d) { status deliveries { deliveredOn participants evaluation { satisfaction } comments { entityCode } } } }",
         json!({ "d": abejorral }),
     )
     .await;
     assert_eq!(
         view["demand"],
         json!({ "status": "ATTENDED", "deliveries": [
-            { "deliveredOn": "2026-03-02", "participants": 6, "evaluation": { "satisfaction": 4 } }] }),
-        "one delivery: the refused ones wrote nothing"
+            { "deliveredOn": "2026-03-02", "participants": 6, "evaluation": { "satisfaction": 4 },
+              "comments": [{ "entityCode": "05" }] }] }),
+        "one delivery, one comment: the refused ones wrote nothing"
     );
 
     let indicators = app

@@ -211,6 +211,23 @@ async fn the_protocol_versions_the_catalogue_and_refuses_bad_changes(app: &TestA
     )
     .await;
     assert_eq!(error_codes(&bad_date), ["BAD_USER_INPUT"], "{bad_date}");
+    // An ATT offer and a knowledge product name a unit too: by code, and by the name
+    // the rename gives; both are linked when the version comes (and by the linker before).
+    let body = call(app, &scene.dnp, "mutation($input: OfferInputObject!) { createOffer(input: $input) { offer { id programmaticUnit } } }",
+        json!({ "input": { "title": "Acompañamiento a la matrícula", "topic": "educación", "modality": "VIRTUAL",
+            "targetKinds": ["MUNICIPALITY"], "description": "Acompañamiento técnico a las secretarías en la matrícula oficial.",
+            "startsOn": "2026-01-01", "endsOn": "2030-12-31", "capacity": 3, "contact": "att@dnp.gov.co",
+            "programmaticUnit": " edu-01 " } })).await;
+    assert_eq!(body["data"]["createOffer"]["offer"]["programmaticUnit"], "edu-01", "{body}");
+    let offer_id = body["data"]["createOffer"]["offer"]["id"].clone();
+    let body = call(app, &scene.admin, "mutation($input: AddKnowledgeProductInput!) { addKnowledgeProduct(input: $input) { product { id programmaticUnit } } }",
+        json!({ "input": { "format": "MARKDOWN", "type": "GUIDE", "organisationCode": "DNP",
+            "content": "---\nunidad: Calidad y pertinencia educativa\n---\n# Guía de calidad educativa\n\nCómo medir la calidad en el aula." } })).await;
+    assert_eq!(
+        body["data"]["addKnowledgeProduct"]["product"]["programmaticUnit"], "Calidad y pertinencia educativa",
+        "{body}"
+    );
+    let product_id = body["data"]["addKnowledgeProduct"]["product"]["id"].clone();
     let v4 = approve(app, &scene.dafp, &[&rename]).await;
     assert_eq!(v4["version"]["number"], 4);
     let twice = call(
@@ -231,6 +248,8 @@ async fn the_protocol_versions_the_catalogue_and_refuses_bad_changes(app: &TestA
         json!([
             { "kind": "DATA_ELEMENT", "subjectCode": "DOCENTES_BASICA", "freeText": "Atención integral", "unitCode": null },
             { "kind": "DATA_ELEMENT", "subjectCode": "MATRICULA_BASICA", "freeText": "edu-01", "unitCode": "EDU-01" },
+            { "kind": "KNOWLEDGE_PRODUCT", "subjectCode": product_id, "freeText": "Calidad y pertinencia educativa", "unitCode": "EDU-02" },
+            { "kind": "OFFER", "subjectCode": offer_id, "freeText": "edu-01", "unitCode": "EDU-01" },
         ]),
         "{linked}"
     );

@@ -1524,6 +1524,27 @@ const RULES: &[Rule] = &[
         },
     },
     Rule {
+        mutation: "commentDelivery",
+        scopes: &[Scope::Own, Scope::Other],
+        expect: evaluation_rule,
+        case: |fx, who, scope| {
+            Box::pin(async move {
+                // The department comments on its municipality's delivery: the territorial
+                // caller here is Antioquia's team; the other delivery is Cali's (Valle).
+                let delivery = fx.delivery(if scope == Scope::Own { "05001" } else { "76001" }).await;
+                let token = match who {
+                    Who::Territorial => Some(fx.app.login("gob@antioquia.gov.co").await),
+                    _ => fx.token(who).await,
+                };
+                Case {
+                    query: "mutation($id: ID!) { commentDelivery(deliveryId: $id, comments: \"Acompañamos la sesión\") { delivery { id } } }",
+                    variables: json!({ "id": delivery }),
+                    token,
+                }
+            })
+        },
+    },
+    Rule {
         mutation: "closeDemand",
         scopes: &[Scope::Own, Scope::Other],
         expect: demand_rule,
@@ -2427,7 +2448,8 @@ async fn snapshot(db: &sea_orm::DatabaseConnection) -> Vec<Vec<JsonValue>> {
         "classification_item",
         "classification_proposal",
         "classification_crosswalk",
-        "classification_reference",
+        // Not `classification_reference`: derived links that a follower rewrites
+        // after any change (like the search index); what they link is listed here.
         "formation_module",
         "formation_enrolment",
         "formation_completion",

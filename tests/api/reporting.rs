@@ -356,6 +356,33 @@ async fn bad_reports_name_the_offending_value_and_write_nothing(app: &TestApp) {
     }
     assert_eq!(status(app, "05001", "FISCAL").await["missingCount"], 2, "nothing was written");
 
+    // Checked first, all at once: every refused value (not only the first), none written.
+    let check = "query($input: SubmitReportInput!) { checkReport(input: $input) { position dataElementCode message code } }";
+    let values = json!([{ "dataElementCode": "POBLACION", "value": "-3.700" }, { "dataElementCode": "RECAUDO", "value": "mucho" }]);
+    let (_, body) =
+        app.graphql_as(Some(&scene.medellin), check, report("05001", "FISCAL", "check", values)).await;
+    let problems = body["data"]["checkReport"].as_array().cloned().unwrap_or_default();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert_eq!(
+        (problems[0]["position"].clone(), problems[0]["dataElementCode"].clone()),
+        (json!(1), json!("POBLACION"))
+    );
+    assert!(problems[0]["message"].as_str().unwrap_or_default().contains("mínimo"), "{problems:?}");
+    assert_eq!(
+        (problems[1]["dataElementCode"].clone(), problems[1]["code"].clone()),
+        (json!("RECAUDO"), json!("BAD_USER_INPUT"))
+    );
+    let (_, fine) =
+        app.graphql_as(Some(&scene.medellin), check, report("05001", "FISCAL", "check", json!([good]))).await;
+    assert_eq!(fine["data"]["checkReport"], json!([]), "a good report has no problem: {fine}");
+    assert_eq!(status(app, "05001", "FISCAL").await["missingCount"], 2, "a check writes nothing");
+    let mut future = report("05001", "FISCAL", "check", json!([good]));
+    future["input"]["period"] = json!("2099");
+    let (_, body) = app.graphql_as(Some(&scene.medellin), check, future).await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "a period to come refuses the whole: {body}");
+    let (_, body) = app.graphql_as(None, check, report("05001", "FISCAL", "check", json!([good]))).await;
+    assert_eq!(error_codes(&body), ["UNAUTHENTICATED"], "{body}");
+
     // A municipality reports only for itself, and never as another entity.
     let (_, body) = app
         .graphql_as(Some(&scene.medellin), SUBMIT, report("05", "FISCAL", "as-department", json!([good])))
@@ -467,6 +494,46 @@ async fn values_respect_their_range_and_period(app: &TestApp) {
     assert_eq!(data["values"][0]["value"], "999.5");
     let status = app.query_ok(STATUS, json!({ "e": "05001", "r": "AGUA", "p": "2025-Q3" })).await;
     assert_eq!(status["requirementStatus"]["reportedCount"], 1, "2025-T3 is the quarter 2025-Q3: {status}");
+
+    // The periods it accepts, to pick from a list: the quarter under way in
+    // Colombia first, each with its deadline (45 days after it ends unless said).
+    let periods = app
+        .query_ok(
+            "{ informationRequirement(code: \"AGUA\") { dueDays periods(first: 3) { period label startsOn endsOn dueOn overdue }
+                 q3: dueOn(period: \"2025-T3\") year: dueOn(period: \"2025\") } }",
+            json!({}),
+        )
+        .await;
+    let requirement = &periods["informationRequirement"];
+    assert_eq!(requirement["dueDays"], 45);
+    assert_eq!(requirement["q3"], "2025-11-14", "45 days after 30 September");
+    assert!(requirement["year"].is_null(), "a year is no quarter");
+    let today = (chrono::Utc::now() - chrono::Duration::hours(5)).date_naive();
+    let quarter = (chrono::Datelike::month0(&today) / 3) + 1;
+    let year = chrono::Datelike::year(&today);
+    let first = &requirement["periods"][0];
+    assert_eq!(first["period"], format!("{year}-Q{quarter}"), "{periods}");
+    let ordinal = ["1.er", "2.º", "3.er", "4.º"][quarter as usize - 1];
+    assert_eq!(first["label"], format!("{ordinal} trimestre de {year}"));
+    assert_eq!(first["overdue"], false, "the quarter under way is not late");
+    assert_eq!(
+        requirement["periods"][2]["overdue"], true,
+        "two quarters back is past its 45 days: {periods}"
+    );
+    assert_eq!(requirement["periods"].as_array().map(Vec::len), Some(3));
+    let (_, body) = app
+        .graphql_as(
+            Some(&scene.admin),
+            register,
+            json!({ "input": { "code": "AGUA_PLAZO", "name": "Agua con plazo", "issuerCode": "MINVIVIENDA",
+                "legalBasis": "Ley 142 de 1994", "periodicity": "MONTHLY", "entityKinds": ["MUNICIPALITY"],
+                "dataElementCodes": ["CONSUMO"], "dueDays": 0 } }),
+        )
+        .await;
+    assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "a term of 0 days: {body}");
+    assert!(app.query_ok("{ informationRequirement(code: \"AGUA_PLAZO\") { code } }", json!({})).await
+        ["informationRequirement"]
+        .is_null());
 }
 
 /// The correction history is readable: every version of an observation's

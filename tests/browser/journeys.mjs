@@ -97,17 +97,51 @@ function done(page, name) {
  */
 async function reportMissing(page) {
   const missing = page.locator("#formulario-faltantes");
-  for (let year = 2026; ; year += 1) {
-    check(year < 2060, "no hay un periodo sin reportar");
-    await page.getByLabel("Periodo").fill(String(year));
+  // The period is chosen from the list the requirements accept (years, newest first).
+  const select = page.getByLabel("Periodo");
+  await select.locator("optgroup").first().waitFor({ state: "attached" });
+  const years = (await select.locator("option").evaluateAll((all) => all.map((option) => option.value))).filter((value) => /^\d{4}$/.test(value));
+  check(years.length >= 3, `la lista de periodos trae las vigencias: ${years.join(", ")}`);
+  let found = false;
+  for (const year of years) {
+    await select.selectOption(year);
     await page.getByRole("button", { name: "Consultar" }).click();
     await page.locator("figcaption", { hasText: `pedidos en ${year}` }).waitFor();
-    if (await missing.count()) break;
+    if (await missing.count()) {
+      found = true;
+      break;
+    }
   }
+  check(found, "no hay un periodo sin reportar");
+  check((await page.locator(".requerimiento .plazo").count()) > 0, "cada requerimiento dice su plazo");
   const inputs = missing.locator("input");
   const asked = await inputs.evaluateAll((all) => all.map((input) => input.name));
   check(asked.length > 0 && new Set(asked).size === asked.length, `cada dato faltante se pide una vez: ${asked.join(", ")}`);
   for (let index = 0; index < asked.length; index += 1) await inputs.nth(index).fill(String(10 + index));
+  // What is typed waits on this device: to another period and back, it is still there.
+  const chosen = await select.inputValue();
+  const other = years.find((year) => year !== chosen);
+  await select.selectOption(other);
+  await page.getByRole("button", { name: "Consultar" }).click();
+  await page.locator("figcaption", { hasText: `pedidos en ${other}` }).waitFor();
+  await select.selectOption(chosen);
+  await page.getByRole("button", { name: "Consultar" }).click();
+  await missing.locator(".aviso", { hasText: "Se recuperó el borrador" }).waitFor();
+  check((await inputs.nth(0).inputValue()) === "10", "el borrador conserva lo escrito");
+  // A refused value: nothing is saved, the error sits beside its field and names it as the form does.
+  const numeric = missing.locator("input[inputmode=decimal]").first();
+  if (await numeric.count()) {
+    const before = await numeric.inputValue();
+    await numeric.fill("muchos");
+    await missing.getByRole("button", { name: "Enviar reporte" }).click();
+    await missing.locator(".error", { hasText: "No se guardó nada" }).waitFor();
+    const shown = (await missing.locator(`label[for="${await numeric.getAttribute("id")}"]`).textContent()).replace(/ \([^)]*\)$/, "");
+    const beside = await numeric.locator("xpath=..").locator(".error-campo").textContent();
+    check(beside.includes(shown), `el error nombra el dato como lo ve el usuario: «${beside}»`);
+    check((await numeric.inputValue()) === "muchos", "lo escrito se conserva, también lo rechazado");
+    await shot(page, "territorial-reporte-rechazado");
+    await numeric.fill(before);
+  }
   await missing.getByRole("button", { name: "Enviar reporte" }).click();
   await page.locator(".exito", { hasText: "Reporte recibido" }).waitFor();
   await page.locator(".exito", { hasText: "Nada por reportar" }).waitFor();
@@ -461,7 +495,7 @@ const journeys = {
     await page.locator(".lema", { hasText: "ABRIAQUÍ (05004)" }).waitFor();
 
     // Back to the demo's year: the three municipalities that reported, compared.
-    await page.getByLabel("Periodo").fill("2025");
+    await page.getByLabel("Periodo").selectOption("2025");
     await page.getByRole("button", { name: "Comparar la carga ahorrada de sus municipios" }).click();
     const chart = page.locator("figure", { hasText: "Carga ahorrada por reutilización en 2025" });
     await chart.waitFor({ timeout: 60_000 });
@@ -659,7 +693,8 @@ const journeys = {
     await convoke.getByLabel("Orden del día").fill("Verificación del quórum — Secretaría técnica\nBalance del año — DNP");
     await convoke.getByRole("button", { name: "Convocar" }).click();
     await secretariat.locator("#titulo-secretaria ~ .exito", { hasText: "Sesión convocada" }).waitFor();
-    await secretariat.locator("details.sesion-comision summary", { hasText: "15 de diciembre de 2026" }).first().waitFor();
+    // Typed as 09:00 and shown as 09:00 Colombian time, whatever this browser's zone (UTC here).
+    await secretariat.locator("details.sesion-comision summary", { hasText: /15 de diciembre de 2026.*\b9:00.*hora de Colombia/ }).first().waitFor();
     // The secretariat reports progress on a commitment; the table shows its new state.
     const rowOf = () => secretariat.locator("#tabla-compromisos tbody tr", { hasText: "ruta de cooperación para la Amazonía" });
     await rowOf().getByText("Informar avance").click();

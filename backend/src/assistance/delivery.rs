@@ -8,7 +8,10 @@ use sea_orm::{entity::prelude::*, ActiveValue::Set, QueryOrder, TransactionTrait
 use uuid::Uuid;
 
 use super::{
-    model::{assignment, delivery, demand, evaluation, Delivery, Demand, DemandStatus, Modality},
+    model::{
+        assignment, delivery, delivery_comment, demand, evaluation, Delivery, DeliveryComment, Demand,
+        DemandStatus, Modality,
+    },
     rules,
     service::{text, AssistanceService},
 };
@@ -82,7 +85,7 @@ impl AssistanceService {
         }
         .insert(&transaction)
         .await?;
-        let recorded = Delivery::from_rows(row, &assignment, None);
+        let recorded = Delivery::from_rows(row, &assignment, None, Vec::new());
         if demand.status != DemandStatus::Attended {
             demand::ActiveModel {
                 id: Set(demand.id),
@@ -119,18 +122,7 @@ impl AssistanceService {
             text(&new.comments, "comments", 1, 4_000)?
         };
         let transaction = self.db.begin().await?;
-        let row = delivery::Entity::find_by_id(delivery_id)
-            .one(&transaction)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("no existe la entrega {delivery_id}")))?;
-        let assignment = assignment::Entity::find_by_id(row.assignment_id)
-            .one(&transaction)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("no existe la asignación de esa entrega".into()))?;
-        let demand = demand::Entity::find_by_id(assignment.demand_id)
-            .one(&transaction)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound("no existe la demanda de esa entrega".into()))?;
+        let (row, assignment, demand) = delivery_with_demand(&transaction, delivery_id).await?;
         if !rules::may_evaluate_delivery(user, &demand.entity_code) {
             return Err(ServiceError::Denied(format!(
                 "no tiene permiso para evaluar esta entrega: la evalúa una sola vez la entidad que la recibió ({})",
@@ -150,7 +142,9 @@ impl AssistanceService {
         }
         .insert(&transaction)
         .await?;
-        let evaluated = Delivery::from_rows(row, &assignment, Some(saved));
+        let comments =
+            comments_of(&transaction, &[delivery_id]).await?.remove(&delivery_id).unwrap_or_default();
+        let evaluated = Delivery::from_rows(row, &assignment, Some(saved), comments);
         audit::record(
             &transaction,
             actor,
@@ -159,6 +153,52 @@ impl AssistanceService {
         .await?;
         transaction.commit().await?;
         Ok(evaluated)
+    }
+
+    /// The receiving municipality's department comments on a delivery; the
+    /// single evaluation stays the municipality's.
+    #[tracing::instrument(name = "assistance.comment_delivery", skip_all)]
+    pub async fn comment_delivery(
+        &self,
+        actor: &Actor,
+        delivery_id: Uuid,
+        body: &str,
+    ) -> Result<Delivery, ServiceError> {
+        let user = access_rules::require_user(actor, "comentar una entrega de asistencia técnica")?;
+        let body = text(body, "comments", 1, 4_000)?;
+        // The delivery's facts do not change; the register is read outside the
+        // transaction (with SQLite's one connection it could not be inside).
+        let (row, assignment, demand) = delivery_with_demand(&self.db, delivery_id).await?;
+        let department = self.department_of(&demand.entity_code).await?;
+        if !rules::may_comment_delivery(user, department.as_deref()) {
+            return Err(ServiceError::Denied(format!(
+                "no tiene permiso para comentar esta entrega: la comenta el departamento de la entidad que la recibió ({}), y la evalúa la entidad misma",
+                demand.entity_code
+            )));
+        }
+        let transaction = self.db.begin().await?;
+        let saved = delivery_comment::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            delivery_id: Set(delivery_id),
+            entity_code: Set(user.entity_code.clone().unwrap_or_default()),
+            author_id: Set(Some(user.id)),
+            body: Set(body),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&transaction)
+        .await?;
+        audit::record(
+            &transaction,
+            actor,
+            Change::new("comment_delivery", "att_delivery_comment", &saved.id.to_string())
+                .after(&DeliveryComment::from(saved)),
+        )
+        .await?;
+        let evaluation = evaluation::Entity::find_by_id(delivery_id).one(&transaction).await?;
+        let comments =
+            comments_of(&transaction, &[delivery_id]).await?.remove(&delivery_id).unwrap_or_default();
+        transaction.commit().await?;
+        Ok(Delivery::from_rows(row, &assignment, evaluation, comments))
     }
 
     /// The entity closes its demand: attended to its satisfaction, or no longer needed.
@@ -232,13 +272,54 @@ impl AssistanceService {
             .into_iter()
             .map(|e| (e.delivery_id, e))
             .collect();
+        let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+        let mut comments = comments_of(&self.db, &ids).await?;
         Ok(rows
             .into_iter()
             .filter_map(|row| {
                 let assignment = by_id.get(&row.assignment_id)?;
                 let evaluation = evaluations.remove(&row.id);
-                Some(Delivery::from_rows(row, assignment, evaluation))
+                let comments = comments.remove(&row.id).unwrap_or_default();
+                Some(Delivery::from_rows(row, assignment, evaluation, comments))
             })
             .collect())
     }
+}
+
+/// The department's comments on these deliveries, oldest first.
+async fn comments_of(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<DeliveryComment>>, ServiceError> {
+    let mut found: HashMap<Uuid, Vec<DeliveryComment>> = HashMap::new();
+    for row in delivery_comment::Entity::find()
+        .filter(delivery_comment::Column::DeliveryId.is_in(ids.iter().copied()))
+        .order_by_asc(delivery_comment::Column::CreatedAt)
+        .order_by_asc(delivery_comment::Column::Id)
+        .all(db)
+        .await?
+    {
+        found.entry(row.delivery_id).or_default().push(row.into());
+    }
+    Ok(found)
+}
+
+/// A delivery with the assignment and demand it belongs to.
+async fn delivery_with_demand(
+    transaction: &impl ConnectionTrait,
+    delivery_id: Uuid,
+) -> Result<(delivery::Model, assignment::Model, demand::Model), ServiceError> {
+    let row = delivery::Entity::find_by_id(delivery_id)
+        .one(transaction)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound(format!("no existe la entrega {delivery_id}")))?;
+    let assignment = assignment::Entity::find_by_id(row.assignment_id)
+        .one(transaction)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("no existe la asignación de esa entrega".into()))?;
+    let demand = demand::Entity::find_by_id(assignment.demand_id)
+        .one(transaction)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound("no existe la demanda de esa entrega".into()))?;
+    Ok((row, assignment, demand))
 }

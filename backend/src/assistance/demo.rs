@@ -254,6 +254,7 @@ pub async fn load(
                     description: (*description).into(),
                     topic: (*topic).into(),
                     competency: None,
+                    programmatic_unit: None,
                     modality: *modality,
                     target_kinds: vec![TerritorialKind::Municipality, TerritorialKind::District],
                     target_categories: if *small_only {

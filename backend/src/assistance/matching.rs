@@ -217,6 +217,7 @@ mod tests {
             description: "Acompañamiento para formular proyectos del SGR".into(),
             topic: "Regalías".into(),
             competency: None,
+            programmatic_unit: None,
             modality: Modality::Virtual,
             target_kinds: vec![TerritorialKind::Municipality],
             target_categories: vec![MunicipalCategory::Fifth, MunicipalCategory::Sixth],

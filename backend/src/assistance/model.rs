@@ -14,6 +14,8 @@ sea_table!(offer, "att_offer", {
     pub description: String,
     pub topic: String,
     pub competency: Option<String>,
+    /// The programmatic unit it serves, as its organisation wrote it (a code or a name).
+    pub programmatic_unit: Option<String>,
     pub modality: String,
     pub target_kinds: String,
     pub target_categories: String,
@@ -183,6 +185,8 @@ pub struct Offer {
     pub description: String,
     pub topic: String,
     pub competency: Option<String>,
+    /// The programmatic unit it serves (a catalogue code or name; the classification links it).
+    pub programmatic_unit: Option<String>,
     pub modality: Modality,
     pub target_kinds: Vec<TerritorialKind>,
     /// Empty: every category.
@@ -210,6 +214,7 @@ impl From<offer::Model> for Offer {
             description: row.description,
             topic: row.topic,
             competency: row.competency,
+            programmatic_unit: row.programmatic_unit,
             modality: Modality::from_db(&row.modality),
             target_kinds: split(&row.target_kinds)
                 .iter()
@@ -288,6 +293,31 @@ sea_table!(evaluation, "att_evaluation", {
     pub created_at: DateTimeUtc,
 });
 
+sea_table!(delivery_comment, "att_delivery_comment", {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub delivery_id: Uuid,
+    pub entity_code: String,
+    pub author_id: Option<Uuid>,
+    pub body: String,
+    pub created_at: DateTimeUtc,
+});
+
+/// What the receiving municipality's department says of a delivery.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeliveryComment {
+    pub id: Uuid,
+    pub entity_code: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<delivery_comment::Model> for DeliveryComment {
+    fn from(row: delivery_comment::Model) -> Self {
+        Self { id: row.id, entity_code: row.entity_code, body: row.body, created_at: row.created_at }
+    }
+}
+
 /// One delivery of assigned assistance: a session, a workshop, a visit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Delivery {
@@ -302,6 +332,8 @@ pub struct Delivery {
     pub created_at: DateTime<Utc>,
     /// The receiving entity's evaluation, once given.
     pub evaluation: Option<Evaluation>,
+    /// The department's comments, oldest first.
+    pub comments: Vec<DeliveryComment>,
 }
 
 /// What the territorial entity says of a delivery.
@@ -331,6 +363,7 @@ impl Delivery {
         row: delivery::Model,
         assignment: &assignment::Model,
         evaluation: Option<evaluation::Model>,
+        comments: Vec<DeliveryComment>,
     ) -> Self {
         Self {
             id: row.id,
@@ -343,6 +376,7 @@ impl Delivery {
             notes: row.notes,
             created_at: row.created_at,
             evaluation: evaluation.map(Into::into),
+            comments,
         }
     }
 }

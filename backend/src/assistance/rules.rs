@@ -58,6 +58,13 @@ pub fn may_evaluate_delivery(user: &AuthUser, entity_code: &str) -> bool {
     user.role == Role::Territorial && user.entity_code.as_deref() == Some(entity_code)
 }
 
+/// The department follows its municipalities' assistance: its teams may
+/// comment on a delivery one of them received, without evaluating it.
+pub fn may_comment_delivery(user: &AuthUser, entity_department: Option<&str>) -> bool {
+    user.role == Role::Territorial
+        && entity_department.is_some_and(|department| user.entity_code.as_deref() == Some(department))
+}
+
 /// Hours one delivery may last: a long workshop, not a contract.
 pub const MAX_DELIVERY_HOURS: f64 = 500.0;
 
@@ -174,5 +181,23 @@ mod tests {
         );
         assert!(!may_evaluate_delivery(&user(Role::Admin, None, None), "05002"));
         assert!(!may_evaluate_delivery(&user(Role::National, None, Some("DNP")), "05002"));
+    }
+
+    #[test]
+    fn only_the_receiving_entitys_department_comments_a_delivery() {
+        assert!(may_comment_delivery(&user(Role::Territorial, Some("05"), None), Some("05")));
+        assert!(
+            !may_comment_delivery(&user(Role::Territorial, Some("76"), None), Some("05")),
+            "another department"
+        );
+        assert!(
+            !may_comment_delivery(&user(Role::Territorial, Some("05002"), None), Some("05")),
+            "it evaluates"
+        );
+        assert!(
+            !may_comment_delivery(&user(Role::Territorial, Some("05"), None), None),
+            "a department's own"
+        );
+        assert!(!may_comment_delivery(&user(Role::Admin, None, None), Some("05")));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
-    entity::prelude::*, ActiveValue::Set, DatabaseConnection, DatabaseTransaction, QueryOrder,
+    entity::prelude::*, ActiveValue::Set, Condition, DatabaseConnection, DatabaseTransaction, QueryOrder,
     TransactionTrait,
 };
 use uuid::Uuid;
@@ -18,10 +18,10 @@ use super::{
 };
 use crate::{
     audit::{self, Change},
-    authorisation::{rules as access_rules, Actor, AuthUser},
+    authorisation::{rules as access_rules, Actor, AuthUser, Role},
     error::ServiceError,
     outbox::{self, Outbox},
-    pagination::{Page, PageRequest},
+    pagination::{newest_first_in_sql, Page, PageRequest},
     territory::{DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryService},
 };
 
@@ -40,6 +40,7 @@ pub struct OfferInput {
     pub description: String,
     pub topic: String,
     pub competency: Option<String>,
+    pub programmatic_unit: Option<String>,
     pub modality: Modality,
     pub target_kinds: Vec<TerritorialKind>,
     pub target_categories: Vec<MunicipalCategory>,
@@ -86,20 +87,23 @@ pub struct Relevance(pub std::sync::Arc<dyn OfferRelevance>);
 
 pub use crate::pagination::newest_first_key as newest_key;
 
-fn newest_first<T>(
-    items: Vec<T>,
-    page: &PageRequest,
-    key: impl Fn(&T) -> (chrono::DateTime<Utc>, Uuid),
-) -> Page<T> {
-    let mut keyed: Vec<(String, T)> = items
-        .into_iter()
-        .map(|item| {
-            let (at, id) = key(&item);
-            (newest_key(at, id), item)
-        })
-        .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    Page::from_sorted(keyed, page, |(key, _)| key.as_str()).map(|(_, item)| item)
+/// `rules::may_see_demand` said again in SQL, for the list: a territorial team
+/// sees its entity's demands and, for a department, its municipalities' (whose
+/// DIVIPOLA codes begin with the department's); the national side, the
+/// secretariat and administrators see all; `None`: nothing at all.
+fn demands_visible_to(user: &AuthUser) -> Option<Condition> {
+    match user.role {
+        Role::Territorial => {
+            let own = user.entity_code.as_deref()?;
+            Some(if own.len() == 2 {
+                Condition::all().add(demand::Column::EntityCode.starts_with(own))
+            } else {
+                Condition::all().add(demand::Column::EntityCode.eq(own))
+            })
+        }
+        Role::Person | Role::Public => None,
+        Role::National | Role::Secretariat | Role::Admin => Some(Condition::all()),
+    }
 }
 
 pub(super) fn text(raw: &str, field: &str, min: usize, max: usize) -> Result<String, ServiceError> {
@@ -109,6 +113,14 @@ pub(super) fn text(raw: &str, field: &str, min: usize, max: usize) -> Result<Str
         return Err(ServiceError::invalid(format!("«{field}» debe tener entre {min} y {max} caracteres")));
     }
     Ok(value)
+}
+
+/// An optional text: blank is none, otherwise at most `max` characters.
+fn optional_text(raw: Option<&str>, field: &str, max: usize) -> Result<Option<String>, ServiceError> {
+    match raw.map(str::trim).filter(|value| !value.is_empty()) {
+        Some(value) => text(value, field, 1, max).map(Some),
+        None => Ok(None),
+    }
 }
 
 impl AssistanceService {
@@ -156,6 +168,11 @@ impl AssistanceService {
             description: Set(text(&input.description, "description", 20, 5_000)?),
             topic: Set(text(&input.topic, "topic", 2, 80)?),
             competency: Set(competency),
+            programmatic_unit: Set(optional_text(
+                input.programmatic_unit.as_deref(),
+                "programmaticUnit",
+                200,
+            )?),
             modality: Set(input.modality.as_str().to_owned()),
             target_kinds: Set(join(input.target_kinds.iter().map(|k| k.as_db()).collect())),
             target_categories: Set(join(input.target_categories.iter().map(|c| c.as_db()).collect())),
@@ -362,17 +379,15 @@ impl AssistanceService {
         if let Some(status) = status {
             query = query.filter(offer::Column::Status.eq(status.as_db()));
         }
-        let offers: Vec<Offer> = query
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(Offer::from)
-            .filter(|o| {
-                matches!(o.status, OfferStatus::Published | OfferStatus::Closed)
-                    || own_organisation == Some(o.organisation_code.as_str())
-            })
-            .collect();
-        Ok(newest_first(offers, page, |o| (o.created_at, o.id)))
+        // Published and closed offers are public; drafts and archived ones only their organisation's.
+        let public = [OfferStatus::Published.as_db(), OfferStatus::Closed.as_db()];
+        let mut visible = Condition::any().add(offer::Column::Status.is_in(public));
+        if let Some(own) = own_organisation {
+            visible = visible.add(offer::Column::OrganisationCode.eq(own));
+        }
+        let (created_at, id) = (offer::Column::CreatedAt, offer::Column::Id);
+        let found = newest_first_in_sql(&self.db, query.filter(visible), created_at, id, page).await?;
+        Ok(found.map(Offer::from))
     }
 
     /// Demands, newest first: a territorial user's jurisdiction only; the
@@ -393,17 +408,12 @@ impl AssistanceService {
         if let Some(status) = status {
             query = query.filter(demand::Column::Status.eq(status.as_db()));
         }
-        let rows: Vec<Demand> = query.all(&self.db).await?.into_iter().map(Demand::from).collect();
-        let codes: Vec<String> = rows.iter().map(|d| d.entity_code.clone()).collect();
-        let entities = self.territory.find_many(&codes).await?;
-        let visible = rows
-            .into_iter()
-            .filter(|d| {
-                let department = entities.get(&d.entity_code).and_then(|e| e.department_code.as_deref());
-                rules::may_see_demand(user, &d.entity_code, department)
-            })
-            .collect();
-        Ok(newest_first(visible, page, |d| (d.created_at, d.id)))
+        let Some(visible) = demands_visible_to(user) else {
+            return Ok(Page { items: Vec::new(), has_next_page: false, total_count: 0 });
+        };
+        let (created_at, id) = (demand::Column::CreatedAt, demand::Column::Id);
+        let found = newest_first_in_sql(&self.db, query.filter(visible), created_at, id, page).await?;
+        Ok(found.map(Demand::from))
     }
 
     /// One demand, if the actor may see it (`rules::may_see_demand`, as the list).
@@ -417,6 +427,14 @@ impl AssistanceService {
     /// Whether any offer exists (the demo loads only into an empty market).
     pub async fn has_offers(&self) -> Result<bool, ServiceError> {
         Ok(offer::Entity::find().one(&self.db).await?.is_some())
+    }
+
+    /// Every offer that names a programmatic unit, with the text it gives
+    /// (for the classification to link): only those rows, two columns.
+    pub async fn programmatic_units(&self) -> Result<Vec<(Uuid, String)>, ServiceError> {
+        let all = offer::Entity::find();
+        Ok(crate::db::ids_with_text(&self.db, all, offer::Column::Id, offer::Column::ProgrammaticUnit)
+            .await?)
     }
 
     pub async fn offer(&self, id: Uuid) -> Result<Option<Offer>, ServiceError> {

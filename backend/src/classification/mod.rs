@@ -13,6 +13,7 @@ pub mod demo;
 pub mod document;
 mod entity;
 pub mod http;
+pub mod in_force;
 pub mod legacy;
 pub mod legacy_resolvers;
 pub mod model;

@@ -1,12 +1,20 @@
-//! What other contexts call a programmatic unit. Data elements and
-//! indicators were registered with `programmaticUnit` as free text; each is
+//! What other contexts call a programmatic unit. Data elements, indicators,
+//! ATT offers and knowledge products name one in `programmaticUnit`, as free
+//! text (the contexts below the classification cannot check a code); each is
 //! linked here to the unit whose code or exact name it gives, and what
 //! matches nothing is listed for an administrator to correct. The links are
-//! computed again whenever the catalogue gets a version (and at start), so
-//! they always speak of the current codes.
+//! computed again at start, whenever the catalogue gets a version, and after
+//! changes reach this instance (an offer or a product saved), so they always
+//! speak of the current codes.
+
+use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{ActiveValue::Set, EntityTrait, QueryOrder, TransactionTrait};
+use tokio::sync::broadcast::{
+    self,
+    error::{RecvError, TryRecvError},
+};
 
 use super::{
     entity::reference,
@@ -17,6 +25,7 @@ use super::{
 use crate::{
     authorisation::{rules as access_rules, Actor},
     error::ServiceError,
+    events::ChangesApplied,
     pagination::PageRequest,
     reporting::catalogue::ElementFilter,
 };
@@ -28,6 +37,10 @@ pub enum ReferenceKind {
     DataElement,
     /// Un indicador de monitoreo.
     Indicator,
+    /// Una oferta de asistencia técnica (su código es su id).
+    Offer,
+    /// Un producto de la base de conocimiento (su código es su id).
+    KnowledgeProduct,
 }
 
 impl ReferenceKind {
@@ -35,11 +48,15 @@ impl ReferenceKind {
         match self {
             Self::DataElement => "DATA_ELEMENT",
             Self::Indicator => "INDICATOR",
+            Self::Offer => "OFFER",
+            Self::KnowledgeProduct => "KNOWLEDGE_PRODUCT",
         }
     }
 
     pub fn from_db(value: &str) -> Option<Self> {
-        [Self::DataElement, Self::Indicator].into_iter().find(|k| k.as_db() == value)
+        [Self::DataElement, Self::Indicator, Self::Offer, Self::KnowledgeProduct]
+            .into_iter()
+            .find(|k| k.as_db() == value)
     }
 }
 
@@ -82,27 +99,71 @@ impl ClassificationService {
                 found.push((ReferenceKind::Indicator, indicator.code, text));
             }
         }
-        let now = Utc::now();
-        let rows: Vec<reference::ActiveModel> = found
+        for (id, text) in self.assistance.programmatic_units().await? {
+            found.push((ReferenceKind::Offer, id.to_string(), text));
+        }
+        for (id, text) in self.knowledge.programmatic_units().await? {
+            found.push((ReferenceKind::KnowledgeProduct, id.to_string(), text));
+        }
+        // (kind, subject, text, unit or service linked): a unit, or a service
+        // for an indicator that counts what a unit delivers.
+        let computed: HashSet<(String, String, String, Option<String>)> = found
             .iter()
-            .map(|(kind, code, text)| reference::ActiveModel {
-                subject_kind: Set(kind.as_db().to_owned()),
-                subject_code: Set(code.clone()),
-                free_text: Set(text.chars().take(200).collect()),
-                // A unit, or a service (an indicator that counts what a unit delivers).
-                unit_code: Set(rules::match_unit(text, &items)
-                    .or_else(|| rules::match_item(text, &items, CatalogueLevel::Service))),
+            .map(|(kind, code, text)| {
+                let linked = rules::match_unit(text, &items)
+                    .or_else(|| rules::match_item(text, &items, CatalogueLevel::Service));
+                (kind.as_db().to_owned(), code.clone(), text.chars().take(200).collect(), linked)
+            })
+            .collect();
+        let matched = computed.iter().filter(|link| link.3.is_some()).count();
+        let counts = (matched, computed.len() - matched);
+        // Unchanged links are not rewritten: the linker runs after every burst of changes.
+        let stored: HashSet<_> = reference::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| (row.subject_kind, row.subject_code, row.free_text, row.unit_code))
+            .collect();
+        if stored == computed {
+            return Ok(counts);
+        }
+        let now = Utc::now();
+        let rows: Vec<reference::ActiveModel> = computed
+            .into_iter()
+            .map(|(kind, code, text, unit)| reference::ActiveModel {
+                subject_kind: Set(kind),
+                subject_code: Set(code),
+                free_text: Set(text),
+                unit_code: Set(unit),
                 linked_at: Set(now),
             })
             .collect();
-        let matched = rows.iter().filter(|row| matches!(&row.unit_code, Set(Some(_)))).count();
         let transaction = self.db.begin().await?;
         reference::Entity::delete_many().exec(&transaction).await?;
         for chunk in rows.chunks(100) {
             reference::Entity::insert_many(chunk.to_vec()).exec_without_returning(&transaction).await?;
         }
         transaction.commit().await?;
-        Ok((matched, rows.len() - matched))
+        Ok(counts)
+    }
+
+    /// Links the references again after each burst of changes this instance
+    /// applies (a burst waits half a second and is linked once).
+    pub fn spawn_linker(&self, mut changes: broadcast::Receiver<ChangesApplied>) {
+        let service = self.clone();
+        tokio::spawn(async move {
+            loop {
+                match changes.recv().await {
+                    Ok(ChangesApplied) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return,
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                while !matches!(changes.try_recv(), Err(TryRecvError::Empty | TryRecvError::Closed)) {}
+                if let Err(error) = service.link_references().await {
+                    tracing::warn!(%error, "no se enlazaron las referencias a unidades programáticas");
+                }
+            }
+        });
     }
 
     /// The links, for an administrator: all, or only what matched no unit.

@@ -624,7 +624,8 @@ impl ClassificationQuery {
         Ok(ClassifiedSpendingNode(service(ctx)?.spending(&entity_code, vigencia, catalogue_version).await?))
     }
 
-    /// Lo que elementos de datos e indicadores llaman unidad programática (texto libre) y la
+    /// Lo que elementos de datos, indicadores, ofertas de ATT y productos de conocimiento llaman
+    /// unidad programática (texto libre) y la
     /// unidad del catálogo vigente que nombra; con `unmatchedOnly`, lo que no coincide con ninguna
     /// (para que un administrador lo corrija). Solo administradores.
     async fn unit_references(
@@ -649,7 +650,7 @@ impl ClassificationQuery {
 #[derive(SimpleObject)]
 pub struct UnitReference {
     pub kind: ReferenceKind,
-    /// Código del elemento de datos o del indicador.
+    /// Código del elemento de datos o del indicador; id de la oferta o del producto.
     pub subject_code: String,
     pub free_text: String,
     /// La unidad (o el servicio, para un indicador que cuenta lo que una unidad entrega) que

@@ -19,9 +19,11 @@ use super::{
     rules::{self, Snapshot},
 };
 use crate::{
+    assistance::AssistanceService,
     audit::{self, Change},
     authorisation::{rules as access_rules, Actor, Role},
     error::ServiceError,
+    knowledge::KnowledgeService,
     monitoring::MonitoringService,
     pagination::{Page, PageRequest},
     reporting::ReportingService,
@@ -34,6 +36,8 @@ pub struct ClassificationService {
     pub(super) reporting: ReportingService,
     pub(super) territory: TerritoryService,
     pub(super) monitoring: MonitoringService,
+    pub(super) assistance: AssistanceService,
+    pub(super) knowledge: KnowledgeService,
 }
 
 /// Everything the catalogue has ever held (hundreds of rows: read whole).
@@ -118,8 +122,10 @@ impl ClassificationService {
         reporting: ReportingService,
         territory: TerritoryService,
         monitoring: MonitoringService,
+        assistance: AssistanceService,
+        knowledge: KnowledgeService,
     ) -> Self {
-        Self { db, reporting, territory, monitoring }
+        Self { db, reporting, territory, monitoring, assistance, knowledge }
     }
 
     /// The whole register of the catalogue.

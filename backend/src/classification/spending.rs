@@ -297,6 +297,7 @@ impl ClassificationService {
                     entity_kinds: kinds,
                     existing_elements: codes,
                     new_elements: Vec::new(),
+                    due_days: None,
                 },
             )
             .await;

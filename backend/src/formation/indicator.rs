@@ -146,6 +146,7 @@ impl FormationService {
                         ],
                         existing_elements: vec![ENROLLED.to_owned(), CERTIFIED.to_owned()],
                         new_elements: Vec::new(),
+                        due_days: None,
                     },
                 )
                 .await;

@@ -340,6 +340,7 @@ fn offer_of(found: &Module) -> OfferInput {
         description: found.summary.clone(),
         topic: found.topic.clone(),
         competency: None,
+        programmatic_unit: None,
         modality: Modality::Training,
         target_kinds: found.target_kinds.clone(),
         target_categories: found.target_categories.clone(),

@@ -21,6 +21,8 @@ sea_table!(knowledge_product, "knowledge_product", {
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,
+    /// The programmatic unit it is about, as its author wrote it (a code or a name).
+    pub programmatic_unit: Option<String>,
 });
 
 /// Tipo de producto de conocimiento.
@@ -125,6 +127,8 @@ pub struct KnowledgeProduct {
     pub created_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub archived_at: Option<DateTime<Utc>>,
+    /// The programmatic unit it is about (a catalogue code or name; the classification links it).
+    pub programmatic_unit: Option<String>,
 }
 
 impl KnowledgeProduct {
@@ -153,6 +157,7 @@ impl From<knowledge_product::Model> for KnowledgeProduct {
             created_by: row.created_by,
             created_at: row.created_at,
             archived_at: row.archived_at,
+            programmatic_unit: row.programmatic_unit,
         }
     }
 }
@@ -171,6 +176,8 @@ pub struct NewKnowledgeProduct {
     pub published_on: Option<NaiveDate>,
     pub source_url: Option<String>,
     pub format: Option<SourceFormat>,
+    /// The programmatic unit it is about (front matter `unidad`).
+    pub programmatic_unit: Option<String>,
     /// Text or Markdown as is; a PDF's bytes.
     pub content: Vec<u8>,
 }

@@ -60,6 +60,8 @@ pub struct AddKnowledgeProductInput {
     /// Fecha de publicación; hoy si falta.
     pub published_on: Option<NaiveDate>,
     pub source_url: Option<String>,
+    /// Unidad programática del catálogo de clasificación del gasto de la que trata (código o nombre).
+    pub programmatic_unit: Option<String>,
     pub format: SourceFormat,
     /// El texto o el Markdown tal cual; un PDF en base64.
     pub content: String,
@@ -94,6 +96,7 @@ impl KnowledgeMutation {
             published_on: input.published_on,
             source_url: input.source_url,
             format: Some(input.format),
+            programmatic_unit: input.programmatic_unit,
             content,
         };
         let product = service(ctx)?.add(ctx.data::<Actor>()?, new).await?;
@@ -136,6 +139,10 @@ impl KnowledgeProductNode {
     }
     async fn topics(&self) -> &[String] {
         &self.0.topics
+    }
+    /// Unidad programática de la que trata, como la escribió su autor; `unitReferences` dice a qué código quedó enlazada.
+    async fn programmatic_unit(&self) -> Option<&str> {
+        self.0.programmatic_unit.as_deref()
     }
     async fn territory(&self, ctx: &Context<'_>) -> ApiResult<Option<TerritorialEntityNode>> {
         let Some(code) = &self.0.territory_code else { return Ok(None) };

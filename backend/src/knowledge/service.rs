@@ -51,6 +51,7 @@ struct Prepared {
     source_url: Option<String>,
     format: SourceFormat,
     content_hash: String,
+    programmatic_unit: Option<String>,
 }
 
 /// What a folder import did.
@@ -116,6 +117,7 @@ impl KnowledgeService {
             created_by: Set(created_by),
             created_at: Set(Utc::now()),
             archived_at: Set(None),
+            programmatic_unit: Set(prepared.programmatic_unit),
         };
         let transaction = self.db.begin().await?;
         let existing = knowledge_product::Entity::find()
@@ -182,6 +184,15 @@ impl KnowledgeService {
         transaction.commit().await?;
         self.outbox.committed();
         Ok(after)
+    }
+
+    /// Every product in the base that names a programmatic unit, with the
+    /// text it gives (for the classification to link): only those rows.
+    pub async fn programmatic_units(&self) -> Result<Vec<(Uuid, String)>, ServiceError> {
+        let in_base =
+            knowledge_product::Entity::find().filter(knowledge_product::Column::ArchivedAt.is_null());
+        let (id, unit) = (knowledge_product::Column::Id, knowledge_product::Column::ProgrammaticUnit);
+        Ok(crate::db::ids_with_text(&self.db, in_base, id, unit).await?)
     }
 
     pub async fn find(&self, id: Uuid) -> Result<Option<KnowledgeProduct>, ServiceError> {
@@ -375,6 +386,16 @@ impl KnowledgeService {
         if published_on > crate::bogota_time::today() {
             return Err(ServiceError::invalid("la fecha de publicación no puede ser futura"));
         }
+        let programmatic_unit = new
+            .programmatic_unit
+            .or_else(|| meta.get("unidad").cloned())
+            .map(|unit| unit.trim().to_owned())
+            .filter(|unit| !unit.is_empty());
+        if programmatic_unit.as_ref().is_some_and(|unit| unit.chars().count() > 200) {
+            return Err(ServiceError::invalid(
+                "la unidad programática («programmaticUnit») tiene a lo sumo 200 caracteres",
+            ));
+        }
         let source_url = new.source_url.or_else(|| meta.get("fuente").cloned()).map(|u| u.trim().to_owned());
         if let Some(url) = &source_url {
             let valid = (url.starts_with("https://") || url.starts_with("http://"))
@@ -399,6 +420,7 @@ impl KnowledgeService {
             source_url,
             format,
             content_hash,
+            programmatic_unit,
         })
     }
 }
@@ -451,6 +473,7 @@ pub async fn publish_minutes(
         created_by: Set(actor.user().map(|u| u.id)),
         created_at: Set(Utc::now()),
         archived_at: Set(None),
+        programmatic_unit: Set(None),
     };
     let product = KnowledgeProduct::from(row.insert(connection).await?);
     let id_text = id.to_string();

@@ -528,6 +528,7 @@ pub async fn load(
                 ],
                 existing_elements: ELEMENTS.iter().map(|code| code.to_string()).collect(),
                 new_elements: Vec::new(),
+                due_days: None,
             },
         )
         .await?;

@@ -12,6 +12,7 @@ use sea_orm::{
 use super::{
     entity::{data_element, information_requirement, requirement_element, requirement_from},
     model::{parse_period, DataElement, ElementStatus, Periodicity, Requirement, ValueType},
+    periods,
     similarity::{self, FieldText, Similarity},
 };
 use crate::{
@@ -61,6 +62,8 @@ pub struct NewRequirement {
     pub entity_kinds: Vec<TerritorialKind>,
     pub existing_elements: Vec<String>,
     pub new_elements: Vec<NewDataElement>,
+    /// Days after each period within which it is due; none: the default.
+    pub due_days: Option<i32>,
 }
 
 /// A near-duplicate found for a new field.
@@ -455,6 +458,8 @@ impl Catalogue {
         let code = parse_code(&new.code, "requerimiento")?;
         let name = required_text(&new.name, "name", 200)?;
         let legal_basis = required_text(&new.legal_basis, "legalBasis", 2_000)?;
+        let due_days = periods::check_due_days(new.due_days.unwrap_or(periods::DEFAULT_DUE_DAYS))
+            .map_err(ServiceError::invalid)?;
         if new.entity_kinds.is_empty() {
             return Err(ServiceError::invalid(
                 "indique qué tipos de entidad deben responder («entityKinds»)",
@@ -533,6 +538,7 @@ impl Catalogue {
             created_at: Set(now),
             last_period: Set(None),
             reported_by_platform: Set(false),
+            due_days: Set(due_days),
         }
         .insert(&transaction)
         .await

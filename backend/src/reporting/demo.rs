@@ -364,6 +364,7 @@ pub async fn load(access: &AccessService, reporting: &ReportingService) -> Resul
             entity_kinds: requirement.kinds.to_vec(),
             existing_elements: existing.iter().map(|code| code.to_string()).collect(),
             new_elements,
+            due_days: None,
         };
         reporting.catalogue.register_requirement(&issuer, new_requirement).await?;
     }

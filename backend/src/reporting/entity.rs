@@ -30,6 +30,8 @@ sea_table!(information_requirement, "information_requirement", {
     pub last_period: Option<String>,
     /// The platform reports it from its own records: no entity owes it.
     pub reported_by_platform: bool,
+    /// Days after each period within which it is due.
+    pub due_days: i32,
 });
 
 sea_table!(requirement_element, "requirement_element", {
@@ -107,6 +109,7 @@ pub fn requirement_from(row: information_requirement::Model, element_codes: Vec<
         created_at: row.created_at,
         last_period: row.last_period,
         reported_by_platform: row.reported_by_platform,
+        due_days: row.due_days,
     }
 }
 

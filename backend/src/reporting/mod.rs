@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod model;
 pub mod numbers;
+pub mod periods;
 pub mod resolvers;
 pub mod rules;
 pub mod served;

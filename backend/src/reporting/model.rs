@@ -103,6 +103,8 @@ pub struct Requirement {
     /// The platform reports it from its own records (formation's counts):
     /// it is never in an entity's burden.
     pub reported_by_platform: bool,
+    /// Days after each period within which it is due.
+    pub due_days: i32,
 }
 
 impl Requirement {

@@ -4,7 +4,10 @@
 
 use chrono::NaiveDate;
 
-use super::model::{Periodicity, ValueType};
+use super::{
+    model::{Periodicity, ValueType},
+    periods::span,
+};
 
 /// The range a data element admits; `None` is unbounded on that side.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -64,29 +67,13 @@ impl Range {
 /// A normalised period (`2025`, `2025-S1`, `2025-Q3`, `2025-07`) must have
 /// begun by `today` (Colombian): nothing is reported about a period to come.
 pub fn period_has_begun(period: &str, periodicity: Periodicity, today: NaiveDate) -> Result<(), String> {
-    let (year, rest) = period.split_once('-').unwrap_or((period, ""));
-    let year: i32 = year.parse().map_err(|_| format!("el periodo «{period}» no es válido"))?;
-    let first_month = match periodicity {
-        Periodicity::Annual => 1,
-        Periodicity::Semester => {
-            if rest == "S2" {
-                7
-            } else {
-                1
-            }
-        }
-        Periodicity::Quarterly => {
-            rest.get(1..).and_then(|q| q.parse::<u32>().ok()).map_or(1, |q| q.saturating_sub(1) * 3 + 1)
-        }
-        Periodicity::Monthly => rest.parse::<u32>().unwrap_or(1),
-    };
-    let begins = NaiveDate::from_ymd_opt(year, first_month.clamp(1, 12), 1);
-    match begins {
-        Some(begins) if begins <= today => Ok(()),
-        _ => Err(format!(
+    match span(period, periodicity) {
+        Some(span) if span.starts_on <= today => Ok(()),
+        Some(_) => Err(format!(
             "el periodo «{period}» aún no ha comenzado (hoy es {} en Colombia): no se reportan periodos futuros",
             today.format("%Y-%m-%d")
         )),
+        None => Err(format!("el periodo «{period}» no es válido")),
     }
 }
 

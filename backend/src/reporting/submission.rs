@@ -92,21 +92,7 @@ impl Submissions {
     }
 
     async fn check(&self, actor: &Actor, input: ReportInput) -> Result<Report, ServiceError> {
-        let user = rules::require_role(actor, &[Role::Territorial], "enviar reportes")?;
-        let reporter = DivipolaCode::parse(&input.entity_code)?;
-        if user.entity_code.as_deref() != Some(reporter.as_str()) {
-            return Err(ServiceError::Forbidden("reportar en nombre de otra entidad"));
-        }
-        if input.values.is_empty() || input.values.len() > MAX_VALUES_PER_SUBMISSION {
-            return Err(ServiceError::invalid(format!(
-                "un reporte lleva de 1 a {MAX_VALUES_PER_SUBMISSION} valores; recibió {}",
-                input.values.len()
-            )));
-        }
-        let mut checker = self
-            .checker(reporter, &input.requirement_code, &input.period)
-            .await
-            .map_err(|(_, error)| error)?;
+        let mut checker = self.open_checker(actor, &input).await?;
         let mut values = Vec::with_capacity(input.values.len());
         for (index, raw) in input.values.iter().enumerate() {
             let checked = checker.check(&self.territory, raw).await.map_err(|error| {
@@ -123,6 +109,46 @@ impl Submissions {
             values.push(checked);
         }
         checker.report(&input.idempotency_key, values)
+    }
+
+    /// Checks a whole submission and writes nothing: every value refused, not
+    /// only the first, so that a form shows each beside its field. What
+    /// refuses the whole (the requirement, the period, the reporter) is an error.
+    #[tracing::instrument(name = "reporting.check_report", skip_all, fields(values = input.values.len()))]
+    pub async fn check_all(
+        &self,
+        actor: &Actor,
+        input: ReportInput,
+    ) -> Result<Vec<ValueProblem>, ServiceError> {
+        let mut checker = self.open_checker(actor, &input).await?;
+        let mut problems = Vec::new();
+        for (index, raw) in input.values.iter().enumerate() {
+            if let Err(error) = checker.check(&self.territory, raw).await {
+                problems.push(ValueProblem {
+                    position: index + 1,
+                    data_element_code: raw.data_element_code.trim().to_uppercase(),
+                    message: error.reason,
+                    forbidden: error.forbidden,
+                });
+            }
+        }
+        Ok(problems)
+    }
+
+    /// The caller may report for `input`'s entity, requirement and period.
+    async fn open_checker(&self, actor: &Actor, input: &ReportInput) -> Result<Checker, ServiceError> {
+        let user = rules::require_role(actor, &[Role::Territorial], "enviar reportes")?;
+        let reporter = DivipolaCode::parse(&input.entity_code)?;
+        if user.entity_code.as_deref() != Some(reporter.as_str()) {
+            return Err(ServiceError::Forbidden("reportar en nombre de otra entidad"));
+        }
+        if input.values.is_empty() || input.values.len() > MAX_VALUES_PER_SUBMISSION {
+            return Err(ServiceError::invalid(format!(
+                "un reporte lleva de 1 a {MAX_VALUES_PER_SUBMISSION} valores; recibió {}",
+                input.values.len()
+            )));
+        }
+        self.checker(reporter, &input.requirement_code, &input.period).await.map_err(|(_, error)| error)
     }
 
     /// A checker of values for one reporter, requirement and period. A
@@ -172,6 +198,17 @@ pub enum ValueField {
     Subject,
     /// The reporter, when the value is about the reporter itself (no subject given).
     Reporter,
+}
+
+/// A value a check refused, for the form to show beside its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueProblem {
+    /// 1-based, in the order sent.
+    pub position: usize,
+    pub data_element_code: String,
+    pub message: String,
+    /// Out of the reporter's jurisdiction (a permission refusal).
+    pub forbidden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -149,6 +149,8 @@ pub struct OfferInputObject {
     /// Tema (p. ej. del catálogo de competencias).
     pub topic: String,
     pub competency: Option<String>,
+    /// Unidad programática del catálogo de clasificación del gasto que atiende (código o nombre).
+    pub programmatic_unit: Option<String>,
     pub modality: Modality,
     pub target_kinds: Vec<TerritorialKind>,
     /// Categorías municipales a las que se dirige; vacío: todas.
@@ -175,6 +177,7 @@ impl From<OfferInputObject> for OfferInput {
             description: input.description,
             topic: input.topic,
             competency: input.competency,
+            programmatic_unit: input.programmatic_unit,
             modality: input.modality,
             target_kinds: input.target_kinds,
             target_categories: input.target_categories,
@@ -330,6 +333,10 @@ impl OfferNode {
     }
     async fn competency(&self) -> Option<&str> {
         self.0.competency.as_deref()
+    }
+    /// Unidad programática que atiende, como la escribió su organización; `unitReferences` dice a qué código quedó enlazada.
+    async fn programmatic_unit(&self) -> Option<&str> {
+        self.0.programmatic_unit.as_deref()
     }
     async fn modality(&self) -> Modality {
         self.0.modality

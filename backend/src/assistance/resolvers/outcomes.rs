@@ -61,6 +61,30 @@ impl DeliveryNode {
             created_at: e.created_at,
         })
     }
+    /// Los comentarios del departamento de la entidad que la recibió, del más antiguo al más reciente.
+    async fn comments(&self) -> Vec<DeliveryCommentNode> {
+        self.0
+            .comments
+            .iter()
+            .map(|c| DeliveryCommentNode {
+                id: ID(c.id.to_string()),
+                entity_code: c.entity_code.clone(),
+                comments: c.body.clone(),
+                created_at: c.created_at,
+            })
+            .collect()
+    }
+}
+
+/// Lo que el departamento dice de una entrega a uno de sus municipios (no es la evaluación).
+#[derive(SimpleObject)]
+#[graphql(name = "AttDeliveryComment")]
+pub struct DeliveryCommentNode {
+    id: ID,
+    /// Código DIVIPOLA del departamento que comenta.
+    entity_code: String,
+    comments: String,
+    created_at: DateTime<Utc>,
 }
 
 /// Lo que la entidad territorial dice de una entrega.
@@ -260,6 +284,18 @@ impl AssistanceOutcomeMutation {
             comments: input.comments,
         };
         let delivery = service(ctx)?.evaluate_delivery(ctx.data::<Actor>()?, id, new).await?;
+        Ok(DeliveryPayload { delivery: DeliveryNode(delivery) })
+    }
+
+    /// El departamento de la entidad que recibió una entrega la comenta (la evaluación sigue siendo de la entidad).
+    async fn comment_delivery(
+        &self,
+        ctx: &Context<'_>,
+        delivery_id: ID,
+        comments: String,
+    ) -> ApiResult<DeliveryPayload> {
+        let id = parse_id(&delivery_id, "entrega")?;
+        let delivery = service(ctx)?.comment_delivery(ctx.data::<Actor>()?, id, &comments).await?;
         Ok(DeliveryPayload { delivery: DeliveryNode(delivery) })
     }
 

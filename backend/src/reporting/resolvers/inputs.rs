@@ -66,6 +66,8 @@ pub struct RegisterRequirementInput {
     /// Campos nuevos: entran al catálogo y se comparan con lo existente.
     #[graphql(default)]
     pub new_data_elements: Vec<DataElementInput>,
+    /// Días después de terminar cada periodo para reportarlo (1 a 365; por omisión 45).
+    pub due_days: Option<i32>,
 }
 
 /// Un valor reportado.

@@ -6,14 +6,15 @@ use async_graphql::{
     dataloader::{DataLoader, Loader},
     Context, InputObject, Object, SimpleObject, ID,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{
     catalogue::{DataElementChanges, ElementFilter, NewDataElement, NewRequirement},
     model::{
-        DataElement, ElementState, ElementStatus, Outcome, Periodicity, Requirement, SubmissionRecord,
-        ValueType,
+        parse_period, DataElement, ElementState, ElementStatus, Outcome, Periodicity, Requirement,
+        SubmissionRecord, ValueType,
     },
+    periods,
     service::ReportingService,
     similarity::Similarity,
     status::{ElementStatusRow, RequirementStatus, ValueSource},
@@ -157,6 +158,26 @@ impl ReportingQuery {
         Ok(found.map(|(key, entry)| ObservationNode { key, entry }))
     }
 
+    /// Revisa un reporte sin guardar nada: cada valor que se rechazaría (no solo el primero),
+    /// para mostrarlo junto a su campo. Lo que rechaza el reporte entero (requerimiento, periodo,
+    /// entidad) es un error, como en `submitReport`.
+    async fn check_report(
+        &self,
+        ctx: &Context<'_>,
+        input: SubmitReportInput,
+    ) -> ApiResult<Vec<ReportValueProblem>> {
+        let problems = service(ctx)?.submissions.check_all(ctx.data::<Actor>()?, report_input(input)).await?;
+        Ok(problems
+            .into_iter()
+            .map(|problem| ReportValueProblem {
+                position: i32::try_from(problem.position).unwrap_or(i32::MAX),
+                data_element_code: problem.data_element_code,
+                message: problem.message,
+                code: if problem.forbidden { "FORBIDDEN" } else { "BAD_USER_INPUT" }.to_owned(),
+            })
+            .collect())
+    }
+
     /// Observaciones con valores distintos de reportantes distintos, por resolver.
     #[graphql(complexity = "crate::connection::list_complexity(first, child_complexity)")]
     async fn data_conflicts(
@@ -186,6 +207,36 @@ impl ReportingQuery {
             },
         ))
     }
+}
+
+fn report_input(input: SubmitReportInput) -> ReportInput {
+    ReportInput {
+        entity_code: input.entity_code,
+        period: input.period,
+        requirement_code: input.requirement_code,
+        idempotency_key: input.idempotency_key,
+        values: input
+            .values
+            .into_iter()
+            .map(|v| ReportValue {
+                data_element_code: v.data_element_code,
+                value: v.value,
+                subject_code: v.subject_code,
+            })
+            .collect(),
+    }
+}
+
+/// Un valor que `checkReport` rechazaría.
+#[derive(SimpleObject)]
+pub struct ReportValueProblem {
+    /// Posición del valor en el reporte (desde 1).
+    position: i32,
+    data_element_code: String,
+    /// Qué está mal y cómo corregirlo.
+    message: String,
+    /// BAD_USER_INPUT, o FORBIDDEN para un valor de una entidad fuera de su jurisdicción.
+    code: String,
 }
 
 #[derive(Default)]
@@ -251,6 +302,7 @@ impl ReportingMutation {
             entity_kinds: input.entity_kinds,
             existing_elements: input.data_element_codes,
             new_elements: input.new_data_elements.into_iter().map(Into::into).collect(),
+            due_days: input.due_days,
         };
         let (requirement, similar, similar_requirements) =
             service(ctx)?.catalogue.register_requirement(ctx.data::<Actor>()?, new).await?;
@@ -277,22 +329,7 @@ impl ReportingMutation {
         ctx: &Context<'_>,
         input: SubmitReportInput,
     ) -> ApiResult<SubmitReportPayload> {
-        let input = ReportInput {
-            entity_code: input.entity_code,
-            period: input.period,
-            requirement_code: input.requirement_code,
-            idempotency_key: input.idempotency_key,
-            values: input
-                .values
-                .into_iter()
-                .map(|v| ReportValue {
-                    data_element_code: v.data_element_code,
-                    value: v.value,
-                    subject_code: v.subject_code,
-                })
-                .collect(),
-        };
-        let outcome = service(ctx)?.submissions.submit(ctx.data::<Actor>()?, input).await?;
+        let outcome = service(ctx)?.submissions.submit(ctx.data::<Actor>()?, report_input(input)).await?;
         let record = outcome.submission;
         Ok(SubmitReportPayload {
             accepted: record.accepted,

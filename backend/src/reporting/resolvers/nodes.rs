@@ -107,6 +107,54 @@ impl RequirementNode {
     async fn reported_by_platform(&self) -> bool {
         self.0.reported_by_platform
     }
+    /// Días después de terminar cada periodo dentro de los cuales se reporta.
+    async fn due_days(&self) -> i32 {
+        self.0.due_days
+    }
+    /// Último día para reportar `period` («2025», «2025-T3»…); nulo si no es de su periodicidad.
+    async fn due_on(&self, period: String) -> Option<NaiveDate> {
+        let period = parse_period(&period, self.0.periodicity).ok()?;
+        periods::span(&period, self.0.periodicity).map(|span| span.due_on(self.0.due_days))
+    }
+    /// Los periodos que acepta, del más reciente ya comenzado hacia atrás
+    /// (hasta 40), cada uno con sus fechas y su plazo: para elegirlos de una lista.
+    async fn periods(&self, #[graphql(default = 8)] first: i32) -> ApiResult<Vec<ReportingPeriod>> {
+        if !(1..=40).contains(&first) {
+            return Err(ServiceError::invalid("«first» va de 1 a 40 periodos").into());
+        }
+        let today = crate::bogota_time::today();
+        let periodicity = self.0.periodicity;
+        Ok(periods::recent(periodicity, today, first as usize, self.0.last_period.as_deref())
+            .iter()
+            .filter_map(|period| periods::span(period, periodicity))
+            .map(|span| {
+                let due_on = span.due_on(self.0.due_days);
+                ReportingPeriod {
+                    label: periods::label(&span.period, periodicity),
+                    period: span.period,
+                    starts_on: span.starts_on,
+                    ends_on: span.ends_on,
+                    due_on,
+                    overdue: due_on < today,
+                }
+            })
+            .collect())
+    }
+}
+
+/// Un periodo que un requerimiento acepta, con su plazo.
+#[derive(SimpleObject)]
+pub struct ReportingPeriod {
+    /// El periodo normalizado, como se envía en `submitReport` («2025-Q3»).
+    period: String,
+    /// Como se lee: «3.er trimestre de 2025».
+    label: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    /// Último día para reportarlo.
+    due_on: NaiveDate,
+    /// Ya pasó el plazo (hoy en Colombia).
+    overdue: bool,
 }
 
 /// Un elemento existente parecido a un campo, y por qué.
