@@ -489,7 +489,74 @@ async fn deliveries_are_evaluated_and_counted(app: &TestApp) {
     let _ = medellin;
 }
 
+/// Offers and demands page in SQL, newest first: the cursor carries on where
+/// the last page stopped, nothing repeated or skipped; drafts are their
+/// organisation's only, and demands follow the same visibility as one demand.
+async fn offers_and_demands_page_newest_first_by_cursor(app: &TestApp) {
+    let scene = scene(app).await;
+    for title in ["Oferta uno de catastro", "Oferta dos de catastro", "Oferta tres de catastro"] {
+        published(app, &scene.dnp, offer(title, "catastro", &[], &[])).await;
+    }
+    ok(
+        app,
+        &scene.dnp,
+        CREATE_OFFER,
+        json!({ "input": offer("Borrador de catastro", "catastro", &[], &[]) }),
+    )
+    .await;
+    let page = "query($a: String) { offers(first: 2, after: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { title } } } }";
+    let titles = |data: &Value| -> Vec<String> {
+        data["offers"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["node"]["title"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let first = app.query_ok(page, json!({})).await;
+    assert_eq!(first["offers"]["totalCount"], 3, "the public sees no draft: {first}");
+    assert_eq!(titles(&first), ["Oferta tres de catastro", "Oferta dos de catastro"]);
+    assert_eq!(first["offers"]["pageInfo"]["hasNextPage"], true);
+    let second = app.query_ok(page, json!({ "a": first["offers"]["pageInfo"]["endCursor"] })).await;
+    assert_eq!(titles(&second), ["Oferta uno de catastro"]);
+    assert_eq!(second["offers"]["pageInfo"]["hasNextPage"], false);
+    let own = ok(app, &scene.dnp, "{ offers(first: 10) { totalCount } }", json!({})).await;
+    assert_eq!(own["offers"]["totalCount"], 4, "its own draft too");
+    let (_, bad) = app.graphql_as(None, page, json!({ "a": "bm8tZXMtdW4tY3Vyc29y" })).await;
+    assert_eq!(error_codes(&bad), ["BAD_USER_INPUT"], "a cursor that is no key: {bad}");
+
+    let need = |entity: &str, topic: &str| {
+        json!({ "input": { "entityCode": entity, "need": "Actualizar la base catastral rural", "topic": topic,
+        "priority": "HIGH", "capacityGap": "Sin equipo técnico" } })
+    };
+    for topic in ["catastro uno", "catastro dos", "catastro tres"] {
+        ok(app, &scene.abejorral, CREATE_DEMAND, need("05002", topic)).await;
+    }
+    ok(app, &scene.medellin, CREATE_DEMAND, need("05001", "catastro de Medellín")).await;
+    app.create_user("planeacion@antioquia.gov.co", Role::Territorial, Some("05"), None).await;
+    let antioquia = app.login("planeacion@antioquia.gov.co").await;
+    let demands = "query($a: String) { demands(first: 3, after: $a) { totalCount pageInfo { endCursor } edges { node { topic } } } }";
+    let topics = |data: &Value| -> Vec<String> {
+        data["demands"]["edges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["node"]["topic"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let first = ok(app, &antioquia, demands, json!({})).await;
+    assert_eq!(first["demands"]["totalCount"], 4, "the department sees its municipalities': {first}");
+    let second =
+        ok(app, &antioquia, demands, json!({ "a": first["demands"]["pageInfo"]["endCursor"] })).await;
+    let mut all = topics(&first);
+    all.extend(topics(&second));
+    assert_eq!(all, ["catastro de Medellín", "catastro tres", "catastro dos", "catastro uno"]);
+    let own = ok(app, &scene.abejorral, demands, json!({})).await;
+    assert_eq!(own["demands"]["totalCount"], 3, "a municipality sees only its own: {own}");
+}
+
 backend_tests!(
+    offers_and_demands_page_newest_first_by_cursor,
     deliveries_are_evaluated_and_counted,
     offers_are_searchable_once_published_and_gone_when_archived,
     matching_puts_the_least_capacity_first_and_explains_itself,
