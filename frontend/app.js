@@ -12,6 +12,7 @@ const PAGES = {
   conocimiento: "conocimiento",
   oferta: "oferta",
   territorio: "territorio",
+  "mi-entidad": "mi-entidad",
   consultas: "consulta",
   comision: "comision",
   monitoreo: "monitoreo",
@@ -67,7 +68,15 @@ function markMenu(section) {
   }
 }
 
+/** Shows the menu entries of the user's role: «Mi territorio» to a territorial team, and so on. */
+function renderMenu(user) {
+  for (const item of document.querySelectorAll("#menu li[data-roles]")) {
+    item.hidden = !user || !item.dataset.roles.split(" ").includes(user.role);
+  }
+}
+
 function renderSession(user) {
+  renderMenu(user);
   const box = document.querySelector("#sesion");
   if (!user) {
     box.replaceChildren(h("a", { href: "#/ingresar", class: "boton-claro" }, "Ingresar"));

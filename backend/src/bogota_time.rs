@@ -5,7 +5,7 @@
 //! 1993, so a fixed offset is exact for every date the platform deals with
 //! and no time-zone database is needed.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
 
 const WEST_OF_UTC_SECONDS: i32 = 5 * 3600;
 
@@ -24,9 +24,39 @@ pub fn today() -> NaiveDate {
     date(Utc::now())
 }
 
+/// The months as Colombians write them in a date.
+pub const MONTHS: [&str; 12] = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+];
+
+/// A date as it is written in Colombia: «6 de mayo de 2026».
+pub fn spanish_date(day: NaiveDate) -> String {
+    format!("{} de {} de {}", day.day(), MONTHS[day.month0() as usize], day.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_as_in_colombia() {
+        assert_eq!(spanish_date(NaiveDate::from_ymd_opt(2026, 5, 6).expect("a date")), "6 de mayo de 2026");
+        assert_eq!(
+            spanish_date(NaiveDate::from_ymd_opt(2030, 12, 31).expect("a date")),
+            "31 de diciembre de 2030"
+        );
+    }
 
     fn instant(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text).expect("valid instant").with_timezone(&Utc)

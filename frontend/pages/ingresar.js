@@ -46,7 +46,8 @@ async function demoUsers(box, email, password) {
   );
 }
 
-const HOME_BY_ROLE = { TERRITORIAL: "#/territorio", NATIONAL: "#/oferta", SECRETARIAT: "#/comision" };
+// Each role lands on its own page.
+const HOME_BY_ROLE = { TERRITORIAL: "#/territorio", NATIONAL: "#/mi-entidad", ADMIN: "#/mi-entidad", SECRETARIAT: "#/comision", PERSON: "#/vitrina" };
 
 export function render(container, { query }) {
   const current = session.user();

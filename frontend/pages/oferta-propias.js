@@ -1,9 +1,11 @@
 // A national entity's own offers, drafts included (the `offers` list shows them to their own
-// organisation): create, edit and publish.
+// organisation): create, edit and publish; then reach demands, record deliveries and close
+// (pages/oferta-gestion.js).
 
 import { call } from "../api.js";
 import { add, busy, errorMessage, field, formatDate, h, loading, select } from "../dom.js";
 import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
+import { offerManagement } from "./oferta-gestion.js";
 
 const PAGE = 50;
 
@@ -79,7 +81,7 @@ export function ownOffers(user, names) {
   async function refresh() {
     loading(list, "Cargando sus ofertas…");
     try {
-      const { offers } = await call("assistance", "Offers", { organisationCode: user.organisation?.code ?? null, first: PAGE });
+      const { offers } = await call("assistance", "OwnOffers", { organisationCode: user.organisation?.code ?? null, first: PAGE });
       list.replaceChildren(...offers.edges.map(({ node }) => item(node)));
       if (!offers.totalCount) add(list, h("li", {}, "Todavía no tiene ofertas. Registre la primera con el formulario."));
       else if (offers.totalCount > offers.edges.length) add(list, h("li", { class: "ayuda" }, `Se muestran las ${offers.edges.length} más recientes de ${offers.totalCount}.`));
@@ -100,6 +102,12 @@ export function ownOffers(user, names) {
     refresh();
   }
 
+  function changed(message) {
+    notice.replaceChildren(h("p", { class: "exito" }, message));
+    refresh();
+    notice.scrollIntoView({ block: "nearest" });
+  }
+
   function item(offer) {
     const problem = h("div", { class: "mensajes" });
     const publish = h("button", { type: "button" }, "Publicar");
@@ -117,6 +125,7 @@ export function ownOffers(user, names) {
       h("p", { class: "meta" }, `${label(OFFER_STATUS, offer.status)} · ${offer.topic} · ${formatDate(offer.startsOn)} a ${formatDate(offer.endsOn)}`),
       h("div", { class: "acciones" }, offer.status === "DRAFT" && publish, ["DRAFT", "PUBLISHED"].includes(offer.status) && h("button", { type: "button", class: "secundario", onclick: () => edit(offer) }, "Editar")),
       problem,
+      offerManagement(offer, changed),
     );
   }
 

@@ -1,16 +1,15 @@
 // Oferta ATT: the public catalogue with filters, the offer's page (where a territorial team
 // can ask the offering entity in the consultation room), new offers arriving live, the
-// coverage of the demand (pages/oferta-cobertura.js), and for a national entity its own
-// offers (pages/oferta-propias.js).
+// coverage of the demand (pages/oferta-cobertura.js); a national entity manages its own
+// offers in Mi entidad (pages/mi-entidad.js).
 
 import { call } from "../api.js";
 import { add, busy, errorMessage, field, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
 import { departmentNames, facetedSearch } from "../facets.js";
-import { CATEGORY, label, MODALITY, OFFER_STATUS, TERRITORIAL_KIND } from "../labels.js";
+import { CATEGORY, label, MODALITY, OFFER_STATUS, PRIORITY, TERRITORIAL_KIND } from "../labels.js";
 import { subscribe } from "../live.js";
 import * as session from "../session.js";
 import { coveragePanel } from "./oferta-cobertura.js";
-import { ownOffers } from "./oferta-propias.js";
 
 const PAGE = 20;
 
@@ -100,14 +99,14 @@ async function renderCatalogue(container, { query, isCurrent }) {
     live,
     search.element,
   );
-  if (user?.role === "NATIONAL" || user?.role === "ADMIN") add(container, ownOffers(user, names));
+  if (user?.role === "NATIONAL" || user?.role === "ADMIN") add(container, h("p", { class: "ayuda" }, "Sus ofertas, las demandas recomendadas para cada una y sus entregas están en ", h("a", { href: "#/mi-entidad" }, "Mi entidad"), "."));
   else if (!user) add(container, h("p", { class: "ayuda" }, "¿Es una entidad nacional o de cooperación? ", h("a", { href: "#/ingresar?volver=%23%2Foferta" }, "Ingrese"), " para registrar y publicar sus ofertas."));
   add(container, coveragePanel());
   search.run(false);
   return stop;
 }
 
-async function renderOffer(container, id, isCurrent) {
+async function renderOffer(container, id, { isCurrent, query }) {
   loading(container, "Cargando la oferta…");
   try {
     const [{ offer }, names] = await Promise.all([call("assistance", "Offer", { id }), departmentNames(call)]);
@@ -120,26 +119,46 @@ async function renderOffer(container, id, isCurrent) {
       h("p", {}, h("a", { href: "#/oferta" }, "← Volver a la oferta")),
       h("article", { class: "documento" }, pageTitle(offer.title), h("p", { class: "etiqueta" }, label(OFFER_STATUS, offer.status)), h("p", {}, offer.description), facts(offerSummary(offer, names))),
       session.user()?.role === "TERRITORIAL" && h("p", {}, "¿Le sirve a su entidad? ", h("a", { href: "#/territorio" }, "Registre su demanda de asistencia técnica"), ": las ofertas recomendadas aparecen con sus razones."),
-      session.user()?.role === "TERRITORIAL" && offer.status === "PUBLISHED" && consultForm(offer),
+      session.user()?.role === "TERRITORIAL" && offer.status === "PUBLISHED" && consultForm(offer, await requestFor(query.get("solicitar"), offer)),
     );
+    // Arriving with «Solicitar esta oferta», the request is open and ready to send.
+    container.querySelector("#formulario-consulta[data-solicitud]") && container.querySelector('[aria-controls="formulario-consulta"]')?.click();
   } catch (error) {
     if (isCurrent()) container.replaceChildren(errorMessage(error, "No se pudo abrir la oferta"));
   }
 }
 
-/** A territorial team asks the offering entity about this offer: a thread of the consultation room. */
-function consultForm(offer) {
+/** The request a team sends from a recommendation: its demand, in words, as the first message. */
+async function requestFor(demandId, offer) {
+  if (!demandId) return null;
+  try {
+    const { demand } = await call("assistance", "Demand", { id: demandId });
+    if (!demand) return null;
+    return {
+      title: `Solicitud de la oferta «${offer.title}»`,
+      body: `${demand.entity?.name ?? "Nuestra entidad"} solicita esta oferta para su demanda de asistencia técnica: «${demand.need.replace(/[.\s]+$/, "")}» (tema: ${demand.topic}; prioridad ${label(PRIORITY, demand.priority).toLowerCase()}). ¿Nos pueden asignar un cupo y acordar las fechas?`,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A territorial team asks the offering entity about this offer (or requests it, `request`
+ * prefilled from a recommendation): a thread of the consultation room.
+ */
+function consultForm(offer, request = null) {
   const form = h(
     "form",
-    { class: "formulario", id: "formulario-consulta", hidden: true, "aria-labelledby": "titulo-consulta" },
-    h("h2", { id: "titulo-consulta" }, `Consultar a ${offer.organisation?.name ?? "la entidad oferente"}`),
-    field("Asunto", h("input", { name: "title", required: true, maxlength: 200, value: `Consulta sobre «${offer.title}»` })),
-    field("Su pregunta", h("textarea", { name: "body", required: true, rows: 4 }), "La respuesta llega a la Sala de consulta de su entidad."),
+    { class: "formulario", id: "formulario-consulta", hidden: true, "aria-labelledby": "titulo-consulta", "data-solicitud": request ? "" : null },
+    h("h2", { id: "titulo-consulta" }, request ? `Solicitar esta oferta a ${offer.organisation?.name ?? "la entidad oferente"}` : `Consultar a ${offer.organisation?.name ?? "la entidad oferente"}`),
+    field("Asunto", h("input", { name: "title", required: true, maxlength: 200, value: request?.title ?? `Consulta sobre «${offer.title}»` })),
+    field(request ? "Su solicitud" : "Su pregunta", h("textarea", { name: "body", required: true, rows: 4, text: request?.body ?? "" }), "La respuesta llega a la Sala de consulta de su entidad."),
   );
   const problem = h("div", { class: "mensajes" });
-  const submit = h("button", { type: "submit" }, "Enviar consulta");
+  const submit = h("button", { type: "submit" }, request ? "Enviar la solicitud" : "Enviar consulta");
   add(form, h("div", { class: "acciones" }, submit, h("button", { type: "button", class: "secundario", onclick: () => toggle(false) }, "Cancelar")), problem);
-  const open = h("button", { type: "button", "aria-controls": "formulario-consulta", "aria-expanded": "false" }, "Consultar a la entidad");
+  const open = h("button", { type: "button", "aria-controls": "formulario-consulta", "aria-expanded": "false" }, request ? "Solicitar esta oferta" : "Consultar a la entidad");
   function toggle(show) {
     form.hidden = !show;
     open.hidden = show;
@@ -160,5 +179,5 @@ function consultForm(offer) {
 }
 
 export function render(container, context) {
-  return context.params[0] ? renderOffer(container, context.params[0], context.isCurrent) : renderCatalogue(container, context);
+  return context.params[0] ? renderOffer(container, context.params[0], context) : renderCatalogue(container, context);
 }

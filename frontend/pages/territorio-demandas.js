@@ -15,14 +15,17 @@ const SATISFACTION = [
   ["1", "1 — Nada satisfecha"],
 ];
 
-function matchItem(match) {
+/** A recommended offer, its reasons in plain words, and «Solicitar esta oferta» for `demandId`. */
+function matchItem(match, demandId) {
   const offer = match.offer;
+  const ask = `#/oferta/${encodeURIComponent(offer.id)}?solicitar=${encodeURIComponent(demandId)}`;
   return h(
     "li",
     { class: "resultado" },
-    h("h5", {}, h("a", { href: `#/oferta/${encodeURIComponent(offer.id)}` }, offer.title), ` — puntaje ${match.score.toFixed(2)}`),
+    h("h5", {}, h("a", { href: `#/oferta/${encodeURIComponent(offer.id)}` }, offer.title), ` — afinidad ${Math.round(match.score * 100)} de 100`),
     h("p", { class: "meta" }, [offer.organisation?.name, offer.topic, `hasta ${formatDate(offer.endsOn)}`].filter(Boolean).join(" · ")),
-    h("ul", { class: "razones" }, match.reasons.map((reason) => h("li", {}, `${label(FACTOR, reason.factor)} (+${reason.weight.toFixed(2)}): ${reason.explanation}`))),
+    h("ul", { class: "razones" }, match.reasons.map((reason) => h("li", {}, `${label(FACTOR, reason.factor)}: ${reason.explanation}`))),
+    offer.status === "PUBLISHED" && h("p", {}, h("a", { href: ask, class: "boton-claro" }, "Solicitar esta oferta")),
   );
 }
 
@@ -137,7 +140,7 @@ async function loadRecommendations(id, box) {
   try {
     const { recommendedOffers } = await call("assistance", "RecommendedOffers", { demandId: id, first: 5 });
     box.replaceChildren(
-      recommendedOffers.length ? h("ol", { class: "resultados" }, recommendedOffers.map(matchItem)) : h("p", {}, "Todavía no hay ofertas publicadas que le sirvan. Se buscan de nuevo cada vez que abre esta página."),
+      recommendedOffers.length ? h("ol", { class: "resultados" }, recommendedOffers.map((match) => matchItem(match, id))) : h("p", {}, "Todavía no hay ofertas publicadas que le sirvan. Se buscan de nuevo cada vez que abre esta página."),
     );
   } catch (error) {
     box.replaceChildren(errorMessage(error, "No se pudieron buscar las ofertas recomendadas"));

@@ -211,6 +211,16 @@ async fn matching_puts_the_least_capacity_first_and_explains_itself(app: &TestAp
     assert_eq!(data["assignOffer"]["demand"]["status"], "MATCHED");
     let (_, twice) = app.graphql_as(Some(&scene.dnp), assign, json!({ "o": regalias, "d": abejorral })).await;
     assert_eq!(error_codes(&twice), ["CONFLICT"]);
+
+    // The offering organisation sees the demands it was assigned to (to record deliveries); no one else does.
+    let assigned = "query($o: ID!) { offer(id: $o) { assignedDemands { id entity { code } status } } }";
+    let data = ok(app, &scene.dnp, assigned, json!({ "o": regalias })).await;
+    assert_eq!(
+        data["offer"]["assignedDemands"],
+        json!([{ "id": abejorral, "entity": { "code": "05002" }, "status": "MATCHED" }])
+    );
+    let public = app.query_ok(assigned, json!({ "o": regalias })).await;
+    assert!(public["offer"]["assignedDemands"].is_null(), "{public}");
 }
 
 async fn bad_offers_and_demands_are_refused_and_nothing_is_written(app: &TestApp) {

@@ -682,6 +682,96 @@ async fn legacy_files_import_their_good_rows_and_explain_the_bad_ones(app: &Test
     );
 }
 
+const COVERAGE: &str = "query($r: String!, $p: String!, $d: String, $s: CoverageState) {
+  requirementCoverage(requirementCode: $r, period: $p, departmentCode: $d) {
+    period { period label dueOn } requestedCount entityCount completeCount partialCount notReportedCount
+    entities(state: $s, first: 3) { totalCount edges { node { state withValueCount conflictCount entity { code } } } }
+  }
+}";
+
+/// The issuing entity follows who has reported its requirement in a period, also as CSV.
+async fn the_issuer_sees_who_has_reported_each_period(app: &TestApp) {
+    let scene = scene(app).await;
+    // Medellín reports the fiscal form: its population serves education too (1 of 3).
+    submit(
+        app,
+        &scene.medellin,
+        report(
+            "05001",
+            "FISCAL",
+            "fiscal-c",
+            json!([{ "dataElementCode": "POBLACION", "value": "2612958" }]),
+        ),
+    )
+    .await;
+    // The department reports all of education for Bello.
+    let values = json!([
+        { "dataElementCode": "POBLACION", "value": "548000", "subjectCode": "05088" },
+        { "dataElementCode": "MATRICULA", "value": "61000", "subjectCode": "05088" },
+        { "dataElementCode": "CORTE", "value": "2025-03-31", "subjectCode": "05088" },
+    ]);
+    submit(app, &scene.antioquia, report("05", "EDUCACION", "bello-edu", values)).await;
+
+    let data = app.query_ok(COVERAGE, json!({ "r": "educacion", "p": "2025", "d": "05" })).await;
+    let coverage = &data["requirementCoverage"];
+    assert_eq!(coverage["period"], json!({ "period": "2025", "label": "Año 2025", "dueOn": "2026-02-14" }));
+    assert_eq!(
+        (
+            coverage["requestedCount"].as_i64(),
+            coverage["completeCount"].as_i64(),
+            coverage["partialCount"].as_i64()
+        ),
+        (Some(3), Some(1), Some(1))
+    );
+    let entities = coverage["entityCount"].as_i64().unwrap_or_default();
+    assert!(entities > 100, "the department and its 125 municipalities: {coverage}");
+    assert_eq!(coverage["notReportedCount"].as_i64(), Some(entities - 2));
+    assert_eq!(
+        coverage["entities"]["edges"][0]["node"]["entity"]["code"], "05",
+        "the department first, then by code"
+    );
+    let partial = app.query_ok(COVERAGE, json!({ "r": "EDUCACION", "p": "2025", "s": "PARTIAL" })).await;
+    assert_eq!(
+        partial["requirementCoverage"]["entities"],
+        json!({ "totalCount": 1, "edges": [{ "node": { "state": "PARTIAL", "withValueCount": 1, "conflictCount": 0, "entity": { "code": "05001" } } }] }),
+        "a reused value counts; the country has one partial entity"
+    );
+    assert!(partial["requirementCoverage"]["entityCount"].as_i64().unwrap_or_default() > 1_100);
+
+    // Bad questions are refused in Spanish.
+    for (variables, word) in [
+        (json!({ "r": "NO_EXISTE", "p": "2025" }), "requerimiento"),
+        (json!({ "r": "EDUCACION", "p": "2025-T3" }), "2025"),
+        (json!({ "r": "EDUCACION", "p": "2025", "d": "05001" }), "departamento"),
+    ] {
+        let (_, body) = app.graphql_as(None, COVERAGE, variables).await;
+        assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");
+        assert!(body["errors"][0]["message"].as_str().unwrap_or_default().contains(word), "{body}");
+    }
+
+    let csv = app
+        .client
+        .get(app.url("/reportes/cobertura.csv?requerimiento=EDUCACION&periodo=2025&departamento=05"))
+        .send()
+        .await
+        .expect("csv");
+    assert!(csv.headers()["content-type"].to_str().unwrap_or_default().starts_with("text/csv"));
+    assert!(csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap_or_default()
+        .contains("cobertura-EDUCACION-2025.csv"));
+    let csv = csv.text().await.expect("text");
+    assert!(
+        csv.starts_with("requerimiento,periodo,plazo,codigo_divipola,entidad,departamento,estado"),
+        "{csv}"
+    );
+    assert!(csv.contains("EDUCACION,Año 2025,2026-02-14,05001,MEDELLÍN,ANTIOQUIA,Parcial,1,3,0"), "{csv}");
+    assert!(csv.contains("05088,BELLO,ANTIOQUIA,Completo,3,3,0"), "{csv}");
+    assert_eq!(csv.lines().count() as i64, entities + 1, "one row per entity and the header");
+    let bad = app.client.get(app.url("/reportes/cobertura.csv?periodo=2025")).send().await.expect("400");
+    assert_eq!(bad.status(), sugit_tests::StatusCode::BAD_REQUEST);
+}
+
 backend_tests!(
     legacy_files_import_their_good_rows_and_explain_the_bad_ones,
     a_value_reported_once_serves_every_requirement,
@@ -695,6 +785,7 @@ backend_tests!(
     an_observation_shows_its_versions_and_provenance,
     new_requirements_are_told_what_already_exists,
     the_catalogue_keeps_versions_and_successors,
+    the_issuer_sees_who_has_reported_each_period,
 );
 
 /// The demo data shows the point on a first start: reuse and one conflict.

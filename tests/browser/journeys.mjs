@@ -233,8 +233,12 @@ const journeys = {
 
     const page = await newPage();
     await login(page, USERS.national);
+    // A national entity lands on its own space, and its menu has what it uses.
+    await page.locator("h1", { hasText: "Mi entidad: Departamento Nacional de Planeación" }).waitFor();
     await page.locator("#mis-ofertas").waitFor();
-    await assertLabelled(page, "Oferta ATT (entidad nacional)");
+    const menu = await page.locator("#menu li:visible").allTextContents();
+    check(menu.includes("Mi entidad") && menu.includes("Sala de consulta") && !menu.includes("Mi territorio"), `el menú de la entidad nacional no es el suyo: ${menu.join(", ")}`);
+    await assertLabelled(page, "Mi entidad");
     const form = page.locator("#formulario-oferta");
     await form.getByLabel("Título").fill(offerTitle);
     await form.getByLabel("Descripción").fill("Asistencia a las alcaldías para formular y ejecutar el catastro multipropósito.");
@@ -314,7 +318,98 @@ const journeys = {
     await item.locator(".resultado", { hasText: offerTitle }).waitFor();
     check((await item.locator(".razones li").count()) > 0, "las recomendaciones no explican sus razones");
     await shot(page, "territorial-demanda-recomendaciones");
+
+    // «Solicitar esta oferta» from the recommendation: the request, written from the demand, goes to the offering entity.
+    await item.locator(".resultado", { hasText: offerTitle }).getByRole("link", { name: "Solicitar esta oferta" }).click();
+    const request = page.locator("#formulario-consulta");
+    await request.getByRole("heading", { name: /^Solicitar esta oferta a / }).waitFor();
+    check((await request.getByLabel("Su solicitud").inputValue()).includes(`«${need.replace(/\.$/, "")}»`), "la solicitud no cita la demanda");
+    await shot(page, "territorial-solicitud-oferta");
+    await request.getByRole("button", { name: "Enviar la solicitud" }).click();
+    await page.locator("h1", { hasText: `Solicitud de la oferta «${offerTitle}»` }).waitFor();
     done(page, "equipo territorial");
+  },
+
+  async "entidad nacional: en su espacio asigna su oferta a una demanda recomendada, registra la entrega, sigue quién reporta y cierra la oferta"() {
+    const page = await newPage();
+    await login(page, USERS.national);
+    const mine = page.locator("#mis-ofertas .resultado", { hasText: offerTitle });
+    await mine.waitFor();
+    // The demand the territorial team registered for this offer's topic is recommended, with reasons in Spanish.
+    await mine.getByText("Demandas recomendadas para esta oferta").click();
+    const need = `(${stamp})`;
+    const recommended = mine.locator(".demanda-recomendada", { hasText: need });
+    await recommended.waitFor();
+    const reasons = await recommended.locator(".razones li").allTextContents();
+    check(reasons.length > 0 && reasons.every((text) => /[a-záéíóúñ]{4}/i.test(text) && !/[A-Z_]{6}/.test(text)), `las razones no están en español claro: ${reasons.join(" | ")}`);
+    await shot(page, "nacional-demandas-recomendadas");
+    await recommended.getByRole("button", { name: /^Asignar un cupo a Abejorral/i }).click();
+    await page.locator("#mis-ofertas .exito", { hasText: "Oferta asignada a la demanda de Abejorral" }).waitFor();
+    const assigned = mine.locator(".asignada", { hasText: need });
+    await assigned.waitFor();
+    check(/Asignada a 1 de 25 cupos/.test(await mine.locator(".asignadas h4").textContent()), "no dice cuántos cupos quedan");
+
+    // The delivery, dated today by default (the form does not accept a future date).
+    await assigned.getByText("Registrar una entrega").click();
+    await assigned.getByLabel("Horas").fill("6");
+    await assigned.getByLabel("Participantes").fill("4");
+    await assigned.getByLabel("Notas").fill("Taller de diagnóstico de la base catastral con la secretaría de hacienda.");
+    await assigned.getByRole("button", { name: "Registrar la entrega" }).click();
+    await page.locator("#mis-ofertas .exito", { hasText: "registrada para Abejorral" }).waitFor();
+    await mine.locator(".asignada", { hasText: need }).locator(".meta", { hasText: "6 h, 4 personas, sin evaluar" }).waitFor();
+    await shot(page, "nacional-entrega-registrada");
+
+    // Its requirement: who has reported it in 2025, per entity, with the CSV.
+    const requirements = page.locator("#mis-requerimientos");
+    await requirements.locator("summary", { hasText: "Seguimiento al plan de desarrollo territorial" }).click();
+    const coverage = requirements.locator(".cobertura");
+    await coverage.getByLabel("Periodo").selectOption("2025");
+    await coverage.locator("[role=status]", { hasText: /^Año 2025: [\d.]+ de [\d.]+ entidades completas/ }).waitFor();
+    await coverage.getByLabel("Estado").selectOption("COMPLETE");
+    await coverage.locator("tbody tr", { hasText: "Abejorral" }).waitFor();
+    check((await coverage.locator("tbody td.estado-cobertura").allTextContents()).every((text) => text.startsWith("Completo")), "el filtro por estado no se aplicó");
+    const href = await coverage.getByRole("link", { name: "Descargar CSV" }).getAttribute("href");
+    const csv = await (await fetch(new URL(href, base))).text();
+    check(csv.startsWith("requerimiento,periodo,plazo,codigo_divipola,entidad") && csv.includes("05002,ABEJORRAL,ANTIOQUIA,Completo"), `el CSV no trae a Abejorral completo: ${csv.slice(0, 200)}`);
+    await shot(page, "nacional-quien-reporta");
+
+    // A new requirement: typing a field that already exists proposes reusing it.
+    await requirements.getByText("Registrar un requerimiento de información").click();
+    const form = page.locator("#formulario-requerimiento");
+    await form.getByLabel("Nombre", { exact: true }).fill(`Seguimiento a la actualización catastral ${stamp}`);
+    await form.getByLabel("Código", { exact: true }).fill(`CATASTRO_${stamp.toUpperCase()}`);
+    await form.getByLabel("Norma que lo sustenta").fill("CONPES 3958 de 2019 (catastro multipropósito)");
+    await form.getByLabel("Periodicidad").selectOption("ANNUAL");
+    await form.getByRole("button", { name: "Agregar un campo nuevo" }).click();
+    await form.getByLabel("Nombre del campo").fill("Población total del municipio");
+    await form.locator(".parecidos li", { hasText: "POBLACION_TOTAL" }).getByRole("button", { name: "Reutilizar POBLACION_TOTAL" }).click();
+    await form.locator(".ficha", { hasText: "POBLACION_TOTAL" }).waitFor();
+    check((await form.locator(".campo-nuevo").count()) === 0, "el campo reutilizado sigue como campo nuevo");
+    await form.getByRole("button", { name: "Agregar un campo nuevo" }).click();
+    await form.getByLabel("Nombre del campo").fill(`Predios actualizados en la vigencia ${stamp}`);
+    await form.getByLabel("Código", { exact: true }).last().fill(`PREDIOS_ACTUALIZADOS_${stamp.toUpperCase()}`);
+    await form.getByLabel("Descripción").fill("Predios con información catastral actualizada durante la vigencia.");
+    await form.getByLabel("Unidad").fill("predios");
+    await form.getByLabel("Competencia").fill("CATASTRO");
+    await assertLabelled(page, "Mi entidad (requerimiento)");
+    await shot(page, "nacional-requerimiento-parecidos");
+    await form.getByRole("button", { name: "Registrar el requerimiento" }).click();
+    await requirements.locator(".exito", { hasText: "registrado con 2 elementos" }).waitFor();
+    await requirements.locator("summary", { hasText: `CATASTRO_${stamp.toUpperCase()}` }).waitFor();
+
+    // The territorial team's request waits in its consultation room.
+    await page.locator("#menu").getByRole("link", { name: "Sala de consulta" }).click();
+    await page.getByRole("link", { name: `Solicitud de la oferta «${offerTitle}»` }).waitFor();
+    await page.goto(`${base}/#/mi-entidad`);
+    await mine.waitFor();
+
+    // Closing the offer: it stays visible, without new assignments.
+    page.once("dialog", (dialog) => dialog.accept());
+    await mine.getByRole("button", { name: "Cerrar la oferta" }).click();
+    await mine.locator(".meta", { hasText: "Cerrada" }).waitFor();
+    check((await mine.getByText("Demandas recomendadas para esta oferta").count()) === 0, "una oferta cerrada sigue ofreciendo asignar");
+    await shot(page, "nacional-oferta-cerrada");
+    done(page, "entidad nacional en su espacio");
   },
 
   async "equipo territorial: ve un dato en conflicto con la gobernación y elige el valor que queda"() {
@@ -540,7 +635,7 @@ const journeys = {
     // A national entity turns the country's red lights into a focalisation list it keeps.
     const dnp = await newPage();
     await login(dnp, USERS.offerer);
-    await dnp.locator("h1", { hasText: "Oferta de asistencia técnica territorial" }).waitFor();
+    await dnp.locator("h1", { hasText: "Mi entidad" }).waitFor();
     await dnp.goto(`${base}/#/monitoreo?entidad=05045&periodo=2024&indicador=COBERTURA_ACUEDUCTO`);
     await dnp.locator("h2", { hasText: "El país por departamento" }).waitFor();
     const start = dnp.getByRole("button", { name: /^Crear una lista de focalización con los \d+ municipios en rojo$/ });

@@ -253,6 +253,34 @@ impl AssistanceService {
         Ok(found)
     }
 
+    /// The demands each of these offers is assigned to, oldest assignment first.
+    #[tracing::instrument(name = "assistance.assigned_demands", skip_all, fields(count = offer_ids.len()))]
+    pub async fn assigned_demands(
+        &self,
+        offer_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Demand>>, ServiceError> {
+        let assignments = assignment::Entity::find()
+            .filter(assignment::Column::OfferId.is_in(offer_ids.iter().copied()))
+            .order_by_asc(assignment::Column::CreatedAt)
+            .order_by_asc(assignment::Column::Id)
+            .all(&self.db)
+            .await?;
+        let demands: HashMap<Uuid, Demand> = demand::Entity::find()
+            .filter(demand::Column::Id.is_in(assignments.iter().map(|a| a.demand_id)))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| (row.id, Demand::from(row)))
+            .collect();
+        let mut found: HashMap<Uuid, Vec<Demand>> = HashMap::new();
+        for row in assignments {
+            if let Some(demand) = demands.get(&row.demand_id) {
+                found.entry(row.offer_id).or_default().push(demand.clone());
+            }
+        }
+        Ok(found)
+    }
+
     /// Every delivery of these assignments, with its evaluation, oldest first.
     pub(super) async fn deliveries_of_assignments(
         &self,

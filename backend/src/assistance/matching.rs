@@ -172,7 +172,8 @@ pub fn score(offer: &Offer, demand: &Demand, entity: &EntityFacts, text: f64) ->
             weight: DATES_WEIGHT,
             explanation: format!(
                 "la oferta va del {} al {}, dentro de las fechas deseadas",
-                offer.starts_on, offer.ends_on
+                crate::bogota_time::spanish_date(offer.starts_on),
+                crate::bogota_time::spanish_date(offer.ends_on)
             ),
         });
     }

@@ -110,6 +110,16 @@ impl OfferStatus {
         }
     }
 
+    /// As a user reads it: «publicada», «cerrada»…
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "borrador",
+            Self::Published => "publicada",
+            Self::Closed => "cerrada",
+            Self::Archived => "archivada",
+        }
+    }
+
     pub fn from_db(value: &str) -> OfferStatus {
         match value {
             "published" => Self::Published,

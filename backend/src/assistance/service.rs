@@ -243,8 +243,9 @@ impl AssistanceService {
         };
         if !allowed {
             return Err(ServiceError::invalid(format!(
-                "una oferta en estado {:?} no pasa a {:?}",
-                before.status, status
+                "una oferta {} no puede quedar {}",
+                before.status.label(),
+                status.label()
             )));
         }
         let row = offer::ActiveModel {

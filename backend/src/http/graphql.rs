@@ -359,6 +359,10 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
         tokio::spawn,
     ));
     data.insert(DataLoader::new(
+        crate::assistance::resolvers::AssignedDemandLoader(state.assistance.clone()),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
         crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
         tokio::spawn,
     ));

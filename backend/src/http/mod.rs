@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .merge(crate::commission::http::router(state.commission.clone(), state.knowledge.clone()))
         .merge(crate::assistance::http::router(state.assistance.clone()))
+        .merge(crate::reporting::http::router(state.reporting.clone()))
         .merge(crate::monitoring::csv::router(state.monitoring.clone()))
         .merge(crate::formation::http::router(state.formation.clone()))
         .merge(crate::classification::http::router(state.classification.clone()))

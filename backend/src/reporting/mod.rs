@@ -5,11 +5,13 @@
 
 mod batch;
 pub mod catalogue;
+pub mod coverage;
 pub mod decision;
 pub mod dedup;
 pub mod demo;
 mod entity;
 pub mod export;
+pub mod http;
 pub mod import;
 pub mod model;
 pub mod numbers;

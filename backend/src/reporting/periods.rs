@@ -6,6 +6,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use super::model::Periodicity;
+use crate::bogota_time::MONTHS;
 
 /// Days after a period ends within which it is due, unless the requirement
 /// says otherwise: about what the FUT and CHIP give after a quarter.
@@ -110,20 +111,6 @@ pub fn recent(
     found
 }
 
-const MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
 const ORDINALS: [&str; 4] = ["1.er", "2.º", "3.er", "4.º"];
 
 /// The period as a Colombian reads it: «3.er trimestre de 2025», «julio de 2025».

@@ -2,7 +2,9 @@
 
 use sea_orm::DatabaseConnection;
 
-use super::{catalogue::Catalogue, served::Served, status::Status, submission::Submissions};
+use super::{
+    catalogue::Catalogue, coverage::Coverage, served::Served, status::Status, submission::Submissions,
+};
 use crate::territory::TerritoryService;
 
 #[derive(Clone)]
@@ -10,6 +12,8 @@ pub struct ReportingService {
     pub catalogue: Catalogue,
     pub submissions: Submissions,
     pub status: Status,
+    /// Who has reported each requirement, per period.
+    pub coverage: Coverage,
     /// Served values, as other contexts read them.
     pub served: Served,
 }
@@ -19,7 +23,8 @@ impl ReportingService {
         let catalogue = Catalogue::new(db.clone());
         Self {
             submissions: Submissions::new(db.clone(), catalogue.clone(), territory.clone()),
-            status: Status::new(db.clone(), catalogue.clone(), territory),
+            status: Status::new(db.clone(), catalogue.clone(), territory.clone()),
+            coverage: Coverage::new(db.clone(), catalogue.clone(), territory),
             served: Served::new(db),
             catalogue,
         }

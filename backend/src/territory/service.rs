@@ -87,6 +87,14 @@ impl TerritoryService {
         Ok(by_department)
     }
 
+    /// Every entity the filter keeps, in code order (at most the register's 1,154 rows).
+    #[tracing::instrument(name = "territory.all", skip_all)]
+    pub async fn all(&self, filter: &TerritoryFilter) -> Result<Vec<TerritorialEntity>, ServiceError> {
+        let rows =
+            Entity::find().filter(filter_condition(filter)).order_by_asc(Column::Code).all(&self.db).await?;
+        Ok(rows.into_iter().map(TerritorialEntity::from).collect())
+    }
+
     /// A page of the register, filtered, in code order, with the filter's total.
     #[tracing::instrument(name = "territory.list", skip_all, fields(first = page.first))]
     pub async fn list(

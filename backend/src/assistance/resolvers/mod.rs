@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::{
     matching::{Factor, Reason},
     model::{Demand, DemandStatus, Modality, Offer, OfferStatus, Priority},
+    rules,
     service::{newest_key, DemandInput, OfferInput, Recommendation, Relevance},
     AssistanceService,
 };
@@ -29,7 +30,7 @@ use crate::{
 
 mod outcomes;
 
-pub use outcomes::{AssistanceOutcomeMutation, AssistanceOutcomeQuery, DeliveryLoader};
+pub use outcomes::{AssignedDemandLoader, AssistanceOutcomeMutation, AssistanceOutcomeQuery, DeliveryLoader};
 
 fn service<'a>(ctx: &Context<'a>) -> ApiResult<&'a AssistanceService> {
     Ok(ctx.data::<AssistanceService>()?)
@@ -372,6 +373,16 @@ impl OfferNode {
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
+    }
+    /// Las demandas a las que está asignada, la primera asignación primero: para registrar sus
+    /// entregas. Solo para su organización y los administradores; `null` para los demás.
+    async fn assigned_demands(&self, ctx: &Context<'_>) -> ApiResult<Option<Vec<DemandNode>>> {
+        let user = ctx.data::<Actor>()?.user();
+        if !user.is_some_and(|u| rules::may_manage_offer(u, &self.0.organisation_code)) {
+            return Ok(None);
+        }
+        let loader = ctx.data::<DataLoader<AssignedDemandLoader>>()?;
+        Ok(Some(loader.load_one(self.0.id).await?.unwrap_or_default().into_iter().map(DemandNode).collect()))
     }
 }
 

@@ -12,7 +12,7 @@ use crate::{
     assistance::{
         delivery::{NewDelivery, NewEvaluation},
         indicators::{self, FocusCell, Indicator, IndicatorGrouping},
-        model::{Delivery, Modality},
+        model::{Delivery, Demand, Modality},
         AssistanceService,
     },
     authorisation::Actor,
@@ -316,5 +316,17 @@ impl Loader<Uuid> for DeliveryLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Delivery>>, Self::Error> {
         self.0.deliveries_of_demands(keys).await.map_err(Arc::new)
+    }
+}
+
+/// The demands assigned to many offers at once.
+pub struct AssignedDemandLoader(pub AssistanceService);
+
+impl Loader<Uuid> for AssignedDemandLoader {
+    type Value = Vec<Demand>;
+    type Error = Arc<ServiceError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Demand>>, Self::Error> {
+        self.0.assigned_demands(keys).await.map_err(Arc::new)
     }
 }

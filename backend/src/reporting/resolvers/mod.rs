@@ -29,10 +29,12 @@ use crate::{
     territory::{resolvers::TerritorialEntityNode, TerritorialKind},
 };
 
+mod coverage;
 mod inputs;
 mod nodes;
 mod observation;
 
+pub use coverage::CoverageQuery;
 pub use inputs::*;
 pub use nodes::*;
 pub use observation::*;

@@ -122,22 +122,12 @@ impl RequirementNode {
         if !(1..=40).contains(&first) {
             return Err(ServiceError::invalid("«first» va de 1 a 40 periodos").into());
         }
-        let today = crate::bogota_time::today();
         let periodicity = self.0.periodicity;
+        let today = crate::bogota_time::today();
         Ok(periods::recent(periodicity, today, first as usize, self.0.last_period.as_deref())
             .iter()
             .filter_map(|period| periods::span(period, periodicity))
-            .map(|span| {
-                let due_on = span.due_on(self.0.due_days);
-                ReportingPeriod {
-                    label: periods::label(&span.period, periodicity),
-                    period: span.period,
-                    starts_on: span.starts_on,
-                    ends_on: span.ends_on,
-                    due_on,
-                    overdue: due_on < today,
-                }
-            })
+            .map(|span| ReportingPeriod::new(span, periodicity, self.0.due_days))
             .collect())
     }
 }
@@ -155,6 +145,20 @@ pub struct ReportingPeriod {
     due_on: NaiveDate,
     /// Ya pasó el plazo (hoy en Colombia).
     overdue: bool,
+}
+
+impl ReportingPeriod {
+    pub(super) fn new(span: periods::PeriodSpan, periodicity: Periodicity, due_days: i32) -> Self {
+        let due_on = span.due_on(due_days);
+        Self {
+            label: periods::label(&span.period, periodicity),
+            period: span.period,
+            starts_on: span.starts_on,
+            ends_on: span.ends_on,
+            due_on,
+            overdue: due_on < crate::bogota_time::today(),
+        }
+    }
 }
 
 /// Un elemento existente parecido a un campo, y por qué.
