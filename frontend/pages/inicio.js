@@ -2,18 +2,19 @@
 // the spending catalogue, the results grouped by kind.
 
 import { call } from "../api.js";
-import { add, errorMessage, formatDate, h, highlighted, loading, pageTitle } from "../dom.js";
+import { add, errorMessage, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
 import { FACET, KIND_PLURAL, label, PRODUCT_TYPE } from "../labels.js";
 import * as session from "../session.js";
 
 /** Where each kind of user starts their work. */
 const SHORTCUTS = {
   TERRITORIAL: ["#/territorio", "Vea lo que su entidad debe reportar y lo que ya está cubierto"],
-  NATIONAL: ["#/oferta", "Registre y publique la oferta de asistencia técnica de su entidad"],
+  NATIONAL: ["#/mi-entidad", "Sus ofertas, las demandas que deberían atender y quién reporta sus requerimientos"],
   SECRETARIAT: ["#/comision", "Convoque sesiones y haga seguimiento a los compromisos"],
 };
 
 const KINDS = ["KNOWLEDGE", "OFFER", "REQUIREMENT", "VACANCY", "UNIT"];
+const PAGE = 30;
 const LINKED_FACETS = { TOPIC: "tema", TYPE: "tipo", YEAR: "anio" };
 
 function link(hit) {
@@ -37,12 +38,12 @@ function detail(object) {
   return [object.issuer?.name, object.code].filter(Boolean).join(" · ");
 }
 
-function hitItem(hit) {
+function hitItem(hit, position) {
   const href = link(hit);
   const title = href ? h("a", { href }, hit.title) : hit.title;
   return h(
     "li",
-    { class: "resultado" },
+    { class: "resultado", "data-posicion": position },
     h("h3", {}, title),
     h("p", { class: "meta" }, detail(hit.object)),
     h("p", { class: "fragmento" }, highlighted(hit.snippet)),
@@ -51,9 +52,9 @@ function hitItem(hit) {
 
 function grouped(edges) {
   return KINDS.map((kind) => {
-    const hits = edges.filter((edge) => edge.node.kind === kind).map((edge) => edge.node);
+    const hits = edges.map((edge, position) => [edge.node, position]).filter(([node]) => node.kind === kind);
     if (!hits.length) return null;
-    return h("section", { class: "grupo", "aria-label": KIND_PLURAL[kind] }, h("h2", {}, `${KIND_PLURAL[kind]} (${hits.length})`), h("ul", { class: "resultados" }, hits.map(hitItem)));
+    return h("section", { class: "grupo", "aria-label": KIND_PLURAL[kind] }, h("h2", {}, `${KIND_PLURAL[kind]} (${hits.length})`), h("ul", { class: "resultados" }, hits.map(([node, position]) => hitItem(node, position))));
   });
 }
 
@@ -95,17 +96,33 @@ export function render(container, { query, isCurrent }) {
   );
 
   let latest = 0;
-  async function run() {
+  // Pages already shown: «Ver más resultados» adds the next 30 and regroups them by kind.
+  let edges = [];
+  let after = null;
+  async function run(append = false) {
     const request = ++latest;
     const kinds = kindBoxes.map((box) => box.querySelector("input")).filter((box) => box.checked).map((box) => box.value);
-    loading(results, "Buscando…");
+    if (!append) loading(results, "Buscando…");
     try {
-      const data = await call("search", "Search", { query: input.value.trim(), kinds: kinds.length ? kinds : null, first: 30 });
+      const data = await call("search", "Search", { query: input.value.trim(), kinds: kinds.length ? kinds : null, first: PAGE, after: append ? after : null });
       // A newer search (or another page) replaced this one: its answer is stale.
       if (!isCurrent() || request !== latest) return;
       const connection = data.search;
-      const summary = h("p", { role: "status" }, connection.totalCount === 0 ? "No hay resultados. Pruebe con otras palabras." : `${connection.totalCount} resultados${input.value.trim() ? "" : " (lo más reciente)"}.`);
-      results.replaceChildren(summary, h("div", { class: "con-facetas" }, h("div", {}, grouped(connection.edges)), facetLinks(connection.facets)));
+      const shown = append ? edges.length : 0;
+      edges = append ? [...edges, ...connection.edges] : connection.edges;
+      after = connection.pageInfo.endCursor;
+      const words = input.value.trim();
+      const summary = h(
+        "p",
+        { role: "status" },
+        connection.totalCount === 0
+          ? `No hay resultados${words ? ` para «${words}»` : ""}. Pruebe con menos palabras, sin comillas o con un sinónimo, y revise los tipos marcados en «Buscar en».`
+          : `${formatNumber(connection.totalCount)} resultados${words ? "" : " (lo más reciente)"}; se muestran ${formatNumber(edges.length)}.`,
+      );
+      const more = connection.pageInfo.hasNextPage && h("button", { type: "button", class: "secundario", id: "mas-resultados", onclick: () => run(true) }, "Ver más resultados");
+      results.replaceChildren(summary, h("div", { class: "con-facetas" }, h("div", {}, grouped(edges), more), facetLinks(connection.facets)));
+      // The keyboard goes on from the first result added, wherever its kind placed it.
+      if (append) results.querySelector(`[data-posicion="${shown}"] a`)?.focus();
     } catch (error) {
       if (isCurrent() && request === latest) results.replaceChildren(errorMessage(error, "No se pudo buscar"));
     }

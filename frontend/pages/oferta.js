@@ -5,7 +5,7 @@
 
 import { call } from "../api.js";
 import { add, busy, errorMessage, field, formatDate, formatNumber, h, highlighted, loading, pageTitle } from "../dom.js";
-import { departmentNames, facetedSearch } from "../facets.js";
+import { departmentNames, facetedSearch, keepInAddress, lastSearch, selectedFromQuery } from "../facets.js";
 import { CATEGORY, label, MODALITY, OFFER_STATUS, PRIORITY, TERRITORIAL_KIND } from "../labels.js";
 import { subscribe } from "../live.js";
 import * as session from "../session.js";
@@ -65,12 +65,15 @@ async function renderCatalogue(container, { query, isCurrent }) {
   const search = facetedSearch({
     isCurrent,
     listId: "lista-ofertas",
-    fetchPage: async (selected, after) => {
-      const data = await call("assistance", "SearchOffers", { query: input.value.trim() || null, filter: filterFrom(selected), first: PAGE, after });
+    selected: selectedFromQuery(query),
+    pages: query.get("paginas"),
+    fetchPage: async (selected, after, pages) => {
+      const data = await call("assistance", "SearchOffers", { query: input.value.trim() || null, filter: filterFrom(selected), first: PAGE * pages, after });
       return data.searchOffers;
     },
+    onSearched: (pages) => keepInAddress("oferta", input.value.trim(), search.selected, pages),
     item: ({ node }) => offerItem(node, names),
-    describe: (total) => (total === 0 ? "No hay ofertas publicadas que coincidan." : `${total} ofertas publicadas.`),
+    describe: (total, filtered) => (total === 0 ? `No hay ofertas publicadas que coincidan${filtered ? " con los filtros elegidos: quite uno o use «Limpiar»" : ""}.` : `${formatNumber(total)} ofertas publicadas.`),
     name: (field, value) => (field === "DEPARTMENT" ? names.get(value) ?? value : value),
   });
 
@@ -116,7 +119,7 @@ async function renderOffer(container, id, { isCurrent, query }) {
       return;
     }
     container.replaceChildren(
-      h("p", {}, h("a", { href: "#/oferta" }, "← Volver a la oferta")),
+      h("p", {}, h("a", { href: lastSearch("oferta") }, "← Volver a la oferta")),
       h("article", { class: "documento" }, pageTitle(offer.title), h("p", { class: "etiqueta" }, label(OFFER_STATUS, offer.status)), h("p", {}, offer.description), facts(offerSummary(offer, names))),
       session.user()?.role === "TERRITORIAL" && h("p", {}, "¿Le sirve a su entidad? ", h("a", { href: "#/territorio" }, "Registre su demanda de asistencia técnica"), ": las ofertas recomendadas aparecen con sus razones."),
       session.user()?.role === "TERRITORIAL" && offer.status === "PUBLISHED" && consultForm(offer, await requestFor(query.get("solicitar"), offer)),

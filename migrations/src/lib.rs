@@ -30,6 +30,7 @@ mod m20261207_000022_internal_rules_and_invitee_kinds;
 mod m20261207_000023_delivery_comments;
 mod m20261207_000024_requirement_due_days;
 mod m20261207_000025_programmatic_units_of_offers_and_products;
+mod m20261207_000026_knowledge_markdown;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_delivery_comments::Migration),
             Box::new(m20261207_000024_requirement_due_days::Migration),
             Box::new(m20261207_000025_programmatic_units_of_offers_and_products::Migration),
+            Box::new(m20261207_000026_knowledge_markdown::Migration),
         ]
     }
 }

@@ -15,7 +15,7 @@ const SEARCH: &str = "query($q: String!, $kinds: [SearchKind!], $first: Int, $af
     } }";
 
 const ADD: &str = "mutation($input: AddKnowledgeProductInput!) {
-    addKnowledgeProduct(input: $input) { product { id title summary type topics text format territory { code } organisation { code } } } }";
+    addKnowledgeProduct(input: $input) { product { id title summary type topics text markdown format territory { code } organisation { code } } } }";
 
 async fn titles(app: &TestApp, query: &str) -> Vec<String> {
     let data = app.query_ok(SEARCH, json!({ "q": query, "kinds": ["KNOWLEDGE"], "first": 10 })).await;
@@ -55,6 +55,12 @@ async fn a_product_added_through_the_api_is_found_at_once_and_archived_away(app:
     assert_eq!(product["organisation"]["code"], "DNP", "a national user publishes for its organisation");
     assert_eq!(product["territory"]["code"], "05002");
     assert!(product["summary"].as_str().unwrap_or_default().starts_with("Los acueductos veredales"));
+    // Searched as plain text; its Markdown (without the front matter) kept for its page.
+    assert!(!product["text"].as_str().unwrap_or_default().contains('#'), "{product}");
+    assert_eq!(
+        product["markdown"],
+        "# Guía de acueductos veredales\n\nLos acueductos veredales de Abejorral atienden a las familias campesinas con agua tratada."
+    );
     let id = product["id"].as_str().expect("id").to_owned();
 
     // Without accents, singular, misspelt, by the administration's synonym.
@@ -141,6 +147,7 @@ async fn a_pdf_is_read_in_the_server_and_bad_documents_are_refused(app: &TestApp
         .await;
     let product = &body["data"]["addKnowledgeProduct"]["product"];
     assert_eq!(product["format"], "PDF", "{body}");
+    assert!(product["markdown"].is_null(), "a PDF has no Markdown: {body}");
     assert!(product["text"].as_str().unwrap_or_default().contains("presupuesto participativo"), "{body}");
     eventually_found(app, "presupuestos participativos tecnica", "Memoria del taller de Tunja", true).await;
 
@@ -278,6 +285,20 @@ async fn facets_count_and_filter_the_knowledge_base(app: &TestApp) {
         filtered["searchKnowledge"]["totalCount"], guides["count"],
         "the facet count is what the filter gives"
     );
+    // Filtered on guides, the type facet still offers every type with its own count (another
+    // type is added as an alternative); the other facets count only the guides.
+    let facet = |page: &Value, field: &str| {
+        page["searchKnowledge"]["facets"]
+            .as_array()
+            .and_then(|all| all.iter().find(|f| f["field"] == field))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    assert_eq!(facet(&filtered, "TYPE"), *types, "a filtered dimension counts without its own filter");
+    let years = facet(&filtered, "YEAR")["values"]
+        .as_array()
+        .map(|v| v.iter().filter_map(|v| v["count"].as_i64()).sum::<i64>());
+    assert_eq!(years, guides["count"].as_i64(), "the other dimensions count the guides only: {filtered}");
     let antioquia = app
         .query_ok(
             query,

@@ -1028,6 +1028,76 @@ const journeys = {
     done(dnp, "mentores (organización del mentor)");
   },
 
+  async "investigación: la búsqueda y sus filtros viven en la dirección, se combinan y se quitan; el documento se lee con su formato y se cita"() {
+    const page = await newPage();
+    await page.goto(`${base}/#/conocimiento`);
+    const chips = page.locator(".filtros-activos .ficha");
+    const yearFacet = page.locator(".faceta", { hasText: "Año" });
+    await yearFacet.waitFor();
+    const years = (await yearFacet.locator("label.opcion").allTextContents()).map((text) => Number(text.trim().slice(0, 4)));
+    check(years.length > 1 && years.every((year, i) => i === 0 || years[i - 1] > year), `los años no van del más reciente al más antiguo: ${years.join(", ")}`);
+
+    // Two values of one facet combine; each shows as a chip and both go to the address.
+    await page.locator(".faceta", { hasText: "Tipo" }).getByLabel(/^\s*Memoria/).check();
+    await chips.first().waitFor();
+    await page.locator(".faceta", { hasText: "Tipo" }).getByLabel(/^\s*Norma/).check();
+    await page.waitForFunction(() => document.querySelectorAll(".filtros-activos .ficha").length === 2);
+    const kinds = async () => new Set((await page.locator("#contenido .resultado .meta").allTextContents()).map((text) => text.split(" · ")[0]));
+    check([...(await kinds())].sort().join(",") === "Memoria,Norma", `los tipos no se combinan: ${[...(await kinds())].join(", ")}`);
+    check(/tipo=memoria/.test(page.url()) && /tipo=norma/.test(page.url()), `los filtros no están en la dirección: ${page.url()}`);
+    await shot(page, "investigacion-filtros-combinados");
+
+    // A reload (or a shared link) brings the same search back.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll(".filtros-activos .ficha").length === 2);
+    check((await page.locator(".faceta", { hasText: "Tipo" }).getByLabel(/^\s*Norma/).isChecked()), "tras recargar, el filtro no sigue marcado");
+
+    // The document: its Markdown as headings and a table (never as markup), its citation and its download.
+    await page.getByRole("link", { name: /Memoria de la sesión de instalación/ }).first().click();
+    const article = page.locator("article.documento");
+    await article.locator("table th", { hasText: "Compromiso" }).waitFor();
+    check((await article.locator("table tbody tr").count()) >= 5, "la tabla de compromisos no se ve completa");
+    check((await article.locator("h3", { hasText: "7. Compromisos" }).count()) === 1, "los títulos del documento no se ven como títulos");
+    check((await article.locator(".texto strong").count()) > 0, "las negrillas no se ven");
+    check(!/\*\*|\| ---/.test(await article.locator(".texto").innerText()), "el documento muestra marcas de Markdown");
+    check((await article.locator("h1, h2", { hasText: "Memoria de la sesión de instalación" }).count()) === 1, "el título se repite");
+    check(/\(2026\)\. Memoria de la sesión de instalación/.test(await article.locator(".texto-cita").textContent()), "la cita no trae año y título");
+    check(/\.md$/.test((await article.getByRole("link", { name: "Descargar el original (Markdown)" }).getAttribute("download")) ?? ""), "no se descarga el original");
+    await shot(page, "investigacion-documento");
+
+    // «Volver» and the browser's back both return to the filtered search.
+    await page.getByRole("link", { name: "← Volver a la búsqueda" }).click();
+    await page.waitForFunction(() => document.querySelectorAll(".filtros-activos .ficha").length === 2);
+    await page.getByRole("button", { name: /^Quitar el filtro Tipo: Norma/ }).click();
+    await page.waitForFunction(() => document.querySelectorAll(".filtros-activos .ficha").length === 1);
+    check(!/tipo=norma/.test(page.url()), "el filtro quitado sigue en la dirección");
+    await page.getByRole("button", { name: "Limpiar" }).click();
+    await page.waitForFunction(() => document.querySelectorAll(".filtros-activos .ficha").length === 0);
+
+    // Nothing found says what to try.
+    await page.getByLabel("Buscar en la base de conocimiento").fill("zzxqw inexistente");
+    await page.getByLabel("Buscar en la base de conocimiento").press("Enter");
+    await page.locator("#contenido [role=status]", { hasText: "Ningún documento coincide con «zzxqw inexistente»" }).waitFor();
+
+    // Inicio pages beyond its first 30 results.
+    await page.goto(`${base}/#/`);
+    const more = page.getByRole("button", { name: "Ver más resultados" });
+    await more.click();
+    await page.locator("#contenido [role=status]", { hasText: "se muestran 60" }).waitFor();
+    check((await page.locator(".resultados-inicio .resultado").count()) === 60, "no se agregaron los resultados siguientes");
+    done(page, "investigación");
+
+    // On a phone the document does not scroll sideways: its table scrolls in its own box.
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${base}/#/conocimiento?tipo=memoria`);
+    await phone.getByRole("link", { name: /Memoria de la sesión de instalación/ }).first().click();
+    await phone.locator("article.documento table").waitFor();
+    const wide = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(wide <= 0, `en el teléfono la página se desplaza de lado (${wide} px)`);
+    await shot(phone, "investigacion-documento-telefono");
+    done(phone, "investigación en el teléfono");
+  },
+
   async "teclado: sin ratón se busca y se abre un documento, con el foco visible"() {
     const page = await newPage();
     await page.goto(`${base}/`);

@@ -45,6 +45,7 @@ const ASSETS: &[Asset] = &[
     asset!("/labels.js", "frontend/labels.js", JAVASCRIPT),
     asset!("/chart.js", "frontend/chart.js", JAVASCRIPT),
     asset!("/facets.js", "frontend/facets.js", JAVASCRIPT),
+    asset!("/markdown.js", "frontend/markdown.js", JAVASCRIPT),
     asset!("/live.js", "frontend/live.js", JAVASCRIPT),
     asset!("/pages/inicio.js", "frontend/pages/inicio.js", JAVASCRIPT),
     asset!("/pages/ingresar.js", "frontend/pages/ingresar.js", JAVASCRIPT),

@@ -23,6 +23,8 @@ sea_table!(knowledge_product, "knowledge_product", {
     pub archived_at: Option<DateTimeUtc>,
     /// The programmatic unit it is about, as its author wrote it (a code or a name).
     pub programmatic_unit: Option<String>,
+    /// The Markdown it was sent as (after its front matter); `None` for text and PDF.
+    pub markdown: Option<String>,
 });
 
 /// Tipo de producto de conocimiento.
@@ -129,6 +131,9 @@ pub struct KnowledgeProduct {
     pub archived_at: Option<DateTime<Utc>>,
     /// The programmatic unit it is about (a catalogue code or name; the classification links it).
     pub programmatic_unit: Option<String>,
+    /// The Markdown it was sent as, for its page; `None` for text and PDF.
+    #[serde(skip)]
+    pub markdown: Option<String>,
 }
 
 impl KnowledgeProduct {
@@ -158,6 +163,7 @@ impl From<knowledge_product::Model> for KnowledgeProduct {
             created_at: row.created_at,
             archived_at: row.archived_at,
             programmatic_unit: row.programmatic_unit,
+            markdown: row.markdown,
         }
     }
 }

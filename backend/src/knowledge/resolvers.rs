@@ -133,6 +133,11 @@ impl KnowledgeProductNode {
     async fn text(&self) -> &str {
         &self.0.body
     }
+    /// El Markdown en que llegó (sin su encabezado de metadatos), para mostrarlo con sus títulos,
+    /// listas y tablas; nulo si llegó como texto o PDF.
+    async fn markdown(&self) -> Option<&str> {
+        self.0.markdown.as_deref()
+    }
     #[graphql(name = "type")]
     async fn product_type(&self) -> ProductType {
         self.0.product_type

@@ -52,6 +52,7 @@ struct Prepared {
     format: SourceFormat,
     content_hash: String,
     programmatic_unit: Option<String>,
+    markdown: Option<String>,
 }
 
 /// What a folder import did.
@@ -118,6 +119,7 @@ impl KnowledgeService {
             created_at: Set(Utc::now()),
             archived_at: Set(None),
             programmatic_unit: Set(prepared.programmatic_unit),
+            markdown: Set(prepared.markdown),
         };
         let transaction = self.db.begin().await?;
         let existing = knowledge_product::Entity::find()
@@ -296,7 +298,7 @@ impl KnowledgeService {
         }
         let format = new.format.unwrap_or(SourceFormat::Text);
         let content_hash = crate::text::hex(&Sha256::digest(&new.content));
-        let (meta, text, own_title) = match format {
+        let (meta, text, own_title, markdown) = match format {
             SourceFormat::Pdf => {
                 let content = new.content;
                 let text = tokio::task::spawn_blocking(move || ingest::pdf_text(&content))
@@ -304,19 +306,16 @@ impl KnowledgeService {
                     .map_err(|e| ServiceError::Internal(e.into()))??;
                 let text = ingest::tidy(&text);
                 let title = ingest::derive_title(&text);
-                (HashMap::new(), text, title)
+                (HashMap::new(), text, title, None)
             }
             SourceFormat::Text | SourceFormat::Markdown => {
                 let raw = String::from_utf8(new.content)
                     .map_err(|_| ServiceError::invalid("el texto no está en UTF-8"))?;
                 let (meta, body) = ingest::front_matter(&raw);
                 let title = meta.get("titulo").cloned().or_else(|| ingest::derive_title(body));
-                let text = if format == SourceFormat::Markdown || !meta.is_empty() {
-                    ingest::markdown_to_text(body)
-                } else {
-                    body.to_owned()
-                };
-                (meta, ingest::tidy(&text), title)
+                let markdown = format == SourceFormat::Markdown || !meta.is_empty();
+                let text = if markdown { ingest::markdown_to_text(body) } else { body.to_owned() };
+                (meta, ingest::tidy(&text), title, markdown.then(|| body.trim().to_owned()))
             }
         };
         if text.chars().filter(|c| c.is_alphabetic()).count() < 20 {
@@ -421,6 +420,7 @@ impl KnowledgeService {
             format,
             content_hash,
             programmatic_unit,
+            markdown,
         })
     }
 }
@@ -474,6 +474,7 @@ pub async fn publish_minutes(
         created_at: Set(Utc::now()),
         archived_at: Set(None),
         programmatic_unit: Set(None),
+        markdown: Set(None),
     };
     let product = KnowledgeProduct::from(row.insert(connection).await?);
     let id_text = id.to_string();

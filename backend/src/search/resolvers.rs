@@ -314,7 +314,7 @@ async fn run(
         facets: ctx.look_ahead().field("facets").exists(),
         any_word: false,
     };
-    let mut result = ctx.data::<SearchService>()?.search(request).await?;
+    let mut result = ctx.data::<SearchService>()?.search_faceted(request).await?;
     if page.first == 0 {
         // Only the totals were asked for.
         result.has_next = result.total > 0;
