@@ -12,13 +12,18 @@ import * as session from "../session.js";
 import { commitmentsPanel } from "./comision-compromisos.js";
 import { participantsPanel, rulesForms } from "./comision-reglamento.js";
 import { secretariatForms } from "./comision-secretaria.js";
+import { sessionManagement } from "./comision-sesion.js";
 import { memberVotePanel } from "./comision-voto.js";
 
-function sessionItem(s) {
+/** The session the secretariat works on: kept open (and in the address) across each save. */
+let openSession = null;
+
+/** `manage(s)` adds what acts on the session (the secretariat's forms), when given. */
+function sessionItem(s, manage = null, notice = null) {
   const quorum = s.quorum.met ? `Quórum verificado: ${s.quorum.present} de ${s.quorum.required} requeridos` : `Sin quórum: ${s.quorum.present} presentes de ${s.quorum.required} requeridos`;
-  return h(
+  const item = h(
     "details",
-    { class: "sesion-comision" },
+    { class: "sesion-comision", id: `sesion-${s.id}`, open: s.id === openSession },
     h(
       "summary",
       {},
@@ -52,7 +57,18 @@ function sessionItem(s) {
     s.commitments.length ? [h("h3", {}, "Compromisos de la sesión"), h("ul", {}, s.commitments.map((c) => h("li", {}, `${c.description} — ${c.responsibleCode}, vence el ${formatDate(c.dueDate)}${c.overdue ? " (vencido)" : ""}`)))] : null,
     h("h3", {}, "Acta"),
     s.minutes ? [h("p", { class: "meta" }, s.minutesApprovedAt ? `Aprobada: ${formatDate(s.minutesApprovedAt)}` : "Sin aprobar"), h("div", { class: "texto" }, s.minutes.split(/\n{2,}/).map((p) => h("p", {}, p)))] : h("p", {}, "El acta aún no está aprobada."),
+    s.id === openSession && notice && h("p", { class: "exito", role: "status" }, notice),
+    manage?.(s),
   );
+  item.addEventListener("toggle", () => {
+    if (item.open) openSession = s.id;
+    else if (openSession === s.id) openSession = null;
+    const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
+    if (openSession) params.set("sesion", openSession);
+    else params.delete("sesion");
+    history.replaceState(history.state, "", `#/comision?${params}`);
+  });
+  return item;
 }
 
 function compliancePanel(compliance) {
@@ -126,31 +142,45 @@ function groupsAndAgenda(groups, routes, names, places) {
   );
 }
 
-async function renderYear(box, year, isCurrent, notice) {
+/** `notice` is shown inside the open session, or in the secretariat's panel when `inPanel`. */
+async function renderYear(box, year, isCurrent, notice, inPanel = false) {
   loading(box, "Cargando el registro de la Comisión…");
   try {
-    const [overview, sessions, places] = await Promise.all([call("commission", "CommissionOverview", { year }), call("commission", "CommissionSessions", { year, first: 50 }), departmentNames(call)]);
+    const user = session.user();
+    const secretariat = user?.role === "SECRETARIAT" || user?.role === "ADMIN";
+    const [overview, sessions, places, delegates] = await Promise.all([
+      call("commission", "CommissionOverview", { year }),
+      call("commission", "CommissionSessions", { year, first: 50 }),
+      departmentNames(call),
+      secretariat ? call("commission", "CommissionDelegates").then((data) => data.commissionDelegates) : [],
+    ]);
     if (!isCurrent()) return;
     const names = new Map(overview.commissionParticipants.map((p) => [p.organisationCode, p.organisation?.name ?? p.organisationCode]));
     const list = sessions.commissionSessions.nodes;
-    const user = session.user();
+    const again = (message) => renderYear(box, year, isCurrent, message);
+    const inThePanel = (message) => renderYear(box, year, isCurrent, message, true);
+    // The secretariat's forms sit inside the session they act on.
+    const manage = secretariat ? (s) => (s.workingGroupId ? null : sessionManagement(s, overview.commissionParticipants, delegates, again)) : null;
     fill(
       box,
       compliancePanel(overview.commissionCompliance),
-      h("section", { "aria-labelledby": "titulo-sesiones" }, h("h2", { id: "titulo-sesiones" }, `Sesiones de ${year} (${list.length})`), list.length ? list.map(sessionItem) : h("p", {}, "No hay sesiones en este año.")),
+      h("section", { "aria-labelledby": "titulo-sesiones" }, h("h2", { id: "titulo-sesiones" }, `Sesiones de ${year} (${list.length})`), list.length ? list.map((s) => sessionItem(s, manage, inPanel ? null : notice)) : h("p", {}, "No hay sesiones en este año.")),
       participantsPanel(overview.commissionParticipants, overview.internalRules, overview.rapRegions),
       commitmentsPanel(overview.commissionParticipants),
       workPlanPanel(overview.workPlan, names),
       groupsAndAgenda(overview.workingGroups, overview.nationalAgenda, names, places),
-      user?.role === "NATIONAL" ? memberVotePanel(user, overview.commissionParticipants, list, (message) => renderYear(box, year, isCurrent, message), notice) : null,
-      user?.role === "SECRETARIAT" || user?.role === "ADMIN" ? secretariatForms(list, overview.commissionParticipants, (message) => renderYear(box, year, isCurrent, message), notice, rulesForms(list, overview.rapRegions, (message) => renderYear(box, year, isCurrent, message))) : null,
+      user?.role === "NATIONAL" ? memberVotePanel(user, overview.commissionParticipants, list, again, notice) : null,
+      secretariat ? secretariatForms(inThePanel, inPanel || !openSession ? notice : null, rulesForms(list, overview.rapRegions, inThePanel)) : null,
     );
+    // After a save the session worked on is still open, with its message: bring it into view.
+    if (openSession && notice && !inPanel) box.querySelector(`#sesion-${CSS.escape(openSession)}`)?.scrollIntoView({ block: "start" });
   } catch (error) {
     if (isCurrent()) box.replaceChildren(errorMessage(error, "No se pudo cargar el registro de la Comisión"));
   }
 }
 
 export function render(container, { query, isCurrent }) {
+  openSession = query.get("sesion");
   const thisYear = new Date().getFullYear();
   const year = Number(query.get("anio")) || thisYear;
   const years = select("anio", Array.from({ length: 5 }, (_, i) => thisYear + 1 - i).map((y) => [y, String(y)]), year);

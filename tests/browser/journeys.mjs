@@ -804,12 +804,39 @@ const journeys = {
     await seat.getByRole("button", { name: "Sentar" }).click();
     await secretariat.locator("#titulo-secretaria ~ .exito", { hasText: "UNAL participa como academia" }).waitFor();
     await secretariat.locator("#invitados-especiales li", { hasText: "Academia" }).waitFor();
-    // The secretariat puts a decision to the vote in the session under way…
+    // The session under way: the secretariat's forms are inside it, and it stays open after each save.
+    const held = secretariat.locator("details.sesion-comision", { hasText: "12 de noviembre de 2026" });
+    await held.locator("summary").click();
+    const attendance = held.locator("form[aria-label='Asistencia']");
+    check((await attendance.locator("fieldset", { hasText: "Miembros con voto" }).locator("li").count()) === 7, "la lista de asistencia no trae a los 7 miembros");
+    check((await attendance.locator("fieldset", { hasText: "Invitados especiales" }).locator("li").count()) >= 2, "la lista de asistencia no trae a los invitados");
+    await attendance.locator("li.asistencia-registrada", { hasText: "por delegación en Laura Restrepo Gaitán" }).waitFor();
+    if ((await attendance.getByRole("checkbox", { name: /Ministerio del Interior/ }).isEnabled())) {
+      await attendance.getByRole("checkbox", { name: /Ministerio del Interior/ }).check();
+      await attendance.getByLabel("Quién asistió por Ministerio del Interior").selectOption({ index: 1 });
+      await assertLabelled(secretariat, "Comisión (asistencia)");
+      await attendance.getByRole("button", { name: "Registrar la asistencia marcada" }).click();
+      await held.locator(".exito", { hasText: "Asistencia registrada (1)" }).waitFor();
+    }
+    await held.locator("li.asistencia-registrada", { hasText: "Ministerio del Interior (miembro con voto) — por delegación en Andrés Felipe Mora Cifuentes" }).waitFor();
+    check(await held.evaluate((details) => details.open), "tras guardar, la sesión elegida no sigue abierta");
+    // …puts a decision to the vote there…
     const decisionTitle = `Priorizar los municipios de categoría 6 ${stamp}`;
-    const decide = secretariat.locator("form[aria-label='Someter una decisión']");
+    const decide = held.locator("form[aria-label='Someter una decisión']");
     await decide.getByLabel("Decisión").fill(decisionTitle);
-    await decide.getByRole("button", { name: "Someter" }).click();
-    await secretariat.locator("#titulo-secretaria ~ .exito", { hasText: "Decisión sometida a votación" }).waitFor();
+    await decide.getByRole("button", { name: "Someter a votación" }).click();
+    await held.locator(".exito", { hasText: "sometida a votación" }).waitFor();
+    // …whose vote form offers only the members present (not the Presidency, absent).
+    const tally = held.locator(`form[aria-label='Votar: ${decisionTitle}']`);
+    const voters = await tally.getByLabel("Miembro presente").locator("option").allTextContents();
+    check(voters.length === 6 && !voters.some((name) => /Presidencia de la República/.test(name)), `el voto no se limita a los presentes: ${voters.join(", ")}`);
+    for (const member of ["Departamento Administrativo de la Función Pública", "Agencia Presidencial de Cooperación Internacional de Colombia (APC-Colombia)", "Escuela Superior de Administración Pública"]) {
+      const ballot = held.locator(`form[aria-label='Votar: ${decisionTitle}']`);
+      await ballot.getByLabel("Miembro presente").selectOption({ label: member });
+      await ballot.getByLabel("Voto").selectOption("FOR");
+      await ballot.getByRole("button", { name: "Registrar el voto" }).click();
+      await held.locator(".exito", { hasText: `Voto de ${member} registrado` }).waitFor();
+    }
     await shot(secretariat, "comision-secretaria");
     // …and DNP, a member with vote, casts its own vote from its session.
     const member = await newPage();
@@ -821,6 +848,11 @@ const journeys = {
     await ballot.getByRole("button", { name: "Votar" }).click();
     await member.locator("#titulo-voto ~ .exito", { hasText: `Voto registrado: a favor en «${decisionTitle}»` }).waitFor();
     await shot(member, "comision-voto-miembro");
+    // The secretariat comes back to the same session (kept in the address) and closes the vote.
+    await secretariat.reload();
+    await held.locator(".decision-abierta", { hasText: decisionTitle }).getByRole("button", { name: "Cerrar la votación" }).click();
+    await held.locator(".exito", { hasText: `Votación cerrada: «${decisionTitle}» aprobada con 4 de 6 miembros presentes` }).waitFor();
+    check((await held.locator(".decision-abierta", { hasText: decisionTitle }).count()) === 0, "la votación cerrada sigue abierta");
     done(page, "comisión");
     done(secretariat, "secretaría");
     done(member, "comisión (voto de un miembro)");

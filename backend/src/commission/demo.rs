@@ -166,6 +166,27 @@ pub async fn load(
     let secretariat =
         user(access, "secretaria@funcionpublica.demo.gov.co", Role::Secretariat, "DAFP").await?;
     let dnp = user(access, "comision@dnp.demo.gov.co", Role::National, "DNP").await?;
+    // Members attend through the delegates their heads designate (synthetic names).
+    let hacienda = commission
+        .add_delegate(
+            &secretariat,
+            "MINHACIENDA",
+            "Laura Restrepo Gaitán",
+            "Directora General de Apoyo Fiscal",
+            date(2026, 1, 15),
+            None,
+        )
+        .await?;
+    commission
+        .add_delegate(
+            &secretariat,
+            "MININTERIOR",
+            "Andrés Felipe Mora Cifuentes",
+            "Director para la Democracia, la Participación Ciudadana y la Acción Comunal",
+            date(2026, 1, 15),
+            None,
+        )
+        .await?;
 
     commission
         .create_working_group(
@@ -299,7 +320,8 @@ pub async fn load(
             )
             .await?;
         for organisation in attendees {
-            commission.record_attendance(&secretariat, session.id, organisation, None).await?;
+            let delegate = (*organisation == "MINHACIENDA").then_some(hacienda.id);
+            commission.record_attendance(&secretariat, session.id, organisation, delegate).await?;
         }
         ids.push(session.id);
     }

@@ -66,6 +66,7 @@ const ASSETS: &[Asset] = &[
     asset!("/pages/comision.js", "frontend/pages/comision.js", JAVASCRIPT),
     asset!("/pages/comision-compromisos.js", "frontend/pages/comision-compromisos.js", JAVASCRIPT),
     asset!("/pages/comision-secretaria.js", "frontend/pages/comision-secretaria.js", JAVASCRIPT),
+    asset!("/pages/comision-sesion.js", "frontend/pages/comision-sesion.js", JAVASCRIPT),
     asset!("/pages/comision-reglamento.js", "frontend/pages/comision-reglamento.js", JAVASCRIPT),
     asset!("/pages/comision-voto.js", "frontend/pages/comision-voto.js", JAVASCRIPT),
     asset!("/pages/monitoreo.js", "frontend/pages/monitoreo.js", JAVASCRIPT),
