@@ -621,4 +621,23 @@ async fn the_demo_market_shows_offers_demands_and_outcomes() {
         .await
         .1;
     assert_eq!(demands["data"]["demands"]["totalCount"], 2, "{demands}");
+
+    // The demo's history is coherent: no delivery before its demand was registered.
+    let login = app
+        .query_ok("mutation { login(email: \"att@dnp.demo.gov.co\", password: \"demo-sugit-2025\") { token } }", json!({}))
+        .await;
+    let dnp = login["login"]["token"].as_str().expect("token").to_owned();
+    let (_, all) = app
+        .graphql_as(Some(&dnp), "{ demands(first: 100) { edges { node { createdAt deliveries { deliveredOn } } } } }", json!({}))
+        .await;
+    let mut delivered = 0;
+    for edge in all["data"]["demands"]["edges"].as_array().expect("demands") {
+        let registered = &edge["node"]["createdAt"].as_str().expect("createdAt")[..10];
+        for delivery in edge["node"]["deliveries"].as_array().expect("deliveries") {
+            delivered += 1;
+            let on = delivery["deliveredOn"].as_str().expect("deliveredOn");
+            assert!(on >= registered, "a delivery on {on} precedes its demand of {registered}: {edge}");
+        }
+    }
+    assert!(delivered >= 8, "the demo records deliveries: {all}");
 }

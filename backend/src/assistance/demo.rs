@@ -4,12 +4,13 @@
 //! assignments, deliveries and evaluations, so that matching, indicators and
 //! the focalisation map show something real on first start.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use sea_orm::{ActiveValue::Set, EntityTrait};
 use uuid::Uuid;
 
 use super::{
     delivery::{NewDelivery, NewEvaluation},
-    model::{Modality, OfferStatus, Priority},
+    model::{demand, Modality, OfferStatus, Priority},
     service::{DemandInput, OfferInput},
     AssistanceService,
 };
@@ -310,6 +311,18 @@ pub async fn load(
                 },
             )
             .await?;
+        // Synthetic history: the demands were registered in the second half of January 2026,
+        // before they wanted help (February) and before any delivery (March on).
+        let registered = Utc.with_ymd_and_hms(2026, 1, 19, 15, 30, 0).single().unwrap_or_else(Utc::now)
+            + Duration::hours(30 * demands.len() as i64);
+        demand::Entity::update(demand::ActiveModel {
+            id: Set(demand.id),
+            created_at: Set(registered),
+            updated_at: Set(registered),
+            ..Default::default()
+        })
+        .exec(&assistance.db)
+        .await?;
         demands.push((demand.id, actor));
     }
 
