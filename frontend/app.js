@@ -133,6 +133,20 @@ document.querySelector("#buscar-todo").addEventListener("submit", (event) => {
 const sent = new URLSearchParams(location.search).get("q");
 if (sent !== null && !location.hash) history.replaceState(null, "", `/#/?q=${encodeURIComponent(sent)}`);
 
+// On a phone a table turns into one card per row (style.css), each cell naming its column:
+// the status column stays in view instead of off to the right. Rows added later get it too.
+let labelling = 0;
+function labelTableCells() {
+  labelling = 0;
+  for (const cell of main.querySelectorAll("tbody td:not([data-columna]), tbody th:not([data-columna])")) {
+    const header = cell.closest("table")?.tHead?.rows[0]?.cells[cell.cellIndex];
+    cell.setAttribute("data-columna", header?.textContent.trim() ?? "");
+  }
+}
+new MutationObserver(() => {
+  labelling ||= requestAnimationFrame(labelTableCells);
+}).observe(main, { childList: true, subtree: true });
+
 session.onChange((user) => {
   renderSession(user);
   countUnread();

@@ -29,6 +29,8 @@ function svg(tag, attributes, ...children) {
  * `format(value, row)` writes each value beside its bar, in `valueWidth` units of the 640 wide drawing.
  */
 export function barChart({ title, rows, format = String, max, valueWidth = 70 }) {
+  // On a phone the labels go above their bars, across the whole width, and are never clipped.
+  if (window.matchMedia("(max-width: 480px)").matches) return stackedLabels({ title, rows, format, max, valueWidth });
   const top = Math.max(max ?? 0, ...rows.map((row) => row.value), 1);
   const twoLines = rows.some((row) => labelLines(row.label).length > 1);
   const step = twoLines ? ROW + 12 : ROW;
@@ -58,6 +60,40 @@ export function barChart({ title, rows, format = String, max, valueWidth = 70 })
     }),
   );
   return h("figure", { class: "figura" }, h("figcaption", {}, title), chart);
+}
+
+/** Characters of a label over its bar on a phone (the drawing's type is larger there). */
+const NARROW_LABEL_CHARS = 52;
+
+/** The phone's bar chart: each label on its own line, its bar below it from the left edge. */
+function stackedLabels({ title, rows, format, max, valueWidth }) {
+  const top = Math.max(max ?? 0, ...rows.map((row) => row.value), 1);
+  const step = ROW + 24;
+  const height = rows.length * step + 8;
+  const room = WIDTH - valueWidth - 8;
+  const description = rows.map((row) => `${row.label}: ${format(row.value, row)}`).join("; ");
+  const short = (label) => (label.length > NARROW_LABEL_CHARS ? `${label.slice(0, NARROW_LABEL_CHARS - 1)}…` : label);
+  return h(
+    "figure",
+    { class: "figura" },
+    h("figcaption", {}, title),
+    svg(
+      "svg",
+      { viewBox: `0 0 ${WIDTH} ${height}`, role: "img", "aria-label": `${title}. ${description}`, class: "grafica" },
+      rows.map((row, index) => {
+        const y = index * step + 4;
+        const width = Math.max(row.value > 0 ? 2 : 0, (row.value / top) * room);
+        return svg(
+          "g",
+          {},
+          svg("title", {}, `${row.label}: ${format(row.value, row)}`),
+          svg("text", { x: 0, y: y + 18, class: "grafica-etiqueta" }, short(row.label)),
+          svg("rect", { x: 0, y: y + 26, width: width.toFixed(1), height: ROW - 12, rx: 3, class: `barra ${row.tone ?? ""}` }),
+          svg("text", { x: width + 6, y: y + 41, class: "grafica-valor" }, format(row.value, row)),
+        );
+      }),
+    ),
+  );
 }
 
 /** One bar split in parts ({ label, value, tone }), with a legend: e.g. how a burden is covered. */

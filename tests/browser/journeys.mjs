@@ -1130,6 +1130,45 @@ const journeys = {
     done(phone, "investigación en el teléfono");
   },
 
+  async "teléfono (390×844): ninguna página se desplaza de lado y las tablas muestran su estado"() {
+    const sweep = async (page, who, sections) => {
+      for (const [section, ready] of sections) {
+        await page.goto(`${base}/#/${section}`);
+        await page.locator(ready).first().waitFor();
+        // Loaded parts (tables, charts) arrive after the heading: let them land.
+        await page.waitForLoadState("networkidle");
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        check(wide <= 1, `${who}, #/${section}: la página se desplaza ${wide} px de lado en el teléfono`);
+        const clipped = await page.$$eval("main svg text", (labels) =>
+          labels.filter((text) => { const box = text.getBoundingClientRect(); return box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1); }).map((text) => text.textContent));
+        check(clipped.length === 0, `${who}, #/${section}: etiquetas de gráfica cortadas: ${clipped.slice(0, 3).join(" | ")}`);
+        // Each table's cells say their column, so a row reads whole as a card.
+        const unnamed = await page.$$eval("main tbody td", (cells) => cells.filter((cell) => cell.offsetParent !== null && !cell.hasAttribute("data-columna") && !cell.colSpan > 1).length);
+        check(unnamed === 0, `${who}, #/${section}: ${unnamed} celdas sin el nombre de su columna`);
+      }
+    };
+    const phone = { width: 390, height: 844 };
+    const visitor = await newPage(phone);
+    await sweep(visitor, "público", [["", "h1"], ["conocimiento", ".resultado"], ["oferta", "#tabla-focalizacion"], ["comision?anio=2026", "#tabla-compromisos"], ["monitoreo", "h1"], ["vitrina", "#vacantes li"], ["formacion", "h1"], ["gasto", "h1"], ["entidades", "h1"]]);
+    const team = await newPage(phone);
+    await login(team, USERS.territorial);
+    await team.locator("h1", { hasText: "Mi territorio" }).waitFor();
+    await sweep(team, "equipo territorial", [["territorio", ".cifra"], ["consultas", "h1"]]);
+    await shot(team, "telefono-territorio");
+    const national = await newPage(phone);
+    await login(national, USERS.national);
+    await national.locator("h1", { hasText: "Mi entidad" }).waitFor();
+    await national.locator("summary", { hasText: "Seguimiento al plan de desarrollo territorial" }).click();
+    await national.locator(".tabla-cobertura tbody tr").first().waitFor();
+    const state = national.locator(".tabla-cobertura tbody tr").first().locator(".estado-cobertura");
+    check(await state.isVisible(), "en el teléfono la tabla de cobertura esconde su estado");
+    const box = await state.boundingBox();
+    check(box && box.x >= 0 && box.x + box.width <= 390, `el estado queda fuera de la pantalla: ${JSON.stringify(box)}`);
+    await shot(national, "telefono-mi-entidad");
+    await sweep(national, "entidad nacional", [["mi-entidad", "#mis-ofertas"]]);
+    for (const page of [visitor, team, national]) done(page, "teléfono");
+  },
+
   async "teclado: sin ratón se busca y se abre un documento, con el foco visible"() {
     const page = await newPage();
     await page.goto(`${base}/`);
