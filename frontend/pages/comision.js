@@ -19,7 +19,7 @@ import { memberVotePanel } from "./comision-voto.js";
 let openSession = null;
 
 /** `manage(s)` adds what acts on the session (the secretariat's forms), when given. */
-function sessionItem(s, manage = null, notice = null) {
+function sessionItem(s, names, manage = null, notice = null) {
   const quorum = s.quorum.met ? `Quórum verificado: ${s.quorum.present} de ${s.quorum.required} requeridos` : `Sin quórum: ${s.quorum.present} presentes de ${s.quorum.required} requeridos`;
   const item = h(
     "details",
@@ -54,7 +54,7 @@ function sessionItem(s, manage = null, notice = null) {
           ),
         )
       : h("p", {}, "Sin decisiones."),
-    s.commitments.length ? [h("h3", {}, "Compromisos de la sesión"), h("ul", {}, s.commitments.map((c) => h("li", {}, `${c.description} — ${c.responsibleCode}, vence el ${formatDate(c.dueDate)}${c.overdue ? " (vencido)" : ""}`)))] : null,
+    s.commitments.length ? [h("h3", {}, "Compromisos de la sesión"), h("ul", {}, s.commitments.map((c) => h("li", {}, `${c.description} — ${names.get(c.responsibleCode) ?? c.responsibleCode}, vence el ${formatDate(c.dueDate)}${c.overdue ? " (vencido)" : ""}`)))] : null,
     h("h3", {}, "Acta"),
     s.minutes ? [h("p", { class: "meta" }, s.minutesApprovedAt ? `Aprobada: ${formatDate(s.minutesApprovedAt)}` : "Sin aprobar"), h("div", { class: "texto" }, s.minutes.split(/\n{2,}/).map((p) => h("p", {}, p)))] : h("p", {}, "El acta aún no está aprobada."),
     s.id === openSession && notice && h("p", { class: "exito", role: "status" }, notice),
@@ -164,7 +164,7 @@ async function renderYear(box, year, isCurrent, notice, inPanel = false) {
     fill(
       box,
       compliancePanel(overview.commissionCompliance),
-      h("section", { "aria-labelledby": "titulo-sesiones" }, h("h2", { id: "titulo-sesiones" }, `Sesiones de ${year} (${list.length})`), list.length ? list.map((s) => sessionItem(s, manage, inPanel ? null : notice)) : h("p", {}, "No hay sesiones en este año.")),
+      h("section", { "aria-labelledby": "titulo-sesiones" }, h("h2", { id: "titulo-sesiones" }, `Sesiones de ${year} (${list.length})`), list.length ? list.map((s) => sessionItem(s, names, manage, inPanel ? null : notice)) : h("p", {}, "No hay sesiones en este año.")),
       participantsPanel(overview.commissionParticipants, overview.internalRules, overview.rapRegions),
       commitmentsPanel(overview.commissionParticipants),
       workPlanPanel(overview.workPlan, names),

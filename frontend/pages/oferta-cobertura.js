@@ -71,7 +71,7 @@ function focusTable(cells, names) {
             "tr",
             {},
             h("th", { scope: "row" }, names.get(cell.departmentCode) ?? cell.departmentCode),
-            h("td", {}, cell.topic),
+            h("td", {}, cell.topicLabel),
             h("td", { class: "cifra-tabla" }, formatNumber(cell.demands)),
             h("td", { class: "cifra-tabla" }, formatNumber(cell.unmet)),
             h("td", { class: "cifra-tabla" }, formatNumber(cell.attended)),

@@ -15,8 +15,8 @@ const STATE_TONE = { REPORTED: "tono-reportado", REUSED: "tono-reutilizado", IN_
 
 function source(element) {
   if (!element.source) return "—";
-  const { requirementCode, reporterCode, submittedAt } = element.source;
-  return `${requirementCode}, reportado por ${reporterCode} el ${formatDate(submittedAt)}`;
+  const { requirementCode, reporterCode, submittedAt, requirement, reporter } = element.source;
+  return `${requirement?.name ?? requirementCode}, reportado por ${reporter?.name ?? reporterCode} el ${formatDate(submittedAt)}`;
 }
 
 /** A reported value as Colombians write it: «12,6 %», «7.215 personas», «$ 3.625.000.000». */

@@ -468,7 +468,7 @@ async fn deliveries_are_evaluated_and_counted(app: &TestApp) {
         .text()
         .await
         .expect("text");
-    assert!(csv.contains("ANTIOQUIA,05,regalias,2,1,1"), "{csv}");
+    assert!(csv.contains("ANTIOQUIA,05,regalias,2,1,1,Regalías"), "{csv}");
     let bad = app.client.get(app.url("/att/focalizacion.csv?anio=dos")).send().await.expect("400");
     assert_eq!(bad.status(), sugit_tests::StatusCode::BAD_REQUEST);
 
@@ -624,11 +624,18 @@ async fn the_demo_market_shows_offers_demands_and_outcomes() {
 
     // The demo's history is coherent: no delivery before its demand was registered.
     let login = app
-        .query_ok("mutation { login(email: \"att@dnp.demo.gov.co\", password: \"demo-sugit-2025\") { token } }", json!({}))
+        .query_ok(
+            "mutation { login(email: \"att@dnp.demo.gov.co\", password: \"demo-sugit-2025\") { token } }",
+            json!({}),
+        )
         .await;
     let dnp = login["login"]["token"].as_str().expect("token").to_owned();
     let (_, all) = app
-        .graphql_as(Some(&dnp), "{ demands(first: 100) { edges { node { createdAt deliveries { deliveredOn } } } } }", json!({}))
+        .graphql_as(
+            Some(&dnp),
+            "{ demands(first: 100) { edges { node { createdAt deliveries { deliveredOn } } } } }",
+            json!({}),
+        )
         .await;
     let mut delivered = 0;
     for edge in all["data"]["demands"]["edges"].as_array().expect("demands") {

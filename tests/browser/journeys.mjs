@@ -165,7 +165,14 @@ async function apiToken(email) {
 const journeys = {
   async "público: busca en todo, abre un documento y filtra el conocimiento"() {
     const page = await newPage();
+    // The first load, as a slow connection pays it: every response, compressed as sent.
+    const sizes = [];
+    page.on("requestfinished", (request) => sizes.push(request.sizes().then((size) => size.responseBodySize + size.responseHeadersSize)));
     await page.goto(`${base}/`);
+    await page.waitForLoadState("networkidle");
+    const weight = (await Promise.all(sizes)).reduce((sum, size) => sum + size, 0);
+    check(weight < 250 * 1024, `la primera carga pesa ${Math.round(weight / 1024)} KB comprimidos (máximo 250 KB)`);
+    console.log(`      primera carga de Inicio: ${Math.round(weight / 1024)} KB comprimidos en ${sizes.length} respuestas`);
     await page.getByLabel("¿Qué busca?").fill("capacidades municipios sexta categoria");
     await page.locator("form.buscador").getByRole("button", { name: "Buscar" }).click();
     await page.locator(".grupo h2", { hasText: "Conocimiento" }).waitFor();
@@ -277,10 +284,18 @@ const journeys = {
     await shot(page, "nacional-error-junto-al-campo");
     await upload.getByLabel("Título").fill(`Guía de catastro para alcaldías ${stamp}`);
     await upload.getByLabel("Temas").fill("catastro, hacienda pública");
-    await upload.getByLabel("Texto (Markdown)").fill(`# Guía ${stamp}\n\nPasos para contratar el gestor catastral y actualizar la base predial.`);
+    await upload.getByLabel("Texto (Markdown)").fill(
+      `# Guía ${stamp}\n\nPasos para contratar el **gestor catastral** y actualizar la base predial.\n\n## Pasos\n\n1. Diagnóstico\n2. Contrato\n\n| Paso | Plazo |\n|---|---|\n| Diagnóstico | 2 meses |\n\nUn texto con <script>window.inyectado = 1</script> y <img src=x onerror="window.inyectado = 2"> queda como texto.`,
+    );
     await upload.getByRole("button", { name: "Agregar a la base de conocimiento" }).click();
     await upload.locator(".exito a", { hasText: stamp }).click();
     await page.locator("article.documento", { hasText: "gestor catastral" }).waitFor();
+    // Its Markdown as a page: a list, a table, bold; any markup in it shows as text and runs nothing.
+    const text = page.locator("article.documento .texto");
+    await text.locator("table td", { hasText: "2 meses" }).waitFor();
+    check((await text.locator("ol li").count()) === 2 && (await text.locator("strong", { hasText: "gestor catastral" }).count()) === 1, "el Markdown no se ve como lista y negrilla");
+    check((await text.locator("script, img").count()) === 0 && (await page.evaluate(() => window.inyectado)) === undefined, "el marcado del documento se ejecutó");
+    check((await text.innerText()).includes("<script>window.inyectado = 1</script>"), "el marcado no se muestra como texto");
     await shot(page, "nacional-documento-cargado");
 
     await visitor.locator(".en-vivo .nueva", { hasText: offerTitle }).waitFor();
@@ -296,6 +311,9 @@ const journeys = {
     await page.locator("h1", { hasText: "Mi territorio" }).waitFor();
     await page.locator(".cifra", { hasText: "Carga ahorrada" }).waitFor();
     check((await page.locator(".estado", { hasText: "Reutilizado" }).count()) > 0, "no se ve ningún dato reutilizado");
+    // Where a reused value came from reads as names: «Formulario Único Territorial…, reportado por ABEJORRAL».
+    const sources = await page.locator("td", { hasText: "reportado por" }).allTextContents();
+    check(sources.length > 0 && sources.every((text) => !/reportado por \d|^[A-Z_]+,/.test(text)), `la fuente muestra códigos: ${sources[0]}`);
     check((await page.locator(".estado", { hasText: "En conflicto" }).count()) > 0, "no se ve el conflicto de la demostración");
     check((await page.locator("svg.grafica").count()) > 0, "falta la gráfica de la carga");
     await assertLabelled(page, "Mi territorio");

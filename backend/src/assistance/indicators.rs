@@ -162,11 +162,27 @@ pub fn indicators(facts: &[DemandFacts], grouping: IndicatorGrouping) -> Vec<Ind
     rows
 }
 
+/// How a topic is shown: the spelling its demands use most (a tie goes to the one
+/// with more accents, then to the first in order), never the folded key.
+pub fn topic_label(spellings: &BTreeMap<String, u32>) -> String {
+    let accents = |text: &str| text.chars().filter(|c| !c.is_ascii()).count();
+    spellings
+        .iter()
+        .max_by(|(a, count_a), (b, count_b)| {
+            count_a.cmp(count_b).then_with(|| accents(a).cmp(&accents(b))).then_with(|| b.cmp(a))
+        })
+        .map(|(spelling, _)| spelling.clone())
+        .unwrap_or_default()
+}
+
 /// One cell of the focalisation map: a department and a topic.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FocusCell {
     pub department_code: String,
+    /// The folded key the cell groups by.
     pub topic: String,
+    /// The topic as the demands write it (see `topic_label`).
+    pub topic_label: String,
     pub demands: u32,
     /// Demands no offer has been assigned to yet.
     pub unmet: u32,
@@ -178,12 +194,15 @@ pub struct FocusCell {
 /// count as demand but never as unmet.
 pub fn focalisation(facts: &[DemandFacts]) -> Vec<FocusCell> {
     let mut cells: BTreeMap<(String, String), FocusCell> = BTreeMap::new();
+    let mut spellings: BTreeMap<String, BTreeMap<String, u32>> = BTreeMap::new();
     for demand in facts {
         let topic = topic_key(&demand.topic);
+        *spellings.entry(topic.clone()).or_default().entry(demand.topic.trim().to_owned()).or_default() += 1;
         let cell =
             cells.entry((demand.department_code.clone(), topic.clone())).or_insert_with(|| FocusCell {
                 department_code: demand.department_code.clone(),
                 topic,
+                topic_label: String::new(),
                 demands: 0,
                 unmet: 0,
                 attended: 0,
@@ -193,6 +212,10 @@ pub fn focalisation(facts: &[DemandFacts]) -> Vec<FocusCell> {
         cell.attended += u32::from(!demand.deliveries.is_empty());
     }
     let mut cells: Vec<FocusCell> = cells.into_values().collect();
+    // One label per topic across the country, so a topic reads the same in every department.
+    for cell in &mut cells {
+        cell.topic_label = spellings.get(&cell.topic).map(topic_label).unwrap_or_else(|| cell.topic.clone());
+    }
     cells.sort_by(|a, b| {
         b.unmet
             .cmp(&a.unmet)
@@ -212,6 +235,7 @@ pub fn focalisation_csv(cells: &[FocusCell], department_names: &HashMap<String, 
         "demandas",
         "sin_oferta",
         "atendidas",
+        "tema_como_se_escribe",
     ]);
     for cell in cells {
         let name = department_names.get(&cell.department_code).map(String::as_str).unwrap_or_default();
@@ -222,6 +246,7 @@ pub fn focalisation_csv(cells: &[FocusCell], department_names: &HashMap<String, 
             &cell.demands.to_string(),
             &cell.unmet.to_string(),
             &cell.attended.to_string(),
+            cell.topic_label.as_str(),
         ]);
     }
     writer.into_inner().ok().and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_default()
@@ -392,6 +417,26 @@ mod tests {
     }
 
     #[test]
+    fn a_topic_reads_as_most_demands_write_it_with_its_accents() {
+        let spellings = |pairs: &[(&str, u32)]| pairs.iter().map(|(s, n)| ((*s).to_owned(), *n)).collect();
+        assert_eq!(
+            topic_label(&spellings(&[("regalias", 3), ("Regalías", 1)])),
+            "regalias",
+            "the most used wins"
+        );
+        assert_eq!(
+            topic_label(&spellings(&[("regalias", 1), ("regalías", 1)])),
+            "regalías",
+            "a tie goes to the accents"
+        );
+        assert_eq!(
+            topic_label(&spellings(&[("Catastro", 1), ("catastro", 1)])),
+            "Catastro",
+            "then the first in order"
+        );
+    }
+
+    #[test]
     fn focalisation_puts_unmet_demand_first() {
         let cells = focalisation(&fixture());
         assert_eq!(
@@ -399,6 +444,7 @@ mod tests {
             FocusCell {
                 department_code: "52".into(),
                 topic: "catastro".into(),
+                topic_label: "Catastro".into(),
                 demands: 2,
                 unmet: 1,
                 attended: 0
@@ -409,6 +455,7 @@ mod tests {
             FocusCell {
                 department_code: "05".into(),
                 topic: "regalias".into(),
+                topic_label: "Regalías".into(),
                 demands: 2,
                 unmet: 0,
                 attended: 2
@@ -421,8 +468,11 @@ mod tests {
         let names = HashMap::from([("52".to_owned(), "Nariño".to_owned())]);
         let csv = focalisation_csv(&focalisation(&fixture()), &names);
         let lines: Vec<&str> = csv.lines().collect();
-        assert_eq!(lines[0], "departamento,codigo_departamento,tema,demandas,sin_oferta,atendidas");
-        assert_eq!(lines[1], "Nariño,52,catastro,2,1,0");
+        assert_eq!(
+            lines[0],
+            "departamento,codigo_departamento,tema,demandas,sin_oferta,atendidas,tema_como_se_escribe"
+        );
+        assert_eq!(lines[1], "Nariño,52,catastro,2,1,0,Catastro");
         assert_eq!(lines.len(), 3);
     }
 

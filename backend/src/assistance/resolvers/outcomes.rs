@@ -187,6 +187,8 @@ pub struct FocusCellNode {
     department_code: String,
     /// El tema, sin tildes ni mayúsculas.
     topic: String,
+    /// El tema como lo escriben las demandas (la forma más usada, con sus tildes): para mostrarlo.
+    topic_label: String,
     demands: i32,
     /// Demandas sin ninguna oferta asignada.
     unmet: i32,
@@ -200,6 +202,7 @@ impl From<FocusCell> for FocusCellNode {
         Self {
             department_code: cell.department_code,
             topic: cell.topic,
+            topic_label: cell.topic_label,
             demands: count(cell.demands),
             unmet: count(cell.unmet),
             attended: count(cell.attended),

@@ -235,6 +235,16 @@ impl ValueSourceNode {
     async fn reporter_code(&self) -> &str {
         &self.0.reporter_code
     }
+    /// La entidad que lo reportó, con su nombre.
+    async fn reporter(&self, ctx: &Context<'_>) -> ApiResult<Option<TerritorialEntityNode>> {
+        let loader = ctx.data::<DataLoader<crate::territory::loader::TerritoryLoader>>()?;
+        Ok(loader.load_one(self.0.reporter_code.clone()).await?.map(TerritorialEntityNode))
+    }
+    /// El requerimiento por el que llegó, con su nombre.
+    async fn requirement(&self, ctx: &Context<'_>) -> ApiResult<Option<RequirementNode>> {
+        let loader = ctx.data::<DataLoader<ReportingLoader>>()?;
+        Ok(loader.load_one(RequirementCode(self.0.requirement_code.clone())).await?.map(RequirementNode))
+    }
     async fn submitted_at(&self) -> DateTime<Utc> {
         self.0.submitted_at
     }
