@@ -1,7 +1,13 @@
 //! GraphQL of the consultation room: parse, call the service, shape.
 
-use async_graphql::{dataloader::DataLoader, Context, InputObject, Object, SimpleObject, ID};
+use std::{collections::HashMap, sync::Arc};
+
+use async_graphql::{
+    dataloader::{DataLoader, Loader},
+    Context, InputObject, Object, SimpleObject, ID,
+};
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::{
     model::{Message, Side, SubjectKind, Thread},
@@ -15,7 +21,7 @@ use crate::{
     connection::{connection, CountedConnection},
     error::{ApiError, ApiResult, ServiceError},
     knowledge::resolvers::{cited_documents, KnowledgeProductNode},
-    pagination::PageRequest,
+    pagination::{Page, PageRequest},
     territory::{loader::TerritoryLoader, resolvers::TerritorialEntityNode},
 };
 
@@ -87,8 +93,24 @@ impl ThreadNode {
         after: Option<String>,
     ) -> ApiResult<CountedConnection<MessageNode>> {
         let page = PageRequest::parse(first, after)?;
-        let found = service(ctx)?.messages(self.thread.id, &page).await?;
+        // Every thread of a list loads its messages in the same query.
+        let messages =
+            ctx.data::<DataLoader<MessageLoader>>()?.load_one(self.thread.id).await?.unwrap_or_default();
+        let keyed: Vec<(String, Message)> = messages.into_iter().map(|m| (message_key(&m), m)).collect();
+        let found = Page::from_sorted(keyed, &page, |(key, _)| key.as_str()).map(|(_, message)| message);
         Ok(connection(found, &page, message_key, MessageNode))
+    }
+}
+
+/// The messages of many threads at once.
+pub struct MessageLoader(pub ConsultationService);
+
+impl Loader<Uuid> for MessageLoader {
+    type Value = Vec<Message>;
+    type Error = Arc<ServiceError>;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<Message>>, Self::Error> {
+        self.0.messages_of(keys).await.map_err(Arc::new)
     }
 }
 

@@ -329,17 +329,23 @@ impl ConsultationService {
         Ok(Page::from_sorted(keyed, page, |(key, _)| key.as_str()).map(|(_, thread)| thread))
     }
 
-    /// A thread's messages, oldest first.
-    pub async fn messages(&self, thread_id: Uuid, page: &PageRequest) -> Result<Page<Message>, ServiceError> {
+    /// The messages of many threads in one query (the DataLoader's batch), each oldest first.
+    #[tracing::instrument(name = "consultation.messages_of", skip_all, fields(threads = thread_ids.len()))]
+    pub async fn messages_of(
+        &self,
+        thread_ids: &[Uuid],
+    ) -> Result<HashMap<Uuid, Vec<Message>>, ServiceError> {
         let rows = message::Entity::find()
-            .filter(message::Column::ThreadId.eq(thread_id))
+            .filter(message::Column::ThreadId.is_in(thread_ids.iter().copied()))
             .order_by_asc(message::Column::CreatedAt)
             .order_by_asc(message::Column::Id)
             .all(&self.db)
             .await?;
-        let keyed: Vec<(String, Message)> =
-            rows.into_iter().map(Message::from).map(|m| (message_key(&m), m)).collect();
-        Ok(Page::from_sorted(keyed, page, |(key, _)| key.as_str()).map(|(_, message)| message))
+        let mut by_thread: HashMap<Uuid, Vec<Message>> = HashMap::new();
+        for row in rows {
+            by_thread.entry(row.thread_id).or_default().push(Message::from(row));
+        }
+        Ok(by_thread)
     }
 
     /// Messages of others the user has not read yet, per thread.

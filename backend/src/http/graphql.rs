@@ -363,6 +363,10 @@ fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
         tokio::spawn,
     ));
     data.insert(DataLoader::new(
+        crate::consultation::resolvers::MessageLoader(state.consultation.clone()),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
         crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
         tokio::spawn,
     ));
