@@ -4,7 +4,7 @@
 // unit, by line — and then imports it through the report-once path.
 
 import { call } from "../api.js";
-import { add, busy, errorMessage, field, fill, h, pageTitle, select } from "../dom.js";
+import { add, busy, errorMessage, field, fill, formatNumber, h, pageTitle, select } from "../dom.js";
 import * as session from "../session.js";
 
 const pesos = new Intl.NumberFormat("es-CO", { maximumFractionDigits: 0 });
@@ -90,7 +90,7 @@ async function mappingList(box) {
       h(
         "details",
         {},
-        h("summary", {}, `Correspondencia de cuentas con unidades (${found.totalCount} cuentas)`),
+        h("summary", {}, `Correspondencia de cuentas con unidades (${formatNumber(found.totalCount)} cuentas)`),
         h("p", { class: "ayuda" }, "Una subcuenta corresponde a la unidad de su cuenta más cercana que tenga correspondencia."),
         h("ul", {}, found.edges.map(({ node }) => h("li", {}, h("strong", {}, node.accountCode), ` → ${node.unitCode}`, node.note && h("span", { class: "ayuda" }, ` ${node.note}`)))),
         found.pageInfo.hasNextPage && h("p", { class: "ayuda" }, "Se muestran las primeras 100."),

@@ -2,7 +2,7 @@
 // non-municipalised areas, searched by name.
 
 import { call } from "../api.js";
-import { add, errorMessage, h, pageTitle, select } from "../dom.js";
+import { add, errorMessage, formatNumber, h, pageTitle, select } from "../dom.js";
 import { CATEGORY, label, TERRITORIAL_KIND } from "../labels.js";
 
 const PAGE = 25;
@@ -40,7 +40,7 @@ export function render(container, { isCurrent }) {
       current.after = connection.pageInfo.endCursor;
       table.hidden = connection.totalCount === 0;
       more.hidden = !connection.pageInfo.hasNextPage;
-      status.textContent = connection.totalCount === 0 ? "No se encontraron entidades con ese nombre." : `Mostrando ${current.shown} de ${connection.totalCount} entidades.`;
+      status.textContent = connection.totalCount === 0 ? "No se encontraron entidades con ese nombre." : `Mostrando ${formatNumber(current.shown)} de ${formatNumber(connection.totalCount)} entidades.`;
     } catch (error) {
       if (request === current.request) status.replaceChildren(errorMessage(error, "No se pudo completar la búsqueda"));
     } finally {

@@ -74,7 +74,7 @@ function facetLinks(facets) {
           "ul",
           {},
           facet.values.slice(0, 8).map((entry) =>
-            h("li", {}, h("a", { href: `#/conocimiento?${LINKED_FACETS[facet.field]}=${encodeURIComponent(entry.value)}` }, entry.value), ` (${entry.count})`),
+            h("li", {}, h("a", { href: `#/conocimiento?${LINKED_FACETS[facet.field]}=${encodeURIComponent(entry.value)}` }, entry.value), ` (${formatNumber(entry.count)})`),
           ),
         ),
       ),

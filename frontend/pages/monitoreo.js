@@ -273,7 +273,7 @@ export async function render(container, { query, isCurrent }) {
         const list = (await call("monitoring", "CreateFocalisationList", { input })).createFocalisationList.focalisationList;
         fill(
           result,
-          h("p", { role: "status" }, `Lista «${list.name}» creada con ${list.entityCount} municipios.`),
+          h("p", { role: "status" }, `Lista «${list.name}» creada con ${number.format(list.entityCount)} municipios.`),
           h(
             "table",
             {},

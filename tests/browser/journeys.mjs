@@ -659,7 +659,7 @@ const journeys = {
     const start = dnp.getByRole("button", { name: /^Crear una lista de focalización con los \d+ municipios en rojo$/ });
     await start.waitFor();
     await start.click();
-    const created = dnp.getByRole("status").filter({ hasText: /^Lista «.+» creada con \d+ municipios\.$/ });
+    const created = dnp.getByRole("status").filter({ hasText: /^Lista «.+» creada con [\d.]+ municipios\.$/ });
     await created.waitFor();
     check((await dnp.locator("table", { hasText: "Municipios de la lista" }).locator("tbody tr").count()) > 0, "la lista quedó vacía");
     await shot(dnp, "nacional-monitoreo-focalizacion");
