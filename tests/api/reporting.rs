@@ -743,6 +743,8 @@ async fn the_issuer_sees_who_has_reported_each_period(app: &TestApp) {
         (json!({ "r": "NO_EXISTE", "p": "2025" }), "requerimiento"),
         (json!({ "r": "EDUCACION", "p": "2025-T3" }), "2025"),
         (json!({ "r": "EDUCACION", "p": "2025", "d": "05001" }), "departamento"),
+        (json!({ "r": "EDUCACION", "p": "2025", "d": "04" }), "no existe el departamento"),
+        (json!({ "r": "EDUCACION", "p": "2099" }), "aún no ha comenzado"),
     ] {
         let (_, body) = app.graphql_as(None, COVERAGE, variables).await;
         assert_eq!(error_codes(&body), ["BAD_USER_INPUT"], "{body}");

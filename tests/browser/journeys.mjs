@@ -1161,7 +1161,7 @@ const journeys = {
           labels.filter((text) => { const box = text.getBoundingClientRect(); return box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1); }).map((text) => text.textContent));
         check(clipped.length === 0, `${who}, #/${section}: etiquetas de gráfica cortadas: ${clipped.slice(0, 3).join(" | ")}`);
         // Each table's cells say their column, so a row reads whole as a card.
-        const unnamed = await page.$$eval("main tbody td", (cells) => cells.filter((cell) => cell.offsetParent !== null && !cell.hasAttribute("data-columna") && !cell.colSpan > 1).length);
+        const unnamed = await page.$$eval("main tbody td", (cells) => cells.filter((cell) => cell.offsetParent !== null && !cell.hasAttribute("data-columna") && cell.colSpan <= 1).length);
         check(unnamed === 0, `${who}, #/${section}: ${unnamed} celdas sin el nombre de su columna`);
       }
     };

@@ -52,6 +52,32 @@ pub fn coverage_state(with_value: usize, requested: usize) -> CoverageState {
     }
 }
 
+/// Whether a requirement's coverage in `period` (normalised) means anything: the
+/// platform's own requirements are owed by no one, a period after the last one is not
+/// asked, and no one could have reported a period that has not begun.
+pub fn check_period(requirement: &Requirement, span: &PeriodSpan, today: NaiveDate) -> Result<(), String> {
+    if requirement.reported_by_platform {
+        return Err(format!(
+            "«{}» lo reporta la plataforma con sus propios registros: ninguna entidad lo debe",
+            requirement.code
+        ));
+    }
+    if let Some(last) = requirement.last_period.as_deref().filter(|last| span.period.as_str() > *last) {
+        return Err(format!(
+            "«{}» se pidió hasta el periodo {last}; no pide «{}»",
+            requirement.code, span.period
+        ));
+    }
+    if span.starts_on > today {
+        return Err(format!(
+            "el periodo «{}» aún no ha comenzado (hoy es {} en Colombia): nadie ha podido reportarlo",
+            span.period,
+            today.format("%Y-%m-%d")
+        ));
+    }
+    Ok(())
+}
+
 /// One entity's row.
 #[derive(Debug, Clone)]
 pub struct EntityCoverage {
@@ -149,15 +175,20 @@ impl Coverage {
         let period = parse_period(period, requirement.periodicity)?;
         let span = periods::span(&period, requirement.periodicity)
             .ok_or_else(|| ServiceError::invalid(format!("el periodo «{period}» no existe")))?;
+        check_period(&requirement, &span, crate::bogota_time::today()).map_err(ServiceError::invalid)?;
         let department = department_code.map(DivipolaCode::parse).transpose()?;
-        if let Some(code) = &department {
-            if code.as_str().len() != 2 {
+        let department_entity = match &department {
+            Some(code) if code.as_str().len() != 2 => {
                 return Err(ServiceError::invalid(format!(
                     "«{}» no es el código de un departamento (dos dígitos, p. ej. 05)",
                     code.as_str()
-                )));
+                )))
             }
-        }
+            Some(code) => Some(self.territory.find(code).await?.ok_or_else(|| {
+                ServiceError::invalid(format!("no existe el departamento «{}»", code.as_str()))
+            })?),
+            None => None,
+        };
         let filter = TerritoryFilter { department: department.clone(), ..Default::default() };
         let mut addressed: Vec<TerritorialEntity> = self
             .territory
@@ -167,12 +198,10 @@ impl Coverage {
             .filter(|entity| requirement.entity_kinds.contains(&entity.kind))
             .collect();
         // A department asked for is addressed itself, not only through its municipalities.
-        if let Some(code) = &department {
-            if requirement.entity_kinds.contains(&TerritorialKind::Department) {
-                if let Some(entity) = self.territory.find(code).await? {
-                    addressed.insert(0, entity);
-                }
-            }
+        if let Some(entity) =
+            department_entity.filter(|_| requirement.entity_kinds.contains(&TerritorialKind::Department))
+        {
+            addressed.insert(0, entity);
         }
         let sheets = read_sheets(&self.db, addressed.iter().map(|e| e.code.as_str()), &period).await?;
         let requested = requirement.element_codes.len();
@@ -223,6 +252,40 @@ impl Coverage {
 mod tests {
     use super::*;
     use crate::reporting::model::Periodicity;
+
+    fn quarterly(last_period: Option<&str>, by_platform: bool) -> Requirement {
+        Requirement {
+            code: "AGUA".into(),
+            name: "Agua".into(),
+            issuer_code: "SSPD".into(),
+            legal_basis: String::new(),
+            periodicity: Periodicity::Quarterly,
+            entity_kinds: vec![TerritorialKind::Municipality],
+            element_codes: vec!["A".into()],
+            created_at: chrono::Utc::now(),
+            last_period: last_period.map(str::to_owned),
+            reported_by_platform: by_platform,
+            due_days: 45,
+        }
+    }
+
+    #[test]
+    fn coverage_is_asked_only_of_periods_someone_owes() {
+        let today = NaiveDate::from_ymd_opt(2025, 8, 15).expect("a day");
+        let span = |period: &str| periods::span(period, Periodicity::Quarterly).expect("a quarter");
+        assert_eq!(
+            check_period(&quarterly(None, false), &span("2025-Q3"), today),
+            Ok(()),
+            "the quarter under way"
+        );
+        assert!(check_period(&quarterly(None, false), &span("2025-Q4"), today)
+            .is_err_and(|e| e.contains("aún no ha comenzado")));
+        assert!(check_period(&quarterly(Some("2025-Q1"), false), &span("2025-Q2"), today)
+            .is_err_and(|e| e.contains("hasta el periodo 2025-Q1")));
+        assert_eq!(check_period(&quarterly(Some("2025-Q1"), false), &span("2025-Q1"), today), Ok(()));
+        assert!(check_period(&quarterly(None, true), &span("2025-Q2"), today)
+            .is_err_and(|e| e.contains("plataforma")));
+    }
 
     #[test]
     fn an_entity_is_complete_only_with_every_element() {
