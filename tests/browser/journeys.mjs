@@ -1161,8 +1161,12 @@ const journeys = {
           labels.filter((text) => { const box = text.getBoundingClientRect(); return box.width > 0 && (box.left < -1 || box.right > window.innerWidth + 1); }).map((text) => text.textContent));
         check(clipped.length === 0, `${who}, #/${section}: etiquetas de gráfica cortadas: ${clipped.slice(0, 3).join(" | ")}`);
         // Each table's cells say their column, so a row reads whole as a card.
-        const unnamed = await page.$$eval("main tbody td", (cells) => cells.filter((cell) => cell.offsetParent !== null && !cell.hasAttribute("data-columna") && cell.colSpan <= 1).length);
-        check(unnamed === 0, `${who}, #/${section}: ${unnamed} celdas sin el nombre de su columna`);
+        // (The names are set on the next frame after rows arrive: wait a moment for late rows.)
+        const unnamed = () => page.$$eval("main tbody td", (cells) => cells.filter((cell) => cell.offsetParent !== null && !cell.hasAttribute("data-columna") && cell.colSpan <= 1).length);
+        const named = await page
+          .waitForFunction(() => ![...document.querySelectorAll("main tbody td")].some((cell) => cell.offsetParent !== null && !cell.hasAttribute("data-columna") && cell.colSpan <= 1), null, { timeout: 5_000 })
+          .then(() => true, () => false);
+        check(named, `${who}, #/${section}: ${await unnamed()} celdas sin el nombre de su columna`);
       }
     };
     const phone = { width: 390, height: 844 };
