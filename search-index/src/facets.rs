@@ -245,15 +245,12 @@ impl FacetCache {
     }
 }
 
-pub(crate) fn facet_values(counts: &HashMap<Facet, u64>, scale: f64) -> Vec<FacetValues> {
+pub(crate) fn facet_values(counts: &HashMap<Facet, u64>) -> Vec<FacetValues> {
     let mut by_dimension: HashMap<&str, Vec<(String, u64)>> = HashMap::new();
     for (facet, count) in counts {
         if let [root, value] = facet.to_path()[..] {
-            // Rounded: counts and scale are far below 2^52.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let scaled = (*count as f64 * scale).round() as u64;
             if let Some(dimension) = Dimension::ALL.iter().find(|d| d.as_str() == root) {
-                by_dimension.entry(dimension.as_str()).or_default().push((value.to_owned(), scaled));
+                by_dimension.entry(dimension.as_str()).or_default().push((value.to_owned(), *count));
             }
         }
     }

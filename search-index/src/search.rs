@@ -8,7 +8,9 @@ use std::{
 
 use tantivy::{
     collector::TopDocs,
-    query::{AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, TermQuery},
+    query::{
+        AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
+    },
     schema::{Facet, IndexRecordOption, Value},
     snippet::SnippetGenerator,
     DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
@@ -16,7 +18,7 @@ use tantivy::{
 
 use crate::{
     document::{Dimension, Kind},
-    facets::{facet_values, AllFacets, FacetSampling, FacetValues, SAMPLE_BLOCK},
+    facets::{facet_values, AllFacets, FacetSampling, FacetValues, SegmentFacets, SAMPLE_BLOCK},
     index::SearchIndex,
     query::Plan,
     SearchError,
@@ -211,8 +213,7 @@ impl SearchIndex {
                 Ok(self.hit(&doc, score, cursor, &snippets))
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
-        let facets =
-            totals.facets.as_ref().map(|counts| facet_values(counts, totals.scale)).unwrap_or_default();
+        let facets = totals.facets.as_ref().map(facet_values).unwrap_or_default();
         Ok(SearchPage {
             hits,
             total: totals.total,
@@ -287,12 +288,7 @@ impl SearchIndex {
         estimate: u64,
     ) -> Result<Totals, SearchError> {
         if !request.facets {
-            return Ok(Totals {
-                total: query.count(searcher)?,
-                facets: None,
-                scale: 1.0,
-                approximate: false,
-            });
+            return Ok(Totals { total: query.count(searcher)?, facets: None, approximate: false });
         }
         let FacetSampling { exact_up_to, sample } = self.facet_sampling;
         let sample_stride = if estimate <= exact_up_to {
@@ -303,45 +299,45 @@ impl SearchIndex {
         let segments = self.facet_cache.segments(searcher)?;
         if sample_stride == 1 {
             let (total, counts) = searcher.search(query, &AllFacets { segments })?;
-            return Ok(Totals { total, facets: Some(counts), scale: 1.0, approximate: false });
+            return Ok(Totals { total, facets: Some(counts), approximate: false });
         }
         // The total from the count alone (its fast path: tantivy counts a
         // dense intersection a block of bits at a time); the facets from the
         // matches in one block of document numbers out of `sample_stride`,
-        // spread over each segment, scaled by the share of the matches read.
-        let total = query.count(searcher)?;
+        // spread over each segment, scaled segment by segment by the share
+        // of that segment's matches read: the indexing threads may fill
+        // segments of unequal size and make-up, and one scale for all would
+        // weigh a small segment as much as a large one.
         let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
-        let mut counts: HashMap<Facet, u64> = HashMap::new();
-        let mut sampled: u64 = 0;
+        let mut total = 0;
+        let mut estimated: HashMap<Facet, f64> = HashMap::new();
         for (reader, facets) in searcher.segment_readers().iter().zip(&segments) {
-            let alive = reader.alive_bitset();
-            let mut segment_counts = vec![0_u32; facets.names.len()];
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            let step = SAMPLE_BLOCK.saturating_mul(sample_stride);
-            let mut start: DocId = 0;
-            while start < reader.max_doc() {
-                let mut doc = if scorer.doc() < start { scorer.seek(start) } else { scorer.doc() };
-                let end = start.saturating_add(SAMPLE_BLOCK);
-                while doc < end {
-                    if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                        sampled += 1;
-                        facets.count(&[doc], &mut segment_counts);
-                    }
-                    doc = scorer.advance();
-                }
-                if doc == tantivy::TERMINATED {
-                    break;
-                }
-                start = start.saturating_add(step);
+            let matches = weight.count(reader)?;
+            total += matches as usize;
+            if matches == 0 {
+                continue;
             }
+            let mut segment_counts = vec![0_u32; facets.names.len()];
+            let sampled = sample_segment(&*weight, reader, facets, sample_stride, &mut segment_counts)?;
+            // A sample that missed every match (they sit between its blocks)
+            // says nothing of them: they are few, so they are counted.
+            let (sampled, stride) = if sampled == 0 {
+                segment_counts.fill(0);
+                (sample_segment(&*weight, reader, facets, 1, &mut segment_counts)?, 1)
+            } else {
+                (sampled, sample_stride)
+            };
+            let scale = if stride == 1 || sampled == 0 { 1.0 } else { f64::from(matches) / sampled as f64 };
             for (count, facet) in segment_counts.into_iter().zip(&facets.names) {
                 if count > 0 {
-                    *counts.entry(facet.clone()).or_insert(0) += u64::from(count);
+                    *estimated.entry(facet.clone()).or_insert(0.0) += f64::from(count) * scale;
                 }
             }
         }
-        let scale = if sampled == 0 { 1.0 } else { total as f64 / sampled as f64 };
-        Ok(Totals { total, facets: Some(counts), scale, approximate: true })
+        // Rounded: the estimates are far below 2^52.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let counts = estimated.into_iter().map(|(facet, count)| (facet, count.round() as u64)).collect();
+        Ok(Totals { total, facets: Some(counts), approximate: true })
     }
 
     /// The page after `request.after` by descending score, ties by the stable order.
@@ -733,13 +729,43 @@ fn filter_bitset(
     Ok(passes)
 }
 
+/// Adds to `counts` the facets of the live matches of `weight` in one block
+/// of `SAMPLE_BLOCK` document numbers out of every `stride` of the segment;
+/// returns how many it read.
+fn sample_segment(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    facets: &SegmentFacets,
+    stride: u32,
+    counts: &mut [u32],
+) -> tantivy::Result<u64> {
+    let alive = reader.alive_bitset();
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let step = SAMPLE_BLOCK.saturating_mul(stride);
+    let mut sampled = 0;
+    let mut start: DocId = 0;
+    while start < reader.max_doc() {
+        let mut doc = if scorer.doc() < start { scorer.seek(start) } else { scorer.doc() };
+        let end = start.saturating_add(SAMPLE_BLOCK);
+        while doc < end {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                sampled += 1;
+                facets.count(&[doc], counts);
+            }
+            doc = scorer.advance();
+        }
+        if doc == tantivy::TERMINATED {
+            break;
+        }
+        start = start.saturating_add(step);
+    }
+    Ok(sampled)
+}
+
 /// The count of matches and their facet counts.
 struct Totals {
     total: usize,
     facets: Option<HashMap<Facet, u64>>,
-    /// What the facet counts were multiplied by: 1 when they counted every
-    /// match, else the matches over those sampled.
-    scale: f64,
     approximate: bool,
 }
 

@@ -404,6 +404,38 @@ fn facets_of_a_broad_query_are_estimated_from_a_sample() {
 }
 
 #[test]
+fn a_small_segment_unlike_the_others_weighs_by_its_own_matches_in_the_estimate() {
+    // Two commits make (at least) two segments: a large one of «52» and a
+    // small one of «05». Sampled by one scale for all, the small segment —
+    // read whole — would count as much as the large one's sample.
+    let mut index = SearchIndex::in_memory().expect("index");
+    let docs = |range: std::ops::Range<u32>, department: &str| {
+        range
+            .map(|i| {
+                doc(
+                    &i.to_string(),
+                    Kind::Knowledge,
+                    "Informe municipal",
+                    "texto",
+                    &[(Dimension::Department, department)],
+                    0,
+                )
+            })
+            .map(Change::Upsert)
+            .collect::<Vec<_>>()
+    };
+    index.apply(docs(0..3_000, "52"), 1).expect("indexed");
+    index.apply(docs(3_000..3_300, "05"), 2).expect("indexed");
+    index.facet_sampling = crate::facets::FacetSampling { exact_up_to: 1_000, sample: 500 };
+    let request = SearchRequest { text: "informe".into(), limit: 5, facets: true, ..Default::default() };
+    let sampled = index.search(&request).expect("ok");
+    assert!(sampled.facets_approximate);
+    let departments =
+        sampled.facets.iter().find(|f| f.dimension == Dimension::Department).expect("facet").values.clone();
+    assert_eq!(departments, [("52".to_owned(), 3_000), ("05".to_owned(), 300)]);
+}
+
+#[test]
 fn upserts_replace_and_deletes_remove() {
     let index = corpus();
     let mut changed = doc("plan", Kind::Knowledge, "Presupuesto participativo", "otro texto", &[], 1);
