@@ -648,3 +648,59 @@ async fn the_demo_market_shows_offers_demands_and_outcomes() {
     }
     assert!(delivered >= 8, "the demo records deliveries: {all}");
 }
+
+/// A national year of demand (more than PostgreSQL's 65,535 parameters in one
+/// statement) still gives its indicators and focalisation map: the facts are
+/// read by subqueries, never by a list of every demand's id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn indicators_answer_for_a_national_year_of_demand() {
+    let Some(app) = TestApp::spawn(sugit_tests::Backend::PostgresRedis).await else { return };
+    const DEMANDS: i64 = 70_000;
+    {
+        use sea_orm::ConnectionTrait;
+        // Demands of 2026 spread over every municipal unit, a tenth of them
+        // assigned to one offer and delivered (synthetic rows, written as a
+        // bulk load would).
+        let sql = format!(
+            "WITH units AS (SELECT array_agg(code ORDER BY code) AS codes FROM territorial_entity
+                            WHERE department_code IS NOT NULL)
+             INSERT INTO att_demand (id, entity_code, need, topic, priority, capacity_gap, status, created_at, updated_at)
+             SELECT gen_random_uuid(), codes[1 + i % array_length(codes, 1)], 'Necesidad sintética',
+                    CASE WHEN i % 2 = 0 THEN 'catastro' ELSE 'agua potable' END, 'media', '',
+                    CASE WHEN i % 10 = 0 THEN 'attended' ELSE 'open' END,
+                    TIMESTAMPTZ '2026-03-01' + i * INTERVAL '1 minute', TIMESTAMPTZ '2026-03-01'
+             FROM units, generate_series(1, {DEMANDS}) AS i"
+        );
+        app.state.db.execute_unprepared(&sql).await.expect("demands loaded");
+    }
+    let scene = scene(&app).await;
+    let offer = published(&app, &scene.dnp, offer("Catastro multipropósito", "catastro", &[], &[])).await;
+    {
+        use sea_orm::ConnectionTrait;
+        let sql = format!(
+            "WITH attended AS (SELECT id FROM att_demand WHERE status = 'attended'),
+                  assigned AS (INSERT INTO att_assignment (id, offer_id, demand_id, created_at)
+                               SELECT gen_random_uuid(), '{offer}', id, now() FROM attended RETURNING id)
+             INSERT INTO att_delivery (id, assignment_id, delivered_on, hours, participants, modality, notes, created_at)
+             SELECT gen_random_uuid(), id, DATE '2026-06-01', 2, 3, 'virtual', '', now() FROM assigned"
+        );
+        app.state.db.execute_unprepared(&sql).await.expect("deliveries loaded");
+    }
+    let data = app
+        .query_ok(
+            "{ assistanceIndicators(groupBy: TOPIC, year: 2026) { key demands demandsCovered }
+               demandFocalisation(year: 2026) { departmentCode demands unmet } }",
+            json!({}),
+        )
+        .await;
+    let rows = data["assistanceIndicators"].as_array().expect("rows");
+    let total: i64 = rows.iter().filter_map(|r| r["demands"].as_i64()).sum();
+    let covered: i64 = rows.iter().filter_map(|r| r["demandsCovered"].as_i64()).sum();
+    assert_eq!(total, DEMANDS, "{rows:?}");
+    assert_eq!(covered, DEMANDS / 10, "every delivered demand is covered");
+    let cells = data["demandFocalisation"].as_array().expect("cells");
+    let departments: std::collections::BTreeSet<&str> =
+        cells.iter().filter_map(|c| c["departmentCode"].as_str()).collect();
+    assert!(departments.len() >= 32, "every department has demand: {departments:?}");
+    assert_eq!(cells.iter().filter_map(|c| c["demands"].as_i64()).sum::<i64>(), DEMANDS);
+}

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use uuid::Uuid;
 
 use super::{
-    model::{assignment, demand, offer, DemandStatus},
+    model::{assignment, delivery, demand, evaluation, offer, DemandStatus},
     service::AssistanceService,
 };
 use crate::{
@@ -263,34 +263,89 @@ impl AssistanceService {
     }
 
     /// Every demand (of `year`, by registration, if given) with its offers,
-    /// deliveries and evaluations: the facts of the indicators.
+    /// deliveries and evaluations: the facts of the indicators. Five reads,
+    /// each bounded by the year's demands through a subquery (never a list of
+    /// ids: a national year of demands passes PostgreSQL's 65,535 parameters),
+    /// and put together by demand in one pass.
     #[tracing::instrument(name = "assistance.demand_facts", skip_all)]
     pub async fn demand_facts(&self, year: Option<i32>) -> Result<Vec<DemandFacts>, ServiceError> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-        let mut query = demand::Entity::find();
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
+        let mut demands = demand::Entity::find();
         if let Some(year) = year {
             let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1)
                 .ok_or_else(|| ServiceError::invalid(format!("el año {year} no es válido")))?;
             let end = chrono::NaiveDate::from_ymd_opt(year + 1, 1, 1).unwrap_or(start);
             let at = |day: chrono::NaiveDate| day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc();
-            query = query
+            demands = demands
                 .filter(demand::Column::CreatedAt.gte(at(start)))
                 .filter(demand::Column::CreatedAt.lt(at(end)));
         }
-        let demands = query.all(&self.db).await?;
-        let assignments = assignment::Entity::find()
-            .filter(assignment::Column::DemandId.is_in(demands.iter().map(|d| d.id)))
-            .all(&self.db)
-            .await?;
+        let demand_ids = demands.clone().select_only().column(demand::Column::Id).into_query();
+        let assignments_of_year =
+            assignment::Entity::find().filter(assignment::Column::DemandId.in_subquery(demand_ids));
+        let offer_ids =
+            assignments_of_year.clone().select_only().column(assignment::Column::OfferId).into_query();
+        let assignment_ids =
+            assignments_of_year.clone().select_only().column(assignment::Column::Id).into_query();
+        let deliveries_of_year =
+            delivery::Entity::find().filter(delivery::Column::AssignmentId.in_subquery(assignment_ids));
+        let delivery_ids = deliveries_of_year.clone().select_only().column(delivery::Column::Id).into_query();
+
+        let demands = demands.all(&self.db).await?;
+        let assignments = assignments_of_year.all(&self.db).await?;
         let organisations: HashMap<Uuid, String> = offer::Entity::find()
-            .filter(offer::Column::Id.is_in(assignments.iter().map(|a| a.offer_id)))
+            .select_only()
+            .column(offer::Column::Id)
+            .column(offer::Column::OrganisationCode)
+            .filter(offer::Column::Id.in_subquery(offer_ids))
+            .into_tuple::<(Uuid, String)>()
             .all(&self.db)
             .await?
             .into_iter()
-            .map(|o| (o.id, o.organisation_code))
             .collect();
-        let deliveries = self.deliveries_of_assignments(&assignments).await?;
-        let codes: Vec<String> = demands.iter().map(|d| d.entity_code.clone()).collect();
+        let deliveries = deliveries_of_year
+            .order_by_asc(delivery::Column::DeliveredOn)
+            .order_by_asc(delivery::Column::Id)
+            .select_only()
+            .column(delivery::Column::Id)
+            .column(delivery::Column::AssignmentId)
+            .column(delivery::Column::Hours)
+            .into_tuple::<(Uuid, Uuid, f64)>()
+            .all(&self.db)
+            .await?;
+        let evaluations: HashMap<Uuid, (i16, bool)> = evaluation::Entity::find()
+            .select_only()
+            .column(evaluation::Column::DeliveryId)
+            .column(evaluation::Column::Satisfaction)
+            .column(evaluation::Column::CapacityInstalled)
+            .filter(evaluation::Column::DeliveryId.in_subquery(delivery_ids))
+            .into_tuple::<(Uuid, i16, bool)>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|(delivery, satisfaction, installed)| (delivery, (satisfaction, installed)))
+            .collect();
+
+        let mut offers_of: HashMap<Uuid, Vec<(Uuid, String)>> = HashMap::new();
+        let mut assigned: HashMap<Uuid, (Uuid, Uuid)> = HashMap::new();
+        for row in assignments {
+            let organisation = organisations.get(&row.offer_id).cloned().unwrap_or_default();
+            offers_of.entry(row.demand_id).or_default().push((row.offer_id, organisation));
+            assigned.insert(row.id, (row.demand_id, row.offer_id));
+        }
+        let mut deliveries_of: HashMap<Uuid, Vec<DeliveryFacts>> = HashMap::new();
+        for (id, assignment_id, hours) in deliveries {
+            let Some((demand_id, offer_id)) = assigned.get(&assignment_id) else { continue };
+            let evaluation = evaluations.get(&id);
+            deliveries_of.entry(*demand_id).or_default().push(DeliveryFacts {
+                offer_id: *offer_id,
+                hours,
+                satisfaction: evaluation.map(|(satisfaction, _)| *satisfaction),
+                capacity_installed: evaluation.map(|(_, installed)| *installed),
+            });
+        }
+        let codes: Vec<String> =
+            demands.iter().map(|d| d.entity_code.clone()).collect::<BTreeSet<_>>().into_iter().collect();
         let entities = self.territory.find_many(&codes).await?;
         Ok(demands
             .into_iter()
@@ -301,21 +356,8 @@ impl AssistanceService {
                         .and_then(|e| e.department_code.clone())
                         .unwrap_or_else(|| row.entity_code.clone()),
                     lowest_capacity: entity.is_some_and(is_lowest_capacity),
-                    offers: assignments
-                        .iter()
-                        .filter(|a| a.demand_id == row.id)
-                        .map(|a| (a.offer_id, organisations.get(&a.offer_id).cloned().unwrap_or_default()))
-                        .collect(),
-                    deliveries: deliveries
-                        .iter()
-                        .filter(|d| d.demand_id == row.id)
-                        .map(|d| DeliveryFacts {
-                            offer_id: d.offer_id,
-                            hours: d.hours,
-                            satisfaction: d.evaluation.as_ref().map(|e| e.satisfaction),
-                            capacity_installed: d.evaluation.as_ref().map(|e| e.capacity_installed),
-                        })
-                        .collect(),
+                    offers: offers_of.remove(&row.id).unwrap_or_default(),
+                    deliveries: deliveries_of.remove(&row.id).unwrap_or_default(),
                     status: DemandStatus::from_db(&row.status),
                     topic: row.topic,
                     entity_code: row.entity_code,
