@@ -31,6 +31,24 @@ pub struct Settings {
     /// Hours a login session lasts (`SUGIT_SESSION_HOURS`).
     pub session_hours: u32,
     pub limits: Limits,
+    pub outbox: OutboxSettings,
+}
+
+/// How long the change log keeps what every instance has applied.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboxSettings {
+    /// Hours an applied change is kept before it is pruned (a window to look
+    /// back in, and for an instance stopped that long to catch up unrebuilt).
+    pub retention_hours: u32,
+    /// Seconds between prunings.
+    pub prune_every_secs: u64,
+}
+
+impl Default for OutboxSettings {
+    fn default() -> Self {
+        Self { retention_hours: 7 * 24, prune_every_secs: 600 }
+    }
 }
 
 /// Limits that keep one client from exhausting the server.
@@ -72,6 +90,7 @@ impl Default for Settings {
             cors_origins: Vec::new(),
             session_hours: 12,
             limits: Limits::default(),
+            outbox: OutboxSettings::default(),
         }
     }
 }
@@ -159,6 +178,12 @@ impl Settings {
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
+        if self.outbox.prune_every_secs == 0 {
+            return Err(ConfigError::Variable {
+                name: "outbox.prune_every_secs",
+                reason: "debe ser de al menos un segundo".into(),
+            });
+        }
         let scheme = self.database_url.split(':').next().unwrap_or_default();
         if !matches!(scheme, "sqlite" | "postgres" | "postgresql") {
             return Err(ConfigError::Variable {

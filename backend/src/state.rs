@@ -188,6 +188,11 @@ impl AppState {
         }
         if index_use == IndexUse::Serve {
             monitoring.spawn_follower();
+            crate::outbox::prune::spawn_pruner(
+                db.clone(),
+                std::time::Duration::from_secs(settings.outbox.prune_every_secs),
+                chrono::Duration::hours(i64::from(settings.outbox.retention_hours)),
+            );
         }
         let formation = FormationService::new(
             db.clone(),
@@ -325,7 +330,16 @@ async fn open_search(
     let (search, opened) =
         SearchService::open(&settings.index_dir, db.clone(), sources, outbox.clone(), events.clone())
             .map_err(index_error)?;
-    if let search_index::Opened::Empty { reason } = opened {
+    let reason = match opened {
+        search_index::Opened::Empty { reason } => Some(reason),
+        search_index::Opened::Current { cursor } => {
+            let horizon = crate::outbox::prune::horizon(&db).await.map_err(index_error)?;
+            (cursor < horizon).then(|| {
+                format!("aplicó el registro de cambios hasta {cursor}, y lo anterior a {horizon} ya se podó")
+            })
+        }
+    };
+    if let Some(reason) = reason {
         tracing::info!(motivo = %reason, directorio = %dir, "reconstruyendo el índice de búsqueda desde la base de datos");
         search.rebuild(|_| {}).await.map_err(index_error)?;
     }

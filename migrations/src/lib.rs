@@ -31,6 +31,7 @@ mod m20261207_000023_delivery_comments;
 mod m20261207_000024_requirement_due_days;
 mod m20261207_000025_programmatic_units_of_offers_and_products;
 mod m20261207_000026_knowledge_markdown;
+mod m20261207_000027_outbox_followers;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_requirement_due_days::Migration),
             Box::new(m20261207_000025_programmatic_units_of_offers_and_products::Migration),
             Box::new(m20261207_000026_knowledge_markdown::Migration),
+            Box::new(m20261207_000027_outbox_followers::Migration),
         ]
     }
 }

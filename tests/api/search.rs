@@ -473,3 +473,56 @@ async fn instances_share_the_database_and_a_rebuilt_index_answers_the_same() {
     eventually_found(&app, "sobretasa bomberil", "Calculadora de sobretasa bomberil", false).await;
     eventually_found(&repaired, "sobretasa bomberil", "Calculadora de sobretasa bomberil", false).await;
 }
+
+/// The outbox is pruned once every instance has applied it: an instance that
+/// was stopped behind the pruning can no longer read what it missed, and at
+/// start rebuilds its index instead of serving without it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_is_pruned_once_applied_and_an_instance_behind_it_rebuilds() {
+    let Some(app) = TestApp::spawn_with(Backend::PostgresRedis, |settings| {
+        settings.outbox.retention_hours = 0;
+        settings.outbox.prune_every_secs = 1;
+    })
+    .await
+    else {
+        return;
+    };
+    sugit::knowledge::demo::load(&app.state.knowledge).await.expect("demo knowledge");
+    wait_for_total(&app, 42).await;
+    // A copy of the index as it stands: an instance stopped here.
+    let behind = TestApp::new_index_path();
+    std::fs::create_dir_all(&behind).expect("folder");
+    for entry in std::fs::read_dir(&app.settings.index_dir).expect("the index folder") {
+        let entry = entry.expect("an entry");
+        std::fs::copy(entry.path(), behind.join(entry.file_name())).expect("copied");
+    }
+
+    let token = national_token(&app).await;
+    let input = json!({ "format": "TEXT", "type": "TOOL", "title": "Tablero de recaudo predial",
+                        "content": "Un tablero para seguir el recaudo del impuesto predial mes a mes." });
+    let (_, body) = app.graphql_as(Some(&token), ADD, json!({ "input": input })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    eventually_found(&app, "recaudo predial", "Tablero de recaudo predial", true).await;
+
+    // Applied by every follower, old enough (no retention here): pruned.
+    let last = sugit::outbox::last_position(&app.state.db).await.expect("position");
+    let mut horizon = 0;
+    for _ in 0..100 {
+        horizon = sugit::outbox::prune::horizon(&app.state.db).await.expect("horizon");
+        if horizon >= last {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(horizon >= last, "pruned through {horizon}, the product's change is {last}");
+    let left = sugit::outbox::after(&app.state.db, 0, 10).await.expect("events");
+    assert!(left.iter().all(|event| event.id > horizon), "nothing at or below the horizon is left");
+
+    let restarted = app.spawn_sibling(Some(behind)).await;
+    assert_eq!(
+        titles(&restarted, "recaudo predial").await.first().map(String::as_str),
+        Some("Tablero de recaudo predial"),
+        "the instance that was behind rebuilt its index before serving"
+    );
+    assert_eq!(titles(&restarted, "catastro").await, titles(&app, "catastro").await);
+}

@@ -26,6 +26,9 @@ const POLL: Duration = Duration::from_millis(200);
 const BATCH: u64 = 500;
 /// The one row of `monitoring_cursor`.
 const CURSOR_ROW: i32 = 1;
+/// Monitoring's name among the outbox's followers (one for every instance:
+/// the results are shared).
+const FOLLOWER: &str = "monitoreo";
 
 impl MonitoringService {
     /// Follows the outbox for as long as the process lives.
@@ -33,7 +36,7 @@ impl MonitoringService {
         let service = self.clone();
         tokio::spawn(async move {
             let mut tail = loop {
-                match service.stored_cursor().await {
+                match service.stored_cursor_or_rebuilt().await {
                     Ok(position) => break Tail::new(position),
                     Err(error) => {
                         tracing::warn!(?error, "no se pudo leer la posición del monitoreo; se reintenta");
@@ -65,8 +68,30 @@ impl MonitoringService {
         }
     }
 
-    /// Stores the position, never moving it back (another instance may be ahead).
+    /// The stored position, reported to the outbox's pruning; found behind
+    /// what was pruned (no instance followed for a day while events were
+    /// written), every result is computed again first.
+    async fn stored_cursor_or_rebuilt(&self) -> Result<i64, ServiceError> {
+        let position = self.stored_cursor().await?;
+        let horizon = outbox::prune::report(&self.db, FOLLOWER, position).await?;
+        if position >= horizon {
+            return Ok(position);
+        }
+        tracing::warn!(
+            cursor = position,
+            horizonte = horizon,
+            "los resultados quedaron detrás del registro de cambios podado; se recalculan"
+        );
+        let position = outbox::last_position(&self.db).await?;
+        self.rebuild(|_, _| {}).await?;
+        self.store_cursor(position).await?;
+        Ok(position)
+    }
+
+    /// Stores the position, never moving it back (another instance may be
+    /// ahead), and reports it to the outbox's pruning.
     async fn store_cursor(&self, position: i64) -> Result<(), ServiceError> {
+        outbox::prune::report(&self.db, FOLLOWER, position).await?;
         let row = cursor::ActiveModel { id: Set(CURSOR_ROW), position: Set(position) };
         cursor::Entity::insert(row)
             .on_conflict(

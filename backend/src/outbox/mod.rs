@@ -3,6 +3,7 @@
 //! followers (search's index, monitoring's results) keep their place with a
 //! `tail::Tail`.
 
+pub mod prune;
 pub mod tail;
 
 use std::sync::Arc;

@@ -14,7 +14,7 @@ use std::{
 use sea_orm::DatabaseConnection;
 use search_index::{Dimension, Opened, SearchIndex, SearchPage, SearchRequest};
 
-use crate::outbox::tail::Tail;
+use crate::outbox::{prune, tail::Tail};
 pub use sources::Sources;
 
 use crate::{
@@ -52,6 +52,24 @@ pub struct SearchService {
     sources: Sources,
     outbox: Outbox,
     events: Subscribers,
+    /// This index's name among the outbox's followers (none in memory).
+    follower: Option<Arc<str>>,
+}
+
+/// An index's name among the outbox's followers: its machine and folder, so
+/// a restarted instance takes up its own row again.
+fn follower_name(dir: &Path) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|host| host.trim().to_owned())
+        .filter(|host| !host.is_empty())
+        .unwrap_or_else(|| "local".into());
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let name = format!("indice:{host}:{}", dir.display());
+    // The column holds 512 characters; a longer folder keeps its end.
+    let skip = name.chars().count().saturating_sub(512);
+    name.chars().skip(skip).collect()
 }
 
 impl From<search_index::SearchError> for ServiceError {
@@ -105,7 +123,8 @@ impl SearchService {
         events: Subscribers,
     ) -> Result<(Self, Opened), ServiceError> {
         let (index, opened) = SearchIndex::open(dir)?;
-        Ok((Self { index: Arc::new(index), db, sources, outbox, events }, opened))
+        let follower = Some(Arc::from(follower_name(dir)));
+        Ok((Self { index: Arc::new(index), db, sources, outbox, events, follower }, opened))
     }
 
     /// An index in memory, for command-line tasks that must not touch a server's.
@@ -115,7 +134,7 @@ impl SearchService {
         outbox: Outbox,
         events: Subscribers,
     ) -> Result<Self, ServiceError> {
-        Ok(Self { index: Arc::new(SearchIndex::in_memory()?), db, sources, outbox, events })
+        Ok(Self { index: Arc::new(SearchIndex::in_memory()?), db, sources, outbox, events, follower: None })
     }
 
     /// Refills the index from the database; searches keep answering from the
@@ -220,12 +239,18 @@ impl SearchService {
     }
 
     /// Follows the outbox for as long as the process lives: woken at once by
-    /// this instance's writes, every `POLL` for the others'.
+    /// this instance's writes, every `POLL` for the others'. Before reading on,
+    /// it reports where it stands (so the pruning waits for it) and, found
+    /// behind what was pruned, rebuilds the index.
     pub fn spawn_tail(&self) -> tokio::task::JoinHandle<()> {
         let service = self.clone();
         tokio::spawn(async move {
             let mut tail = Tail::new(service.index.cursor().unwrap_or(0));
+            let mut reported = None;
             loop {
+                if let Err(error) = service.report_and_rebuild_if_behind(&mut tail, &mut reported).await {
+                    tracing::warn!(?error, "no se pudo informar la posición del índice; se reintenta");
+                }
                 if let Err(error) = service.catch_up(&mut tail).await {
                     tracing::warn!(
                         ?error,
@@ -239,6 +264,35 @@ impl SearchService {
                 }
             }
         })
+    }
+
+    async fn report_and_rebuild_if_behind(
+        &self,
+        tail: &mut Tail,
+        reported: &mut Option<prune::Reported>,
+    ) -> Result<(), ServiceError> {
+        let Some(name) = &self.follower else { return Ok(()) };
+        let now = chrono::Utc::now();
+        if !prune::report_due(*reported, tail.cursor(), now) {
+            return Ok(());
+        }
+        let horizon = prune::report(&self.db, name, tail.cursor()).await?;
+        *reported = Some(prune::Reported { position: tail.cursor(), at: now });
+        if tail.cursor() < horizon {
+            tracing::warn!(
+                cursor = tail.cursor(),
+                horizonte = horizon,
+                "el índice quedó detrás del registro de cambios podado; se reconstruye"
+            );
+            self.rebuild(|_| {}).await?;
+            *tail = Tail::new(self.cursor());
+            // What the missed events would have said: sessions may have
+            // ended, and any cached answer may be stale.
+            self.events.sessions.publish(SessionsChanged);
+            self.events.changes.publish(ChangesApplied);
+            *reported = None;
+        }
+        Ok(())
     }
 
     #[tracing::instrument(name = "search.query", skip_all)]
