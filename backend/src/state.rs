@@ -29,9 +29,22 @@ use crate::{
     territory::{register, TerritoryService},
 };
 
-/// What every request handler can reach.
+/// What every request handler can reach: one `Arc`, because axum clones the
+/// state for every request, and cloning every service (each with its pool,
+/// cache and nested services) cost more than answering a cached query.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The services and settings behind `AppState`.
+pub struct Shared {
     pub settings: Arc<Settings>,
     pub db: DatabaseConnection,
     pub cache: Cache,
@@ -287,7 +300,7 @@ impl AppState {
             .data(access.clone())
             .data(reporting.clone())
             .finish();
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             settings: Arc::new(settings),
             db,
             cache,
@@ -307,7 +320,7 @@ impl AppState {
             limiter,
             metrics,
             public_cache,
-        })
+        })))
     }
 }
 
