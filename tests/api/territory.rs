@@ -161,19 +161,33 @@ backend_tests!(
     restarting_on_the_same_database_keeps_the_register,
 );
 
-/// With Redis configured, lookups are cached there, under this deployment's prefix.
+/// The category of Abejorral as a signed-in user reads it.
+async fn read(app: &TestApp, token: &str) -> Value {
+    let (_, body) = app.graphql_as(Some(token), ENTITY, json!({ "code": "05002" })).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    body["data"]["territorialEntity"]["category"].clone()
+}
+
+/// Each instance reads the register from its snapshot, and a change
+/// acknowledged by one instance is what the very next read on another shows
+/// (signed in, so no public cache stands between).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn redis_holds_the_lookup_cache() {
-    let Some(app) = TestApp::spawn(sugit_tests::Backend::PostgresRedis).await else { return };
-    app.query_ok(ENTITY, json!({ "code": "05001" })).await;
-    let url = app.settings.redis_url.clone().expect("redis configured");
-    let client = redis::Client::open(url).expect("redis url");
-    let mut connection = client.get_multiplexed_async_connection().await.expect("redis");
-    let key = format!("{}territory:v1:05001", app.settings.redis_prefix);
-    let cached: Option<String> = redis::cmd("GET").arg(&key).query_async(&mut connection).await.expect("GET");
-    let cached = cached.expect("the lookup was cached in Redis");
-    assert!(cached.contains("MEDELLÍN"), "{cached}");
-    // A second read is served the same, from the cache.
-    let data = app.query_ok(ENTITY, json!({ "code": "05001" })).await;
-    assert_eq!(data["territorialEntity"]["name"], "MEDELLÍN");
+async fn a_register_change_on_one_instance_is_read_at_once_on_another() {
+    let Some(writer) = TestApp::spawn(sugit_tests::Backend::PostgresRedis).await else { return };
+    let reader = writer.spawn_sibling(None).await;
+    writer.create_user("registro@sugit.gov.co", sugit::access::Role::Admin, None, None).await;
+    let token = writer.login("registro@sugit.gov.co").await;
+    read(&reader, &token).await;
+    for wanted in ["SIXTH", "FIFTH", "FOURTH"] {
+        let (status, body) = writer
+            .graphql_as(
+                Some(&token),
+                "mutation($c: String!, $i: UpdateTerritorialEntityInput!) { updateTerritorialEntity(code: $c, input: $i) { territorialEntity { category } } }",
+                json!({ "c": "05002", "i": { "category": wanted } }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(read(&reader, &token).await, wanted, "the other instance's next read");
+        assert_eq!(read(&writer, &token).await, wanted, "the writer's next read");
+    }
 }

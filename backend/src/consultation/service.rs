@@ -190,9 +190,12 @@ impl ConsultationService {
     ) -> Result<Message, ServiceError> {
         let user = access_rules::require_user(actor, "escribir en la sala de consulta")?;
         let body = text(body, "body", 4_000)?;
+        // The side before the transaction: it reads the register, which may
+        // take a connection of its own, and a transaction waiting on another
+        // connection can starve the pool. A thread's parties never change.
+        let side = self.side(user, &self.thread_row(&self.db, thread_id).await?).await?;
         let transaction = self.db.begin().await?;
         let found = self.thread_row(&transaction, thread_id).await?;
-        let side = self.side(user, &found).await?;
         self.check_documents(&transaction, documents).await?;
         let posted = self.insert_message(&transaction, actor, user, &found, side, body, documents).await?;
         let answers_first =

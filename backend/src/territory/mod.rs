@@ -8,6 +8,7 @@ pub mod regions;
 pub mod register;
 pub mod resolvers;
 pub mod service;
+mod snapshot;
 
 pub use model::{
     CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialEntity, TerritorialKind, TerritoryFilter,

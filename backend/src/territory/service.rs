@@ -1,16 +1,17 @@
-//! The territory service: reads of the register and its loading.
+//! The territory service: reads of the register (from this instance's
+//! snapshot of it) and its loading.
 
-use std::{collections::HashMap, time::Duration};
+use std::{collections::HashMap, sync::Arc};
 
 use sea_orm::{
-    sea_query::{LikeExpr, OnConflict},
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    sea_query::OnConflict, ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 
 use super::{
     entity::{ActiveModel, Column, Entity},
     model::{CapacityGroup, DivipolaCode, MunicipalCategory, TerritorialEntity, TerritoryFilter},
+    snapshot::{RegisterCache, Snapshot},
 };
 use crate::{
     audit::{self, Change},
@@ -21,9 +22,6 @@ use crate::{
     text,
 };
 
-/// The register changes only when it is loaded again; five minutes keeps
-/// other instances' views fresh enough after a load.
-const CACHE_TTL: Duration = Duration::from_secs(300);
 /// Rows per INSERT when loading, well under SQLite's bound on parameters.
 const INSERT_CHUNK: usize = 200;
 
@@ -31,58 +29,133 @@ const INSERT_CHUNK: usize = 200;
 pub struct TerritoryService {
     pub(super) db: DatabaseConnection,
     cache: Cache,
+    register: RegisterCache,
 }
 
-fn cache_key(code: &str) -> String {
-    format!("territory:v1:{code}")
-}
+/// The deployment's generation of the register, in Redis.
+const GENERATION_KEY: &str = "territory:generation";
 
 impl TerritoryService {
     pub fn new(db: DatabaseConnection, cache: Cache) -> Self {
-        Self { db, cache }
+        Self { db, cache, register: RegisterCache::default() }
+    }
+
+    /// The register as this instance holds it, read from the database when
+    /// any instance has changed it since.
+    async fn snapshot(&self) -> Result<Arc<Snapshot>, ServiceError> {
+        let remote = match self.remote_generation().await {
+            Ok(remote) => remote,
+            // Without Redis no instance can say the snapshot is current.
+            Err(error) => {
+                tracing::debug!(%error, "sin generación del registro en Redis; se lee de la base de datos");
+                return Ok(Arc::new(self.read_register().await?));
+            }
+        };
+        let local = match self.register.get(remote) {
+            Ok(snapshot) => {
+                if self.register.due_for_refresh() {
+                    // Read again behind the requests, should a change ever
+                    // have gone unannounced (a write from another process).
+                    let service = self.clone();
+                    tokio::spawn(async move {
+                        if let Err(error) = service.reload(remote).await {
+                            tracing::warn!(?error, "no se pudo releer el registro territorial");
+                        }
+                    });
+                }
+                return Ok(snapshot);
+            }
+            Err(local) => local,
+        };
+        let snapshot = Arc::new(self.read_register().await?);
+        self.register.keep(local, remote, &snapshot);
+        Ok(snapshot)
+    }
+
+    async fn reload(&self, remote: Option<i64>) -> Result<(), ServiceError> {
+        let local = self.register.local();
+        let snapshot = Arc::new(self.read_register().await?);
+        self.register.keep(local, remote, &snapshot);
+        Ok(())
+    }
+
+    async fn read_register(&self) -> Result<Snapshot, ServiceError> {
+        let rows = Entity::find().all(&self.db).await?;
+        Ok(Snapshot::new(rows.into_iter().map(TerritorialEntity::from).collect()))
+    }
+
+    /// `None` for an instance alone with its in-process cache.
+    async fn remote_generation(&self) -> Result<Option<i64>, redis::RedisError> {
+        match &self.cache {
+            Cache::Redis { connection, .. } => {
+                let mut connection = connection.clone();
+                let value: Option<i64> = redis::cmd("GET")
+                    .arg(self.cache.full_key(GENERATION_KEY))
+                    .query_async(&mut connection)
+                    .await?;
+                Ok(Some(value.unwrap_or(0)))
+            }
+            Cache::Memory(_) => Ok(None),
+        }
+    }
+
+    /// The register changed: the next read loads it again.
+    fn forget_register(&self) {
+        self.register.forget();
+    }
+
+    /// After a write commits, before it is acknowledged: every instance's
+    /// snapshot is retired.
+    async fn changed_register(&self) {
+        self.forget_register();
+        if let Cache::Redis { connection, .. } = &self.cache {
+            let mut connection = connection.clone();
+            let moved: Result<i64, _> = redis::cmd("INCR")
+                .arg(self.cache.full_key(GENERATION_KEY))
+                .query_async(&mut connection)
+                .await;
+            if let Err(error) = moved {
+                // The others read it again within `snapshot::MAX_AGE`.
+                tracing::warn!(%error, "no se pudo anunciar el cambio del registro en Redis");
+            }
+        }
+        // Loaded here, outside any transaction, rather than by the next
+        // reader, who may be holding one.
+        if let Err(error) = self.snapshot().await {
+            tracing::warn!(?error, "no se pudo releer el registro territorial");
+        }
     }
 
     /// One entity by code; `None` when the code is well formed but unknown.
     #[tracing::instrument(name = "territory.find", skip_all, fields(code = code.as_str()))]
     pub async fn find(&self, code: &DivipolaCode) -> Result<Option<TerritorialEntity>, ServiceError> {
-        let key = cache_key(code.as_str());
-        if let Some(hit) = self.cache.get_json::<TerritorialEntity>(&key).await {
-            return Ok(Some(hit));
-        }
-        let found: Option<TerritorialEntity> =
-            Entity::find_by_id(code.as_str()).one(&self.db).await?.map(Into::into);
-        if let Some(entity) = &found {
-            self.cache.set_json(&key, entity, CACHE_TTL).await;
-        }
-        Ok(found)
+        Ok(self.snapshot().await?.get(code.as_str()).cloned())
     }
 
-    /// Many entities by code in one query (the DataLoader's batch).
+    /// Many entities by code (the DataLoader's batch).
     #[tracing::instrument(name = "territory.find_many", skip_all, fields(count = codes.len()))]
     pub async fn find_many(
         &self,
         codes: &[String],
     ) -> Result<HashMap<String, TerritorialEntity>, ServiceError> {
-        let rows = Entity::find().filter(Column::Code.is_in(codes.iter().cloned())).all(&self.db).await?;
-        Ok(rows.into_iter().map(|row| (row.code.clone(), row.into())).collect())
+        let snapshot = self.snapshot().await?;
+        Ok(codes.iter().filter_map(|code| Some((code.clone(), snapshot.get(code)?.clone()))).collect())
     }
 
-    /// The municipal units of each department, sorted by code (one query for all).
+    /// The municipal units of each department, sorted by code.
     #[tracing::instrument(name = "territory.municipal_units_of", skip_all, fields(count = departments.len()))]
     pub async fn municipal_units_of(
         &self,
         departments: &[String],
     ) -> Result<HashMap<String, Vec<TerritorialEntity>>, ServiceError> {
-        let rows = Entity::find()
-            .filter(Column::DepartmentCode.is_in(departments.iter().cloned()))
-            .order_by_asc(Column::Code)
-            .all(&self.db)
-            .await?;
+        let snapshot = self.snapshot().await?;
         let mut by_department: HashMap<String, Vec<TerritorialEntity>> =
             departments.iter().map(|code| (code.clone(), Vec::new())).collect();
-        for row in rows {
-            let Some(department) = row.department_code.clone() else { continue };
-            by_department.entry(department).or_default().push(row.into());
+        for entity in snapshot.filtered(&TerritoryFilter::default()) {
+            let Some(department) = &entity.department_code else { continue };
+            if let Some(units) = by_department.get_mut(department) {
+                units.push(entity.clone());
+            }
         }
         Ok(by_department)
     }
@@ -90,9 +163,7 @@ impl TerritoryService {
     /// Every entity the filter keeps, in code order (at most the register's 1,154 rows).
     #[tracing::instrument(name = "territory.all", skip_all)]
     pub async fn all(&self, filter: &TerritoryFilter) -> Result<Vec<TerritorialEntity>, ServiceError> {
-        let rows =
-            Entity::find().filter(filter_condition(filter)).order_by_asc(Column::Code).all(&self.db).await?;
-        Ok(rows.into_iter().map(TerritorialEntity::from).collect())
+        Ok(self.snapshot().await?.filtered(filter).cloned().collect())
     }
 
     /// A page of the register, filtered, in code order, with the filter's total.
@@ -102,14 +173,15 @@ impl TerritoryService {
         filter: &TerritoryFilter,
         page: &PageRequest,
     ) -> Result<Page<TerritorialEntity>, ServiceError> {
-        let condition = filter_condition(filter);
-        let total_count = Entity::find().filter(condition.clone()).count(&self.db).await?;
-        let mut query = Entity::find().filter(condition);
-        if let Some(after) = &page.after {
-            query = query.filter(Column::Code.gt(after.as_str()));
-        }
-        let rows = query.order_by_asc(Column::Code).limit(page.fetch_limit()).all(&self.db).await?;
-        let rows = rows.into_iter().map(TerritorialEntity::from).collect();
+        let snapshot = self.snapshot().await?;
+        let total_count = snapshot.filtered(filter).count() as u64;
+        let after = page.after.as_deref();
+        let rows = snapshot
+            .filtered(filter)
+            .filter(|entity| after.is_none_or(|after| entity.code.as_str() > after))
+            .take(usize::try_from(page.fetch_limit()).unwrap_or(usize::MAX))
+            .cloned()
+            .collect();
         Ok(Page::from_rows(rows, page, total_count))
     }
 
@@ -144,8 +216,7 @@ impl TerritoryService {
                 .await?;
         }
         transaction.commit().await?;
-        let keys: Vec<String> = entities.iter().map(|entity| cache_key(&entity.code)).collect();
-        self.cache.delete_many(&keys).await;
+        self.changed_register().await;
         Ok(Entity::find().count(&self.db).await?)
     }
 }
@@ -178,7 +249,7 @@ impl TerritoryService {
         let change = Change::new("update_territorial_entity", "territorial_entity", code.as_str());
         audit::record(&transaction, actor, change.before(&before).after(&after)).await?;
         transaction.commit().await?;
-        self.cache.delete_many(&[cache_key(code.as_str())]).await;
+        self.changed_register().await;
         Ok(after)
     }
 }
@@ -227,26 +298,7 @@ impl TerritoryService {
         )
         .await?;
         transaction.commit().await?;
-        let keys: Vec<String> = changed.iter().map(|(code, _)| cache_key(code)).collect();
-        self.cache.delete_many(&keys).await;
+        self.changed_register().await;
         Ok(changed.len())
     }
-}
-
-fn filter_condition(filter: &TerritoryFilter) -> Condition {
-    let mut condition = Condition::all();
-    if let Some(kind) = filter.kind {
-        condition = condition.add(Column::Kind.eq(kind.as_db()));
-    }
-    if let Some(department) = &filter.department {
-        condition = condition.add(Column::DepartmentCode.eq(department.as_str()));
-    }
-    if let Some(category) = filter.category {
-        condition = condition.add(Column::Category.eq(category.as_db()));
-    }
-    if let Some(name) = &filter.name_contains {
-        let pattern = format!("%{}%", text::escape_like(name));
-        condition = condition.add(Column::SearchName.like(LikeExpr::new(pattern).escape('\\')));
-    }
-    condition
 }
