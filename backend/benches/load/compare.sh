@@ -23,21 +23,8 @@ command -v wrk >/dev/null || { echo "instale wrk: apt-get install wrk" >&2; exit
 command -v npm >/dev/null || { echo "instale npm (Node 20)" >&2; exit 1; }
 cargo build --release --locked --quiet -p sugit --bin sugit --example bare_axum
 
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  redis-cli -h 127.0.0.1 --scan --pattern "${prefix}*" | xargs -r redis-cli -h 127.0.0.1 del >/dev/null
-  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" -c "CREATE DATABASE $database"
-cat > "$work/sugit.toml" <<TOML
-[limits]
-requests_per_minute = 100000000
-anonymous_requests_per_minute = 100000000
-TOML
+# shellcheck source=common.sh
+source "$here/common.sh"
 
 # ready URL: waits until the URL answers (a POST of an empty query counts).
 ready() {
