@@ -175,7 +175,7 @@ const MAX_EXPRESSION_GAP: usize = 3;
 /// At most this many bytes from an expression's first character to its last.
 /// The joined term spans them, and a snippet fragment must hold a whole
 /// highlighted token: tantivy panics on one longer than the fragment (see
-/// `search::SNIPPET_CHARS`). The longest expression of the table is 47 characters.
+/// `snippet::SNIPPET_CHARS`). The longest expression of the table is 47 characters.
 pub(crate) const MAX_EXPRESSION_BYTES: usize = 120;
 
 /// Token filter: where the words of a multi-word synonym expression follow one

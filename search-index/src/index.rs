@@ -3,7 +3,7 @@
 
 use std::{
     path::Path,
-    sync::{Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard},
 };
 
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -12,6 +12,7 @@ use crate::{
     analysis::{spanish_analyzer, SPANISH},
     document::{key_order, schema, Document, Fields, INDEX_VERSION},
     facets::{FacetCache, FacetSampling},
+    snippet::{TokenCache, KEPT_TOKENS},
     SearchError,
 };
 
@@ -52,6 +53,8 @@ pub struct SearchIndex {
     pub(crate) candidates: usize,
     /// Decoded facet ordinals of the segments searched.
     pub(crate) facet_cache: FacetCache,
+    /// The analysed texts of the hits shown, for their snippets.
+    pub(crate) snippet_tokens: Arc<TokenCache>,
     /// The lock on the folder, held while the index is open.
     _folder: Option<std::fs::File>,
 }
@@ -125,6 +128,7 @@ impl SearchIndex {
             facet_sampling: FacetSampling::default(),
             candidates: CANDIDATES,
             facet_cache: FacetCache::default(),
+            snippet_tokens: Arc::new(TokenCache::new(KEPT_TOKENS)),
             _folder: None,
         })
     }

@@ -16,6 +16,7 @@ mod facets;
 mod index;
 mod query;
 mod search;
+mod snippet;
 
 pub use analysis::{analyze, fold, spanish_analyzer, tokens, Token, SPANISH, SYNONYMS};
 pub use document::{key_order, Dimension, Document, Kind, INDEX_VERSION};

@@ -12,7 +12,6 @@ use tantivy::{
         AllQuery, BooleanQuery, ConstScoreQuery, EnableScoring, Occur, Query, Scorer, TermQuery, Weight,
     },
     schema::{Facet, IndexRecordOption, Value},
-    snippet::SnippetGenerator,
     DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
 };
 
@@ -21,13 +20,9 @@ use crate::{
     facets::{facet_values, AllFacets, FacetSampling, FacetValues, SegmentFacets, SAMPLE_BLOCK},
     index::SearchIndex,
     query::Plan,
+    snippet::Snippets,
     SearchError,
 };
-
-/// Characters of a snippet.
-const SNIPPET_CHARS: usize = 220;
-// A joined synonym term is highlighted whole: it must fit in a fragment.
-const _: () = assert!(crate::analysis::MAX_EXPRESSION_BYTES < SNIPPET_CHARS);
 
 /// What to search for.
 #[derive(Debug, Clone, Default)]
@@ -204,7 +199,8 @@ impl SearchIndex {
         };
 
         let has_next = ranked.len() > limit;
-        let snippets = Snippets::new(self, &searcher, &*query, !plan.is_empty())?;
+        let fields = (self.fields.body, self.fields.summary);
+        let snippets = Snippets::new(&searcher, &*query, fields, &self.snippet_tokens, !plan.is_empty())?;
         let hits = ranked
             .into_iter()
             .take(limit)
@@ -536,16 +532,13 @@ impl SearchIndex {
     }
 
     fn hit(&self, doc: &TantivyDocument, score: Score, cursor: Cursor, snippets: &Snippets) -> Hit {
-        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-        let title = text(self.fields.title);
-        let summary = text(self.fields.summary);
-        let body = text(self.fields.body);
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default();
         Hit {
-            key: text(self.fields.key),
-            kind: Kind::parse(&text(self.fields.kind)).unwrap_or(Kind::Knowledge),
+            key: text(self.fields.key).to_owned(),
+            kind: Kind::parse(text(self.fields.kind)).unwrap_or(Kind::Knowledge),
             score,
-            snippet: snippets.best(&summary, &body),
-            title,
+            snippet: snippets.best(text(self.fields.summary), text(self.fields.body)),
+            title: text(self.fields.title).to_owned(),
             cursor,
         }
     }
@@ -769,73 +762,6 @@ struct Totals {
     approximate: bool,
 }
 
-/// Highlighting: the best fragment of the body, else of the summary, else the
-/// summary's beginning.
-struct Snippets {
-    body: Option<SnippetGenerator>,
-    summary: Option<SnippetGenerator>,
-}
-
-impl Snippets {
-    fn new(
-        index: &SearchIndex,
-        searcher: &tantivy::Searcher,
-        query: &dyn Query,
-        highlight: bool,
-    ) -> Result<Snippets, SearchError> {
-        let generator = |field| -> Result<Option<SnippetGenerator>, SearchError> {
-            if !highlight {
-                return Ok(None);
-            }
-            let mut generator = SnippetGenerator::create(searcher, query, field)?;
-            generator.set_max_num_chars(SNIPPET_CHARS);
-            Ok(Some(generator))
-        };
-        Ok(Snippets { body: generator(index.fields.body)?, summary: generator(index.fields.summary)? })
-    }
-
-    fn best(&self, summary: &str, body: &str) -> String {
-        for (generator, text) in [(&self.body, body), (&self.summary, summary)] {
-            if let Some(generator) = generator {
-                let mut snippet = generator.snippet(text);
-                if !snippet.highlighted().is_empty() {
-                    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-                    return snippet.to_html();
-                }
-            }
-        }
-        let source = if summary.trim().is_empty() { body } else { summary };
-        escape_html(&truncate(source, SNIPPET_CHARS))
-    }
-}
-
-fn truncate(text: &str, max: usize) -> String {
-    let text = text.trim();
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max).collect();
-    match cut.rfind(' ') {
-        Some(space) => format!("{}…", &cut[..space]),
-        None => format!("{cut}…"),
-    }
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -912,13 +838,5 @@ mod tests {
     fn filters_are_checked_match_by_match_only_when_they_keep_a_fair_share() {
         assert!(post_filter(50, 1_000));
         assert!(!post_filter(49, 1_000));
-    }
-
-    #[test]
-    fn fallback_snippets_are_escaped_and_short() {
-        assert_eq!(escape_html("<b>&"), "&lt;b&gt;&amp;");
-        let long = "palabra ".repeat(100);
-        assert!(truncate(&long, 30).ends_with('…'));
-        assert!(truncate(&long, 30).chars().count() <= 31);
     }
 }
