@@ -65,6 +65,24 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Answers to anonymous queries, shared by every instance through Redis.
     pub public_cache: PublicCache,
+    /// The services again, for the DataLoaders each request makes.
+    pub loaders: LoaderServices,
+}
+
+/// The services the per-request DataLoaders hold, each behind an `Arc`: a
+/// request clones ten pointers, not ten services with their pools, caches and
+/// nested services (that cloning was a tenth of a small request's CPU).
+pub struct LoaderServices {
+    pub territory: Arc<TerritoryService>,
+    pub access: Arc<AccessService>,
+    pub reporting: Arc<ReportingService>,
+    pub commission: Arc<CommissionService>,
+    pub knowledge: Arc<KnowledgeService>,
+    pub assistance: Arc<AssistanceService>,
+    pub consultation: Arc<ConsultationService>,
+    pub talent: Arc<TalentService>,
+    pub formation: Arc<FormationService>,
+    pub classification: Arc<ClassificationService>,
 }
 
 /// Where the search index lives for this state.
@@ -300,6 +318,18 @@ impl AppState {
             .data(access.clone())
             .data(reporting.clone())
             .finish();
+        let loaders = LoaderServices {
+            territory: Arc::new(territory.clone()),
+            access: Arc::new(access.clone()),
+            reporting: Arc::new(reporting.clone()),
+            commission: Arc::new(commission.clone()),
+            knowledge: Arc::new(knowledge.clone()),
+            assistance: Arc::new(assistance.clone()),
+            consultation: Arc::new(consultation.clone()),
+            talent: Arc::new(talent.clone()),
+            formation: Arc::new(formation.clone()),
+            classification: Arc::new(classification.clone()),
+        };
         Ok(Self(Arc::new(Shared {
             settings: Arc::new(settings),
             db,
@@ -320,6 +350,7 @@ impl AppState {
             limiter,
             metrics,
             public_cache,
+            loaders,
         })))
     }
 }

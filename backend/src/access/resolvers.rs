@@ -462,7 +462,7 @@ impl AuditEntryNode {
 }
 
 /// Batch loading of organisations (no N+1 over users).
-pub struct AccessLoader(pub AccessService);
+pub struct AccessLoader(pub std::sync::Arc<AccessService>);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrganisationCode(pub String);

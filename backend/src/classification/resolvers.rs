@@ -33,7 +33,7 @@ fn service<'a>(ctx: &Context<'a>) -> ApiResult<&'a ClassificationService> {
 
 /// Loads items of the catalogue in force by code: one read of the register per batch
 /// (the search box's hits).
-pub struct CatalogueLoader(pub ClassificationService);
+pub struct CatalogueLoader(pub std::sync::Arc<ClassificationService>);
 
 /// A code of the catalogue, as the loader's key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

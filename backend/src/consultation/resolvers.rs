@@ -103,7 +103,7 @@ impl ThreadNode {
 }
 
 /// The messages of many threads at once.
-pub struct MessageLoader(pub ConsultationService);
+pub struct MessageLoader(pub std::sync::Arc<ConsultationService>);
 
 impl Loader<Uuid> for MessageLoader {
     type Value = Vec<Message>;

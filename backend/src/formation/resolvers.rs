@@ -830,7 +830,7 @@ async fn status(ctx: &Context<'_>, id: &ID, to: ModuleStatus) -> ApiResult<Train
 }
 
 /// Batch loading for formation's nodes (a learner's page lists many enrolments).
-pub struct FormationLoader(pub FormationService);
+pub struct FormationLoader(pub std::sync::Arc<FormationService>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ModuleKey(pub Uuid);

@@ -3,7 +3,7 @@
 //! plain JSON otherwise. Everything refused before execution carries a Spanish message
 //! and a code of the contract.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, sync::Arc};
 
 use async_graphql::{
     dataloader::DataLoader, parser::types::OperationType, BatchRequest, BatchResponse,
@@ -151,8 +151,8 @@ pub async fn post_handler(
         BatchRequest::Batch(requests) => {
             let mut responses = Vec::with_capacity(requests.len());
             let mut written = Scopes { general: false, reporting: false };
-            for request in requests {
-                if let Some(Operation { ty: OperationType::Mutation, scopes }) = operation(&request) {
+            for mut request in requests {
+                if let Some(Operation { ty: OperationType::Mutation, scopes }) = operation(&mut request) {
                     written.general |= scopes.general;
                     written.reporting |= scopes.reporting;
                 }
@@ -198,7 +198,7 @@ pub async fn get_handler(
             format!("la consulta supera el tamaño máximo de {} bytes", state.settings.limits.max_body_bytes),
         );
     }
-    let request = match async_graphql::http::parse_query_string(&query) {
+    let mut request = match async_graphql::http::parse_query_string(&query) {
         Ok(request) if !request.query.trim().is_empty() => request,
         Ok(_) | Err(_) => {
             return refuse(
@@ -209,7 +209,7 @@ pub async fn get_handler(
             );
         }
     };
-    if operation(&request).is_some_and(|operation| operation.ty == OperationType::Mutation) {
+    if operation(&mut request).is_some_and(|operation| operation.ty == OperationType::Mutation) {
         let mut response = refuse(
             format,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -225,8 +225,8 @@ pub async fn get_handler(
 /// Runs one operation. An anonymous query is answered from the public cache
 /// when it holds a current answer, and its error-free answer is kept there;
 /// a mutation makes every cached answer stale before it is acknowledged.
-async fn answer(state: &AppState, caller: &Caller, format: Format, request: GraphqlRequest) -> Response {
-    let reads = match operation(&request) {
+async fn answer(state: &AppState, caller: &Caller, format: Format, mut request: GraphqlRequest) -> Response {
+    let reads = match operation(&mut request) {
         Some(Operation { ty: OperationType::Query, scopes }) if matches!(caller.actor, Actor::Anonymous) => {
             scopes
         }
@@ -346,37 +346,39 @@ async fn actor_from_init(
 }
 
 fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
+    use crate::{assistance::resolvers as assistance, classification::resolvers as classification};
+    let services = &state.loaders;
     let mut data = async_graphql::Data::default();
     data.insert(caller.actor.clone());
     data.insert(caller.client.clone());
-    data.insert(DataLoader::new(TerritoryLoader(state.territory.clone()), tokio::spawn));
-    data.insert(DataLoader::new(AccessLoader(state.access.clone()), tokio::spawn));
-    data.insert(DataLoader::new(ReportingLoader(state.reporting.clone()), tokio::spawn));
-    data.insert(DataLoader::new(CommissionLoader(state.commission.clone()), tokio::spawn));
-    data.insert(DataLoader::new(AssistanceLoader(state.assistance.clone()), tokio::spawn));
+    data.insert(DataLoader::new(TerritoryLoader(Arc::clone(&services.territory)), tokio::spawn));
+    data.insert(DataLoader::new(AccessLoader(Arc::clone(&services.access)), tokio::spawn));
+    data.insert(DataLoader::new(ReportingLoader(Arc::clone(&services.reporting)), tokio::spawn));
+    data.insert(DataLoader::new(CommissionLoader(Arc::clone(&services.commission)), tokio::spawn));
+    data.insert(DataLoader::new(AssistanceLoader(Arc::clone(&services.assistance)), tokio::spawn));
+    data.insert(DataLoader::new(assistance::DeliveryLoader(Arc::clone(&services.assistance)), tokio::spawn));
     data.insert(DataLoader::new(
-        crate::assistance::resolvers::DeliveryLoader(state.assistance.clone()),
+        assistance::AssignedDemandLoader(Arc::clone(&services.assistance)),
         tokio::spawn,
     ));
     data.insert(DataLoader::new(
-        crate::assistance::resolvers::AssignedDemandLoader(state.assistance.clone()),
+        crate::consultation::resolvers::MessageLoader(Arc::clone(&services.consultation)),
         tokio::spawn,
     ));
     data.insert(DataLoader::new(
-        crate::consultation::resolvers::MessageLoader(state.consultation.clone()),
+        crate::knowledge::resolvers::KnowledgeLoader(Arc::clone(&services.knowledge)),
         tokio::spawn,
     ));
     data.insert(DataLoader::new(
-        crate::knowledge::resolvers::KnowledgeLoader(state.knowledge.clone()),
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(crate::talent::resolvers::TalentLoader(state.talent.clone()), tokio::spawn));
-    data.insert(DataLoader::new(
-        crate::classification::resolvers::CatalogueLoader(state.classification.clone()),
+        crate::talent::resolvers::TalentLoader(Arc::clone(&services.talent)),
         tokio::spawn,
     ));
     data.insert(DataLoader::new(
-        crate::formation::resolvers::FormationLoader(state.formation.clone()),
+        classification::CatalogueLoader(Arc::clone(&services.classification)),
+        tokio::spawn,
+    ));
+    data.insert(DataLoader::new(
+        crate::formation::resolvers::FormationLoader(Arc::clone(&services.formation)),
         tokio::spawn,
     ));
     data
@@ -399,19 +401,21 @@ struct Operation {
 /// data) and makes cached public answers stale; only queries are cached.
 /// Unparseable documents (`None`) are left to the executor, which explains
 /// the syntax error.
-fn operation(request: &GraphqlRequest) -> Option<Operation> {
+fn operation(request: &mut GraphqlRequest) -> Option<Operation> {
     // Parsing recurses once per level: a document nested too deep for that (or
     // with a name of megabytes) is left to the executor, whose limits refuse it
     // before parsing.
     if limits::excess(&request.query, limits::MAX_NESTING, limits::MAX_NAME).is_some() {
         return None;
     }
-    let document = async_graphql::parser::parse_query(&request.query).ok()?;
-    let selected = limits::selected_operation(&document, request.operation_name.as_deref())?;
+    // Parsed once: the request keeps the document for the executor.
+    let operation_name = request.operation_name.clone();
+    let document = request.parsed_query().ok()?;
+    let selected = limits::selected_operation(document, operation_name.as_deref())?;
     let ty = selected.node.ty;
     let scopes = match ty {
         OperationType::Mutation => Scopes::written_by(&selected.node.selection_set.node),
-        _ => Scopes::read_by(&document),
+        _ => Scopes::read_by(document),
     };
     Some(Operation { ty, scopes })
 }
@@ -457,13 +461,15 @@ fn status_of(response: &GraphqlResponse, format: Format) -> StatusCode {
 /// executed carries no `data` key at all (GraphQL over HTTP): `data: null`
 /// would say it ran and failed.
 fn body_of(response: &GraphqlResponse, format: Format) -> serde_json::Result<String> {
-    let mut value = serde_json::to_value(response)?;
     if format == Format::GraphqlResponseJson && !executed(response) {
+        let mut value = serde_json::to_value(response)?;
         if let Some(object) = value.as_object_mut() {
             object.remove("data");
         }
+        return serde_json::to_string(&value);
     }
-    serde_json::to_string(&value)
+    // Written straight from the response, in the order of the selection.
+    serde_json::to_string(response)
 }
 
 /// An answer for a request refused before any GraphQL ran.

@@ -193,7 +193,7 @@ pub async fn cited_documents(ctx: &Context<'_>, ids: &[Uuid]) -> ApiResult<Vec<K
 }
 
 /// Batch loading of products (search hits name many).
-pub struct KnowledgeLoader(pub KnowledgeService);
+pub struct KnowledgeLoader(pub std::sync::Arc<KnowledgeService>);
 
 impl Loader<Uuid> for KnowledgeLoader {
     type Value = KnowledgeProduct;

@@ -793,7 +793,7 @@ impl TalentMutation {
 }
 
 /// Batch loading of vacancies (no N+1 over applications).
-pub struct TalentLoader(pub TalentService);
+pub struct TalentLoader(pub std::sync::Arc<TalentService>);
 
 impl Loader<Uuid> for TalentLoader {
     type Value = Vacancy;

@@ -8,7 +8,7 @@ use async_graphql::dataloader::Loader;
 use super::{model::TerritorialEntity, service::TerritoryService};
 use crate::error::ServiceError;
 
-pub struct TerritoryLoader(pub TerritoryService);
+pub struct TerritoryLoader(pub std::sync::Arc<TerritoryService>);
 
 /// Key: the municipal units of a department (by its code).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

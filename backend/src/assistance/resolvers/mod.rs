@@ -484,7 +484,7 @@ impl DemandMatch {
 }
 
 /// Batch loading of offers (search hits name many).
-pub struct AssistanceLoader(pub AssistanceService);
+pub struct AssistanceLoader(pub std::sync::Arc<AssistanceService>);
 
 impl Loader<Uuid> for AssistanceLoader {
     type Value = Offer;

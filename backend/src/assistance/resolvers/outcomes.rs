@@ -311,7 +311,7 @@ impl AssistanceOutcomeMutation {
 }
 
 /// The deliveries of many demands at once.
-pub struct DeliveryLoader(pub AssistanceService);
+pub struct DeliveryLoader(pub std::sync::Arc<AssistanceService>);
 
 impl Loader<Uuid> for DeliveryLoader {
     type Value = Vec<Delivery>;
@@ -323,7 +323,7 @@ impl Loader<Uuid> for DeliveryLoader {
 }
 
 /// The demands assigned to many offers at once.
-pub struct AssignedDemandLoader(pub AssistanceService);
+pub struct AssignedDemandLoader(pub std::sync::Arc<AssistanceService>);
 
 impl Loader<Uuid> for AssignedDemandLoader {
     type Value = Vec<Demand>;

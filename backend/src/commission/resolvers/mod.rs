@@ -444,7 +444,7 @@ impl CommissionMutation {
 }
 
 /// Batch loading of what hangs from sessions (no N+1 over a year of sessions).
-pub struct CommissionLoader(pub CommissionService);
+pub struct CommissionLoader(pub std::sync::Arc<CommissionService>);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SessionAttendance(pub Uuid);

@@ -384,7 +384,7 @@ impl ReportingMutation {
 }
 
 /// Batch loading of data elements (no N+1 over requirements).
-pub struct ReportingLoader(pub ReportingService);
+pub struct ReportingLoader(pub std::sync::Arc<ReportingService>);
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ElementCode(pub String);
