@@ -10,6 +10,12 @@
 //!
 //! Tables are analyzed between phases, as autovacuum does on a running system.
 //!
+//! The same two first phases then run over HTTP, as a client sends them: the
+//! `submitReport` mutation to the server this bench serves on a free port, one
+//! signed-in user per municipality, on as many other municipalities; the
+//! client (reqwest, in this process) shares the cores with the server, as wrk
+//! would (issue #26, goal 3: GraphQL at ≥ 70 % of the direct calls).
+//!
 //! Options: `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres,
 //! skipped if unreachable), `--municipalities N` (default 100), `--periods N`
 //! (default 10), `--workers N` for PostgreSQL (default 8; SQLite uses 1),
@@ -19,7 +25,8 @@ use std::{sync::Arc, time::Instant};
 
 use sea_orm::{ConnectionTrait, Database};
 use sugit::{
-    access::{Actor, AuthUser, Role},
+    access::{service::NewUser, Actor, AuthUser, Role},
+    app::Application,
     config::Settings,
     pagination::PageRequest,
     reporting::{
@@ -31,6 +38,10 @@ use sugit::{
     AppState,
 };
 use uuid::Uuid;
+
+// The server's allocator (see `main.rs`): both paths measured as they run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ELEMENTS: usize = 50;
 
@@ -97,9 +108,16 @@ struct Phase {
 async fn run(label: &str, database_url: String, workers: usize, opts: &Options) -> Vec<Phase> {
     // Each store's state keeps its own search index: an index folder serves one process state at a time.
     let index_dir = std::env::temp_dir().join(format!("sugit-banco-indice-{}", Uuid::new_v4().simple()));
-    let settings =
+    let mut settings =
         Settings { database_url, demo: Some(false), index_dir: index_dir.clone(), ..Settings::default() };
-    let state = AppState::initialise(settings).await.expect("state");
+    settings.listen = ([127, 0, 0, 1], 0).into();
+    // One client sends everything: the per-token limit would stop it, not the server.
+    settings.limits.requests_per_minute = u32::MAX;
+    settings.limits.login_attempts_per_minute = u32::MAX;
+    let application = Application::build(settings).await.expect("server");
+    let state: AppState = application.state().clone();
+    let endpoint = format!("http://{}/graphql", application.local_addr());
+    tokio::spawn(application.run_until(std::future::pending()));
     let admin = actor(Role::Admin, None);
     let new_elements = (0..ELEMENTS)
         .map(|k| NewDataElement {
@@ -128,6 +146,7 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
                 entity_kinds: vec![TerritorialKind::Municipality],
                 existing_elements: vec![],
                 new_elements,
+                due_days: None,
             },
         )
         .await
@@ -135,16 +154,21 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
     let filter = TerritoryFilter { kind: Some(TerritorialKind::Municipality), ..TerritoryFilter::default() };
     let mut codes = Vec::new();
     let mut after = None;
-    while codes.len() < opts.municipalities {
+    // The first half for the direct calls, the second for HTTP.
+    while codes.len() < 2 * opts.municipalities {
         let page = state
             .territory
             .list(&filter, &PageRequest { first: 100, after: after.clone() })
             .await
             .expect("page");
         after = page.items.last().map(|e| e.code.clone());
+        if page.items.is_empty() {
+            panic!("--municipalities {} pide más de la mitad de los municipios", opts.municipalities);
+        }
         codes.extend(page.items.into_iter().map(|e| e.code));
     }
-    codes.truncate(opts.municipalities);
+    codes.truncate(2 * opts.municipalities);
+    let over_http = Arc::new(codes.split_off(opts.municipalities));
     let codes = Arc::new(codes);
 
     let mut phases = Vec::new();
@@ -177,6 +201,34 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
         phases.push(Phase { name, submissions, seconds: started.elapsed().as_secs_f64() });
         // Production tables carry planner statistics (autovacuum analyzes them as
         // they grow); tables filled seconds ago do not, so analyze between phases.
+        state.db.execute_unprepared("ANALYZE").await.expect("analyze");
+    }
+
+    let tokens = Arc::new(sign_in(&state, &over_http).await);
+    let client = reqwest::Client::new();
+    for (name, visit) in [("nuevos por GraphQL (HTTP)", 1), ("mixtos por GraphQL (HTTP)", 2)] {
+        let started = Instant::now();
+        let mut tasks = Vec::new();
+        for worker in 0..workers {
+            let (client, endpoint, codes, tokens) =
+                (client.clone(), endpoint.clone(), over_http.clone(), tokens.clone());
+            let periods = opts.periods;
+            tasks.push(tokio::spawn(async move {
+                let mut done = 0;
+                for (m, code) in codes.iter().enumerate().filter(|(m, _)| m % workers == worker) {
+                    for p in 0..periods {
+                        submit_over_http(&client, &endpoint, &tokens[m], report(code, m, p, visit)).await;
+                        done += 1;
+                    }
+                }
+                done
+            }));
+        }
+        let mut submissions = 0;
+        for task in tasks {
+            submissions += task.await.expect("worker");
+        }
+        phases.push(Phase { name, submissions, seconds: started.elapsed().as_secs_f64() });
         state.db.execute_unprepared("ANALYZE").await.expect("analyze");
     }
 
@@ -246,6 +298,57 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
     }
     let _ = std::fs::remove_dir_all(&index_dir);
     phases
+}
+
+/// A user and a token for each municipality, as its mayor's team would sign in.
+async fn sign_in(state: &AppState, codes: &[String]) -> Vec<String> {
+    let password = "banco-de-pruebas-2026";
+    let mut tokens = Vec::with_capacity(codes.len());
+    for code in codes {
+        let email = format!("banco-{code}@sugit.gov.co");
+        let user = NewUser {
+            email: email.clone(),
+            name: format!("Alcaldía {code} (banco de pruebas)"),
+            role: Role::Territorial,
+            entity_code: Some(code.clone()),
+            organisation_code: None,
+            password: password.into(),
+        };
+        state.access.create_user_as_system(user).await.expect("user");
+        tokens.push(state.access.login("banco", &email, password).await.expect("login").token);
+    }
+    tokens
+}
+
+/// One `submitReport` over HTTP, its answer checked.
+async fn submit_over_http(client: &reqwest::Client, endpoint: &str, token: &str, report: ReportInput) {
+    let values: Vec<serde_json::Value> = report
+        .values
+        .iter()
+        .map(|v| serde_json::json!({ "dataElementCode": v.data_element_code, "value": v.value }))
+        .collect();
+    let body = serde_json::json!({
+        "query": "mutation($i: SubmitReportInput!) { submitReport(input: $i) { accepted newValues duplicates corrections } }",
+        "variables": { "i": {
+            "entityCode": report.entity_code,
+            "period": report.period,
+            "requirementCode": report.requirement_code,
+            "idempotencyKey": report.idempotency_key,
+            "values": values,
+        } },
+    });
+    let answer: serde_json::Value = client
+        .post(endpoint)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON answer");
+    let accepted = answer["data"]["submitReport"]["accepted"].as_u64();
+    assert_eq!(accepted, Some(ELEMENTS as u64), "submitReport: {answer}");
 }
 
 #[tokio::main]
