@@ -153,6 +153,7 @@ async fn register(state: &AppState, indicators: usize) {
                 ],
                 existing_elements: vec![],
                 new_elements,
+                due_days: None,
             },
         )
         .await

@@ -172,63 +172,35 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
     let codes = Arc::new(codes);
 
     let mut phases = Vec::new();
+    let actors: Arc<Vec<Actor>> =
+        Arc::new(codes.iter().map(|code| actor(Role::Territorial, Some(code))).collect());
     for (name, visit) in
         [("nuevos", 1), ("mixtos (½ duplicados, ½ correcciones)", 2), ("reenvíos idénticos", 2)]
     {
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for worker in 0..workers {
-            let (state, codes) = (state.clone(), codes.clone());
-            let periods = opts.periods;
-            tasks.push(tokio::spawn(async move {
-                let mut done = 0;
-                for (m, code) in codes.iter().enumerate().filter(|(m, _)| m % workers == worker) {
-                    let territorial = actor(Role::Territorial, Some(code));
-                    for p in 0..periods {
-                        let outcome =
-                            state.reporting.submissions.submit(&territorial, report(code, m, p, visit)).await;
-                        outcome.expect("submission accepted");
-                        done += 1;
-                    }
-                }
-                done
-            }));
-        }
-        let mut submissions = 0;
-        for task in tasks {
-            submissions += task.await.expect("worker");
-        }
-        phases.push(Phase { name, submissions, seconds: started.elapsed().as_secs_f64() });
+        let (shared, actors) = (state.clone(), actors.clone());
+        let submit = move |m: usize, code: String, p: usize| {
+            let (state, actors) = (shared.clone(), actors.clone());
+            async move {
+                let outcome =
+                    state.reporting.submissions.submit(&actors[m], report(&code, m, p, visit)).await;
+                outcome.expect("submission accepted");
+            }
+        };
+        phases.push(phase(name, &codes, opts.periods, workers, submit).await);
         // Production tables carry planner statistics (autovacuum analyzes them as
         // they grow); tables filled seconds ago do not, so analyze between phases.
         state.db.execute_unprepared("ANALYZE").await.expect("analyze");
     }
 
     let tokens = Arc::new(sign_in(&state, &over_http).await);
-    let client = reqwest::Client::new();
+    let (client, endpoint) = (reqwest::Client::new(), Arc::<str>::from(endpoint));
     for (name, visit) in [("nuevos por GraphQL (HTTP)", 1), ("mixtos por GraphQL (HTTP)", 2)] {
-        let started = Instant::now();
-        let mut tasks = Vec::new();
-        for worker in 0..workers {
-            let (client, endpoint, codes, tokens) =
-                (client.clone(), endpoint.clone(), over_http.clone(), tokens.clone());
-            let periods = opts.periods;
-            tasks.push(tokio::spawn(async move {
-                let mut done = 0;
-                for (m, code) in codes.iter().enumerate().filter(|(m, _)| m % workers == worker) {
-                    for p in 0..periods {
-                        submit_over_http(&client, &endpoint, &tokens[m], report(code, m, p, visit)).await;
-                        done += 1;
-                    }
-                }
-                done
-            }));
-        }
-        let mut submissions = 0;
-        for task in tasks {
-            submissions += task.await.expect("worker");
-        }
-        phases.push(Phase { name, submissions, seconds: started.elapsed().as_secs_f64() });
+        let (client, endpoint, tokens) = (client.clone(), endpoint.clone(), tokens.clone());
+        let submit = move |m: usize, code: String, p: usize| {
+            let (client, endpoint, tokens) = (client.clone(), endpoint.clone(), tokens.clone());
+            async move { submit_over_http(&client, &endpoint, &tokens[m], report(&code, m, p, visit)).await }
+        };
+        phases.push(phase(name, &over_http, opts.periods, workers, submit).await);
         state.db.execute_unprepared("ANALYZE").await.expect("analyze");
     }
 
@@ -238,47 +210,30 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
         .execute_unprepared("CREATE TABLE banco_crudo (subject VARCHAR(5), element VARCHAR(8), period VARCHAR(10), value TEXT)")
         .await
         .expect("raw table");
-    let started = Instant::now();
-    let mut tasks = Vec::new();
-    for worker in 0..workers {
-        let (db, codes) = (state.db.clone(), codes.clone());
-        let periods = opts.periods;
-        tasks.push(tokio::spawn(async move {
-            let mut done = 0;
-            for (m, code) in codes.iter().enumerate().filter(|(m, _)| m % workers == worker) {
-                for p in 0..periods {
-                    let rows: Vec<String> = (0..ELEMENTS)
-                        .map(|k| format!("('{code}','E{k:02}','{}','{}')", 1990 + p, value_for(m, p, k, 1)))
-                        .collect();
-                    let sql = format!("INSERT INTO banco_crudo VALUES {}", rows.join(","));
-                    loop {
-                        use sea_orm::TransactionTrait;
-                        let attempt = async {
-                            let transaction = db.begin().await?;
-                            transaction.execute_unprepared(&sql).await?;
-                            transaction.commit().await
-                        };
-                        match attempt.await {
-                            Ok(()) => break,
-                            Err(error) if error.to_string().contains("locked") => continue,
-                            Err(error) => panic!("raw insert: {error}"),
-                        }
-                    }
-                    done += 1;
+    let db = state.db.clone();
+    let insert_raw = move |m: usize, code: String, p: usize| {
+        let db = db.clone();
+        async move {
+            let rows: Vec<String> = (0..ELEMENTS)
+                .map(|k| format!("('{code}','E{k:02}','{}','{}')", 1990 + p, value_for(m, p, k, 1)))
+                .collect();
+            let sql = format!("INSERT INTO banco_crudo VALUES {}", rows.join(","));
+            loop {
+                use sea_orm::TransactionTrait;
+                let attempt = async {
+                    let transaction = db.begin().await?;
+                    transaction.execute_unprepared(&sql).await?;
+                    transaction.commit().await
+                };
+                match attempt.await {
+                    Ok(()) => break,
+                    Err(error) if error.to_string().contains("locked") => continue,
+                    Err(error) => panic!("raw insert: {error}"),
                 }
             }
-            done
-        }));
-    }
-    let mut submissions = 0;
-    for task in tasks {
-        submissions += task.await.expect("worker");
-    }
-    phases.push(Phase {
-        name: "inserción cruda (piso)",
-        submissions,
-        seconds: started.elapsed().as_secs_f64(),
-    });
+        }
+    };
+    phases.push(phase("inserción cruda (piso)", &codes, opts.periods, workers, insert_raw).await);
 
     println!(
         "\n{label}: {} municipios × {} periodos, {ELEMENTS} valores por envío, {workers} trabajadores",
@@ -298,6 +253,41 @@ async fn run(label: &str, database_url: String, workers: usize, opts: &Options) 
     }
     let _ = std::fs::remove_dir_all(&index_dir);
     phases
+}
+
+/// Runs `submit(municipality, code, period)` for every municipality and period,
+/// `workers` tasks at a time, and times it.
+async fn phase<F, Fut>(
+    name: &'static str,
+    codes: &Arc<Vec<String>>,
+    periods: usize,
+    workers: usize,
+    submit: F,
+) -> Phase
+where
+    F: Fn(usize, String, usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..workers {
+        let (codes, submit) = (codes.clone(), submit.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut done = 0;
+            for (m, code) in codes.iter().enumerate().filter(|(m, _)| m % workers == worker) {
+                for p in 0..periods {
+                    submit(m, code.clone(), p).await;
+                    done += 1;
+                }
+            }
+            done
+        }));
+    }
+    let mut submissions = 0;
+    for task in tasks {
+        submissions += task.await.expect("worker");
+    }
+    Phase { name, submissions, seconds: started.elapsed().as_secs_f64() }
 }
 
 /// A user and a token for each municipality, as its mayor's team would sign in.
