@@ -11,7 +11,7 @@
 
 use std::{
     collections::{hash_map::RandomState, BTreeMap, BTreeSet, HashMap, VecDeque},
-    hash::{BuildHasher, Hash, Hasher},
+    hash::BuildHasher,
     ops::Range,
     sync::{Arc, Mutex},
 };
@@ -127,9 +127,7 @@ impl TokenCache {
     }
 
     fn analysed(&self, field: Field, text: &str, analyzer: &TextAnalyzer) -> Arc<Analysed> {
-        let mut hasher = self.hasher.build_hasher();
-        text.hash(&mut hasher);
-        let key = Key { field: field.field_id(), length: text.len(), hash: hasher.finish() };
+        let key = Key { field: field.field_id(), length: text.len(), hash: self.hasher.hash_one(text) };
         {
             let mut kept = self.lock();
             if let Some(found) = kept.texts.get(&key).cloned() {
