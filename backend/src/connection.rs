@@ -24,6 +24,10 @@ pub struct ConnectionTotals {
     pub total_count: i64,
 }
 
+/// Pagination says nothing about who asks (see `graphql::public_fields`).
+pub const PUBLIC_FIELDS: &[(&str, &[&str])] =
+    &[("PageInfo", &["hasPreviousPage", "hasNextPage", "startCursor", "endCursor"])];
+
 pub type CountedConnection<N> = Connection<String, N, ConnectionTotals>;
 
 pub fn connection<T, N: OutputType>(

@@ -16,7 +16,7 @@ use crate::{
     consultation::ConsultationService,
     db,
     formation::FormationService,
-    graphql::{self, SugitSchema},
+    graphql::{self, public_fields::PublicFields, SugitSchema},
     knowledge::KnowledgeService,
     metrics::Metrics,
     monitoring::MonitoringService,
@@ -65,6 +65,8 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// Answers to anonymous queries, shared by every instance through Redis.
     pub public_cache: PublicCache,
+    /// The fields whose answer is the same for every caller, with their types.
+    pub public_fields: PublicFields,
     /// The services again, for the DataLoaders each request makes.
     pub loaders: LoaderServices,
 }
@@ -318,6 +320,7 @@ impl AppState {
             .data(access.clone())
             .data(reporting.clone())
             .finish();
+        let public_fields = PublicFields::from_sdl(&schema.sdl());
         let loaders = LoaderServices {
             territory: Arc::new(territory.clone()),
             access: Arc::new(access.clone()),
@@ -350,6 +353,7 @@ impl AppState {
             limiter,
             metrics,
             public_cache,
+            public_fields,
             loaders,
         })))
     }

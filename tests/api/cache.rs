@@ -73,20 +73,42 @@ async fn a_write_on_one_instance_is_never_answered_stale_by_the_other() {
     }
 }
 
-/// Only anonymous, error-free queries are cached: a signed-in caller's answer
-/// may depend on who asks, and an error is not an answer worth keeping.
-async fn only_anonymous_successful_queries_are_cached(app: &TestApp) {
+/// A query of public fields only has one answer for everyone, so signed-in
+/// callers and anonymous ones share its cached answer. A query that also asks
+/// anything about its caller runs as that caller, every time: two users
+/// alternating never see each other's. An error is not an answer worth keeping.
+async fn only_answers_alike_for_everyone_are_cached_and_shared(app: &TestApp) {
     let token = admin(app).await;
+    app.create_user("cache-territorial@sugit.gov.co", Role::Territorial, Some("05004"), None).await;
+    let other = app.login("cache-territorial@sugit.gov.co").await;
+
     let hits = metric(app, HITS).await;
     for _ in 0..3 {
         let (status, body) = app.graphql_as(Some(&token), ENTITY, json!({ "code": "05004" })).await;
         assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["data"]["territorialEntity"]["code"], "05004", "{body}");
+    }
+    assert!(metric(app, HITS).await >= hits + 2.0, "the signed-in repeats come from the cache");
+    let hits = metric(app, HITS).await;
+    let (_, anonymous) = app.graphql(ENTITY, json!({ "code": "05004" })).await;
+    let (_, signed_in) = app.graphql_as(Some(&other), ENTITY, json!({ "code": "05004" })).await;
+    assert_eq!(anonymous, signed_in, "one answer for everyone");
+    assert_eq!(metric(app, HITS).await, hits + 2.0, "both served from the signed-in caller's answer");
+
+    const WITH_ME: &str = "query($code: String!) { territorialEntity(code: $code) { name } me { email } }";
+    let hits = metric(app, HITS).await;
+    for _ in 0..2 {
+        for (who, email) in [(&token, "cache-admin@sugit.gov.co"), (&other, "cache-territorial@sugit.gov.co")] {
+            let (status, body) = app.graphql_as(Some(who), WITH_ME, json!({ "code": "05004" })).await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+            assert_eq!(body["data"]["me"]["email"], email, "each caller sees only itself: {body}");
+        }
     }
     for _ in 0..3 {
         let (_, body) = app.graphql(ENTITY, json!({ "code": "9x" })).await;
         assert!(body["errors"].is_array(), "a malformed code is refused: {body}");
     }
-    assert_eq!(metric(app, HITS).await, hits, "nothing signed-in or failed came from the cache");
+    assert_eq!(metric(app, HITS).await, hits, "nothing about a caller, nor any failure, came from the cache");
     // The same query with other variables is another answer.
     assert_eq!(category(app, "05004").await, category(app, "05004").await);
     let other = app.query_ok(ENTITY, json!({ "code": "05021" })).await;
@@ -121,6 +143,6 @@ async fn metrics_show_latencies_hit_ratio_and_memory(app: &TestApp) {
 }
 
 sugit_tests::backend_tests!(
-    only_anonymous_successful_queries_are_cached,
+    only_answers_alike_for_everyone_are_cached_and_shared,
     metrics_show_latencies_hit_ratio_and_memory
 );

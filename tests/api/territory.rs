@@ -170,7 +170,7 @@ async fn read(app: &TestApp, token: &str) -> Value {
 
 /// Each instance reads the register from its snapshot, and a change
 /// acknowledged by one instance is what the very next read on another shows
-/// (signed in, so no public cache stands between).
+/// (signed in: its answer is the public cache's, which the write makes stale).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_register_change_on_one_instance_is_read_at_once_on_another() {
     let Some(writer) = TestApp::spawn(sugit_tests::Backend::PostgresRedis).await else { return };

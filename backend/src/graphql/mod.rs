@@ -2,6 +2,7 @@
 //! the limits of the contract.
 
 pub mod limits;
+pub mod public_fields;
 
 use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 

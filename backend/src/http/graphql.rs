@@ -27,7 +27,10 @@ use crate::{
     authorisation::Actor,
     commission::resolvers::CommissionLoader,
     error::ErrorCode,
-    graphql::limits::{self, coded},
+    graphql::{
+        limits::{self, coded},
+        public_fields::{Audience, PublicFields},
+    },
     public_cache::{Lookup, PublicCache, Scopes},
     reporting::resolvers::ReportingLoader,
     state::AppState,
@@ -152,7 +155,9 @@ pub async fn post_handler(
             let mut responses = Vec::with_capacity(requests.len());
             let mut written = Scopes { general: false, reporting: false };
             for mut request in requests {
-                if let Some(Operation { ty: OperationType::Mutation, scopes }) = operation(&mut request) {
+                if let Some(Operation { ty: OperationType::Mutation, scopes, .. }) =
+                    operation(&mut request, &state.public_fields)
+                {
                     written.general |= scopes.general;
                     written.reporting |= scopes.reporting;
                 }
@@ -224,7 +229,9 @@ pub async fn get_handler(
             );
         }
     };
-    if operation(&mut request).is_some_and(|operation| operation.ty == OperationType::Mutation) {
+    if operation(&mut request, &state.public_fields)
+        .is_some_and(|operation| operation.ty == OperationType::Mutation)
+    {
         let mut response = refuse(
             format,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -237,17 +244,21 @@ pub async fn get_handler(
     answer(&state, &caller, format, request).await
 }
 
-/// Runs one operation. An anonymous query is answered from the public cache
-/// when it holds a current answer, and its error-free answer is kept there;
-/// a mutation makes every cached answer stale before it is acknowledged.
+/// Runs one operation. A query whose answer is the same for everyone (any
+/// anonymous one, and a signed-in one that selects only public fields) is
+/// answered from the public cache when it holds a current answer, and its
+/// error-free answer is kept there; a mutation makes every cached answer stale
+/// before it is acknowledged.
 async fn answer(state: &AppState, caller: &Caller, format: Format, mut request: GraphqlRequest) -> Response {
-    let reads = match operation(&mut request) {
-        Some(Operation { ty: OperationType::Query, scopes }) if matches!(caller.actor, Actor::Anonymous) => {
+    let anonymous = matches!(caller.actor, Actor::Anonymous);
+    let reads = match operation(&mut request, &state.public_fields) {
+        Some(Operation { ty: OperationType::Query, scopes, audience: Audience::Everyone }) => scopes,
+        Some(Operation { ty: OperationType::Query, scopes, audience: Audience::Caller }) if anonymous => {
             scopes
         }
         operation => {
             let response = execute(state, caller, request).await;
-            if let Some(Operation { ty: OperationType::Mutation, scopes }) = operation {
+            if let Some(Operation { ty: OperationType::Mutation, scopes, .. }) = operation {
                 state.public_cache.invalidate(scopes).await;
             }
             return respond(format, BatchResponse::Single(response));
@@ -405,18 +416,19 @@ async fn execute(state: &AppState, caller: &Caller, mut request: GraphqlRequest)
     state.schema.execute(request).await
 }
 
-/// The operation a request would run: its kind and the cache generations
-/// it reads (a query) or moves (a mutation).
+/// The operation a request would run: its kind, the cache generations it
+/// reads (a query) or moves (a mutation), and whom its answer is for.
 struct Operation {
     ty: OperationType,
     scopes: Scopes,
+    audience: Audience,
 }
 
 /// A mutation is refused over GET (a link or a prefetch must never change
 /// data) and makes cached public answers stale; only queries are cached.
 /// Unparseable documents (`None`) are left to the executor, which explains
 /// the syntax error.
-fn operation(request: &mut GraphqlRequest) -> Option<Operation> {
+fn operation(request: &mut GraphqlRequest, public: &PublicFields) -> Option<Operation> {
     // Parsing recurses once per level: a document nested too deep for that (or
     // with a name of megabytes) is left to the executor, whose limits refuse it
     // before parsing.
@@ -432,7 +444,8 @@ fn operation(request: &mut GraphqlRequest) -> Option<Operation> {
         OperationType::Mutation => Scopes::written_by(&selected.node.selection_set.node),
         _ => Scopes::read_by(document),
     };
-    Some(Operation { ty, scopes })
+    let audience = public.audience(document, operation_name.as_deref());
+    Some(Operation { ty, scopes, audience })
 }
 
 fn respond(format: Format, response: BatchResponse) -> Response {

@@ -20,6 +20,21 @@ use crate::{
 #[derive(Default)]
 pub struct TerritoryQuery;
 
+/// The fields of this context whose answer never depends on who asks (none of
+/// their resolvers reads the `Actor`): a query of only these is answered from
+/// the public cache, signed in or not. A field that starts reading the caller
+/// must leave this list.
+pub const PUBLIC_FIELDS: &[(&str, &[&str])] = &[
+    ("Query", &["territorialEntity", "territorialEntities", "rapRegions"]),
+    (
+        "TerritorialEntity",
+        &["code", "name", "kind", "category", "capacityGroup", "department", "municipalities"],
+    ),
+    ("TerritorialEntityConnection", &["pageInfo", "edges", "nodes", "totalCount"]),
+    ("TerritorialEntityEdge", &["node", "cursor"]),
+    ("RapRegion", &["code", "name", "departments", "source", "sourceDate", "updatedAt"]),
+];
+
 /// Filtro del registro territorial; los criterios se combinan (Y).
 #[derive(InputObject, Default)]
 #[graphql(name = "TerritorialEntityFilter")]
