@@ -67,13 +67,15 @@ run() {
 }
 
 list='{ territorialEntities(first: 20) { edges { node { code name department { code name } } } } }'
+mine='{ me { name } territorialEntities(first: 20) { edges { node { code name department { code name } } } } }'
 graphile='{ allTerritorialEntities(first: 20, orderBy: CODE_ASC) { nodes { code name territorialEntityByDepartmentCode { code name } } } }'
 search='{ searchKnowledge(query: \"plan de desarrollo\", first: 10) { totalCount edges { node { title snippet } } } }'
 
 run "axum desnudo: JSON fijo (el techo)" 18090 "" '{ __typename }'
 run "PostGraphile 4.14: 20 entidades con su departamento" 18091 "" "$graphile"
 run "SUGIT anónimo: territorialEntities(first: 20) con departamento (caché pública)" 18081 "" "$list"
-run "SUGIT con sesión: territorialEntities(first: 20) con departamento" 18081 "$token" "$list"
-run "SUGIT anónimo: { __typename } (caché pública)" 18081 "" '{ __typename }'
+run "SUGIT con sesión: territorialEntities(first: 20) con departamento (solo campos públicos: caché pública)" 18081 "$token" "$list"
+run "SUGIT con sesión: la misma lista y me { name } (depende de quién pregunta: sin caché)" 18081 "$token" "$mine"
+run "SUGIT anónimo: { __typename } (se ejecuta: más barato que la caché)" 18081 "" '{ __typename }'
 run "SUGIT con sesión: { __typename }" 18081 "$token" '{ __typename }'
 run "SUGIT con sesión: searchKnowledge «plan de desarrollo» (base de demostración)" 18081 "$token" "$search"
