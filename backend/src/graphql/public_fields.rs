@@ -14,7 +14,7 @@ use async_graphql::parser::types::{
     TypeSystemDefinition,
 };
 
-use super::limits::selected_operation;
+use super::limits::{selected_operation, MAX_NESTING};
 use crate::{connection, territory};
 
 /// Every context's list: (type, its fields whose answer does not depend on the caller).
@@ -77,7 +77,7 @@ impl PublicFields {
         if operation.node.ty != OperationType::Query {
             return Audience::Caller;
         }
-        let mut walk = Walk { fields: self, document, spread: HashSet::new(), resolves: false };
+        let mut walk = Walk { fields: self, document, spread: HashSet::new(), resolves: false, depth: 0 };
         if !walk.set("Query", &operation.node.selection_set.node) {
             Audience::Caller
         } else if walk.resolves {
@@ -96,11 +96,19 @@ struct Walk<'a> {
     spread: HashSet<(&'a str, &'a str)>,
     /// Whether any field other than `__typename` is selected.
     resolves: bool,
+    /// Selection sets entered, fragments included: a chain of thousands of
+    /// fragments must not exhaust the stack here; past the executor's own
+    /// limit the document is refused anyway, so it is nobody's to share.
+    depth: usize,
 }
 
 impl<'a> Walk<'a> {
     fn set(&mut self, ty: &'a str, set: &'a SelectionSet) -> bool {
-        set.items.iter().all(|item| match &item.node {
+        if self.depth >= MAX_NESTING {
+            return false;
+        }
+        self.depth += 1;
+        let alike = set.items.iter().all(|item| match &item.node {
             Selection::Field(field) => {
                 let name = field.node.name.node.as_str();
                 if name == "__typename" {
@@ -124,7 +132,9 @@ impl<'a> Walk<'a> {
                 let on = fragment.node.type_condition.node.on.node.as_str();
                 !self.spread.insert((name, on)) || self.set(on, &fragment.node.selection_set.node)
             }
-        })
+        });
+        self.depth -= 1;
+        alike
     }
 }
 
@@ -207,6 +217,18 @@ mod tests {
             audience_of("query A { rapRegions { code } } query B { me { email } }", Some("B")),
             Audience::Caller
         );
+    }
+
+    #[test]
+    fn a_chain_of_fragments_longer_than_the_executor_allows_is_not_shared() {
+        let chain = |length: usize| {
+            let fragments: String = (0..length)
+                .map(|n| format!("fragment F{n} on Query {{ rapRegions {{ code }} ...F{} }}\n", n + 1))
+                .collect();
+            format!("{{ ...F0 }}\n{fragments}fragment F{length} on Query {{ __typename }}")
+        };
+        assert_eq!(audience(&chain(10)), Audience::Everyone);
+        assert_eq!(audience(&chain(5_000)), Audience::Caller, "and the stack holds");
     }
 
     #[test]
