@@ -230,8 +230,11 @@ async fn main() {
                 Some(page.total as u64),
                 "the index and GraphQL count the same matches"
             );
-            let (over_http, by_index_list) =
-                if *with_filter { (&mut filtered, &mut index_filtered) } else { (&mut plain, &mut index_plain) };
+            let (over_http, by_index_list) = if *with_filter {
+                (&mut filtered, &mut index_filtered)
+            } else {
+                (&mut plain, &mut index_plain)
+            };
             over_http.push(elapsed);
             by_index_list.push(by_index);
         }

@@ -98,7 +98,8 @@ async fn only_answers_alike_for_everyone_are_cached_and_shared(app: &TestApp) {
     const WITH_ME: &str = "query($code: String!) { territorialEntity(code: $code) { name } me { email } }";
     let hits = metric(app, HITS).await;
     for _ in 0..2 {
-        for (who, email) in [(&token, "cache-admin@sugit.gov.co"), (&other, "cache-territorial@sugit.gov.co")] {
+        for (who, email) in [(&token, "cache-admin@sugit.gov.co"), (&other, "cache-territorial@sugit.gov.co")]
+        {
             let (status, body) = app.graphql_as(Some(who), WITH_ME, json!({ "code": "05004" })).await;
             assert_eq!(status, StatusCode::OK, "{body}");
             assert_eq!(body["data"]["me"]["email"], email, "each caller sees only itself: {body}");

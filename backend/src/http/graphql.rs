@@ -6,8 +6,8 @@
 use std::{net::SocketAddr, sync::Arc};
 
 use async_graphql::{
-    dataloader::DataLoader, parser::types::OperationType, BatchRequest, BatchResponse,
-    Request as GraphqlRequest, Response as GraphqlResponse, ServerError,
+    parser::types::OperationType, BatchRequest, BatchResponse, Request as GraphqlRequest,
+    Response as GraphqlResponse, ServerError,
 };
 use axum::{
     body::Body,
@@ -20,7 +20,10 @@ use axum::{
 };
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
-use super::caller::{identify, Caller, Refusal};
+use super::{
+    caller::{identify, Caller, Refusal},
+    loads::{loader, on_request, Spawn},
+};
 use crate::{
     access::resolvers::AccessLoader,
     assistance::resolvers::AssistanceLoader,
@@ -331,7 +334,7 @@ async fn subscribe(state: &AppState, caller: Caller, parts: &mut axum::http::req
         Ok(upgrade) => upgrade,
         Err(rejection) => return rejection.into_response(),
     };
-    let mut data = connection_data(state, &caller);
+    let mut data = connection_data(state, &caller, &Spawn::Task);
     data.insert(limits::OverWebSocket);
     let schema = state.schema.clone();
     let access = state.access.clone();
@@ -371,49 +374,36 @@ async fn actor_from_init(
     Ok(data)
 }
 
-fn connection_data(state: &AppState, caller: &Caller) -> async_graphql::Data {
+fn connection_data(state: &AppState, caller: &Caller, spawn: &Spawn) -> async_graphql::Data {
     use crate::{assistance::resolvers as assistance, classification::resolvers as classification};
     let services = &state.loaders;
     let mut data = async_graphql::Data::default();
     data.insert(caller.actor.clone());
     data.insert(caller.client.clone());
-    data.insert(DataLoader::new(TerritoryLoader(Arc::clone(&services.territory)), tokio::spawn));
-    data.insert(DataLoader::new(AccessLoader(Arc::clone(&services.access)), tokio::spawn));
-    data.insert(DataLoader::new(ReportingLoader(Arc::clone(&services.reporting)), tokio::spawn));
-    data.insert(DataLoader::new(CommissionLoader(Arc::clone(&services.commission)), tokio::spawn));
-    data.insert(DataLoader::new(AssistanceLoader(Arc::clone(&services.assistance)), tokio::spawn));
-    data.insert(DataLoader::new(assistance::DeliveryLoader(Arc::clone(&services.assistance)), tokio::spawn));
-    data.insert(DataLoader::new(
-        assistance::AssignedDemandLoader(Arc::clone(&services.assistance)),
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
+    data.insert(loader(TerritoryLoader(Arc::clone(&services.territory)), spawn));
+    data.insert(loader(AccessLoader(Arc::clone(&services.access)), spawn));
+    data.insert(loader(ReportingLoader(Arc::clone(&services.reporting)), spawn));
+    data.insert(loader(CommissionLoader(Arc::clone(&services.commission)), spawn));
+    data.insert(loader(AssistanceLoader(Arc::clone(&services.assistance)), spawn));
+    data.insert(loader(assistance::DeliveryLoader(Arc::clone(&services.assistance)), spawn));
+    data.insert(loader(assistance::AssignedDemandLoader(Arc::clone(&services.assistance)), spawn));
+    data.insert(loader(
         crate::consultation::resolvers::MessageLoader(Arc::clone(&services.consultation)),
-        tokio::spawn,
+        spawn,
     ));
-    data.insert(DataLoader::new(
-        crate::knowledge::resolvers::KnowledgeLoader(Arc::clone(&services.knowledge)),
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
-        crate::talent::resolvers::TalentLoader(Arc::clone(&services.talent)),
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
-        classification::CatalogueLoader(Arc::clone(&services.classification)),
-        tokio::spawn,
-    ));
-    data.insert(DataLoader::new(
-        crate::formation::resolvers::FormationLoader(Arc::clone(&services.formation)),
-        tokio::spawn,
-    ));
+    data.insert(loader(crate::knowledge::resolvers::KnowledgeLoader(Arc::clone(&services.knowledge)), spawn));
+    data.insert(loader(crate::talent::resolvers::TalentLoader(Arc::clone(&services.talent)), spawn));
+    data.insert(loader(classification::CatalogueLoader(Arc::clone(&services.classification)), spawn));
+    data.insert(loader(crate::formation::resolvers::FormationLoader(Arc::clone(&services.formation)), spawn));
     data
 }
 
 /// Runs one operation as `caller`, with this request's DataLoaders.
 async fn execute(state: &AppState, caller: &Caller, mut request: GraphqlRequest) -> GraphqlResponse {
-    request.data = connection_data(state, caller);
-    state.schema.execute(request).await
+    let (spawn, loads) = on_request();
+    request.data = connection_data(state, caller, &spawn);
+    drop(spawn);
+    loads.drive(state.schema.execute(request)).await
 }
 
 /// The operation a request would run: its kind, the cache generations it

@@ -6,6 +6,7 @@ mod caller;
 mod frontend;
 mod graphql;
 mod health;
+mod loads;
 mod metrics;
 
 use std::time::Duration;
