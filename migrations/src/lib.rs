@@ -32,6 +32,7 @@ mod m20261207_000024_requirement_due_days;
 mod m20261207_000025_programmatic_units_of_offers_and_products;
 mod m20261207_000026_knowledge_markdown;
 mod m20261207_000027_outbox_followers;
+mod m20261207_000028_thread_recency_indexes;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000025_programmatic_units_of_offers_and_products::Migration),
             Box::new(m20261207_000026_knowledge_markdown::Migration),
             Box::new(m20261207_000027_outbox_followers::Migration),
+            Box::new(m20261207_000028_thread_recency_indexes::Migration),
         ]
     }
 }

@@ -178,4 +178,42 @@ async fn a_municipality_asks_and_the_nation_answers(app: &TestApp) {
     assert!(dnp_times["medianHours"].as_f64().is_some_and(|h| (0.0..0.1).contains(&h)), "{times}");
 }
 
-backend_tests!(a_municipality_asks_and_the_nation_answers);
+/// A party's threads page newest activity first, by cursor, in SQL: every
+/// thread once, and a new message brings its thread back to the top.
+async fn threads_page_by_latest_activity(app: &TestApp) {
+    app.create_user("att@dnp.gov.co", Role::National, None, Some("DNP")).await;
+    app.create_user("planeacion@abejorral.gov.co", Role::Territorial, Some("05002"), None).await;
+    let dnp = app.login("att@dnp.gov.co").await;
+    let abejorral = app.login("planeacion@abejorral.gov.co").await;
+    let offer = dnp_offer(app, &dnp, true).await;
+    let mut opened = Vec::new();
+    for n in 0..5 {
+        let input = json!({ "input": { "subjectKind": "OFFER", "subjectId": offer, "title": format!("Consulta {n}"),
+            "body": "¿Cuándo abre la próxima cohorte?" } });
+        let data = ok(app, &abejorral, OPEN, input).await;
+        opened.push(data["openConsultation"]["thread"]["id"].as_str().expect("id").to_owned());
+    }
+    ok(app, &dnp, POST, json!({ "t": opened[0], "b": "En marzo.", "d": [] })).await;
+    const PAGE: &str = "query($after: String) { consultationThreads(first: 2, after: $after) {
+        totalCount edges { node { title } } pageInfo { hasNextPage endCursor } } }";
+    let mut seen = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let data = ok(app, &dnp, PAGE, json!({ "after": after })).await;
+        let page = &data["consultationThreads"];
+        assert_eq!(page["totalCount"], 5, "{page}");
+        seen.extend(page["edges"].as_array().expect("edges").iter().map(|e| e["node"]["title"].clone()));
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = page["pageInfo"]["endCursor"].clone();
+    }
+    assert_eq!(
+        seen,
+        ["Consulta 0", "Consulta 4", "Consulta 3", "Consulta 2", "Consulta 1"].map(Value::from),
+        "the answered thread first, then the newest"
+    );
+    refused(app, &dnp, PAGE, json!({ "after": "no-es-un-cursor" }), "BAD_USER_INPUT").await;
+}
+
+backend_tests!(threads_page_by_latest_activity, a_municipality_asks_and_the_nation_answers);

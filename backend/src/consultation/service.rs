@@ -21,7 +21,7 @@ use crate::{
     commission::CommissionService,
     error::ServiceError,
     outbox::{self, Outbox},
-    pagination::{Page, PageRequest},
+    pagination::{newest_first_in_sql, Page, PageRequest},
     reporting::ReportingService,
     territory::{DivipolaCode, TerritoryService},
 };
@@ -326,10 +326,10 @@ impl ConsultationService {
             }
             _ => return Ok(Page { items: Vec::new(), has_next_page: false, total_count: 0 }),
         };
-        let mut threads: Vec<Thread> = query.all(&self.db).await?.into_iter().map(Thread::from).collect();
-        threads.sort_by_key(recency_key);
-        let keyed: Vec<(String, Thread)> = threads.into_iter().map(|t| (recency_key(&t), t)).collect();
-        Ok(Page::from_sorted(keyed, page, |(key, _)| key.as_str()).map(|(_, thread)| thread))
+        // Paged in SQL under the cursors of `recency_key`: a national entity
+        // may be party to tens of thousands of threads.
+        let (at, id) = (thread::Column::LastMessageAt, thread::Column::Id);
+        Ok(newest_first_in_sql(&self.db, query, at, id, page).await?.map(Thread::from))
     }
 
     /// The messages of many threads in one query (the DataLoader's batch), each oldest first.
