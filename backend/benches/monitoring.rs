@@ -22,11 +22,10 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{json, Value};
 use sugit::{
     access::{Actor, AuthUser, Role},
-    config::Settings,
     monitoring::model::{Direction, NewIndicator},
     reporting::{
         catalogue::{NewDataElement, NewRequirement},
@@ -37,6 +36,9 @@ use sugit::{
     AppState, Application,
 };
 use uuid::Uuid;
+
+mod common;
+use common::{arg, fresh_database, percentile, server_settings};
 
 const DATABASE: &str = "sugit_bench_monitoring";
 const ELEMENTS: usize = 50;
@@ -56,11 +58,6 @@ const COUNTRY_MAP: &str = "query($i: String!, $p: String!) {
     spread { count q1 median q3 } trafficLights { green yellow red withoutValue }
     departments { department { code name } medianTrafficLight spread { count median }
       trafficLights { green yellow red withoutValue } } } }";
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
-}
 
 fn number(name: &str, default: usize) -> usize {
     arg(name).map_or(default, |v| v.parse().expect("a whole number"))
@@ -103,11 +100,6 @@ fn indicator(i: usize) -> (String, usize, usize) {
         _ => format!("E{a:02} / (E{b:02} * 1000) * 100000"),
     };
     (formula, a, b)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1_000.0
 }
 
 async fn units(db: &DatabaseConnection) -> Vec<String> {
@@ -405,23 +397,9 @@ async fn main() {
     let rounds = number("--rounds", 200);
     let workers = number("--workers", 16);
     let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let server = Database::connect(admin_url.as_str()).await.expect("PostgreSQL reachable");
-    server
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        .await
-        .expect("drop");
-    server.execute_unprepared(&format!("CREATE DATABASE {DATABASE}")).await.expect("create");
-    let url =
-        format!("{}/{DATABASE}", admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(host, _)| host));
+    let (server, url) = fresh_database(&admin_url, DATABASE).await;
     let index_dir = std::env::temp_dir().join(format!("sugit-bench-monitoreo-{}", std::process::id()));
-    let mut settings = Settings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        database_url: url,
-        index_dir: index_dir.clone(),
-        demo: Some(false),
-        ..Settings::default()
-    };
-    settings.limits.anonymous_requests_per_minute = u32::MAX;
+    let settings = server_settings(url, index_dir.clone(), false);
     let app = Application::build(settings).await.expect("server starts");
     let state = app.state().clone();
     let endpoint = format!("http://{}/graphql", app.local_addr());

@@ -21,24 +21,19 @@
 //! plans of statements slower than that go to PostgreSQL's log),
 //! `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres).
 
-use std::{
-    collections::BTreeSet,
-    time::{Duration, Instant},
-};
+use std::{collections::BTreeSet, time::Instant};
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{json, Value};
-use sugit::{config::Settings, Application};
+use sugit::Application;
+
+mod common;
+use common::{arg, fresh_database, percentile, server_settings};
 
 const DATABASE: &str = "sugit_bench_national";
 const PASSWORD: &str = "demo-sugit-2025";
 const ASSISTANCE: &str = include_str!("../../schema/operations/assistance.graphql");
 const CONSULTATION: &str = include_str!("../../schema/operations/consultation.graphql");
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
-}
 
 fn number(name: &str, default: u64) -> u64 {
     arg(name).map_or(default, |v| v.replace('_', "").parse().expect("a whole number"))
@@ -309,11 +304,6 @@ async fn post(
     body
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1_000.0
-}
-
 #[tokio::main]
 async fn main() {
     let offers_and_demands = number("--offers-and-demands", 100_000);
@@ -321,12 +311,7 @@ async fn main() {
     let rounds = number("--rounds", 100) as usize;
     let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
 
-    let admin = Database::connect(admin_url.as_str()).await.expect("PostgreSQL reachable");
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        .await
-        .expect("drop");
-    admin.execute_unprepared(&format!("CREATE DATABASE {DATABASE}")).await.expect("create");
+    let (admin, url) = fresh_database(&admin_url, DATABASE).await;
     if let Some(over) = arg("--explain-over") {
         // PostgreSQL's auto_explain writes the plan of every statement slower
         // than this many ms to the server's log, for the slowest operations.
@@ -340,18 +325,8 @@ async fn main() {
                 .expect("auto_explain");
         }
     }
-    let url =
-        format!("{}/{DATABASE}", admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(server, _)| server));
     let index_dir = std::env::temp_dir().join(format!("sugit-bench-national-{}", std::process::id()));
-    let mut settings = Settings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        database_url: url,
-        index_dir: index_dir.clone(),
-        demo: Some(true),
-        ..Settings::default()
-    };
-    settings.limits.requests_per_minute = u32::MAX;
-    settings.limits.anonymous_requests_per_minute = u32::MAX;
+    let settings = server_settings(url, index_dir.clone(), true);
     let app = Application::build(settings).await.expect("server starts");
     let state = app.state().clone();
 

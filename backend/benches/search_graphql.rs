@@ -17,10 +17,13 @@
 
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
 use search_index::{corpus::Corpus, Dimension, Document, Kind, SearchRequest};
 use serde_json::{json, Value};
-use sugit::{config::Settings, Application};
+use sugit::Application;
+
+mod common;
+use common::{arg, fresh_database, percentile, server_settings};
 
 const DATABASE: &str = "sugit_bench_graphql";
 const INSERT_BATCH: u64 = 1_000;
@@ -48,11 +51,6 @@ const SEARCH: &str = "query($q: String, $f: KnowledgeFilter) {
     facets { field values { value count } }
     edges { cursor node { title snippet score object { ... on KnowledgeProduct { id type publishedOn organisation { code } } } } }
   } }";
-
-fn arg(name: &str) -> Option<String> {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned()
-}
 
 fn sql_text(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
@@ -90,34 +88,15 @@ fn insert_statement(corpus: &Corpus, range: std::ops::Range<u64>, seeded: &[&str
     )
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index].as_secs_f64() * 1_000.0
-}
-
 #[tokio::main]
 async fn main() {
     let docs: u64 = arg("--docs").map_or(1_000_000, |v| v.replace('_', "").parse().expect("--docs N"));
     let rounds: usize = arg("--rounds").map_or(30, |v| v.parse().expect("--rounds N"));
     let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
 
-    let admin = Database::connect(admin_url.as_str()).await.expect("PostgreSQL reachable");
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)"))
-        .await
-        .expect("drop");
-    admin.execute_unprepared(&format!("CREATE DATABASE {DATABASE}")).await.expect("create");
-    let url =
-        format!("{}/{DATABASE}", admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(server, _)| server));
+    let (admin, url) = fresh_database(&admin_url, DATABASE).await;
     let index_dir = std::env::temp_dir().join(format!("sugit-bench-index-{}", std::process::id()));
-    let mut settings = Settings {
-        listen: "127.0.0.1:0".parse().expect("address"),
-        database_url: url,
-        index_dir: index_dir.clone(),
-        demo: Some(false),
-        ..Settings::default()
-    };
-    settings.limits.anonymous_requests_per_minute = u32::MAX;
+    let settings = server_settings(url, index_dir.clone(), false);
     let app = Application::build(settings).await.expect("server starts");
     let state = app.state().clone();
 
