@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 use sugit::Application;
 
 mod common;
-use common::{arg, fresh_database, percentile, server_settings};
+use common::{arg, fresh_database, graphql, percentile, server_settings};
 
 const DATABASE: &str = "sugit_bench_national";
 const PASSWORD: &str = "demo-sugit-2025";
@@ -290,18 +290,7 @@ async fn post(
     query: &str,
     variables: &Value,
 ) -> Value {
-    let body: Value = client
-        .post(endpoint)
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": variables }))
-        .send()
-        .await
-        .expect("answer")
-        .json()
-        .await
-        .expect("json");
-    assert!(body.get("errors").is_none(), "{query}\n{variables}\n{body}");
-    body
+    graphql(client, endpoint, Some(token), query, variables).await
 }
 
 #[tokio::main]

@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use sugit::Application;
 
 mod common;
-use common::{arg, fresh_database, percentile, server_settings};
+use common::{arg, fresh_database, graphql, percentile, server_settings};
 
 const DATABASE: &str = "sugit_bench_graphql";
 const INSERT_BATCH: u64 = 1_000;
@@ -134,16 +134,7 @@ async fn main() {
         let endpoint = endpoint.clone();
         async move {
             let started = Instant::now();
-            let body: Value = client
-                .post(&endpoint)
-                .json(&json!({ "query": SEARCH, "variables": variables }))
-                .send()
-                .await
-                .expect("answer")
-                .json()
-                .await
-                .expect("json");
-            assert!(body.get("errors").is_none(), "{body}");
+            let body = graphql(&client, &endpoint, None, SEARCH, &variables).await;
             (started.elapsed(), body)
         }
     };

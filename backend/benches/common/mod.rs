@@ -42,3 +42,22 @@ pub fn server_settings(database_url: String, index_dir: PathBuf, demo: bool) -> 
     settings.limits.anonymous_requests_per_minute = u32::MAX;
     settings
 }
+
+/// Sends one GraphQL operation over HTTP (signed in when `token` is given)
+/// and returns its answer, which must carry no error.
+pub async fn graphql(
+    client: &reqwest::Client,
+    endpoint: &str,
+    token: Option<&str>,
+    query: &str,
+    variables: &serde_json::Value,
+) -> serde_json::Value {
+    let mut request =
+        client.post(endpoint).json(&serde_json::json!({ "query": query, "variables": variables }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let body: serde_json::Value = request.send().await.expect("answer").json().await.expect("json");
+    assert!(body.get("errors").is_none(), "{query}\n{variables}\n{body}");
+    body
+}
