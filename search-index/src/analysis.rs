@@ -58,14 +58,20 @@ pub struct Token {
 /// The word tokens the analyzer makes of `text`, in order (without the joined
 /// terms of synonym expressions, which only the index holds).
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut analyzer = word_analyzer();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        out.push(Token { term: token.text.clone(), position: token.position });
+    thread_local! {
+        // Building the analyzer (its stop-word set, its stemmer) costs more
+        // than analysing a short text: one per thread, built once.
+        static ANALYZER: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(word_analyzer());
     }
-    out
+    ANALYZER.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            out.push(Token { term: token.text.clone(), position: token.position });
+        }
+        out
+    })
 }
 
 /// The word terms the analyzer makes of `text`, in order.
