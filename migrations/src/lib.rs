@@ -33,6 +33,7 @@ mod m20261207_000025_programmatic_units_of_offers_and_products;
 mod m20261207_000026_knowledge_markdown;
 mod m20261207_000027_outbox_followers;
 mod m20261207_000028_thread_recency_indexes;
+mod m20261207_000029_offer_indexes;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
 fn foreign_key(
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000026_knowledge_markdown::Migration),
             Box::new(m20261207_000027_outbox_followers::Migration),
             Box::new(m20261207_000028_thread_recency_indexes::Migration),
+            Box::new(m20261207_000029_offer_indexes::Migration),
         ]
     }
 }

@@ -329,6 +329,121 @@ async fn a_demand_is_seen_by_the_same_rule_everywhere(app: &TestApp) {
     refused(app, &scene.medellin, recommended, json!({ "d": demand }), "NOT_FOUND").await;
 }
 
+/// The first recommendations are the first of every eligible candidate: the
+/// short list a mayor's team asks for is the head of the long one, whatever
+/// rule (department listed second, a category among others, several kinds, no
+/// places left, dates) decides eligibility.
+async fn the_first_recommendations_are_the_head_of_all_eligible(app: &TestApp) {
+    let scene = scene(app).await;
+    app.create_user("planeacion@pasto.gov.co", Role::Territorial, Some("52001"), None).await;
+    let pasto = app.login("planeacion@pasto.gov.co").await;
+    let with = |mut input: Value, field: &str, value: Value| {
+        input[field] = value;
+        input
+    };
+    let eligible = [
+        offer("Proyectos de regalías para acueductos", "regalías", &["05"], &[]),
+        with(
+            offer("Gobierno digital", "gobierno digital", &[], &[]),
+            "targetKinds",
+            json!(["DEPARTMENT", "MUNICIPALITY"]),
+        ),
+        offer("Catastro multipropósito", "catastro", &[], &["FIRST", "SIXTH"]),
+        offer("Archivo y gestión documental", "archivo", &["52", "05"], &[]),
+        offer("Estratificación socioeconómica", "REGALIAS", &[], &[]),
+    ];
+    let not_eligible = [
+        offer("Control interno", "control interno", &["52"], &[]),
+        offer("Seguridad vial", "seguridad vial", &[], &["FIRST"]),
+        with(offer("Gestión del riesgo", "riesgo", &[], &[]), "targetKinds", json!(["DEPARTMENT"])),
+        with(offer("Plan de desarrollo", "planeación", &[], &[]), "endsOn", json!("2026-12-31")),
+        with(offer("Transparencia activa", "transparencia", &[], &[]), "capacity", json!(1)),
+    ];
+    let mut ids = Vec::new();
+    for input in eligible.iter().chain(&not_eligible) {
+        ids.push(published(app, &scene.dnp, input.clone()).await);
+    }
+    let demand = |need: &str, topic: &str, priority: &str| {
+        json!({ "input": { "entityCode": "05002", "need": need, "topic": topic, "priority": priority,
+            "capacityGap": "Sin profesional de proyectos", "desiredFrom": "2027-01-01", "desiredTo": "2027-06-30" } })
+    };
+    let mut demands = Vec::new();
+    for (need, topic, priority) in [
+        ("Formular un proyecto de acueducto con regalías", "Regalías", "HIGH"),
+        ("Sede electrónica y trámites en línea", "gobierno digital", "LOW"),
+        ("Actualizar el catastro rural", "catastro", "MEDIUM"),
+        ("Tablas de retención documental", "archivo", "HIGH"),
+    ] {
+        let data = ok(app, &scene.abejorral, CREATE_DEMAND, demand(need, topic, priority)).await;
+        demands.push(data["createDemand"]["demand"]["id"].clone());
+    }
+    let mut other = demand("Trámites en línea para la ciudad", "gobierno digital", "HIGH");
+    other["input"]["entityCode"] = json!("05001");
+    let medellin =
+        ok(app, &scene.medellin, CREATE_DEMAND, other.clone()).await["createDemand"]["demand"]["id"].clone();
+    other["input"]["entityCode"] = json!("52001");
+    ok(app, &pasto, CREATE_DEMAND, other).await;
+    let full = ids.last().expect("the offer with one place");
+    ok(
+        app,
+        &scene.dnp,
+        "mutation($o: ID!, $d: ID!) { assignOffer(offerId: $o, demandId: $d) { demand { status } } }",
+        json!({ "o": full, "d": medellin }),
+    )
+    .await;
+
+    let offers_for =
+        "query($d: ID!, $n: Int) { recommendedOffers(demandId: $d, first: $n) { score offer { id title } } }";
+    // The search index takes the published offers in the background; its text
+    // scores move while it does, so the order is compared, not the scores.
+    let catalogue = "{ searchOffers(first: 50) { edges { node { score } } } }";
+    for _ in 0..100 {
+        let found = app.query_ok(catalogue, json!({})).await;
+        if found["searchOffers"]["edges"].as_array().is_some_and(|edges| edges.len() == ids.len()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let order = |data: &Value, field: &str, item: &str| -> Vec<String> {
+        let matches = data[field].as_array().expect("matches");
+        let scores: Vec<f64> = matches.iter().filter_map(|m| m["score"].as_f64()).collect();
+        assert!(scores.windows(2).all(|pair| pair[0] >= pair[1]), "best first: {data}");
+        matches.iter().filter_map(|m| m[item]["id"].as_str().map(str::to_owned)).collect()
+    };
+    let head = ok(app, &scene.abejorral, offers_for, json!({ "d": demands[0], "n": 50 })).await;
+    let head_ids = order(&head, "recommendedOffers", "offer");
+    let head = head["recommendedOffers"].clone();
+    let mut titles: Vec<&str> =
+        head.as_array().expect("matches").iter().filter_map(|m| m["offer"]["title"].as_str()).collect();
+    titles.sort_unstable();
+    let mut expected: Vec<&str> = eligible.iter().filter_map(|o| o["title"].as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(titles, expected, "{head}");
+    for n in 1..=expected.len() {
+        let some = ok(app, &scene.abejorral, offers_for, json!({ "d": demands[0], "n": n })).await;
+        assert_eq!(order(&some, "recommendedOffers", "offer"), head_ids[..n], "first {n}");
+    }
+
+    let demands_for = "query($o: ID!, $n: Int) { recommendedDemands(offerId: $o, first: $n) { score demand { id entity { code } } } }";
+    for offer in [&ids[0], &ids[1]] {
+        let all = ok(app, &scene.dnp, demands_for, json!({ "o": offer, "n": 50 })).await;
+        let all_ids = order(&all, "recommendedDemands", "demand");
+        let codes: Vec<&str> = all["recommendedDemands"]
+            .as_array()
+            .expect("matches")
+            .iter()
+            .filter_map(|m| m["demand"]["entity"]["code"].as_str())
+            .collect();
+        let everywhere = offer == &ids[1];
+        assert_eq!(codes.len(), if everywhere { 5 } else { 4 }, "{codes:?}");
+        assert_eq!(codes.contains(&"52001"), everywhere, "Pasto is outside Antioquia: {codes:?}");
+        for n in 1..=all_ids.len() {
+            let some = ok(app, &scene.dnp, demands_for, json!({ "o": offer, "n": n })).await;
+            assert_eq!(order(&some, "recommendedDemands", "demand"), all_ids[..n], "first {n}");
+        }
+    }
+}
+
 const RECORD_DELIVERY: &str =
     "mutation($input: RecordDeliveryInput!) { recordDelivery(input: $input) { delivery { id hours } } }";
 const EVALUATE: &str = "mutation($id: ID!, $input: EvaluateDeliveryInput!) {
@@ -572,6 +687,7 @@ backend_tests!(
     matching_puts_the_least_capacity_first_and_explains_itself,
     bad_offers_and_demands_are_refused_and_nothing_is_written,
     a_demand_is_seen_by_the_same_rule_everywhere,
+    the_first_recommendations_are_the_head_of_all_eligible,
 );
 
 /// On first start the market has offers, demands and a year of follow-up:

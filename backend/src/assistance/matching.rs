@@ -63,16 +63,8 @@ pub fn ineligibility(
     if offer.status != OfferStatus::Published {
         return Some("la oferta no está publicada".into());
     }
-    if !offer.target_kinds.contains(&entity.kind) {
-        return Some("la oferta no es para este tipo de entidad".into());
-    }
-    if !offer.target_categories.is_empty()
-        && !entity.category.is_some_and(|category| offer.target_categories.contains(&category))
-    {
-        return Some("la oferta no es para esta categoría municipal".into());
-    }
-    if !offer.department_codes.is_empty() && !offer.department_codes.contains(&entity.department_code) {
-        return Some("la oferta no cubre este departamento".into());
+    if let Some(reason) = entity_ineligibility(offer, entity) {
+        return Some(reason.into());
     }
     if offer.ends_on < today {
         return Some("la oferta ya terminó".into());
@@ -89,6 +81,23 @@ pub fn ineligibility(
     }
     if i64::from(assigned) >= i64::from(offer.capacity) {
         return Some("la oferta no tiene cupos".into());
+    }
+    None
+}
+
+/// Why an offer is not meant for an entity (its kind, category or
+/// department), whatever the demand; `None` when it is.
+pub fn entity_ineligibility(offer: &Offer, entity: &EntityFacts) -> Option<&'static str> {
+    if !offer.target_kinds.contains(&entity.kind) {
+        return Some("la oferta no es para este tipo de entidad");
+    }
+    if !offer.target_categories.is_empty()
+        && !entity.category.is_some_and(|category| offer.target_categories.contains(&category))
+    {
+        return Some("la oferta no es para esta categoría municipal");
+    }
+    if !offer.department_codes.is_empty() && !offer.department_codes.contains(&entity.department_code) {
+        return Some("la oferta no cubre este departamento");
     }
     None
 }
@@ -181,16 +190,49 @@ pub fn score(offer: &Offer, demand: &Demand, entity: &EntityFacts, text: f64) ->
     (total, reasons)
 }
 
+/// The score without its text factor: what an eligible pair is sure to get.
+/// With [`TEXT_WEIGHT`] added, a bound no text can beat, so the reverse view
+/// analyses a need's text only while it could still enter the top.
+/// `same_topic`: the topics are the same, as [`topic_reason`] compares them;
+/// `with_dates`: the demand says when it wants the assistance.
+pub fn score_without_text(
+    same_topic: bool,
+    priority: Priority,
+    with_dates: bool,
+    entity: &EntityFacts,
+) -> f64 {
+    let topic = if same_topic { TOPIC_WEIGHT } else { 0.0 };
+    let priority = match priority {
+        Priority::High => PRIORITY_WEIGHT,
+        Priority::Medium => PRIORITY_WEIGHT * 0.5,
+        Priority::Low => 0.0,
+    };
+    let dates = if with_dates { DATES_WEIGHT } else { 0.0 };
+    topic + CAPACITY_WEIGHT * capacity_share(entity.capacity_group) + priority + dates
+}
+
 /// Text relevance for the reverse view (demands for an offer): the share of
-/// the offer's analysed terms the demand's need also has.
+/// the need's analysed terms the offer also has.
 pub fn term_overlap(offer_text: &str, need: &str) -> f64 {
-    let offer_terms: std::collections::HashSet<String> =
-        search_index::analyze(offer_text).into_iter().collect();
-    let need_terms: std::collections::HashSet<String> = search_index::analyze(need).into_iter().collect();
-    if need_terms.is_empty() || offer_terms.is_empty() {
-        return 0.0;
+    OfferTerms::of(offer_text).overlap(need)
+}
+
+/// An offer's analysed terms, analysed once for all the demands it is matched with.
+pub struct OfferTerms(std::collections::HashSet<String>);
+
+impl OfferTerms {
+    pub fn of(offer_text: &str) -> Self {
+        Self(search_index::analyze(offer_text).into_iter().collect())
     }
-    need_terms.intersection(&offer_terms).count() as f64 / need_terms.len() as f64
+
+    /// [`term_overlap`] with these terms.
+    pub fn overlap(&self, need: &str) -> f64 {
+        let need_terms: std::collections::HashSet<String> = search_index::analyze(need).into_iter().collect();
+        if need_terms.is_empty() || self.0.is_empty() {
+            return 0.0;
+        }
+        need_terms.iter().filter(|term| self.0.contains(*term)).count() as f64 / need_terms.len() as f64
+    }
 }
 
 /// Sorts matches best first; ties by id, so the order is the same every time.
@@ -298,9 +340,27 @@ mod tests {
     }
 
     #[test]
+    fn the_score_without_text_is_the_score_less_its_text_factor() {
+        let quiet = Demand { priority: Priority::Medium, desired_from: None, desired_to: None, ..demand() };
+        let other_topic = Offer { topic: "Catastro".into(), ..offer() };
+        for (offer, demand) in [(offer(), demand()), (other_topic, quiet)] {
+            for group in [None, Some(CapacityGroup::G5), Some(CapacityGroup::Capitals)] {
+                let e = entity(group);
+                for text in [0.0, 0.3, 1.0] {
+                    let (full, _) = score(&offer, &demand, &e, text);
+                    let same = topic_reason(&offer.topic, &demand.topic).is_some();
+                    let dated = demand.desired_from.is_some() || demand.desired_to.is_some();
+                    let rest = score_without_text(same, demand.priority, dated, &e) + TEXT_WEIGHT * text;
+                    assert!((full - rest).abs() < 1e-12, "{full} {rest}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn text_overlap_and_ranking_are_deterministic() {
-        assert!(term_overlap("Proyectos de regalías", "proyecto regalias acueducto") > 0.6);
-        assert_eq!(term_overlap("catastro", "regalías"), 0.0);
+        assert!(OfferTerms::of("Proyectos de regalías").overlap("proyecto regalias acueducto") > 0.6);
+        assert_eq!(OfferTerms::of("catastro").overlap("regalías"), 0.0);
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
         let mut matches = vec![(0.5, b, ()), (0.5, a, ()), (0.9, b, ())];
         rank(&mut matches);

@@ -9,6 +9,7 @@ pub mod http;
 pub mod indicators;
 pub mod matching;
 pub mod model;
+mod recommendations;
 pub mod resolvers;
 pub mod rules;
 pub mod service;

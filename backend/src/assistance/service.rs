@@ -12,7 +12,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{
-    matching::{self, EntityFacts, Reason},
+    matching::Reason,
     model::{assignment, demand, offer, Demand, DemandStatus, Modality, Offer, OfferStatus, Priority},
     rules,
 };
@@ -616,114 +616,5 @@ impl AssistanceService {
         .await?;
         transaction.commit().await?;
         Ok((offer, after))
-    }
-
-    /// Assignments per offer.
-    async fn assigned_counts(&self) -> Result<HashMap<Uuid, u32>, ServiceError> {
-        let mut counts = HashMap::new();
-        for row in assignment::Entity::find().all(&self.db).await? {
-            *counts.entry(row.offer_id).or_insert(0) += 1;
-        }
-        Ok(counts)
-    }
-
-    async fn facts(&self, entity_code: &str) -> Result<EntityFacts, ServiceError> {
-        let code = DivipolaCode::parse(entity_code)?;
-        let entity = self
-            .territory
-            .find(&code)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("no existe la entidad {entity_code}")))?;
-        Ok(EntityFacts {
-            kind: entity.kind,
-            category: entity.category,
-            capacity_group: entity.capacity_group,
-            department_code: entity.department_code.clone().unwrap_or(entity.code.clone()),
-        })
-    }
-
-    /// The eligible published offers for a demand, best first, each with its reasons.
-    #[tracing::instrument(name = "assistance.recommended_offers", skip_all)]
-    pub async fn recommended_offers(
-        &self,
-        demand_id: Uuid,
-        limit: usize,
-        relevance: &dyn OfferRelevance,
-    ) -> Result<Vec<Recommendation<Offer>>, ServiceError> {
-        let demand = self
-            .demand(demand_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("no existe la demanda {demand_id}")))?;
-        let entity = self.facts(&demand.entity_code).await?;
-        let counts = self.assigned_counts().await?;
-        let text = relevance.relevance(&format!("{} {}", demand.topic, demand.need)).await?;
-        let best = text.values().copied().fold(0.0_f64, f64::max);
-        let today = crate::bogota_time::today();
-        let mut ranked: Vec<(f64, Uuid, Recommendation<Offer>)> = self
-            .published_offers()
-            .await?
-            .into_iter()
-            .filter(|offer| {
-                matching::ineligibility(
-                    offer,
-                    counts.get(&offer.id).copied().unwrap_or(0),
-                    &demand,
-                    &entity,
-                    today,
-                )
-                .is_none()
-            })
-            .map(|offer| {
-                let relevance =
-                    if best > 0.0 { text.get(&offer.id).copied().unwrap_or(0.0) / best } else { 0.0 };
-                let (score, reasons) = matching::score(&offer, &demand, &entity, relevance);
-                (score, offer.id, Recommendation { item: offer, score, reasons })
-            })
-            .collect();
-        matching::rank(&mut ranked);
-        Ok(ranked.into_iter().take(limit).map(|(_, _, r)| r).collect())
-    }
-
-    /// The open demands an offer should reach first (the reverse view).
-    #[tracing::instrument(name = "assistance.recommended_demands", skip_all)]
-    pub async fn recommended_demands(
-        &self,
-        offer_id: Uuid,
-        limit: usize,
-    ) -> Result<Vec<Recommendation<Demand>>, ServiceError> {
-        let offer = self
-            .offer(offer_id)
-            .await?
-            .ok_or_else(|| ServiceError::NotFound(format!("no existe la oferta {offer_id}")))?;
-        let assigned = self.assigned_counts().await?.get(&offer_id).copied().unwrap_or(0);
-        let today = crate::bogota_time::today();
-        let offer_text = format!("{} {} {}", offer.topic, offer.title, offer.description);
-        let demands: Vec<Demand> = demand::Entity::find()
-            .filter(demand::Column::Status.eq(DemandStatus::Open.as_db()))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect();
-        let codes: Vec<String> = demands.iter().map(|d| d.entity_code.clone()).collect();
-        let entities = self.territory.find_many(&codes).await?;
-        let mut ranked = Vec::new();
-        for demand in demands {
-            let Some(entity) = entities.get(&demand.entity_code) else { continue };
-            let facts = EntityFacts {
-                kind: entity.kind,
-                category: entity.category,
-                capacity_group: entity.capacity_group,
-                department_code: entity.department_code.clone().unwrap_or(entity.code.clone()),
-            };
-            if matching::ineligibility(&offer, assigned, &demand, &facts, today).is_some() {
-                continue;
-            }
-            let relevance = matching::term_overlap(&offer_text, &format!("{} {}", demand.topic, demand.need));
-            let (score, reasons) = matching::score(&offer, &demand, &facts, relevance);
-            ranked.push((score, demand.id, Recommendation { item: demand, score, reasons }));
-        }
-        matching::rank(&mut ranked);
-        Ok(ranked.into_iter().take(limit).map(|(_, _, r)| r).collect())
     }
 }
