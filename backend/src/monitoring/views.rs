@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{
     entity::indicator_value,
@@ -211,6 +211,35 @@ impl MonitoringService {
             .collect())
     }
 
+    /// The values of `indicators` in one period: by indicator, by entity
+    /// (results without a value are left out). The caller checks what its
+    /// users may see (`Indicator::restricted`).
+    async fn values_of_period(
+        &self,
+        indicators: impl Iterator<Item = &str>,
+        period: &str,
+    ) -> Result<HashMap<String, HashMap<String, f64>>, ServiceError> {
+        let rows: Vec<(String, String, Option<f64>)> = indicator_value::Entity::find()
+            .select_only()
+            .columns([
+                indicator_value::Column::IndicatorCode,
+                indicator_value::Column::EntityCode,
+                indicator_value::Column::Value,
+            ])
+            .filter(indicator_value::Column::IndicatorCode.is_in(indicators))
+            .filter(indicator_value::Column::Period.eq(period))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        let mut values: HashMap<String, HashMap<String, f64>> = HashMap::new();
+        for (indicator, entity, value) in rows {
+            if let Some(value) = value {
+                values.entry(indicator).or_default().insert(entity, value);
+            }
+        }
+        Ok(values)
+    }
+
     /// The results of one indicator in one period, by entity. The caller
     /// checks what its users may see (`Indicator::restricted`).
     pub async fn results_of(
@@ -272,6 +301,14 @@ impl MonitoringService {
         let (_, units) = self.municipal_register().await?;
         let regions = self.territory.regions_by_department().await?;
         let previous_period = rules::previous_period(&period);
+        // Every peer's value of every indicator of the page, in one read (one
+        // read per indicator was a round trip and a thousand rows each).
+        let peer_values = if entity.kind == TerritorialKind::Department {
+            HashMap::new()
+        } else {
+            self.values_of_period(indicators.iter().map(|i| i.code.as_str()), &period).await?
+        };
+        let no_values = HashMap::new();
         let mut results = Vec::with_capacity(indicators.len());
         for indicator in indicators {
             let mine: Vec<&IndicatorValue> =
@@ -282,9 +319,9 @@ impl MonitoringService {
             let peers = if entity.kind == TerritorialKind::Department {
                 Vec::new()
             } else {
-                let all = self.results_of(&indicator.code, &period).await?;
+                let all = peer_values.get(&indicator.code).unwrap_or(&no_values);
                 let value = result.as_ref().and_then(|r| r.value);
-                standings(&entity, value, &indicator, &all, &units, &regions)
+                standings(&entity, value, &indicator, all, &units, &regions)
             };
             results.push(IndicatorResult {
                 light: light_of(&indicator, result.as_ref()),
@@ -442,7 +479,7 @@ fn standings(
     entity: &TerritorialEntity,
     value: Option<f64>,
     indicator: &Indicator,
-    all: &HashMap<String, IndicatorValue>,
+    all: &HashMap<String, f64>,
     units: &BTreeMap<String, TerritorialEntity>,
     regions: &BTreeMap<String, Vec<String>>,
 ) -> Vec<PeerStanding> {
@@ -450,7 +487,7 @@ fn standings(
         unit.department_code.as_ref().and_then(|d| regions.get(d)).map_or(&[], Vec::as_slice)
     };
     let standing = |kind, group: String, members: &mut dyn Iterator<Item = &TerritorialEntity>| {
-        let values: Vec<f64> = members.filter_map(|unit| all.get(&unit.code)?.value).collect();
+        let values: Vec<f64> = members.filter_map(|unit| all.get(&unit.code).copied()).collect();
         PeerStanding {
             kind,
             group,
