@@ -14,7 +14,11 @@
 //!   the national map through GraphQL over HTTP, each request missing the
 //!   public answer cache;
 //! - the alternative: the same two aggregations as one SQL query each over a
-//!   plain observations table (entity, element, period, value) at read time.
+//!   plain observations table (entity, element, period, value) at read time;
+//! - last, every query of `schema/operations/reporting.graphql`,
+//!   `monitoring.graphql` and `territory.graphql` over HTTP, as the national
+//!   entity, the municipality or the department that would send it (issue
+//!   #26: p99 < 50 ms at national scale).
 //!
 //! Options: `--periods N` (default 20), `--indicators N` (default 100),
 //! `--rounds N` (default 200), `--workers N` (default 16),
@@ -25,7 +29,7 @@ use std::time::{Duration, Instant};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::json;
 use sugit::{
-    access::{Actor, AuthUser, Role},
+    access::{service::NewUser, Actor, AuthUser, Role},
     monitoring::model::{Direction, NewIndicator},
     reporting::{
         catalogue::{NewDataElement, NewRequirement},
@@ -38,13 +42,17 @@ use sugit::{
 use uuid::Uuid;
 
 mod common;
-use common::{arg, fresh_database, graphql, percentile, server_settings};
+use common::{arg, fresh_database, graphql, login, percentile, server_settings, time_operations, Case};
 
 const DATABASE: &str = "sugit_bench_monitoring";
 const ELEMENTS: usize = 50;
 const FIRST_YEAR: usize = 2006;
 const DEPARTMENT: &str = "05";
 const CORRECTIONS: usize = 20;
+const PASSWORD: &str = "banco-de-monitoreo-2026";
+const REPORTING: &str = include_str!("../../schema/operations/reporting.graphql");
+const MONITORING: &str = include_str!("../../schema/operations/monitoring.graphql");
+const TERRITORY: &str = include_str!("../../schema/operations/territory.graphql");
 
 const DEPARTMENT_PAGE: &str = "query($i: String!, $p: String!) {
   departmentIndicator(departmentCode: \"05\", indicatorCode: $i, period: $p, first: 100) {
@@ -378,6 +386,70 @@ async fn wait_for_results(db: &DatabaseConnection, expected: i64) -> Duration {
     started.elapsed()
 }
 
+/// Every query of the reporting, monitoring and register operation files,
+/// sent over HTTP by the user who would send it, on the loaded base.
+async fn time_every_query(state: &AppState, endpoint: &str, periods: usize, rounds: usize) {
+    let people = [
+        ("DNP", "dnp@monitoreo.gov.co", Role::National, None, Some("DNP")),
+        ("Abejorral", "alcaldia@monitoreo.gov.co", Role::Territorial, Some("05002"), None),
+        ("Antioquia", "gobernacion@monitoreo.gov.co", Role::Territorial, Some(DEPARTMENT), None),
+    ];
+    let client = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for (_, email, role, entity, organisation) in people {
+        let new_user = NewUser {
+            email: email.into(),
+            name: format!("Banco de monitoreo ({email})"),
+            role,
+            entity_code: entity.map(str::to_owned),
+            organisation_code: organisation.map(str::to_owned),
+            password: PASSWORD.into(),
+        };
+        state.access.create_user_as_system(new_user).await.expect("user");
+        tokens.push(login(&client, endpoint, email, PASSWORD).await);
+    }
+    let [national, mayor, governor] = [0, 1, 2].map(|i| (people[i].0, tokens[i].as_str()));
+    let period = (FIRST_YEAR + periods - 1).to_string();
+    let cases: Vec<Case> = vec![
+        ("RequirementPeriods", REPORTING, mayor, json!({ "first": 20 })),
+        ("ReportingBurden", REPORTING, mayor, json!({ "entityCode": "05002", "period": period })),
+        ("BurdenSummary", REPORTING, mayor, json!({ "entityCode": "05002", "period": period })),
+        ("DataConflicts", REPORTING, national, json!({ "first": 20 })),
+        ("DataConflicts", REPORTING, governor, json!({ "subjectCode": "05002", "first": 20 })),
+        ("OwnRequirements", REPORTING, national, json!({ "issuerCode": "DNP", "first": 20 })),
+        (
+            "RequirementCoverage",
+            REPORTING,
+            national,
+            json!({ "requirementCode": "MONITOREO", "period": period, "first": 20 }),
+        ),
+        (
+            "RequirementCoverage",
+            REPORTING,
+            governor,
+            json!({ "requirementCode": "MONITOREO", "period": period, "departmentCode": DEPARTMENT, "first": 20 }),
+        ),
+        (
+            "SimilarDataElements",
+            REPORTING,
+            national,
+            json!({ "name": "Elemento de monitoreo", "description": "Elemento numérico" }),
+        ),
+        ("Indicators", MONITORING, mayor, json!({})),
+        ("EntityIndicators", MONITORING, mayor, json!({ "entityCode": "05002", "period": period })),
+        (
+            "DepartmentIndicator",
+            MONITORING,
+            governor,
+            json!({ "departmentCode": DEPARTMENT, "indicatorCode": "IND000", "period": period, "first": 20 }),
+        ),
+        ("CountryIndicator", MONITORING, national, json!({ "indicatorCode": "IND000", "period": period })),
+        ("TerritorialEntities", TERRITORY, mayor, json!({ "first": 20 })),
+        ("Departments", TERRITORY, mayor, json!({})),
+    ];
+    time_operations(&client, endpoint, &cases, rounds).await;
+}
+
 #[tokio::main]
 async fn main() {
     if std::env::args().any(|a| a == "--list") {
@@ -484,6 +556,8 @@ async fn main() {
             percentile(plain, 0.99)
         );
     }
+    println!();
+    time_every_query(&state, &endpoint, periods, rounds).await;
     let _ = std::fs::remove_dir_all(&index_dir);
     server.execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await.ok();
 }

@@ -1,4 +1,4 @@
-//! Technical assistance and consultation at national scale:
+//! Technical assistance, consultation and the commission at national scale:
 //! `cargo bench -p sugit --bench national`.
 //!
 //! Starts the real server on a fresh PostgreSQL database with the demo data
@@ -6,34 +6,39 @@
 //! demands, assignments, deliveries and evaluations to 100,000 offers and
 //! demands (the demands spread over every municipal unit of the register);
 //! five consultation threads of six messages, opened and answered through the
-//! real mutations, become 20,000 threads the same way. Copies are made in SQL
-//! and keep their references (a copied assignment points at the copies of its
-//! offer and demand, a copied message at the copy of its thread). The search
-//! index is rebuilt from the database, as `sugit reindex` does.
+//! real mutations, become 20,000 threads the same way; the commission's year
+//! of records becomes ten. Copies are made in SQL and keep their references
+//! (a copied assignment points at the copies of its offer and demand, a copied
+//! message at the copy of its thread). The search index is rebuilt from the
+//! database, as `sugit reindex` does.
 //!
-//! Then every query of `schema/operations/assistance.graphql` and
-//! `consultation.graphql` is sent over HTTP as the user who would send it,
-//! each request a miss of the public answer cache, and p50/p99 are printed
-//! per operation, slowest first (issue #26: p99 < 50 ms at national scale).
+//! Then every query of `schema/operations/assistance.graphql`,
+//! `consultation.graphql` and `commission.graphql` is sent over HTTP as the
+//! user who would send it, each request a miss of the public answer cache,
+//! and p50/p99 are printed per operation, slowest first (issue #26: p99 < 50
+//! ms at national scale). The reporting and monitoring files are timed by the
+//! `monitoring` bench, on its million reported values.
 //!
 //! Options: `--offers-and-demands N` (default 100,000), `--threads N`
-//! (default 20,000), `--rounds N` (default 100), `--explain-over MS` (the
-//! plans of statements slower than that go to PostgreSQL's log),
-//! `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres).
+//! (default 20,000), `--commission-years N` (default 10), `--rounds N`
+//! (default 100), `--explain-over MS` (the plans of statements slower than
+//! that go to PostgreSQL's log), `--postgres URL` (default
+//! postgres://postgres@127.0.0.1:5432/postgres).
 
-use std::{collections::BTreeSet, time::Instant};
+use std::time::Instant;
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
-use serde_json::{json, Value};
+use serde_json::json;
 use sugit::Application;
 
 mod common;
-use common::{arg, fresh_database, graphql, percentile, server_settings};
+use common::{arg, fresh_database, graphql, login, operation, server_settings, time_operations, Case};
 
 const DATABASE: &str = "sugit_bench_national";
 const PASSWORD: &str = "demo-sugit-2025";
 const ASSISTANCE: &str = include_str!("../../schema/operations/assistance.graphql");
 const CONSULTATION: &str = include_str!("../../schema/operations/consultation.graphql");
+const COMMISSION: &str = include_str!("../../schema/operations/commission.graphql");
 
 fn number(name: &str, default: u64) -> u64 {
     arg(name).map_or(default, |v| v.replace('_', "").parse().expect("a whole number"))
@@ -166,6 +171,73 @@ async fn scale_consultation(db: &DatabaseConnection, threads: u64) {
     eprintln!("hilos {threads}, mensajes {messages}");
 }
 
+/// A copy's time, moved back `g` years.
+fn years_back(column: &'static str) -> (&'static str, String) {
+    (column, format!("t.{column} - g * interval '1 year'"))
+}
+
+/// Ten years of the commission: the demo's year of sessions, attendance,
+/// decisions, votes, commitments and their notes, work plan and national
+/// agenda, copied into each of the nine years before it.
+async fn scale_commission(db: &DatabaseConnection, years: u64) {
+    let copies = years.saturating_sub(1).max(1);
+    let id = ("id", copied("id"));
+    let sessions = multiply(
+        db,
+        "commission_session",
+        copies,
+        &[
+            id.clone(),
+            years_back("scheduled_at"),
+            years_back("created_at"),
+            years_back("minutes_approved_at"),
+        ],
+    )
+    .await;
+    multiply(db, "commission_attendance", copies, &[("session_id", copied("session_id"))]).await;
+    let decisions = multiply(
+        db,
+        "commission_decision",
+        copies,
+        &[
+            id.clone(),
+            ("session_id", copied("session_id")),
+            years_back("created_at"),
+            years_back("closed_at"),
+        ],
+    )
+    .await;
+    multiply(db, "commission_vote", copies, &[("decision_id", copied("decision_id"))]).await;
+    let plan = multiply(db, "work_plan_item", copies, &[id.clone(), ("year", "t.year - g".into())]).await;
+    let commitments = multiply(
+        db,
+        "commitment",
+        copies,
+        &[
+            id.clone(),
+            ("session_id", copied("session_id")),
+            ("work_plan_item_id", copied("work_plan_item_id")),
+            ("due_date", "(t.due_date - g * interval '1 year')::date".into()),
+            years_back("created_at"),
+            years_back("updated_at"),
+            years_back("completed_at"),
+        ],
+    )
+    .await;
+    let notes = multiply(
+        db,
+        "commitment_note",
+        copies,
+        &[id.clone(), ("commitment_id", copied("commitment_id")), years_back("created_at")],
+    )
+    .await;
+    multiply(db, "agenda_route", copies, &[id, ("year", "t.year - g".into()), years_back("updated_at")])
+        .await;
+    eprintln!(
+        "sesiones {sessions}, decisiones {decisions}, compromisos {commitments} (notas {notes}), líneas del plan {plan}"
+    );
+}
+
 /// The threads every copy starts from, opened and answered through the real
 /// mutations: Abejorral asks about five of the DNP's offers, the DNP answers,
 /// and each thread goes on for `MESSAGES` messages.
@@ -189,10 +261,10 @@ async fn seed_threads(
     assert!(!offers.is_empty(), "the demo has published DNP offers");
     for (n, row) in offers.iter().enumerate() {
         let offer = row.try_get_by_index::<uuid::Uuid>(0).expect("an id").to_string();
-        let opened = post(
+        let opened = graphql(
             client,
             endpoint,
-            mayor,
+            Some(mayor),
             &open,
             &json!({ "input": {
                 "subjectKind": "OFFER", "subjectId": offer,
@@ -212,91 +284,23 @@ async fn seed_threads(
             } else {
                 (mayor, "Gracias. ¿Se puede incluir al equipo de planeación además de la secretaría?")
             };
-            post(client, endpoint, token, &post_message, &json!({ "threadId": thread, "body": body })).await;
+            graphql(
+                client,
+                endpoint,
+                Some(token),
+                &post_message,
+                &json!({ "threadId": thread, "body": body }),
+            )
+            .await;
         }
     }
-}
-
-/// The operation `name` of `document`, with the fragments it uses (the
-/// files hold many operations; a client sends one).
-fn operation(document: &str, name: &str) -> String {
-    let document: String =
-        document.lines().filter(|line| !line.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n");
-    let document = document.as_str();
-    let mut definitions = Vec::new();
-    let (mut depth, mut start) = (0usize, 0usize);
-    for (at, c) in document.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    definitions.push(document[start..=at].trim());
-                    start = at + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    let header = |d: &str, kind: &str, name: &str| {
-        d.strip_prefix(kind).is_some_and(|rest| {
-            rest.trim_start().starts_with(name)
-                && !rest.trim_start()[name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-        })
-    };
-    let main = definitions
-        .iter()
-        .find(|d| header(d, "query", name) || header(d, "mutation", name))
-        .expect("the operation is in the file");
-    let mut used: BTreeSet<&str> = BTreeSet::new();
-    let mut pending = vec![*main];
-    while let Some(text) = pending.pop() {
-        for (at, _) in text.match_indices("...") {
-            let rest = &text[at + 3..];
-            let fragment: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            if fragment.is_empty() || fragment == "on" {
-                continue;
-            }
-            if let Some(definition) = definitions.iter().find(|d| header(d, "fragment", &fragment)) {
-                if used.insert(*definition) {
-                    pending.push(*definition);
-                }
-            }
-        }
-    }
-    std::iter::once(*main).chain(used).collect::<Vec<_>>().join("\n")
-}
-
-async fn login(client: &reqwest::Client, endpoint: &str, email: &str) -> String {
-    let body: Value = client
-        .post(endpoint)
-        .json(&json!({
-            "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
-            "variables": { "e": email, "p": PASSWORD },
-        }))
-        .send()
-        .await
-        .expect("login answer")
-        .json()
-        .await
-        .expect("json");
-    body["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{email}: {body}")).to_owned()
-}
-
-async fn post(
-    client: &reqwest::Client,
-    endpoint: &str,
-    token: &str,
-    query: &str,
-    variables: &Value,
-) -> Value {
-    graphql(client, endpoint, Some(token), query, variables).await
 }
 
 #[tokio::main]
 async fn main() {
     let offers_and_demands = number("--offers-and-demands", 100_000);
     let threads = number("--threads", 20_000);
+    let years = number("--commission-years", 10);
     let rounds = number("--rounds", 100) as usize;
     let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
 
@@ -323,15 +327,16 @@ async fn main() {
     tokio::spawn(app.run_until(std::future::pending()));
     let client = reqwest::Client::new();
     let endpoint = format!("http://{address}/graphql");
-    let national = login(&client, &endpoint, "att@dnp.demo.gov.co").await;
-    let mayor = login(&client, &endpoint, "alcaldia@abejorral.demo.gov.co").await;
-    let secretariat = login(&client, &endpoint, "secretaria@funcionpublica.demo.gov.co").await;
+    let national = login(&client, &endpoint, "att@dnp.demo.gov.co", PASSWORD).await;
+    let mayor = login(&client, &endpoint, "alcaldia@abejorral.demo.gov.co", PASSWORD).await;
+    let secretariat = login(&client, &endpoint, "secretaria@funcionpublica.demo.gov.co", PASSWORD).await;
     let db = &state.db;
 
     let started = Instant::now();
     seed_threads(db, &client, &endpoint, &mayor, &national).await;
     scale_assistance(db, offers_and_demands).await;
     scale_consultation(db, threads).await;
+    scale_commission(db, years).await;
     db.execute_unprepared("ANALYZE").await.expect("analyze");
     let generated = started.elapsed();
     let started = Instant::now();
@@ -363,7 +368,7 @@ async fn main() {
     let (national, mayor, secretariat) =
         (("DNP", national.as_str()), ("Abejorral", mayor.as_str()), ("secretaría", secretariat.as_str()));
     // (operation, its file, who sends it, variables)
-    let cases: Vec<(&str, &str, (&str, &str), Value)> = vec![
+    let cases: Vec<Case> = vec![
         ("SearchOffers", ASSISTANCE, national, json!({ "query": "agua potable", "first": 20 })),
         ("SearchOffers", ASSISTANCE, national, json!({ "first": 20 })),
         ("Offer", ASSISTANCE, national, json!({ "id": offer })),
@@ -378,40 +383,19 @@ async fn main() {
         ("ConsultationThreads", CONSULTATION, mayor, json!({ "first": 20 })),
         ("ConsultationThread", CONSULTATION, national, json!({ "id": thread, "first": 20 })),
         ("ConsultationResponseTimes", CONSULTATION, secretariat, json!({})),
+        ("CommissionSessions", COMMISSION, secretariat, json!({ "year": year, "first": 20 })),
+        ("CommissionSessions", COMMISSION, secretariat, json!({ "first": 20 })),
+        ("Commitments", COMMISSION, secretariat, json!({ "first": 20 })),
+        (
+            "Commitments",
+            COMMISSION,
+            national,
+            json!({ "filter": { "responsibleCode": "DNP", "overdue": true }, "first": 20 }),
+        ),
+        ("CommissionOverview", COMMISSION, secretariat, json!({ "year": year })),
+        ("CommissionDelegates", COMMISSION, secretariat, json!({})),
     ];
-    let mut results = Vec::new();
-    for (name, file, (who, token), variables) in &cases {
-        let query = operation(file, name);
-        let mut times = Vec::with_capacity(rounds);
-        for round in 0..rounds + 5 {
-            // A variable the query does not use: every request misses the public cache.
-            let mut variables = variables.clone();
-            variables["ronda"] = json!(round);
-            let started = Instant::now();
-            let body = post(&client, &endpoint, token, &query, &variables).await;
-            if round >= 5 {
-                times.push(started.elapsed());
-            } else if round == 0 {
-                let total = body["data"]
-                    .as_object()
-                    .and_then(|data| data.values().next())
-                    .map(|v| v["totalCount"].clone());
-                eprintln!("{name} ({who}) {variables}: totalCount {}", total.unwrap_or(Value::Null));
-            }
-        }
-        times.sort_unstable();
-        results.push((
-            format!("{name} ({who}) {variables}"),
-            percentile(&times, 0.5),
-            percentile(&times, 0.99),
-        ));
-    }
-    results.sort_by(|a, b| b.2.total_cmp(&a.2));
-    println!("| operación (quién pregunta) variables | p50 ms | p99 ms |");
-    println!("|---|---|---|");
-    for (case, p50, p99) in &results {
-        println!("| `{}` | {p50:.1} | {p99:.1} |", case.replace('|', "\\|"));
-    }
+    time_operations(&client, &endpoint, &cases, rounds).await;
     admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await.ok();
     let _ = std::fs::remove_dir_all(&index_dir);
 }

@@ -1,7 +1,11 @@
 //! What the benches that start the real server share: their options, a
 //! fresh database, the settings of a server on a free port, percentiles.
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    collections::BTreeSet,
+    path::PathBuf,
+    time::{Duration, Instant},
+};
 
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use sugit::config::Settings;
@@ -60,4 +64,112 @@ pub async fn graphql(
     let body: serde_json::Value = request.send().await.expect("answer").json().await.expect("json");
     assert!(body.get("errors").is_none(), "{query}\n{variables}\n{body}");
     body
+}
+
+/// The operation `name` of `document`, with the fragments it uses (the
+/// files hold many operations; a client sends one).
+pub fn operation(document: &str, name: &str) -> String {
+    let document: String =
+        document.lines().filter(|line| !line.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n");
+    let document = document.as_str();
+    let mut definitions = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (at, c) in document.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    definitions.push(document[start..=at].trim());
+                    start = at + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let header = |d: &str, kind: &str, name: &str| {
+        d.strip_prefix(kind).is_some_and(|rest| {
+            rest.trim_start().starts_with(name)
+                && !rest.trim_start()[name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        })
+    };
+    let main = definitions
+        .iter()
+        .find(|d| header(d, "query", name) || header(d, "mutation", name))
+        .expect("the operation is in the file");
+    let mut used: BTreeSet<&str> = BTreeSet::new();
+    let mut pending = vec![*main];
+    while let Some(text) = pending.pop() {
+        for (at, _) in text.match_indices("...") {
+            let rest = &text[at + 3..];
+            let fragment: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            if fragment.is_empty() || fragment == "on" {
+                continue;
+            }
+            if let Some(definition) = definitions.iter().find(|d| header(d, "fragment", &fragment)) {
+                if used.insert(*definition) {
+                    pending.push(*definition);
+                }
+            }
+        }
+    }
+    std::iter::once(*main).chain(used).collect::<Vec<_>>().join("\n")
+}
+
+/// Signs in with the demo password; returns the session token.
+pub async fn login(client: &reqwest::Client, endpoint: &str, email: &str, password: &str) -> String {
+    let body = graphql(
+        client,
+        endpoint,
+        None,
+        "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+        &serde_json::json!({ "e": email, "p": password }),
+    )
+    .await;
+    body["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{email}: {body}")).to_owned()
+}
+
+/// An operation of a file of `schema/operations/`, who sends it (a name for
+/// the table and a token) and its variables.
+pub type Case<'a> = (&'a str, &'a str, (&'a str, &'a str), serde_json::Value);
+
+/// Sends each case `rounds` times (after five of warm-up), each request a
+/// miss of the public answer cache, and prints p50/p99 per case, slowest first.
+pub async fn time_operations(client: &reqwest::Client, endpoint: &str, cases: &[Case<'_>], rounds: usize) {
+    let mut results = Vec::new();
+    for (name, file, (who, token), variables) in cases {
+        let query = operation(file, name);
+        let mut times = Vec::with_capacity(rounds);
+        for round in 0..rounds + 5 {
+            // A variable the query does not use: every request misses the public cache.
+            let mut variables = variables.clone();
+            variables["ronda"] = serde_json::json!(round);
+            let started = Instant::now();
+            let body = graphql(client, endpoint, Some(token), &query, &variables).await;
+            if round >= 5 {
+                times.push(started.elapsed());
+            } else if round == 0 {
+                let total = body["data"]
+                    .as_object()
+                    .and_then(|data| data.values().next())
+                    .map(|v| v["totalCount"].clone());
+                eprintln!(
+                    "{name} ({who}) {variables}: totalCount {}",
+                    total.unwrap_or(serde_json::Value::Null)
+                );
+            }
+        }
+        times.sort_unstable();
+        results.push((
+            format!("{name} ({who}) {variables}"),
+            percentile(&times, 0.5),
+            percentile(&times, 0.99),
+        ));
+    }
+    results.sort_by(|a, b| b.2.total_cmp(&a.2));
+    println!("| operación (quién pregunta) variables | p50 ms | p99 ms |");
+    println!("|---|---|---|");
+    for (case, p50, p99) in &results {
+        println!("| `{}` | {p50:.1} | {p99:.1} |", case.replace('|', "\\|"));
+    }
 }
