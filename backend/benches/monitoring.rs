@@ -20,9 +20,13 @@
 //!   entity, the municipality or the department that would send it (issue
 //!   #26: p99 < 50 ms at national scale).
 //!
-//! Options: `--periods N` (default 20), `--indicators N` (default 100),
+//! Options: `--periods N` (default 20), `--elements N` (default 50; the
+//! issue's reports family is 300 over 10 periods), `--indicators N` (default 100),
 //! `--rounds N` (default 200), `--workers N` (default 16),
-//! `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres).
+//! `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres),
+//! `--keep` (leave the database), `--reuse` (a database a `--keep` run left
+//! with the same sizes: skip the load and the recomputes, time the queries
+//! only; the load takes minutes).
 
 use std::time::{Duration, Instant};
 
@@ -45,7 +49,12 @@ mod common;
 use common::{arg, fresh_database, graphql, login, percentile, server_settings, time_operations, Case};
 
 const DATABASE: &str = "sugit_bench_monitoring";
-const ELEMENTS: usize = 50;
+/// Data elements each unit reports every period (`--elements`, default 50).
+static ELEMENTS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+
+fn elements() -> usize {
+    *ELEMENTS.get_or_init(|| number("--elements", 50))
+}
 const FIRST_YEAR: usize = 2006;
 const DEPARTMENT: &str = "05";
 const CORRECTIONS: usize = 20;
@@ -96,10 +105,10 @@ fn value(m: usize, p: usize, k: usize) -> u64 {
 
 /// Indicator `i`: its formula and the two elements it reads.
 fn indicator(i: usize) -> (String, usize, usize) {
-    let a = i % ELEMENTS;
-    let mut b = (i * 7 + 1) % ELEMENTS;
+    let a = i % elements();
+    let mut b = (i * 7 + 1) % elements();
     if b == a {
-        b = (b + 1) % ELEMENTS;
+        b = (b + 1) % elements();
     }
     let formula = match i % 4 {
         0 => format!("E{a:02} / E{b:02} * 100"),
@@ -122,7 +131,7 @@ async fn units(db: &DatabaseConnection) -> Vec<String> {
 }
 
 async fn register(state: &AppState, indicators: usize) {
-    let new_elements = (0..ELEMENTS)
+    let new_elements = (0..elements())
         .map(|k| NewDataElement {
             code: format!("E{k:02}"),
             name: format!("Elemento de monitoreo {k}"),
@@ -211,7 +220,7 @@ async fn ingest(state: &AppState, units: &[String], periods: usize, workers: usi
             for (m, code) in units.iter().enumerate().filter(|(m, _)| m % workers == worker) {
                 let reporter = user(Role::Territorial, Some(code));
                 for p in 0..periods {
-                    let values: Vec<_> = (0..ELEMENTS).map(|k| (k, value(m, p, k))).collect();
+                    let values: Vec<_> = (0..elements()).map(|k| (k, value(m, p, k))).collect();
                     state
                         .reporting
                         .submissions
@@ -251,7 +260,7 @@ async fn plain_table(state: &AppState, units: &[String], periods: usize) -> Dura
     let mut rows = Vec::new();
     for (m, code) in units.iter().enumerate() {
         for p in 0..periods {
-            for k in 0..ELEMENTS {
+            for k in 0..elements() {
                 rows.push(format!("('{code}','E{k:02}','{}',{})", FIRST_YEAR + p, value(m, p, k)));
             }
         }
@@ -388,7 +397,7 @@ async fn wait_for_results(db: &DatabaseConnection, expected: i64) -> Duration {
 
 /// Every query of the reporting, monitoring and register operation files,
 /// sent over HTTP by the user who would send it, on the loaded base.
-async fn time_every_query(state: &AppState, endpoint: &str, periods: usize, rounds: usize) {
+async fn time_every_query(state: &AppState, endpoint: &str, period: &str, rounds: usize) {
     let people = [
         ("DNP", "dnp@monitoreo.gov.co", Role::National, None, Some("DNP")),
         ("Abejorral", "alcaldia@monitoreo.gov.co", Role::Territorial, Some("05002"), None),
@@ -405,11 +414,11 @@ async fn time_every_query(state: &AppState, endpoint: &str, periods: usize, roun
             organisation_code: organisation.map(str::to_owned),
             password: PASSWORD.into(),
         };
-        state.access.create_user_as_system(new_user).await.expect("user");
+        // A reused database has them already.
+        let _ = state.access.create_user_as_system(new_user).await;
         tokens.push(login(&client, endpoint, email, PASSWORD).await);
     }
     let [national, mayor, governor] = [0, 1, 2].map(|i| (people[i].0, tokens[i].as_str()));
-    let period = (FIRST_YEAR + periods - 1).to_string();
     let cases: Vec<Case> = vec![
         ("RequirementPeriods", REPORTING, mayor, json!({ "first": 20 })),
         ("ReportingBurden", REPORTING, mayor, json!({ "entityCode": "05002", "period": period })),
@@ -460,7 +469,16 @@ async fn main() {
     let rounds = number("--rounds", 200);
     let workers = number("--workers", 16);
     let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let (server, url) = fresh_database(&admin_url, DATABASE).await;
+    let reuse = std::env::args().any(|a| a == "--reuse");
+    let (server, url) = if reuse {
+        let server = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(server, _)| server);
+        (
+            sea_orm::Database::connect(&admin_url).await.expect("PostgreSQL reachable"),
+            format!("{server}/{DATABASE}"),
+        )
+    } else {
+        fresh_database(&admin_url, DATABASE).await
+    };
     let index_dir = std::env::temp_dir().join(format!("sugit-bench-monitoreo-{}", std::process::id()));
     let settings = server_settings(url, index_dir.clone(), false);
     let app = Application::build(settings).await.expect("server starts");
@@ -469,11 +487,23 @@ async fn main() {
     tokio::spawn(app.run_until(std::future::pending()));
 
     let units = units(&state.db).await;
-    register(&state, indicators).await;
     let expected = (units.len() * periods * indicators) as i64;
+    if reuse {
+        assert_eq!(
+            count(&state.db, "SELECT count(*) FROM monitoring_value").await,
+            expected,
+            "--reuse: another size"
+        );
+        let period = (FIRST_YEAR + periods - 1).to_string();
+        time_every_query(&state, &endpoint, &period, rounds).await;
+        let _ = std::fs::remove_dir_all(&index_dir);
+        return;
+    }
+    register(&state, indicators).await;
     eprintln!(
-        "{} unidades × {periods} periodos × {ELEMENTS} elementos; {indicators} indicadores",
-        units.len()
+        "{} unidades × {periods} periodos × {} elementos; {indicators} indicadores",
+        units.len(),
+        elements()
     );
     let ingest_time = ingest(&state, &units, periods, workers).await;
     let follower_tail = wait_for_results(&state.db, expected).await;
@@ -513,8 +543,9 @@ async fn main() {
     );
     println!("|---|---|");
     println!(
-        "| carga por el camino de reporte único ({} envíos de {ELEMENTS} valores, {workers} en curso) | {:.1} s |",
+        "| carga por el camino de reporte único ({} envíos de {} valores, {workers} en curso) | {:.1} s |",
         units.len() * periods,
+        elements(),
         ingest_time.as_secs_f64()
     );
     println!("| el seguidor termina después de la carga | {:.1} s |", follower_tail.as_secs_f64());
@@ -530,7 +561,7 @@ async fn main() {
     );
     println!(
         "| carga de la tabla plana de la alternativa ({} filas) | {:.1} s |",
-        units.len() * periods * ELEMENTS,
+        units.len() * periods * elements(),
         plain_load.as_secs_f64()
     );
     println!();
@@ -557,7 +588,10 @@ async fn main() {
         );
     }
     println!();
-    time_every_query(&state, &endpoint, periods, rounds).await;
+    time_every_query(&state, &endpoint, &period, rounds).await;
     let _ = std::fs::remove_dir_all(&index_dir);
+    if std::env::args().any(|a| a == "--keep") {
+        return;
+    }
     server.execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await.ok();
 }

@@ -22,8 +22,8 @@
 //! Options: `--offers-and-demands N` (default 100,000), `--threads N`
 //! (default 20,000), `--commission-years N` (default 10), `--rounds N`
 //! (default 100), `--explain-over MS` (the plans of statements slower than
-//! that go to PostgreSQL's log), `--postgres URL` (default
-//! postgres://postgres@127.0.0.1:5432/postgres).
+//! that go to PostgreSQL's log), `--keep` (leave the database, to study its
+//! plans), `--log` (the server's logs, as `RUST_LOG` says), `--postgres URL` (default postgres://postgres@127.0.0.1:5432/postgres).
 
 use std::time::Instant;
 
@@ -302,6 +302,9 @@ async fn main() {
     let threads = number("--threads", 20_000);
     let years = number("--commission-years", 10);
     let rounds = number("--rounds", 100) as usize;
+    if std::env::args().any(|a| a == "--log") {
+        sugit::telemetry::init(false); // RUST_LOG says what (e.g. sugit::assistance=debug)
+    }
     let admin_url = arg("--postgres").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".into());
 
     let (admin, url) = fresh_database(&admin_url, DATABASE).await;
@@ -396,6 +399,8 @@ async fn main() {
         ("CommissionDelegates", COMMISSION, secretariat, json!({})),
     ];
     time_operations(&client, &endpoint, &cases, rounds).await;
-    admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await.ok();
+    if !std::env::args().any(|a| a == "--keep") {
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")).await.ok();
+    }
     let _ = std::fs::remove_dir_all(&index_dir);
 }
