@@ -13,7 +13,7 @@ use super::{
     catalogue::Catalogue,
     model::{parse_period, Requirement},
     periods::{self, PeriodSpan},
-    sheet_store::read_sheets,
+    sheet_store::served_counts,
 };
 use crate::{
     error::ServiceError,
@@ -203,19 +203,13 @@ impl Coverage {
         {
             addressed.insert(0, entity);
         }
-        let sheets = read_sheets(&self.db, addressed.iter().map(|e| e.code.as_str()), &period).await?;
+        let subjects = addressed.iter().map(|e| e.code.as_str());
+        let counts = served_counts(&self.db, subjects, &period, &requirement.element_codes).await?;
         let requested = requirement.element_codes.len();
         let entities = addressed
             .into_iter()
             .map(|entity| {
-                let (with_value, in_conflict) = sheets.get(&entity.code).map_or((0, 0), |sheet| {
-                    requirement.element_codes.iter().fold((0, 0), |(with, conflict), code| {
-                        match sheet.entries.0.get(code).filter(|entry| entry.served().is_some()) {
-                            Some(entry) => (with + 1, conflict + usize::from(entry.in_conflict)),
-                            None => (with, conflict),
-                        }
-                    })
-                });
+                let (with_value, in_conflict) = counts.get(&entity.code).copied().unwrap_or((0, 0));
                 EntityCoverage {
                     state: coverage_state(with_value, requested),
                     entity,

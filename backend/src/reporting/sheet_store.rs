@@ -1,12 +1,12 @@
 //! Reading and writing observation sheets (see `sheet`): one indexed row per
 //! (subject entity, period), written only if nobody changed it since it was read.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::{
     sea_query::{Expr, OnConflict, Query},
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
 };
 
 use super::{entity::observation_sheet, sheet::Entries};
@@ -81,6 +81,35 @@ pub(super) async fn read_sheets(
         .map(|row| {
             let change = into_change(row)?;
             Ok((change.subject.clone(), change))
+        })
+        .collect()
+}
+
+/// For each sheet of `subjects` in `period`: of `elements`, how many have a
+/// served value and how many of those are in conflict, by subject. Reads two
+/// columns and none of the values' text.
+pub(super) async fn served_counts(
+    connection: &impl ConnectionTrait,
+    subjects: impl IntoIterator<Item = &str>,
+    period: &str,
+    elements: &[String],
+) -> Result<HashMap<String, (usize, usize)>, ServiceError> {
+    let rows: Vec<(String, String)> = observation_sheet::Entity::find()
+        .select_only()
+        .columns([observation_sheet::Column::SubjectCode, observation_sheet::Column::Entries])
+        .filter(observation_sheet::Column::Period.eq(period))
+        .filter(observation_sheet::Column::SubjectCode.is_in(subjects))
+        .into_tuple()
+        .all(connection)
+        .await?;
+    rows.into_iter()
+        .map(|(subject, text)| {
+            let counts = Entries::served_counts(&text, elements).map_err(|error| {
+                ServiceError::Internal(anyhow::anyhow!(
+                    "hoja de observaciones {subject} {period} ilegible: {error}"
+                ))
+            })?;
+            Ok((subject, counts))
         })
         .collect()
 }

@@ -136,6 +136,45 @@ pub(super) fn from_text(text: &str) -> Result<Entries, FormatError> {
     Ok(Entries(entries))
 }
 
+/// What coverage reads of an observation: the number of the served value,
+/// the conflict flag and how many values it holds, nothing of their text.
+#[derive(Deserialize)]
+struct ServedOnly {
+    c: u32,
+    #[serde(default)]
+    x: bool,
+    h: Vec<serde::de::IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct ServedDocument<'a> {
+    #[serde(borrow)]
+    e: HashMap<Cow<'a, str>, ServedOnly>,
+}
+
+/// Of `elements`, how many have a served value in the stored text, and how
+/// many of those are in conflict: what `Entry::served` and `in_conflict`
+/// say, without building the entries (a country's coverage reads 1,121
+/// sheets for one requirement's few elements).
+pub(super) fn served_counts(text: &str, elements: &[String]) -> Result<(usize, usize), FormatError> {
+    if !text.starts_with(FORMAT_2) {
+        let entries: Entries = serde_json::from_str(text)?;
+        return Ok(elements.iter().fold((0, 0), |(with, conflict), code| {
+            match entries.0.get(code).filter(|entry| entry.served().is_some()) {
+                Some(entry) => (with + 1, conflict + usize::from(entry.in_conflict)),
+                None => (with, conflict),
+            }
+        }));
+    }
+    let document: ServedDocument = serde_json::from_str(text)?;
+    Ok(elements.iter().fold((0, 0), |(with, conflict), code| {
+        match document.e.get(code.as_str()).filter(|o| o.c >= 1 && o.c as usize <= o.h.len()) {
+            Some(observation) => (with + 1, conflict + usize::from(observation.x)),
+            None => (with, conflict),
+        }
+    }))
+}
+
 /// (element, value, outcome letter, number of the value it landed on).
 type LoggedValue<'a> = (Cow<'a, str>, Cow<'a, str>, char, u32);
 
@@ -298,6 +337,27 @@ mod tests {
         let first_format = serde_json::to_string(&entries).expect("format 1");
         assert!(first_format.starts_with("{\"ING\""), "{first_format}");
         assert_eq!(from_text(&first_format).expect("parses"), entries);
+    }
+
+    #[test]
+    fn coverage_counts_read_from_the_text_agree_with_the_entries() {
+        let mut entries = history();
+        receive(&mut entries, "PAR", "3", "05001", "FUT", 6);
+        receive(&mut entries, "PAR", "4", "05", "FUT", 7);
+        assert!(entries.0["PAR"].in_conflict);
+        let elements: Vec<String> =
+            ["POB", "MAT", "ING", "PAR", "NOTA", "NUNCA"].into_iter().map(str::to_owned).collect();
+        let expected = elements.iter().fold((0, 0), |(with, conflict), code| {
+            match entries.0.get(code).filter(|entry| entry.served().is_some()) {
+                Some(entry) => (with + 1, conflict + usize::from(entry.in_conflict)),
+                None => (with, conflict),
+            }
+        });
+        assert_eq!(expected, (5, 1));
+        assert_eq!(served_counts(&to_text(&entries), &elements).expect("format 2"), expected);
+        let first_format = serde_json::to_string(&entries).expect("format 1");
+        assert_eq!(served_counts(&first_format, &elements).expect("format 1"), expected);
+        assert_eq!(served_counts(&to_text(&entries), &elements[5..]).expect("none"), (0, 0));
     }
 
     #[test]

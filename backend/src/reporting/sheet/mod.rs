@@ -267,6 +267,12 @@ impl Entries {
         format::to_text(self)
     }
 
+    /// Of `elements`, how many have a served value in a stored sheet, and how
+    /// many of those are in conflict, read without building the entries.
+    pub fn served_counts(text: &str, elements: &[String]) -> Result<(usize, usize), format::FormatError> {
+        format::served_counts(text, elements)
+    }
+
     pub fn conflicts(&self) -> i32 {
         self.0.values().filter(|entry| entry.in_conflict).count() as i32
     }
