@@ -34,6 +34,7 @@ mod m20261207_000026_knowledge_markdown;
 mod m20261207_000027_outbox_followers;
 mod m20261207_000028_thread_recency_indexes;
 mod m20261207_000029_offer_indexes;
+mod m20261208_000030_demand_indexes;
 mod m20261208_000031_monitoring_value_covering;
 
 /// A named foreign key from `(table, column)` to `(table, column)`.
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_outbox_followers::Migration),
             Box::new(m20261207_000028_thread_recency_indexes::Migration),
             Box::new(m20261207_000029_offer_indexes::Migration),
+            Box::new(m20261208_000030_demand_indexes::Migration),
             Box::new(m20261208_000031_monitoring_value_covering::Migration),
         ]
     }

@@ -291,7 +291,18 @@ impl AssistanceService {
             delivery::Entity::find().filter(delivery::Column::AssignmentId.in_subquery(assignment_ids));
         let delivery_ids = deliveries_of_year.clone().select_only().column(delivery::Column::Id).into_query();
 
-        let demands = demands.all(&self.db).await?;
+        // The four columns the indicators use, not the needs' text.
+        let demands: Vec<(Uuid, String, String, String)> = demands
+            .select_only()
+            .columns([
+                demand::Column::Id,
+                demand::Column::EntityCode,
+                demand::Column::Topic,
+                demand::Column::Status,
+            ])
+            .into_tuple()
+            .all(&self.db)
+            .await?;
         let assignments = assignments_of_year.all(&self.db).await?;
         let organisations: HashMap<Uuid, String> = offer::Entity::find()
             .select_only()
@@ -344,23 +355,27 @@ impl AssistanceService {
                 capacity_installed: evaluation.map(|(_, installed)| *installed),
             });
         }
-        let codes: Vec<String> =
-            demands.iter().map(|d| d.entity_code.clone()).collect::<BTreeSet<_>>().into_iter().collect();
+        let codes: Vec<String> = demands
+            .iter()
+            .map(|(_, entity, _, _)| entity.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let entities = self.territory.find_many(&codes).await?;
         Ok(demands
             .into_iter()
-            .map(|row| {
-                let entity = entities.get(&row.entity_code);
+            .map(|(id, entity_code, topic, status)| {
+                let entity = entities.get(&entity_code);
                 DemandFacts {
                     department_code: entity
                         .and_then(|e| e.department_code.clone())
-                        .unwrap_or_else(|| row.entity_code.clone()),
+                        .unwrap_or_else(|| entity_code.clone()),
                     lowest_capacity: entity.is_some_and(is_lowest_capacity),
-                    offers: offers_of.remove(&row.id).unwrap_or_default(),
-                    deliveries: deliveries_of.remove(&row.id).unwrap_or_default(),
-                    status: DemandStatus::from_db(&row.status),
-                    topic: row.topic,
-                    entity_code: row.entity_code,
+                    offers: offers_of.remove(&id).unwrap_or_default(),
+                    deliveries: deliveries_of.remove(&id).unwrap_or_default(),
+                    status: DemandStatus::from_db(&status),
+                    topic,
+                    entity_code,
                 }
             })
             .collect())

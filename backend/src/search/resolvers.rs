@@ -159,7 +159,7 @@ impl SearchHitNode {
                     .map(|r| SearchObject::InformationRequirement(RequirementNode(r)))
             }
             Kind::Offer => {
-                let Ok(id) = id.parse() else { return Ok(None) };
+                let Ok(id) = id.parse::<uuid::Uuid>() else { return Ok(None) };
                 let loader = ctx.data::<DataLoader<AssistanceLoader>>()?;
                 loader.load_one(id).await?.map(|o| SearchObject::Offer(OfferNode(o)))
             }

@@ -3,15 +3,18 @@
 
 use std::{collections::HashMap, sync::Arc};
 
-use async_graphql::{dataloader::Loader, Context, InputObject, Object, SimpleObject, ID};
+use async_graphql::{
+    dataloader::{DataLoader, Loader},
+    Context, InputObject, Object, SimpleObject, ID,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
-use super::{service, DemandNode, DemandPayload, OfferNode};
+use super::{service, AssistanceLoader, DemandNode, DemandPayload, OfferNode};
 use crate::{
     assistance::{
         delivery::{NewDelivery, NewEvaluation},
-        indicators::{self, FocusCell, Indicator, IndicatorGrouping},
+        indicators::{self, DemandFacts, FocusCell, Indicator, IndicatorGrouping},
         model::{Delivery, Demand, Modality},
         AssistanceService,
     },
@@ -219,6 +222,33 @@ fn year(year: Option<i32>) -> Result<Option<i32>, ServiceError> {
     }
 }
 
+/// The facts of the indicators of one year (`None`: of every year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FactsOfYear(Option<i32>);
+
+/// Read once per request however many of its fields ask for them: the
+/// secretariat's page asks for the indicators and the focalisation map of
+/// the same year together, and each is a read of the whole year.
+impl Loader<FactsOfYear> for AssistanceLoader {
+    type Value = Arc<Vec<DemandFacts>>;
+    type Error = Arc<ServiceError>;
+
+    async fn load(&self, keys: &[FactsOfYear]) -> Result<HashMap<FactsOfYear, Self::Value>, Self::Error> {
+        let mut loaded = HashMap::with_capacity(keys.len());
+        for key in keys {
+            let facts = self.0.demand_facts(key.0).await.map_err(Arc::new)?;
+            loaded.insert(*key, Arc::new(facts));
+        }
+        Ok(loaded)
+    }
+}
+
+async fn facts_of(ctx: &Context<'_>, year: Option<i32>) -> ApiResult<Arc<Vec<DemandFacts>>> {
+    let key = FactsOfYear(self::year(year)?);
+    let loader = ctx.data::<DataLoader<AssistanceLoader>>()?;
+    Ok(loader.load_one(key).await?.unwrap_or_default())
+}
+
 #[derive(Default)]
 pub struct AssistanceOutcomeQuery;
 
@@ -233,7 +263,7 @@ impl AssistanceOutcomeQuery {
         group_by: IndicatorGrouping,
         year: Option<i32>,
     ) -> ApiResult<Vec<IndicatorNode>> {
-        let facts = service(ctx)?.demand_facts(self::year(year)?).await?;
+        let facts = facts_of(ctx, year).await?;
         Ok(indicators::indicators(&facts, group_by).into_iter().map(Into::into).collect())
     }
 
@@ -244,7 +274,7 @@ impl AssistanceOutcomeQuery {
         ctx: &Context<'_>,
         year: Option<i32>,
     ) -> ApiResult<Vec<FocusCellNode>> {
-        let facts = service(ctx)?.demand_facts(self::year(year)?).await?;
+        let facts = facts_of(ctx, year).await?;
         Ok(indicators::focalisation(&facts).into_iter().map(Into::into).collect())
     }
 }
