@@ -79,6 +79,45 @@ pub fn analyze(text: &str) -> Vec<String> {
     tokens(text).into_iter().map(|t| t.term).collect()
 }
 
+/// The terms of many texts that share their words (the thousands of needs an
+/// offer is compared with), each distinct word analysed once. Every filter of
+/// the analyzer works on one word at a time and the tokenizer splits on what
+/// is not a letter or a digit, so a text's terms are its words' terms, in
+/// order: what `analyze` gives, for a hash lookup per word instead of the
+/// analyzer's pipeline.
+#[derive(Default)]
+pub struct WordTerms {
+    /// Word as written → its term (`None`: a stop word, or too long).
+    terms: HashMap<String, Option<Box<str>>>,
+}
+
+impl WordTerms {
+    fn words(text: &str) -> impl Iterator<Item = &str> {
+        text.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty())
+    }
+
+    /// Analyses the words of `text` not met before.
+    pub fn learn(&mut self, text: &str) {
+        for word in Self::words(text) {
+            if !self.terms.contains_key(word) {
+                let term = analyze(word).pop().map(String::into_boxed_str);
+                self.terms.insert(word.to_owned(), term);
+            }
+        }
+    }
+
+    /// The terms of `text`, in order, once it has been learnt: `analyze(text)`, borrowed.
+    pub fn known<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        Self::words(text).filter_map(|word| self.terms.get(word)?.as_deref())
+    }
+
+    /// The terms of `text`, in order: `analyze(text)`, borrowed.
+    pub fn terms<'a>(&'a mut self, text: &'a str) -> Vec<&'a str> {
+        self.learn(text);
+        self.known(text).collect()
+    }
+}
+
 /// Lower case without accents, as users type in a hurry: the form typo
 /// tolerance measures words in.
 ///
@@ -318,6 +357,29 @@ mod tests {
         assert_eq!(analyze("técnica"), analyze("TECNICAS"));
         assert_eq!(analyze("territorial"), analyze("Territoriales"));
         assert_eq!(analyze("Asistencia Técnica Territorial").len(), 3);
+    }
+
+    #[test]
+    fn terms_word_by_word_are_the_terms_of_the_text() {
+        let mut memo = WordTerms::default();
+        let long = "x".repeat(70);
+        for text in [
+            "Fortalecer la gestión del riesgo de desastres en la zona rural, con énfasis en acueductos.",
+            "Competencias: contratación pública (SECOP II) y planeación territorial; 2025-2027.",
+            "ACUEDUCTO veredal—sin tratamiento… ¿Cómo formular el proyecto? Niño, año, pingüino.",
+            "El Estado y los municipios de 6.ª categoría",
+            long.as_str(),
+            "",
+            "   ",
+        ] {
+            let expected = analyze(text);
+            assert_eq!(memo.terms(text), expected.iter().map(String::as_str).collect::<Vec<_>>(), "{text}");
+        }
+        // A word met again is not analysed again, and gives the same term.
+        let before = memo.terms.len();
+        let again: Vec<String> = analyze("gestión acueductos");
+        assert_eq!(memo.terms("gestión acueductos"), again.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(memo.terms.len(), before);
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod query;
 mod search;
 mod snippet;
 
-pub use analysis::{analyze, fold, spanish_analyzer, tokens, Token, SPANISH, SYNONYMS};
+pub use analysis::{analyze, fold, spanish_analyzer, tokens, Token, WordTerms, SPANISH, SYNONYMS};
 pub use document::{key_order, Dimension, Document, Kind, INDEX_VERSION};
 pub use facets::FacetValues;
 pub use index::{Change, Opened, SearchIndex};

@@ -227,11 +227,24 @@ impl OfferTerms {
 
     /// [`term_overlap`] with these terms.
     pub fn overlap(&self, need: &str) -> f64 {
-        let need_terms: std::collections::HashSet<String> = search_index::analyze(need).into_iter().collect();
+        self.overlap_of(&mut search_index::WordTerms::default(), &[need])
+    }
+
+    /// [`term_overlap`] of the need written as `parts` (its topic, its text),
+    /// the words analysed through `memo`, which the many needs compared with
+    /// one offer share.
+    pub fn overlap_of(&self, memo: &mut search_index::WordTerms, parts: &[&str]) -> f64 {
+        for part in parts {
+            memo.learn(part);
+        }
+        let memo = &*memo;
+        let mut need_terms: Vec<&str> = parts.iter().flat_map(|part| memo.known(part)).collect();
+        need_terms.sort_unstable();
+        need_terms.dedup();
         if need_terms.is_empty() || self.0.is_empty() {
             return 0.0;
         }
-        need_terms.iter().filter(|term| self.0.contains(*term)).count() as f64 / need_terms.len() as f64
+        need_terms.iter().filter(|term| self.0.contains(**term)).count() as f64 / need_terms.len() as f64
     }
 }
 

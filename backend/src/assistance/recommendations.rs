@@ -289,16 +289,22 @@ impl AssistanceService {
         bounded.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
         let terms = OfferTerms::of(&format!("{} {} {}", offer.topic, offer.title, offer.description));
         let mut ranked: Vec<(f64, Uuid, Recommendation<Demand>)> = Vec::with_capacity(limit + 1);
+        // Thousands of needs share their words: each word is analysed once.
+        let mut words = search_index::WordTerms::default();
+        let candidates = bounded.len();
+        let mut analysed = 0;
         for (bound, demand, facts) in bounded {
             if ranked.len() == limit && ranked.last().is_some_and(|last| bound + BOUND_SLACK < last.0) {
                 break;
             }
-            let relevance = terms.overlap(&format!("{} {}", demand.topic, demand.need));
+            analysed += 1;
+            let relevance = terms.overlap_of(&mut words, &[&demand.topic, &demand.need]);
             let (score, reasons) = matching::score(&offer, &demand, facts, relevance);
             ranked.push((score, demand.id, Recommendation { item: demand, score, reasons }));
             matching::rank(&mut ranked);
             ranked.truncate(limit);
         }
+        tracing::debug!(candidates, analysed, "demandas leídas y necesidades analizadas");
         Ok(ranked.into_iter().map(|(_, _, r)| r).collect())
     }
 }
