@@ -203,7 +203,9 @@ impl Coverage {
         {
             addressed.insert(0, entity);
         }
-        let subjects = addressed.iter().map(|e| e.code.as_str());
+        // The whole country is every sheet of the period: no list of 1,121
+        // codes for the database to bind and compare.
+        let subjects = department.is_some().then(|| addressed.iter().map(|e| e.code.as_str()));
         let counts = served_counts(&self.db, subjects, &period, &requirement.element_codes).await?;
         let requested = requirement.element_codes.len();
         let entities = addressed

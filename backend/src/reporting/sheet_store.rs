@@ -85,23 +85,23 @@ pub(super) async fn read_sheets(
         .collect()
 }
 
-/// For each sheet of `subjects` in `period`: of `elements`, how many have a
-/// served value and how many of those are in conflict, by subject. Reads two
-/// columns and none of the values' text.
-pub(super) async fn served_counts(
+/// For each sheet of `subjects` (`None`: every subject) in `period`: of
+/// `elements`, how many have a served value and how many of those are in
+/// conflict, by subject. Reads two columns and none of the values' text.
+pub(super) async fn served_counts<'a>(
     connection: &impl ConnectionTrait,
-    subjects: impl IntoIterator<Item = &str>,
+    subjects: Option<impl IntoIterator<Item = &'a str>>,
     period: &str,
     elements: &[String],
 ) -> Result<HashMap<String, (usize, usize)>, ServiceError> {
-    let rows: Vec<(String, String)> = observation_sheet::Entity::find()
+    let mut query = observation_sheet::Entity::find()
         .select_only()
         .columns([observation_sheet::Column::SubjectCode, observation_sheet::Column::Entries])
-        .filter(observation_sheet::Column::Period.eq(period))
-        .filter(observation_sheet::Column::SubjectCode.is_in(subjects))
-        .into_tuple()
-        .all(connection)
-        .await?;
+        .filter(observation_sheet::Column::Period.eq(period));
+    if let Some(subjects) = subjects {
+        query = query.filter(observation_sheet::Column::SubjectCode.is_in(subjects));
+    }
+    let rows: Vec<(String, String)> = query.into_tuple().all(connection).await?;
     rows.into_iter()
         .map(|(subject, text)| {
             let counts = Entries::served_counts(&text, elements).map_err(|error| {
