@@ -55,6 +55,18 @@ static ELEMENTS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
 fn elements() -> usize {
     *ELEMENTS.get_or_init(|| number("--elements", 50))
 }
+
+/// A requirement asks for at most 200 elements: more are split over
+/// requirements of this many, as a reports family is.
+const PER_REQUIREMENT: usize = 150;
+
+/// The requirement of element `k`: `MONITOREO` for the first 150, then `MONITOREO_2`…
+fn requirement_of(k: usize) -> String {
+    match k / PER_REQUIREMENT {
+        0 => "MONITOREO".into(),
+        chunk => format!("MONITOREO_{}", chunk + 1),
+    }
+}
 const FIRST_YEAR: usize = 2006;
 const DEPARTMENT: &str = "05";
 const CORRECTIONS: usize = 20;
@@ -131,42 +143,46 @@ async fn units(db: &DatabaseConnection) -> Vec<String> {
 }
 
 async fn register(state: &AppState, indicators: usize) {
-    let new_elements = (0..elements())
-        .map(|k| NewDataElement {
-            code: format!("E{k:02}"),
-            name: format!("Elemento de monitoreo {k}"),
-            description: format!("Elemento numérico de prueba número {k}"),
-            unit: "unidades".into(),
-            value_type: ValueType::Integer,
-            competency: "PRUEBA".into(),
-            programmatic_unit: None,
-            minimum: None,
-            maximum: None,
-        })
-        .collect();
-    state
-        .reporting
-        .catalogue
-        .register_requirement(
-            &admin(),
-            NewRequirement {
-                code: "MONITOREO".into(),
-                name: "Requerimiento del banco de monitoreo".into(),
-                issuer_code: Some("DNP".into()),
-                legal_basis: "Banco de pruebas".into(),
-                periodicity: Periodicity::Annual,
-                entity_kinds: vec![
-                    TerritorialKind::Municipality,
-                    TerritorialKind::District,
-                    TerritorialKind::NonMunicipalizedArea,
-                ],
-                existing_elements: vec![],
-                new_elements,
-                due_days: None,
-            },
-        )
-        .await
-        .expect("requirement");
+    let codes: Vec<usize> = (0..elements()).collect();
+    for chunk in codes.chunks(PER_REQUIREMENT) {
+        let new_elements = chunk
+            .iter()
+            .map(|k| NewDataElement {
+                code: format!("E{k:02}"),
+                name: format!("Elemento de monitoreo {k}"),
+                description: format!("Elemento numérico de prueba número {k}"),
+                unit: "unidades".into(),
+                value_type: ValueType::Integer,
+                competency: "PRUEBA".into(),
+                programmatic_unit: None,
+                minimum: None,
+                maximum: None,
+            })
+            .collect();
+        state
+            .reporting
+            .catalogue
+            .register_requirement(
+                &admin(),
+                NewRequirement {
+                    code: requirement_of(chunk[0]),
+                    name: format!("Requerimiento del banco de monitoreo, elementos desde {}", chunk[0]),
+                    issuer_code: Some("DNP".into()),
+                    legal_basis: "Banco de pruebas".into(),
+                    periodicity: Periodicity::Annual,
+                    entity_kinds: vec![
+                        TerritorialKind::Municipality,
+                        TerritorialKind::District,
+                        TerritorialKind::NonMunicipalizedArea,
+                    ],
+                    existing_elements: vec![],
+                    new_elements,
+                    due_days: None,
+                },
+            )
+            .await
+            .expect("requirement");
+    }
     for i in 0..indicators {
         let (formula, _, _) = indicator(i);
         state
@@ -198,7 +214,7 @@ fn report(code: &str, m: usize, p: usize, key: &str, values: &[(usize, u64)]) ->
     ReportInput {
         entity_code: code.to_owned(),
         period: (FIRST_YEAR + p).to_string(),
-        requirement_code: "MONITOREO".into(),
+        requirement_code: requirement_of(values.first().map_or(0, |(k, _)| *k)),
         idempotency_key: format!("monitoreo-{code}-{p}-{m}-{key}"),
         values: values
             .iter()
@@ -221,12 +237,15 @@ async fn ingest(state: &AppState, units: &[String], periods: usize, workers: usi
                 let reporter = user(Role::Territorial, Some(code));
                 for p in 0..periods {
                     let values: Vec<_> = (0..elements()).map(|k| (k, value(m, p, k))).collect();
-                    state
-                        .reporting
-                        .submissions
-                        .submit(&reporter, report(code, m, p, "inicial", &values))
-                        .await
-                        .expect("submission accepted");
+                    // One submission per requirement of the family.
+                    for (chunk, values) in values.chunks(PER_REQUIREMENT).enumerate() {
+                        state
+                            .reporting
+                            .submissions
+                            .submit(&reporter, report(code, m, p, &format!("inicial{chunk}"), values))
+                            .await
+                            .expect("submission accepted");
+                    }
                 }
             }
         }));
@@ -543,9 +562,10 @@ async fn main() {
     );
     println!("|---|---|");
     println!(
-        "| carga por el camino de reporte único ({} envíos de {} valores, {workers} en curso) | {:.1} s |",
-        units.len() * periods,
-        elements(),
+        "| carga por el camino de reporte único ({} envíos de hasta {} valores, {} en total, {workers} en curso) | {:.1} s |",
+        units.len() * periods * elements().div_ceil(PER_REQUIREMENT),
+        elements().min(PER_REQUIREMENT),
+        units.len() * periods * elements(),
         ingest_time.as_secs_f64()
     );
     println!("| el seguidor termina después de la carga | {:.1} s |", follower_tail.as_secs_f64());
