@@ -32,6 +32,10 @@ pub struct Settings {
     pub session_hours: u32,
     pub limits: Limits,
     pub outbox: OutboxSettings,
+    /// The Spanish thesaurus (a MyThes `.dat` file) the near-duplicate proposals read
+    /// beside the embedded lists (`SUGIT_THESAURUS`). Unset: Debian's `mythes-es` when it
+    /// is installed, else none; empty: none; a path that is named must be readable.
+    pub thesaurus: Option<std::path::PathBuf>,
 }
 
 /// How long the change log keeps what every instance has applied.
@@ -91,6 +95,7 @@ impl Default for Settings {
             session_hours: 12,
             limits: Limits::default(),
             outbox: OutboxSettings::default(),
+            thesaurus: None,
         }
     }
 }
@@ -166,6 +171,9 @@ impl Settings {
                     name: "SUGIT_SESSION_HOURS",
                     reason: format!("«{value}» no es un número de horas entre 1 y 720"),
                 })?;
+        }
+        if let Some(value) = lookup("SUGIT_THESAURUS") {
+            settings.thesaurus = Some(value.trim().into());
         }
         if let Some(value) = lookup("SUGIT_DEMO") {
             settings.demo = Some(parse_flag("SUGIT_DEMO", &value)?);
@@ -244,6 +252,11 @@ mod tests {
         assert!(settings.log_json);
         assert_eq!(settings.demo, Some(false));
         assert_eq!(settings.cors_origins, ["https://a.gov.co", "https://b.gov.co"]);
+        assert_eq!(settings.thesaurus, None, "unset: Debian's when installed");
+        let settings = settings_from(&[("SUGIT_THESAURUS", "/srv/th_es.dat")]).expect("valid");
+        assert_eq!(settings.thesaurus.as_deref(), Some(std::path::Path::new("/srv/th_es.dat")));
+        let settings = settings_from(&[("SUGIT_THESAURUS", " ")]).expect("valid");
+        assert_eq!(settings.thesaurus.as_deref(), Some(std::path::Path::new("")), "empty: none");
     }
 
     #[test]

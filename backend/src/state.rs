@@ -23,7 +23,11 @@ use crate::{
     outbox::Outbox,
     public_cache::PublicCache,
     rate_limit::RateLimiter,
-    reporting::ReportingService,
+    reporting::{
+        similarity::{ThesaurusError, DEBIAN_THESAURUS},
+        thesaurus::Thesaurus,
+        ReportingService,
+    },
     search::{SearchService, Sources, Subscribers},
     talent::TalentService,
     territory::{register, TerritoryService},
@@ -118,6 +122,32 @@ pub enum StartError {
     Redis { url: String, source: redis::RedisError },
     #[error("no se pudo escuchar en {address}: {source}")]
     Bind { address: SocketAddr, source: std::io::Error },
+    #[error("{0} (SUGIT_THESAURUS)")]
+    Thesaurus(#[source] ThesaurusError),
+}
+
+/// The thesaurus the settings name (`Settings::thesaurus`): Debian's when none is named
+/// and it is installed, none when the setting is empty; a named one must be readable.
+fn open_thesaurus(settings: &Settings) -> Result<Thesaurus, StartError> {
+    let (path, named) = match &settings.thesaurus {
+        Some(path) if path.as_os_str().is_empty() => return Ok(Thesaurus::none()),
+        Some(path) => (path.clone(), true),
+        None => (std::path::PathBuf::from(DEBIAN_THESAURUS), false),
+    };
+    match Thesaurus::open(&path) {
+        Ok(thesaurus) => {
+            tracing::info!(archivo = %path.display(), "tesauro disponible para las propuestas de duplicados");
+            Ok(thesaurus)
+        }
+        Err(ThesaurusError::Read { .. }) if !named => {
+            tracing::info!(
+                archivo = %path.display(),
+                "sin tesauro: las propuestas de elementos duplicados usan solo las listas propias"
+            );
+            Ok(Thesaurus::none())
+        }
+        Err(error) => Err(StartError::Thesaurus(error)),
+    }
 }
 
 impl AppState {
@@ -157,7 +187,8 @@ impl AppState {
         .with_registration_limit(settings.limits.registrations_per_hour);
         forget_sessions_on_changes(&events, access.clone());
         access.seed_organisations().await.map_err(StartError::Seed)?;
-        let reporting = ReportingService::new(db.clone(), territory.clone());
+        let thesaurus = Arc::new(open_thesaurus(&settings)?);
+        let reporting = ReportingService::new(db.clone(), territory.clone(), thesaurus);
         if settings.demo.unwrap_or(first_start)
             && crate::reporting::demo::load(&access, &reporting).await.map_err(StartError::Demo)?
         {
@@ -473,7 +504,17 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{open_thesaurus, redact, Settings};
+
+    #[test]
+    fn a_named_thesaurus_must_be_readable_and_an_empty_name_means_none() {
+        let named = Settings { thesaurus: Some("/no/existe/th_es.dat".into()), ..Settings::default() };
+        let error = open_thesaurus(&named).err().expect("a missing named file stops the start");
+        assert!(error.to_string().contains("/no/existe/th_es.dat"), "{error}");
+        assert!(error.to_string().contains("SUGIT_THESAURUS"), "{error}");
+        let none = Settings { thesaurus: Some("".into()), ..Settings::default() };
+        assert!(open_thesaurus(&none).expect("none").path().is_none());
+    }
 
     #[test]
     fn passwords_never_reach_the_logs() {

@@ -815,3 +815,38 @@ async fn the_demo_makes_the_burden_saved_visible() {
     assert_eq!(burden["reused"], 20, "{burden}");
     assert!(burden["burdenSaved"].as_f64().unwrap_or_default() > 0.05, "{burden}");
 }
+
+/// A thesaurus named in the settings lends its synonyms to the proposals, and says so in
+/// the explanation; without it, the same field is not proposed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thesaurus_lends_its_synonyms_to_the_proposals() {
+    let dir = std::env::temp_dir().join(format!("sugit-tesauro-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("th_es.dat");
+    // MyThes, as Debian's mythes-es writes it: Latin-1, «palabra|sentidos», then the senses.
+    let text = "ISO8859-1\ncorte|1\n-|cierre|tajo\ncierre|1\n-|clausura|corte\n";
+    std::fs::write(&path, text.as_bytes()).expect("the thesaurus file");
+    let query = r#"{ similarDataElements(name: "Fecha de cierre") { dataElement { code } explanation } }"#;
+
+    let Some(app) = TestApp::spawn_with(Backend::Sqlite, |s| s.thesaurus = Some(path.clone())).await else {
+        return;
+    };
+    scene(&app).await;
+    let data = app.query_ok(query, json!({})).await;
+    let proposals = data["similarDataElements"].as_array().cloned().unwrap_or_default();
+    let corte = proposals
+        .iter()
+        .find(|p| p["dataElement"]["code"] == "CORTE")
+        .unwrap_or_else(|| panic!("«Fecha de corte» is proposed for «Fecha de cierre»: {data}"));
+    let explanation = corte["explanation"].as_str().unwrap_or_default();
+    assert!(explanation.contains("leyendo «corte» por «cierre» según el tesauro"), "{explanation}");
+
+    let Some(without) = TestApp::spawn_with(Backend::Sqlite, |s| s.thesaurus = Some("".into())).await else {
+        return;
+    };
+    scene(&without).await;
+    let data = without.query_ok(query, json!({})).await;
+    let proposals = data["similarDataElements"].as_array().cloned().unwrap_or_default();
+    assert!(!proposals.iter().any(|p| p["dataElement"]["code"] == "CORTE"), "{data}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -68,6 +68,9 @@ fn test_settings(database_url: &str, index: &IndexDir) -> Settings {
         database_url: database_url.to_owned(),
         index_dir: index.0.clone(),
         demo: Some(false),
+        // Reading Debian's thesaurus takes about 2 s in a debug build, paid by every server
+        // that registers a field: the tests that are about it name a file themselves.
+        thesaurus: Some(std::path::PathBuf::new()),
         ..Settings::default()
     }
 }

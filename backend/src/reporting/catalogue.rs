@@ -2,6 +2,7 @@
 //! successor, every change audited) and the requirements that ask for them.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::Utc;
 use sea_orm::{
@@ -13,7 +14,8 @@ use super::{
     entity::{data_element, information_requirement, requirement_element, requirement_from},
     model::{parse_period, DataElement, ElementStatus, Periodicity, Requirement, ValueType},
     periods,
-    similarity::{self, FieldText, Similarity},
+    similarity::{self, FieldText, RelatedWords, Similarity},
+    thesaurus::Thesaurus,
 };
 use crate::{
     audit::{self, Change},
@@ -140,11 +142,13 @@ impl NewDataElement {
 #[derive(Clone)]
 pub struct Catalogue {
     db: DatabaseConnection,
+    /// The thesaurus the near-duplicate proposals read beside the embedded lists.
+    thesaurus: Arc<Thesaurus>,
 }
 
 impl Catalogue {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, thesaurus: Arc<Thesaurus>) -> Self {
+        Self { db, thesaurus }
     }
 
     /// The data elements of `codes`, by code, read outside any transaction.
@@ -299,7 +303,8 @@ impl Catalogue {
             .into_iter()
             .map(Into::into)
             .collect();
-        Ok(similar_among(&existing, "", name, description, limit))
+        let related = self.thesaurus.words().await;
+        Ok(similar_among(&existing, "", name, description, limit, &related))
     }
 
     /// One requirement with its elements.
@@ -502,20 +507,29 @@ impl Catalogue {
         }
         let active: Vec<DataElement> =
             catalogue.into_iter().filter(|element| element.status == ElementStatus::Active).collect();
+        let related = self.thesaurus.words().await;
         let similar_elements: Vec<SimilarElement> = new_elements
             .iter()
             .flat_map(|field| {
-                similar_among(&active, &field.code, &field.name, &field.description, SIMILAR_PER_FIELD)
-                    .into_iter()
-                    .map(|(element, similarity)| SimilarElement {
-                        new_code: field.code.clone(),
-                        element,
-                        similarity,
-                    })
+                similar_among(
+                    &active,
+                    &field.code,
+                    &field.name,
+                    &field.description,
+                    SIMILAR_PER_FIELD,
+                    &related,
+                )
+                .into_iter()
+                .map(|(element, similarity)| SimilarElement {
+                    new_code: field.code.clone(),
+                    element,
+                    similarity,
+                })
             })
             .collect();
         let existing_requirements = self.all_requirements().await?;
-        let similar_requirements = similar_requirements(&existing_requirements, &name, &legal_basis);
+        let similar_requirements =
+            similar_requirements(&existing_requirements, &name, &legal_basis, &related);
 
         let now = Utc::now();
         let transaction = self.db.begin().await?;
@@ -637,6 +651,7 @@ fn similar_among(
     name: &str,
     description: &str,
     limit: usize,
+    related: &RelatedWords,
 ) -> Vec<(DataElement, Similarity)> {
     let candidates: Vec<FieldText> = existing
         .iter()
@@ -647,7 +662,7 @@ fn similar_among(
         })
         .collect();
     let new = FieldText { code: new_code, name, description };
-    similarity::propose(&new, &candidates, limit)
+    similarity::propose(&new, &candidates, limit, related)
         .into_iter()
         .filter_map(|(field, similarity)| {
             existing
@@ -658,7 +673,12 @@ fn similar_among(
         .collect()
 }
 
-fn similar_requirements(existing: &[Requirement], name: &str, legal_basis: &str) -> Vec<SimilarRequirement> {
+fn similar_requirements(
+    existing: &[Requirement],
+    name: &str,
+    legal_basis: &str,
+    related: &RelatedWords,
+) -> Vec<SimilarRequirement> {
     let candidates: Vec<FieldText> = existing
         .iter()
         .map(|requirement| FieldText {
@@ -668,7 +688,7 @@ fn similar_requirements(existing: &[Requirement], name: &str, legal_basis: &str)
         })
         .collect();
     let new = FieldText { code: "", name, description: legal_basis };
-    similarity::propose(&new, &candidates, SIMILAR_PER_FIELD)
+    similarity::propose(&new, &candidates, SIMILAR_PER_FIELD, related)
         .into_iter()
         .filter_map(|(field, similarity)| {
             existing

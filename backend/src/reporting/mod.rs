@@ -25,5 +25,6 @@ mod sheet_store;
 pub mod similarity;
 pub mod status;
 pub mod submission;
+pub mod thesaurus;
 
 pub use service::ReportingService;

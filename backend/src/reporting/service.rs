@@ -1,9 +1,12 @@
 //! The reporting service: the catalogue, submissions and status, behind one handle.
 
+use std::sync::Arc;
+
 use sea_orm::DatabaseConnection;
 
 use super::{
     catalogue::Catalogue, coverage::Coverage, served::Served, status::Status, submission::Submissions,
+    thesaurus::Thesaurus,
 };
 use crate::territory::TerritoryService;
 
@@ -19,8 +22,9 @@ pub struct ReportingService {
 }
 
 impl ReportingService {
-    pub fn new(db: DatabaseConnection, territory: TerritoryService) -> Self {
-        let catalogue = Catalogue::new(db.clone());
+    /// `thesaurus`: what the near-duplicate proposals read beside the embedded lists.
+    pub fn new(db: DatabaseConnection, territory: TerritoryService, thesaurus: Arc<Thesaurus>) -> Self {
+        let catalogue = Catalogue::new(db.clone(), thesaurus);
         Self {
             submissions: Submissions::new(db.clone(), catalogue.clone(), territory.clone()),
             status: Status::new(db.clone(), catalogue.clone(), territory.clone()),

@@ -3,7 +3,7 @@
 //! (word overlap, PostgreSQL's pg_trgm). Test-only: nothing in the server
 //! reads labelled pairs.
 
-use super::{similarity, FieldText, PROPOSAL_THRESHOLD};
+use super::{similarity_with, FieldText, RelatedWords, PROPOSAL_THRESHOLD};
 use crate::text::fold;
 
 /// A pair of fields labelled by a person as duplicate or not.
@@ -41,13 +41,31 @@ fn ratio(numerator: usize, denominator: usize) -> f64 {
     }
 }
 
-/// Precision, recall and F1 of the rule's proposals at `threshold`.
-pub fn evaluate(pairs: &[LabelledPair], threshold: f64) -> Evaluation {
+/// Precision, recall and F1 of the rule's proposals at `threshold`, with `related`'s links.
+pub fn evaluate(pairs: &[LabelledPair], threshold: f64, related: &RelatedWords) -> Evaluation {
     evaluate_with(pairs, |pair| {
         let a = FieldText { code: "a", name: &pair.a_name, description: &pair.a_description };
         let b = FieldText { code: "b", name: &pair.b_name, description: &pair.b_description };
-        similarity(&a, &b).score >= threshold
+        similarity_with(&a, &b, related).score >= threshold
     })
+}
+
+/// The thesaurus the measurements use: Debian's `mythes-es`, or `SUGIT_THESAURUS`. Absent,
+/// the figures are those of the embedded lists alone, and a run that requires every
+/// service (CI: `scripts/test` installs the package) fails instead.
+pub fn thesaurus_for_measurements() -> RelatedWords {
+    let path =
+        std::env::var("SUGIT_THESAURUS").unwrap_or_else(|_| super::related::DEBIAN_THESAURUS.to_string());
+    match RelatedWords::load(std::path::Path::new(&path)) {
+        Ok(related) => related,
+        Err(error) if std::env::var("SUGIT_REQUIRE_SERVICES").is_ok_and(|v| v == "1") => {
+            panic!("{error} (apt-get install mythes-es)")
+        }
+        Err(error) => {
+            println!("sin tesauro, solo las listas propias: {error}");
+            RelatedWords::default()
+        }
+    }
 }
 
 /// Precision, recall and F1 of any decision on the pairs (the rule or a baseline).
@@ -167,7 +185,7 @@ mod tests {
     fn labelled_set_reaches_target_precision_and_recall() {
         let pairs = parse_labelled_pairs(include_str!("../../../resources/similarity_pairs.csv")).unwrap();
         assert!(pairs.len() >= 80);
-        let e = evaluate(&pairs, PROPOSAL_THRESHOLD);
+        let e = evaluate(&pairs, PROPOSAL_THRESHOLD, &thesaurus_for_measurements());
         let duplicates = pairs.iter().filter(|p| p.duplicate).count();
         println!(
             "pares={} duplicados={} VP={} FP={} FN={} VN={} precisión={:.3} exhaustividad={:.3} F1={:.3}",
@@ -188,7 +206,7 @@ mod tests {
     #[test]
     fn the_method_beats_what_a_user_would_try_first() {
         let pairs = parse_labelled_pairs(include_str!("../../../resources/similarity_pairs.csv")).unwrap();
-        let ours = evaluate(&pairs, PROPOSAL_THRESHOLD);
+        let ours = evaluate(&pairs, PROPOSAL_THRESHOLD, &thesaurus_for_measurements());
         for baseline in Baseline::ALL {
             let threshold = baseline.best_threshold(&pairs);
             let theirs = baseline.evaluate(&pairs, threshold);

@@ -14,10 +14,14 @@
 //!    "Índice de agua no contabilizada" in the other count as the same term, whatever
 //!    other words stand beside either ("PISCC adoptado" / "Plan integral de seguridad y
 //!    convivencia ciudadana").
-//! 5. Two fields are scored with a weighted Dice coefficient over the terms of their names
+//! 5. Words only one field has are read through a general Spanish thesaurus when the
+//!    server has one (Debian's `mythes-es`, `related.rs`): where both words list each other
+//!    as synonyms («endeudamiento» / «pasivo»), they count as the same term, and the
+//!    explanation says which words it read so.
+//! 6. Two fields are scored with a weighted Dice coefficient over the terms of their names
 //!    and over name + description, plus character trigrams of the names (spelling variants).
 //!    Generic words ("número", "total", "valor", "municipio") weigh less.
-//! 6. The score is then lowered when the fields share words but differ in a mutually
+//! 7. The score is then lowered when the fields share words but differ in a mutually
 //!    exclusive qualifier (urbano/rural, régimen subsidiado/contributivo, acueducto/
 //!    alcantarillado, X/"no X", actualizado/desactualizado, número/valor/porcentaje, stock/
 //!    change…) or when each name keeps content words the other field never mentions:
@@ -27,8 +31,9 @@
 //! (`weights.rs`, `learning.rs`), not set by hand. Measured on `resources/similarity_pairs.csv`
 //! (`evaluation.rs`) and, by competency, on `resources/similarity_pairs_competencias*.csv`
 //! (`competencies.rs`, with the figure leaving one competency out). Topics the synonym lists
-//! do not cover are matched by shared stems and initials only: paraphrases ("Endeudamiento"
-//! / "Pasivo financiero") are what it still misses.
+//! do not cover are matched by shared stems, initials and the thesaurus: paraphrases no
+//! dictionary links («Cámaras de videovigilancia» / «Cámaras de seguridad operativas») are
+//! what it still misses.
 
 #[cfg(test)]
 mod baselines;
@@ -38,8 +43,11 @@ mod competencies;
 mod evaluation;
 #[cfg(test)]
 mod learning;
+mod related;
 mod vocabulary;
 mod weights;
+
+pub use related::{latin1, RelatedWords, ThesaurusError, DEBIAN_THESAURUS};
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
@@ -552,7 +560,7 @@ fn decimal(score: f64) -> String {
     format!("{score:.2}").replace('.', ",")
 }
 
-fn explain(shared: &[String], contrasts: &[String], score: f64) -> String {
+fn explain(shared: &[String], contrasts: &[String], linked: &[(String, String)], score: f64) -> String {
     let mut ranked: Vec<&String> = shared.iter().collect();
     // The most telling terms first, so a long list still starts with what matters.
     ranked.sort_by(|x, y| weight(y).total_cmp(&weight(x)).then_with(|| x.cmp(y)));
@@ -565,6 +573,10 @@ fn explain(shared: &[String], contrasts: &[String], score: f64) -> String {
         }
         _ => format!("Comparten los términos {}", quoted.join(", ")),
     };
+    if !linked.is_empty() {
+        let pairs: Vec<String> = linked.iter().map(|(x, y)| format!("«{y}» por «{x}»")).collect();
+        sentence.push_str(&format!(", leyendo {} según el tesauro", pairs.join(" y ")));
+    }
     if !contrasts.is_empty() {
         sentence.push_str(if shared.is_empty() { ", y difieren " } else { ", pero difieren " });
         sentence.push_str(&contrasts.join(" y "));
@@ -583,10 +595,56 @@ fn unmatched<'p>(x: &'p Profile, y: &Profile) -> (Vec<&'p String>, f64) {
     (own, share)
 }
 
-/// What the pair shows, the contrasts that tell the fields apart, and the shared terms.
-fn examine(a: &Profile, b: &Profile) -> (Evidence, Vec<String>, Vec<String>) {
+/// `other` read in the light of this field's words: where the thesaurus links a term only
+/// `other` has to a term only this field has, `other` takes this field's term. Names are
+/// read first, so «Pasivo financiero» meets «Endeudamiento total» even when the pasivo's
+/// description also says «deuda». The pairs linked, as (this field's word, the other's
+/// word), for the explanation.
+fn linking(
+    self_: &Profile,
+    other: &Profile,
+    related: &RelatedWords,
+) -> (Option<Profile>, Vec<(String, String)>) {
+    if related.is_empty() {
+        return (None, Vec::new());
+    }
+    // (this field's term, the other's term), found before anything is copied: most pairs
+    // have no link.
+    let mut pairs: Vec<(&String, &String)> = Vec::new();
+    for (own, theirs) in [(&self_.name, &other.name), (&self_.full, &other.full)] {
+        for term in own.iter().filter(|t| !theirs.contains(*t)) {
+            if pairs.iter().any(|(linked, _)| *linked == term) {
+                continue;
+            }
+            let free = |u: &&String| !own.contains(*u) && !pairs.iter().any(|(_, found)| found == u);
+            let found = theirs.iter().filter(free).find(|u| related.linked(term, u));
+            if let Some(found) = found {
+                pairs.push((term, found));
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return (None, Vec::new());
+    }
+    let mut rewritten = other.clone();
+    for (term, found) in &pairs {
+        for set in [&mut rewritten.name, &mut rewritten.description, &mut rewritten.full] {
+            if set.remove(*found) {
+                set.insert((*term).clone());
+            }
+        }
+    }
+    let shown = pairs.iter().map(|(t, f)| (related.shown(t).to_string(), related.shown(f).to_string()));
+    (Some(rewritten), shown.collect())
+}
+
+/// What the pair shows, the contrasts that tell the fields apart, the shared terms and
+/// the words the thesaurus linked.
+fn examine(a: &Profile, b: &Profile, related: &RelatedWords) -> Examined {
     let (a_read, b_read) = (a.reading_acronyms_of(b), b.reading_acronyms_of(a));
     let (a, b) = (a_read.as_ref().unwrap_or(a), b_read.as_ref().unwrap_or(b));
+    let (b_linked, linked) = linking(a, b, related);
+    let b = b_linked.as_ref().unwrap_or(b);
     let mut contrasts = contrasts(a, b);
     let listed = contrasts.len();
     let ((own_a, share_a), (own_b, share_b)) = (unmatched(a, b), unmatched(b, a));
@@ -607,19 +665,33 @@ fn examine(a: &Profile, b: &Profile) -> (Evidence, Vec<String>, Vec<String>) {
         divergence,
         one_sided: share_a.max(share_b),
     };
-    (evidence, contrasts, shared_terms)
+    Examined { evidence, contrasts, shared_terms, linked }
 }
 
-fn compare(a: &Profile, b: &Profile) -> Similarity {
-    let (evidence, contrasts, shared_terms) = examine(a, b);
+/// Everything `examine` finds in a pair.
+struct Examined {
+    evidence: Evidence,
+    contrasts: Vec<String>,
+    shared_terms: Vec<String>,
+    linked: Vec<(String, String)>,
+}
+
+fn compare(a: &Profile, b: &Profile, related: &RelatedWords) -> Similarity {
+    let Examined { evidence, contrasts, shared_terms, linked } = examine(a, b, related);
     let score = WEIGHTS.score(&evidence);
-    let explanation = explain(&shared_terms, &contrasts, score);
+    let explanation = explain(&shared_terms, &contrasts, &linked, score);
     Similarity { score, shared_terms, explanation }
 }
 
-/// Similarity of two fields (name weighted above description), symmetric, order-insensitive.
+/// Similarity of two fields (name weighted above description), symmetric, order-insensitive,
+/// with the embedded lists only.
 pub fn similarity(a: &FieldText, b: &FieldText) -> Similarity {
-    compare(&Profile::new(a), &Profile::new(b))
+    similarity_with(a, b, &RelatedWords::default())
+}
+
+/// Similarity of two fields, with the thesaurus's links beside the embedded lists.
+pub fn similarity_with(a: &FieldText, b: &FieldText, related: &RelatedWords) -> Similarity {
+    compare(&Profile::new(a), &Profile::new(b), related)
 }
 
 /// The candidates whose similarity to `new` is at least PROPOSAL_THRESHOLD, best first, at most `limit`.
@@ -627,11 +699,12 @@ pub fn propose<'a>(
     new: &FieldText,
     existing: &'a [FieldText<'a>],
     limit: usize,
+    related: &RelatedWords,
 ) -> Vec<(&'a FieldText<'a>, Similarity)> {
     let probe = Profile::new(new);
     let mut found: Vec<(&'a FieldText<'a>, Similarity)> = existing
         .iter()
-        .map(|field| (field, compare(&probe, &Profile::new(field))))
+        .map(|field| (field, compare(&probe, &Profile::new(field), related)))
         .filter(|(_, s)| s.score >= PROPOSAL_THRESHOLD)
         .collect();
     found.sort_by(|x, y| y.1.score.total_cmp(&x.1.score).then_with(|| x.0.code.cmp(y.0.code)));
@@ -753,13 +826,14 @@ mod tests {
             FieldText { code: "E4", name: "Alumnos con matrícula", description: "" },
         ];
         let new = field("Número de alumnos matriculados", "Estudiantes reportados en SIMAT");
-        let found = propose(&new, &existing, 10);
+        let none = RelatedWords::default();
+        let found = propose(&new, &existing, 10, &none);
         let codes: Vec<&str> = found.iter().map(|(f, _)| f.code).collect();
         assert_eq!(codes, vec!["E2", "E4"]);
         assert!(found[0].1.score >= found[1].1.score);
         assert!(found.iter().all(|(_, s)| s.score >= PROPOSAL_THRESHOLD));
-        assert_eq!(propose(&new, &existing, 1).len(), 1);
-        assert!(propose(&new, &existing, 0).is_empty());
+        assert_eq!(propose(&new, &existing, 1, &none).len(), 1);
+        assert!(propose(&new, &existing, 0, &none).is_empty());
     }
 
     #[test]
@@ -811,6 +885,27 @@ mod tests {
         for word in GENERIC_WORDS.iter().chain(BROAD_WORDS).chain(CHANGE_WORDS) {
             assert!(!terms(word).is_empty(), "«{word}» has no terms");
         }
+    }
+
+    #[test]
+    fn a_thesaurus_links_paraphrases_the_lists_do_not_know_and_says_so() {
+        let thesaurus = "UTF-8\nreparar|1\n-|arreglar|componer\narreglar|1\n-|reparar|ordenar\n";
+        let related = RelatedWords::parse(thesaurus.as_bytes()).expect("parses");
+        let (a, b) = (field("Viviendas reparadas", ""), field("Viviendas arregladas", ""));
+        assert!(similarity(&a, &b).score < PROPOSAL_THRESHOLD);
+        let linked = similarity_with(&a, &b, &related);
+        assert!(linked.score >= PROPOSAL_THRESHOLD, "{linked:?}");
+        assert!(linked.explanation.contains("«arreglar» por «reparar» según el tesauro"), "{linked:?}");
+        // A contrast still tells the fields apart, whatever the thesaurus links.
+        let urban = similarity_with(
+            &field("Viviendas urbanas reparadas", ""),
+            &field("Viviendas rurales arregladas", ""),
+            &related,
+        );
+        assert!(urban.score < PROPOSAL_THRESHOLD, "{urban:?}");
+        let ab = similarity_with(&a, &b, &related).score;
+        let ba = similarity_with(&b, &a, &related).score;
+        assert!((ab - ba).abs() < 1e-12);
     }
 
     #[test]
