@@ -294,6 +294,9 @@ async fn main() -> anyhow::Result<()> {
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     let address = app.local_addr();
+    // Off the request threads, while the first requests are served.
+    let catalogue = app.state().reporting.catalogue.clone();
+    tokio::spawn(async move { catalogue.warm_thesaurus().await });
     tracing::info!(
         cache = app.state().cache.backend(),
         "SUGIT disponible en http://{address}/ (API GraphQL en http://{address}/graphql)"

@@ -1,7 +1,8 @@
 //! The thesaurus a running server lends the near-duplicate proposals: the file the
 //! settings name is checked at start (it opens, its first line names an encoding) and read
-//! on the first proposal, off the request threads. A server, or a test, that never
-//! registers a field never pays for reading 66,000 lines.
+//! off the request threads, by `sugit serve` right after it listens and elsewhere on the
+//! first proposal. A test server that never registers a field never pays for reading
+//! 66,000 lines.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
